@@ -1,0 +1,125 @@
+// What we know about node classes without asking a server: which ones are output nodes and how many outputs the
+// core ones have. A caller that has fetched GET /object_info passes it through catalogFromObjectInfo() to know more.
+
+import { z } from 'zod';
+
+export interface NodeClassInfo {
+  /** How many outputs the class has; link indexes must be below it. Unknown when undefined. */
+  outputCount?: number;
+  /** ComfyUI runs a prompt only if it has at least one output node (prompt_no_outputs otherwise). */
+  outputNode?: boolean;
+}
+
+export interface NodeCatalog {
+  get(classType: string): NodeClassInfo | undefined;
+}
+
+/** Output nodes of ComfyUI core and of widely used packs (VideoHelperSuite, and others whose names say "Save"). */
+export const KNOWN_OUTPUT_NODES: ReadonlySet<string> = new Set([
+  'SaveImage',
+  'PreviewImage',
+  'SaveAnimatedWEBP',
+  'SaveAnimatedPNG',
+  'SaveImageWebsocket',
+  'SaveLatent',
+  'SaveVideo',
+  'SaveWEBM',
+  'SaveAudio',
+  'SaveAudioMP3',
+  'SaveAudioOpus',
+  'PreviewAudio',
+  'SaveGLB',
+  'Preview3D',
+  'CheckpointSave',
+  'VHS_VideoCombine',
+  'Image Save',
+  'SaveImageExtended',
+  'PreviewAny',
+]);
+
+/** Output counts of common core classes, so an out-of-range link is caught without an object_info catalogue. */
+const CORE_OUTPUT_COUNTS: Readonly<Record<string, number>> = {
+  CheckpointLoaderSimple: 3,
+  CheckpointLoader: 3,
+  unCLIPCheckpointLoader: 4,
+  ImageOnlyCheckpointLoader: 3,
+  KSampler: 1,
+  KSamplerAdvanced: 1,
+  SamplerCustom: 2,
+  SamplerCustomAdvanced: 2,
+  EmptyLatentImage: 1,
+  EmptySD3LatentImage: 1,
+  CLIPTextEncode: 1,
+  CLIPTextEncodeSDXL: 1,
+  ConditioningCombine: 1,
+  ConditioningConcat: 1,
+  ConditioningAverage: 1,
+  ConditioningSetArea: 1,
+  ConditioningZeroOut: 1,
+  ControlNetApply: 1,
+  ControlNetApplyAdvanced: 2,
+  ControlNetLoader: 1,
+  FluxGuidance: 1,
+  VAEDecode: 1,
+  VAEEncode: 1,
+  VAELoader: 1,
+  LoraLoader: 2,
+  LoraLoaderModelOnly: 1,
+  CLIPLoader: 1,
+  DualCLIPLoader: 1,
+  UNETLoader: 1,
+  CLIPSetLastLayer: 1,
+  LoadImage: 2,
+  LoadImageMask: 1,
+  ImageScale: 1,
+  ImageScaleBy: 1,
+  LatentUpscale: 1,
+  LatentUpscaleBy: 1,
+  UpscaleModelLoader: 1,
+  ImageUpscaleWithModel: 1,
+  SaveImage: 0,
+  PreviewImage: 0,
+  SaveAnimatedWEBP: 0,
+  SaveAnimatedPNG: 0,
+};
+
+export const builtinCatalog: NodeCatalog = {
+  get(classType) {
+    const outputCount = CORE_OUTPUT_COUNTS[classType];
+    const outputNode = KNOWN_OUTPUT_NODES.has(classType) ? true : undefined;
+    if (outputCount === undefined && outputNode === undefined) return undefined;
+    return { outputCount, outputNode: outputNode ?? (outputCount !== undefined ? false : undefined) };
+  },
+};
+
+const objectInfoClassSchema = z.looseObject({
+  output: z.array(z.unknown()).optional(),
+  output_node: z.boolean().optional(),
+});
+const objectInfoSchema = z.record(z.string(), z.unknown());
+
+/**
+ * Builds a catalogue from a GET /object_info reply (≈300 KB; only `output` and `output_node` are read). Classes whose
+ * entry is malformed are skipped rather than failing the whole catalogue; classes it lacks fall back to the built-in
+ * knowledge.
+ */
+export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
+  const parsed = objectInfoSchema.safeParse(objectInfo);
+  const classes = new Map<string, NodeClassInfo>();
+  if (parsed.success) {
+    for (const [name, entry] of Object.entries(parsed.data)) {
+      const info = objectInfoClassSchema.safeParse(entry);
+      if (!info.success) continue;
+      classes.set(name, { outputCount: info.data.output?.length, outputNode: info.data.output_node });
+    }
+  }
+  return {
+    get(classType) {
+      return classes.get(classType) ?? builtinCatalog.get(classType);
+    },
+  };
+}
+
+export function isOutputNode(classType: string, catalog: NodeCatalog = builtinCatalog): boolean {
+  return catalog.get(classType)?.outputNode ?? KNOWN_OUTPUT_NODES.has(classType);
+}

@@ -1,0 +1,157 @@
+// Checks a workflow before it is sent, so the artist hears about a broken graph at once, in words that name the node
+// and input, rather than from a 400 (or, on the API edition, from a silent failure in the sink queue much later).
+
+import { ValidationError } from '../errors';
+import { builtinCatalog, isOutputNode, type NodeCatalog } from './node-catalog';
+import { describeNode, isLink, isLiteral, sortedNodeIds, type ApiWorkflow } from './workflow-types';
+
+export interface ValidateOptions {
+  /** Knowledge of node classes, e.g. catalogFromObjectInfo(GET /object_info); the built-in list otherwise. */
+  catalog?: NodeCatalog;
+}
+
+function excerptValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? '';
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** Every problem of the workflow, each a ValidationError naming the node (with its title) and input. Empty = valid. */
+export function validateWorkflow(workflow: ApiWorkflow, options: ValidateOptions = {}): ValidationError[] {
+  const catalog = options.catalog ?? builtinCatalog;
+  const problems: ValidationError[] = [];
+  const ids = sortedNodeIds(workflow);
+
+  for (const id of ids) {
+    const node = workflow[id];
+    if (!node) continue;
+    const where = describeNode(workflow, id);
+    if (!node.class_type?.trim()) {
+      problems.push(
+        new ValidationError(
+          `Node ${where} has no class_type, so ComfyUI cannot tell which node it is. Export the workflow again with Workflow → Export (API).`,
+          id,
+        ),
+      );
+    }
+    for (const [input, value] of Object.entries(node.inputs)) {
+      const problem = checkInput(workflow, catalog, id, input, value);
+      if (problem) problems.push(problem);
+    }
+  }
+
+  problems.push(...findCycles(workflow, ids));
+
+  const hasOutput = ids.some((id) => {
+    const classType = workflow[id]?.class_type;
+    return classType !== undefined && isOutputNode(classType, catalog);
+  });
+  if (!hasOutput) {
+    problems.push(
+      new ValidationError(
+        'The workflow has no output node (such as Save Image, Preview Image or Video Combine), so ComfyUI would run nothing. Add a Save Image node and export it again.',
+      ),
+    );
+  }
+  return problems;
+}
+
+function checkInput(
+  workflow: ApiWorkflow,
+  catalog: NodeCatalog,
+  id: string,
+  input: string,
+  value: unknown,
+): ValidationError | undefined {
+  const where = `Input "${input}" of ${describeNode(workflow, id)}`;
+  if (isLiteral(value)) return undefined;
+  if (!isLink(value)) {
+    const looksLikeLink = Array.isArray(value) && value.length === 2 && typeof value[1] === 'number';
+    const hint = looksLikeLink
+      ? 'a link must be ["<node id as text>", <output index ≥ 0>]'
+      : 'it must be a text, a number, true/false, or a link ["<node id>", <output index>]';
+    return new ValidationError(
+      `${where} holds ${excerptValue(value)}, which is neither a value nor a link: ${hint}.`,
+      id,
+      input,
+    );
+  }
+  const [source, index] = value;
+  const sourceNode = workflow[source];
+  if (!sourceNode) {
+    return new ValidationError(
+      `${where} is linked to node ${source}, which is not in the workflow. Reconnect the input in ComfyUI and export again.`,
+      id,
+      input,
+    );
+  }
+  const outputCount = sourceNode.class_type ? catalog.get(sourceNode.class_type)?.outputCount : undefined;
+  if (outputCount !== undefined && index >= outputCount) {
+    const has = outputCount === 0 ? 'has no outputs' : `has only ${outputCount} output${outputCount === 1 ? '' : 's'}`;
+    return new ValidationError(
+      `${where} is linked to output ${index} of ${describeNode(workflow, source)}, which ${has}. Reconnect the input in ComfyUI and export again.`,
+      id,
+      input,
+    );
+  }
+  return undefined;
+}
+
+/** Each loop once, named by its nodes in link order; ComfyUI executes only acyclic graphs. */
+function findCycles(workflow: ApiWorkflow, ids: string[]): ValidationError[] {
+  const problems: ValidationError[] = [];
+  const state = new Map<string, 'active' | 'done'>();
+  const seen = new Set<string>();
+  // path[i] is a node on the current walk; via[i] is the input of path[i] that led to path[i + 1].
+  const path: string[] = [];
+  const via: string[] = [];
+
+  const visit = (id: string): void => {
+    state.set(id, 'active');
+    path.push(id);
+    const node = workflow[id];
+    for (const [input, value] of Object.entries(node?.inputs ?? {})) {
+      if (!isLink(value) || !workflow[value[0]]) continue;
+      const next = value[0];
+      via[path.length - 1] = input;
+      const nextState = state.get(next);
+      if (nextState === 'active') {
+        const start = path.indexOf(next);
+        const loop = path.slice(start);
+        const key = [...loop].sort().join('\u0000');
+        if (!seen.has(key)) {
+          seen.add(key);
+          const names = [...loop, next].map((n) => describeNode(workflow, n)).join(' → ');
+          problems.push(
+            new ValidationError(
+              `Nodes ${names} are linked in a loop; ComfyUI can only run a graph without loops. Break the loop in ComfyUI and export again.`,
+              next,
+              via[start] ?? input,
+            ),
+          );
+        }
+      } else if (nextState === undefined) {
+        visit(next);
+      }
+    }
+    path.pop();
+    state.set(id, 'done');
+  };
+
+  for (const id of ids) if (!state.has(id)) visit(id);
+  return problems;
+}
+
+/** Throws one ValidationError listing every problem (node and input of the first), or returns when the graph is sound. */
+export function assertValidWorkflow(workflow: ApiWorkflow, options: ValidateOptions = {}): void {
+  const problems = validateWorkflow(workflow, options);
+  const first = problems[0];
+  if (!first) return;
+  if (problems.length === 1) throw first;
+  const list = problems.map((p, i) => `${i + 1}. ${p.message}`).join('\n');
+  throw new ValidationError(`The workflow has ${problems.length} problems:\n${list}`, first.node, first.input);
+}
