@@ -34,7 +34,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only main/index.ts, main/electron/ and preload/ may import electron.' }],
+          paths: [
+            { name: 'electron', message: 'Only main/index.ts, main/electron/ and preload/ may import electron.' },
+          ],
           patterns: [{ group: ['**/renderer/**', '**/renderer'], message: 'main/ never imports the renderer.' }],
         },
       ],

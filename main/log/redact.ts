@@ -15,7 +15,10 @@ export function forgetSecret(value: string): void {
 
 const PATTERNS: [RegExp, string][] = [
   [/(authorization["']?\s*[:=]\s*["']?)(?:Bearer\s+|OSS4?-?[A-Z0-9-]*\s+)?[^\s"',}]+/gi, '$1[redacted]'],
-  [/((?:access_?key_?secret|accessKeySecret|secret|token|password|security[-_]token|signature)["']?\s*[:=]\s*["']?)[^\s"',}&]+/gi, '$1[redacted]'],
+  [
+    /((?:access_?key_?secret|accessKeySecret|secret|token|password|security[-_]token|signature)["']?\s*[:=]\s*["']?)[^\s"',}&]+/gi,
+    '$1[redacted]',
+  ],
   [/([?&](?:token|secret|signature|x-oss-signature|security-token)=)[^&\s"']+/gi, '$1[redacted]'],
 ];
 

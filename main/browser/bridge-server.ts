@@ -1,0 +1,152 @@
+// The browser bridge (DESIGN.md rule 7): the built renderer and the contract served to a local browser, for the
+// browser demo and the end-to-end tests. It is a door into main, so it is locked: 127.0.0.1 only, a random per-run
+// secret as the first path segment of every request and of the socket, and foreign Host/Origin headers refused
+// (a DNS-rebinding page would send its own Host).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { dispatchCall, type CallLogger } from '../contract/dispatch';
+import type { Studio } from '../studio';
+
+export interface BrowserBridgeOptions {
+  studio: Studio;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  log?: CallLogger;
+}
+
+export interface BrowserBridge {
+  /** Open this in a browser. It carries the secret: print it to the user, never to a log file. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const CallMessage = z.object({
+  type: z.literal('call'),
+  id: z.number().int(),
+  method: z.string(),
+  input: z.unknown().optional(),
+});
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export async function startBrowserBridge(options: BrowserBridgeOptions): Promise<BrowserBridge> {
+  const secret = randomBytes(24).toString('base64url');
+  const prefix = `/${secret}/`;
+  const sockets = new Set<Socket>();
+  let port = 0;
+
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const allowed = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!allowed.includes(req.headers.host ?? '')) return false;
+    const origin = req.headers.origin;
+    return origin === undefined || allowed.some((host) => origin === `http://${host}`);
+  };
+  const secretMatches = (path: string): boolean => {
+    const given = Buffer.from(path.slice(0, prefix.length));
+    const expected = Buffer.from(prefix);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const server = createServer((req, res) => {
+    void serveHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!hostAllowed(req)) return void res.writeHead(403).end();
+    if (!secretMatches(path)) return void res.writeHead(404).end();
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
+    let relative: string;
+    try {
+      relative = decodeURIComponent(path.slice(prefix.length)) || 'index.html';
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    const file = normalize(join(options.rendererDir, relative));
+    if (!file.startsWith(normalize(options.rendererDir) + sep) || relative.includes('\0')) {
+      return void res.writeHead(404).end();
+    }
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return void res.writeHead(404).end();
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (!hostAllowed(req) || !secretMatches(path) || path !== `${prefix}ws`) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket): void {
+    const unsubscribe = options.studio.events.subscribe((event, payload) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', (raw, isBinary) => {
+      let message: z.infer<typeof CallMessage>;
+      try {
+        if (isBinary) throw new Error('binary frame');
+        message = CallMessage.parse(JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : ''));
+      } catch {
+        ws.close(1003, 'malformed message');
+        return;
+      }
+      void dispatchCall(options.studio.handlers, message.method, message.input, options.log).then((envelope) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id: message.id, envelope }));
+      });
+    });
+  }
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    port,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

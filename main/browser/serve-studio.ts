@@ -1,0 +1,47 @@
+// A Studio built from Node adapters and served over the browser bridge: the browser demo and the end-to-end tests.
+import { join } from 'node:path';
+import { systemClock } from '../adapters';
+import { createNodeStore } from '../node-adapters';
+import { KeyFileEncryptor } from '../services/key-file-encryptor';
+import { createStudio, type Studio } from '../studio';
+import { startBrowserBridge, type BrowserBridge } from './bridge-server';
+
+export interface ServedStudio {
+  studio: Studio;
+  bridge: BrowserBridge;
+  close(): Promise<void>;
+}
+
+export async function serveStudioInBrowser(options: {
+  dataDir: string;
+  rendererDir: string;
+  port?: number;
+  version?: string;
+}): Promise<ServedStudio> {
+  const studio = createStudio({
+    paths: { dataDir: options.dataDir },
+    clock: systemClock,
+    encryptor: new KeyFileEncryptor(join(options.dataDir, 'secret.key')),
+    store: createNodeStore(options.dataDir),
+    app: {
+      name: 'ArtLab Desktop',
+      version: options.version ?? '0.0.0',
+      platform: process.platform,
+      transport: 'browser',
+    },
+  });
+  const bridge = await startBrowserBridge({
+    studio,
+    rendererDir: options.rendererDir,
+    port: options.port,
+    log: (message, error) => console.error(message, error),
+  });
+  return {
+    studio,
+    bridge,
+    async close() {
+      await bridge.close();
+      await studio.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The Electron entry: lifecycle, the Studio built from Electron's adapters, the one window, the contract bound.
+// Everything with logic lives in plain-Node modules (DESIGN.md rule 1).
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { systemClock } from './adapters';
+import { createElectronStore } from './electron/electron-store-adapter';
+import { bindContract } from './electron/ipc';
+import { setUpLogging } from './electron/logging';
+import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
+import { createSecureWindow, hardenSession } from './electron/secure-window';
+import { restoreWindowState, trackWindowState } from './electron/window-state';
+import { createStudio, type Studio } from './studio';
+
+// The demo runs against a throw-away data folder so it never touches the artist's own services.
+const demoDataDir = process.env.ARTLAB_DEMO_DATA_DIR;
+if (demoDataDir) app.setPath('userData', demoDataDir);
+
+const log = setUpLogging();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  let studio: Studio | null = null;
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  process.on('uncaughtException', (error) => log.error('uncaught exception', error));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+
+  void app.whenReady().then(async () => {
+    hardenSession();
+    const store = createElectronStore();
+    studio = createStudio({
+      paths: { dataDir: app.getPath('userData') },
+      clock: systemClock,
+      encryptor: new SafeStorageEncryptor(),
+      store,
+      app: { name: app.getName(), version: app.getVersion(), platform: process.platform, transport: 'electron' },
+    });
+
+    const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+    const devServer = process.env.ELECTRON_RENDERER_URL;
+    const trustedPrefix = devServer ?? pathToFileURL(rendererIndex).href;
+    const isTrustedUrl = (url: string) => url.startsWith(trustedPrefix);
+
+    const { bounds, maximized } = restoreWindowState(store);
+    window = createSecureWindow(bounds, join(import.meta.dirname, '../preload'));
+    if (maximized) window.maximize();
+    trackWindowState(window, store);
+    const unbind = bindContract(studio, window, isTrustedUrl, (message, error) => log.error(message, error));
+    window.on('closed', () => {
+      unbind();
+      window = null;
+    });
+    await (devServer ? window.loadURL(devServer) : window.loadFile(rendererIndex));
+  });
+
+  app.on('window-all-closed', () => {
+    void (studio?.close() ?? Promise.resolve()).finally(() => app.quit());
+  });
+}

@@ -1,0 +1,57 @@
+// The composition root (DESIGN.md): the whole app without a window. Both transports serve `studio.handlers` and
+// forward `studio.events`; the Electron shell, the browser bridge, the CLI and the tests all build it the same way,
+// from adapters.
+import type { ContractHandlers } from '../preload/contract';
+import type { Clock, KeyValueStore, Paths } from './adapters';
+import { EventHub } from './contract/event-hub';
+import type { Encryptor } from './services/encryptor';
+import { SettingsRepository } from './settings';
+
+export interface StudioAdapters {
+  paths: Paths;
+  clock: Clock;
+  encryptor: Encryptor;
+  store: KeyValueStore;
+  app: { name: string; version: string; platform: string; transport: 'electron' | 'browser' };
+}
+
+export interface Studio {
+  readonly handlers: ContractHandlers;
+  readonly events: EventHub;
+  /** Called when a renderer reports it is mounted (transports flush queued events on it). */
+  onRendererReady(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export function createStudio(adapters: StudioAdapters): Studio {
+  const events = new EventHub();
+  const settings = new SettingsRepository(adapters.store);
+  const readyListeners = new Set<() => void>();
+
+  const handlers: ContractHandlers = {
+    'app.info': () => Promise.resolve({ ...adapters.app, dataDir: adapters.paths.dataDir }),
+    'app.ready': () => {
+      for (const listener of readyListeners) listener();
+      return Promise.resolve();
+    },
+    'settings.get': () => Promise.resolve(settings.read()),
+    'settings.update': (patch) => {
+      const next = settings.update(patch);
+      events.emit('settings.changed', next);
+      return Promise.resolve(next);
+    },
+  };
+
+  return {
+    handlers,
+    events,
+    onRendererReady(listener) {
+      readyListeners.add(listener);
+      return () => readyListeners.delete(listener);
+    },
+    close() {
+      readyListeners.clear();
+      return Promise.resolve();
+    },
+  };
+}
