@@ -82,7 +82,6 @@ export class Queue {
   private graceTimer: NodeJS.Timeout | undefined;
   private pumping = false;
   private pumpAgain = false;
-  private rotation = 0;
   private readonly now: () => number;
   /** Deliveries made, redeliveries included: a test can see an item went out twice. */
   deliveries = 0;
@@ -256,7 +255,7 @@ export class Queue {
     this.pump();
   }
 
-  /** Hands items to consumers with room, rotating the starting consumer so a pool shares the work. */
+  /** Hands items to consumers with room, least recently served first, so a pool shares the work. */
   private pump(): void {
     // A deliver callback may commit or put synchronously: finish this round, then run once more.
     if (this.pumping) {
@@ -270,8 +269,7 @@ export class Queue {
         let progress = true;
         while (progress) {
           progress = false;
-          const order = rotate(this.consumers, this.rotation++);
-          for (const consumer of order) {
+          for (const consumer of [...this.consumers]) {
             if (!consumer.attached || !consumer.hasRoom()) continue;
             const item = this.nextFor(consumer);
             if (item) {
@@ -308,6 +306,7 @@ export class Queue {
   private send(consumer: ConsumerImpl, item: QueueItem): void {
     this.deliveries += 1;
     consumer.lastSentIndex = item.index;
+    this.consumers = [...this.consumers.filter((other) => other !== consumer), consumer];
     if (consumer.spec.autoCommit) {
       this.items.delete(item.index);
       this.forgetPending(item.index);
@@ -345,10 +344,4 @@ export class Queue {
 function hasTags(item: QueueItem, tags: Record<string, string>): boolean {
   for (const [key, value] of Object.entries(tags)) if (item.tags[key] !== value) return false;
   return true;
-}
-
-function rotate<T>(list: readonly T[], by: number): T[] {
-  if (list.length === 0) return [];
-  const start = by % list.length;
-  return [...list.slice(start), ...list.slice(0, start)];
 }

@@ -58,6 +58,8 @@ export class TestQueueClient {
 /** Buffers the frames of one watch so a test can await the next one. */
 export class Watch {
   readonly frames: DataFrameProto[] = [];
+  /** The bytes of every frame as received, for an independent decoder. */
+  readonly rawFrames: Buffer[] = [];
   private read = 0;
   private waiting: (() => void) | undefined;
   readonly opened: Promise<void>;
@@ -83,6 +85,7 @@ export class Watch {
     ws.on('error', () => undefined);
     ws.on('message', (data) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      this.rawFrames.push(bytes);
       this.frames.push(fromBinary(DataFrameProtoSchema, new Uint8Array(bytes)));
       this.wake();
     });
