@@ -1,0 +1,84 @@
+// One interface per edition (DESIGN.md rule 5): jobs/ and gallery/ talk to this and never branch on the edition
+// beyond choosing the client. Identities (task_id / prompt_id) are chosen by the caller and stored in the ledger
+// before submit() is called (rule 4).
+import type { ApiWorkflow } from '../comfy/workflow-types';
+
+export type EditionKind = 'queue' | 'exclusive';
+
+/** One output file of a job, as the service names it (a filename is data, never a path). */
+export interface EditionOutputFile {
+  node: string;
+  /** `images`, `gifs`, or another output kind the service reported. */
+  kind: string;
+  filename: string;
+  subfolder: string;
+  type: string;
+  format?: string;
+}
+
+export interface SubmitRequest {
+  /** The ledger's job id, carried in extra_data where the edition allows, for reconciliation. */
+  jobId: string;
+  /** task_id (queue edition) or prompt_id (Exclusive), chosen and stored by the caller first. */
+  identity: string;
+  workflow: ApiWorkflow;
+}
+
+export interface SubmitReceipt {
+  identity: string;
+  /** Queue edition: the index in the input queue (for cancel and position). Exclusive: ComfyUI's `number`. */
+  queueIndex?: number;
+}
+
+/** What the service knows of one identity, for recovery and retries. */
+export type RemoteJobState =
+  | { state: 'unknown' }
+  | { state: 'queued'; position?: number }
+  | { state: 'running' }
+  | { state: 'done'; result: EditionResult };
+
+/** A finished job as the service reported it. */
+export interface EditionResult {
+  identity: string;
+  outputs: EditionOutputFile[];
+  /** Set when the job failed; a sentence for the user. */
+  error?: string;
+  /** The result belongs to an identity this app did not create (another client of a shared sink). */
+  external: boolean;
+}
+
+export type EditionEvent =
+  | { type: 'queued'; identity: string; position?: number }
+  | { type: 'running'; identity: string }
+  | { type: 'progress'; identity: string; node?: string; value: number; max: number }
+  | { type: 'connection'; state: ConnectionState };
+
+export type ConnectionState =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'live' }
+  | { state: 'backing-off'; attempt: number; nextAttemptAt: number; reason: string }
+  | { state: 'auth-failed'; reason: string }
+  | { state: 'stopped' };
+
+/**
+ * Receives each result. The edition acknowledges it to the service (commits the sink frame) only after the returned
+ * promise resolves — the caller stores the result first. A rejected promise leaves it unacknowledged for redelivery.
+ */
+export type ResultHandler = (result: EditionResult) => Promise<void>;
+
+export interface Edition {
+  readonly kind: EditionKind;
+  submit(request: SubmitRequest): Promise<SubmitReceipt>;
+  /** Removes a pending job from the service's queue, or interrupts it where the edition allows. */
+  cancel(identity: string, receipt?: SubmitReceipt): Promise<'removed' | 'interrupted' | 'not-found'>;
+  lookup(identity: string, receipt?: SubmitReceipt): Promise<RemoteJobState>;
+  /** Starts delivering results of submitted (and, for the queue edition, foreign) jobs. */
+  start(onResult: ResultHandler): void;
+  /** Follows an identity submitted earlier (after a restart). */
+  follow(identity: string, receipt?: SubmitReceipt): void;
+  /** Returns the unsubscribe. */
+  onEvent(listener: (event: EditionEvent) => void): () => void;
+  /** Streams one output file to `destination` (written to a temporary file and renamed into place). */
+  download(file: EditionOutputFile, destination: string, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}

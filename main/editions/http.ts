@@ -1,0 +1,162 @@
+// HTTP for every service client: one undici Agent per service (keep-alive, connect/headers/body timeouts), the token
+// in `Authorization` bare (reference/artlab-api-edition.md), no Origin header (ComfyUI refuses a foreign Origin), and
+// every failure turned into an error with a kind and a sentence a user can act on — never containing the token.
+import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
+import { AuthError, NetworkError, ServiceError, TimeoutError, excerpt } from '../errors';
+import { redact } from '../log/redact';
+
+export interface HttpClientOptions {
+  /** Base URL; paths are resolved against it. */
+  baseUrl: string;
+  token?: string;
+  /** What the user calls this service in messages, e.g. "the service “sd-prod”". */
+  label: string;
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Shared dispatcher (tests may pass their own); by default one Agent per client. */
+  dispatcher?: Dispatcher;
+}
+
+export interface HttpRequest {
+  method?: Dispatcher.HttpMethod;
+  /** Relative to baseUrl (no leading slash needed). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: string | Buffer | Uint8Array;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Statuses the caller handles itself instead of an error (e.g. 404 for "not there"). */
+  accept?: number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text(): string;
+  json(): unknown;
+}
+
+export class HttpClient {
+  readonly baseUrl: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.baseUrl = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+        headersTimeout: options.timeoutMs ?? 30_000,
+        bodyTimeout: options.timeoutMs ?? 30_000,
+      });
+  }
+
+  url(path: string, query?: HttpRequest['query']): URL {
+    const url = new URL(path.replace(/^\//, ''), this.baseUrl);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  /** Headers for requests made outside this client (websocket upgrades). */
+  authHeaders(): Record<string, string> {
+    return this.options.token ? { Authorization: this.options.token } : {};
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const url = this.url(req.path, req.query);
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const signal = req.signal
+      ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: req.method ?? 'GET',
+        headers: { ...this.authHeaders(), ...req.headers },
+        body: req.body,
+        dispatcher: this.dispatcher,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw this.transportError(error, req.signal);
+    }
+    let body: Buffer;
+    try {
+      body = Buffer.from(await response.body.arrayBuffer());
+    } catch (error) {
+      throw this.transportError(error, req.signal);
+    }
+    const result: HttpResponse = {
+      status: response.statusCode,
+      headers: response.headers,
+      body,
+      text: () => body.toString('utf8'),
+      json: () => JSON.parse(body.toString('utf8')) as unknown,
+    };
+    if ((response.statusCode >= 200 && response.statusCode < 300) || req.accept?.includes(response.statusCode))
+      return result;
+    throw this.statusError(response.statusCode, result.text());
+  }
+
+  statusError(status: number, bodyText: string): Error {
+    const label = this.options.label;
+    const detail = redact(excerpt(bodyText));
+    if (status === 401 || status === 403) {
+      return new AuthError(
+        `${label} refused the token (HTTP ${status}). Copy the token again from the console's call information.`,
+      );
+    }
+    if (status === 404)
+      return new ServiceError(`${label} has no such address (HTTP 404). Check the URL.`, status, detail);
+    if (status === 429)
+      return new ServiceError(`${label} is busy (HTTP 429, too many requests). It will be retried.`, status, detail);
+    if (status >= 500) {
+      return new ServiceError(
+        `${label} failed (HTTP ${status}${detail ? `: ${detail}` : ''}). If it persists, check that the service is running.`,
+        status,
+        detail,
+      );
+    }
+    return new ServiceError(
+      `${label} rejected the request (HTTP ${status}${detail ? `: ${detail}` : ''}).`,
+      status,
+      detail,
+    );
+  }
+
+  private transportError(error: unknown, callerSignal?: AbortSignal): Error {
+    const label = this.options.label;
+    if (callerSignal?.aborted) return callerSignal.reason instanceof Error ? callerSignal.reason : new Error('aborted');
+    if (
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      error instanceof undiciErrors.ConnectTimeoutError ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    ) {
+      return new TimeoutError(
+        `${label} did not answer in time. Check your network, or whether the service is overloaded.`,
+      );
+    }
+    const code = (error as { code?: string } | null)?.code ?? '';
+    const reason =
+      code === 'ECONNREFUSED'
+        ? 'refused the connection: is the service running?'
+        : code === 'ENOTFOUND'
+          ? 'could not be found: check the URL.'
+          : 'could not be reached: check your network and the URL.';
+    return new NetworkError(`${label} ${reason}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
