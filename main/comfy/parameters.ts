@@ -1,0 +1,101 @@
+// The editable literal inputs of a workflow, found by class_type, input names and links, never by title (titles are
+// in the artist's UI language: "K采样器"). Each gets a kind that the Compose page and batch expansion understand.
+
+import { findPromptRoles } from './prompt-roles';
+import { isLiteral, nodeTitle, sortedNodeIds, type ApiWorkflow, type LiteralValue } from './workflow-types';
+
+export const PARAMETER_KINDS = [
+  'positive',
+  'negative',
+  'prompt',
+  'seed',
+  'steps',
+  'cfg',
+  'sampler',
+  'scheduler',
+  'denoise',
+  'width',
+  'height',
+  'batch_size',
+  'checkpoint',
+  'filename_prefix',
+  'other',
+] as const;
+export type ParameterKind = (typeof PARAMETER_KINDS)[number];
+
+export interface Parameter {
+  /** `<node>.<input>`: the key patchWorkflow() takes. */
+  id: string;
+  node: string;
+  input: string;
+  kind: ParameterKind;
+  /** An English label for the kind (the UI translates by kind); for `other`, the input name. */
+  label: string;
+  value: LiteralValue;
+  /** For display only. */
+  nodeTitle: string;
+  classType: string;
+}
+
+const KIND_BY_INPUT: Readonly<Record<string, ParameterKind>> = {
+  seed: 'seed',
+  noise_seed: 'seed',
+  steps: 'steps',
+  cfg: 'cfg',
+  sampler_name: 'sampler',
+  scheduler: 'scheduler',
+  denoise: 'denoise',
+  width: 'width',
+  height: 'height',
+  batch_size: 'batch_size',
+  ckpt_name: 'checkpoint',
+  filename_prefix: 'filename_prefix',
+};
+
+const LABELS: Readonly<Record<Exclude<ParameterKind, 'other'>, string>> = {
+  positive: 'Positive prompt',
+  negative: 'Negative prompt',
+  prompt: 'Prompt',
+  seed: 'Seed',
+  steps: 'Steps',
+  cfg: 'CFG',
+  sampler: 'Sampler',
+  scheduler: 'Scheduler',
+  denoise: 'Denoise',
+  width: 'Width',
+  height: 'Height',
+  batch_size: 'Batch size',
+  checkpoint: 'Checkpoint',
+  filename_prefix: 'File name prefix',
+};
+
+/**
+ * Every literal input of the workflow as a Parameter, ordered by kind (prompts first, `other` last), then by node id
+ * and input order. Links are not parameters.
+ */
+export function findParameters(workflow: ApiWorkflow): Parameter[] {
+  const roles = findPromptRoles(workflow);
+  const found: Parameter[] = [];
+  for (const node of sortedNodeIds(workflow)) {
+    const entry = workflow[node];
+    if (!entry) continue;
+    for (const [input, value] of Object.entries(entry.inputs)) {
+      if (!isLiteral(value)) continue;
+      const id = `${node}.${input}`;
+      const kind = roles.get(id) ?? KIND_BY_INPUT[input] ?? 'other';
+      found.push({
+        id,
+        node,
+        input,
+        kind,
+        label: kind === 'other' ? input : LABELS[kind],
+        value,
+        nodeTitle: nodeTitle(workflow, node),
+        classType: entry.class_type ?? '',
+      });
+    }
+  }
+  const rank = (kind: ParameterKind): number => PARAMETER_KINDS.indexOf(kind);
+  // Array.prototype.sort is stable, so node and input order survive within a kind.
+  return found.sort((a, b) => rank(a.kind) - rank(b.kind));
+}
