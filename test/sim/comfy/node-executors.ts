@@ -1,0 +1,201 @@
+// What each simulated node computes. Nothing here touches a model: values are small descriptions (texts, sizes,
+// hashes) from which output images are drawn, so results are deterministic from seed and prompt text.
+import type { OutputFile } from './engine-types';
+import { hashString, type Pattern } from './image-synth';
+import { toFloat, toInt } from './validate-prompt';
+
+interface ModelValue {
+  kind: 'model';
+  checkpoint: string;
+}
+interface ClipValue {
+  kind: 'clip';
+  checkpoint: string;
+}
+interface VaeValue {
+  kind: 'vae';
+  checkpoint: string;
+}
+interface ConditioningValue {
+  kind: 'conditioning';
+  text: string;
+}
+interface LatentValue {
+  kind: 'latent';
+  width: number;
+  height: number;
+  hashes: number[];
+}
+export interface ImageValue {
+  kind: 'image';
+  width: number;
+  height: number;
+  frames: Pattern[];
+}
+interface MaskValue {
+  kind: 'mask';
+  width: number;
+  height: number;
+}
+export type NodeValue = ModelValue | ClipValue | VaeValue | ConditioningValue | LatentValue | ImageValue | MaskValue;
+
+/** A Python exception inside a node: becomes `execution_error`. */
+export class NodeExecutionError extends Error {
+  constructor(
+    readonly exceptionType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The signal fired between steps or nodes: becomes `execution_interrupted`. */
+export class InterruptedError extends Error {
+  constructor() {
+    super('Processing interrupted');
+  }
+}
+
+export interface NodeContext {
+  nodeId: string;
+  /** Inputs with links replaced by the upstream node's output value. */
+  inputs: Record<string, unknown>;
+  /** Reports one sampler step (value 0..max−1) after waiting its time; throws InterruptedError when interrupted. */
+  step(value: number, max: number): Promise<void>;
+  /** Writes a batch of images as PNGs, named by the host; returns what `executed` and /history list. */
+  saveImages(image: ImageValue, filenamePrefix: string, type: OutputFile['type']): Promise<OutputFile[]>;
+}
+
+export interface NodeResult {
+  outputs: NodeValue[];
+  /** The `output` of an `executed` event, for output nodes. */
+  ui?: Record<string, unknown[]>;
+}
+
+function input<K extends NodeValue['kind']>(ctx: NodeContext, name: string, kind: K): Extract<NodeValue, { kind: K }> {
+  const value = ctx.inputs[name];
+  if (typeof value === 'object' && value !== null && 'kind' in value && value.kind === kind) {
+    return value as Extract<NodeValue, { kind: K }>;
+  }
+  throw new NodeExecutionError('TypeError', `input '${name}' did not receive a ${kind.toUpperCase()} value`);
+}
+
+function int(ctx: NodeContext, name: string, fallback: number): number {
+  const converted = toInt(ctx.inputs[name] ?? fallback);
+  return converted.ok && typeof converted.value === 'number' ? converted.value : fallback;
+}
+
+function float(ctx: NodeContext, name: string, fallback: number): number {
+  const converted = toFloat(ctx.inputs[name] ?? fallback);
+  return converted.ok && typeof converted.value === 'number' ? converted.value : fallback;
+}
+
+function text(ctx: NodeContext, name: string): string {
+  const value = ctx.inputs[name];
+  return typeof value === 'string' ? value : JSON.stringify(value ?? '');
+}
+
+function scaled(image: ImageValue, width: number, height: number): ImageValue {
+  return { ...image, width: Math.max(1, width), height: Math.max(1, height) };
+}
+
+type Executor = (ctx: NodeContext) => Promise<NodeResult>;
+
+const executors: Record<string, Executor> = {
+  CheckpointLoaderSimple: (ctx) => {
+    const checkpoint = text(ctx, 'ckpt_name');
+    return Promise.resolve({
+      outputs: [
+        { kind: 'model', checkpoint },
+        { kind: 'clip', checkpoint },
+        { kind: 'vae', checkpoint },
+      ],
+    });
+  },
+  CLIPTextEncode: (ctx) => {
+    input(ctx, 'clip', 'clip');
+    const prompt = text(ctx, 'text');
+    // the simulator's way to force an execution error from a test or the demo
+    if (prompt.includes('__fail__')) {
+      throw new NodeExecutionError('RuntimeError', 'Simulated failure: the prompt text contains __fail__.');
+    }
+    return Promise.resolve({ outputs: [{ kind: 'conditioning', text: prompt }] });
+  },
+  EmptyLatentImage: (ctx) => {
+    // latents are 1/8 of the pixel size: the decoded image is the size rounded down to a multiple of 8
+    const width = Math.floor(int(ctx, 'width', 512) / 8) * 8;
+    const height = Math.floor(int(ctx, 'height', 512) / 8) * 8;
+    const count = int(ctx, 'batch_size', 1);
+    const hashes = Array.from({ length: count }, (_, i) => hashString(`empty-latent:${i}`));
+    return Promise.resolve({ outputs: [{ kind: 'latent', width, height, hashes }] });
+  },
+  KSampler: async (ctx) => {
+    const model = input(ctx, 'model', 'model');
+    const positive = input(ctx, 'positive', 'conditioning');
+    const negative = input(ctx, 'negative', 'conditioning');
+    const latent = input(ctx, 'latent_image', 'latent');
+    const steps = int(ctx, 'steps', 20);
+    const seed = String(ctx.inputs.seed);
+    const recipe = [seed, positive.text, negative.text, steps, float(ctx, 'cfg', 8), text(ctx, 'sampler_name')]
+      .concat([text(ctx, 'scheduler'), float(ctx, 'denoise', 1), model.checkpoint])
+      .join('\u0001');
+    for (let i = 0; i < steps; i += 1) await ctx.step(i, steps);
+    const hashes = latent.hashes.map((h, i) => hashString(`${recipe}\u0001${h}\u0001${i}`));
+    return { outputs: [{ ...latent, hashes }] };
+  },
+  VAEDecode: (ctx) => {
+    const latent = input(ctx, 'samples', 'latent');
+    input(ctx, 'vae', 'vae');
+    const frames = latent.hashes.map((hash) => ({ hash }));
+    return Promise.resolve({ outputs: [{ kind: 'image', width: latent.width, height: latent.height, frames }] });
+  },
+  EmptyImage: (ctx) => {
+    const color = int(ctx, 'color', 0);
+    const solid: [number, number, number] = [(color >> 16) & 0xff, (color >> 8) & 0xff, color & 0xff];
+    const frames = Array.from({ length: int(ctx, 'batch_size', 1) }, () => ({ hash: color, solid }));
+    return Promise.resolve({
+      outputs: [{ kind: 'image', width: int(ctx, 'width', 512), height: int(ctx, 'height', 512), frames }],
+    });
+  },
+  LoadImage: (ctx) => {
+    // the simulator does not read uploaded pixels: the picture is drawn from the file name
+    const name = text(ctx, 'image');
+    return Promise.resolve({
+      outputs: [
+        { kind: 'image', width: 512, height: 512, frames: [{ hash: hashString(`load:${name}`) }] },
+        { kind: 'mask', width: 512, height: 512 },
+      ],
+    });
+  },
+  ImageScale: (ctx) => {
+    const image = input(ctx, 'image', 'image');
+    let width = int(ctx, 'width', 512);
+    let height = int(ctx, 'height', 512);
+    if (width === 0 && height === 0) return Promise.resolve({ outputs: [image] });
+    if (width === 0) width = Math.round((image.width * height) / image.height);
+    if (height === 0) height = Math.round((image.height * width) / image.width);
+    return Promise.resolve({ outputs: [scaled(image, width, height)] });
+  },
+  ImageScaleBy: (ctx) => {
+    const image = input(ctx, 'image', 'image');
+    const by = float(ctx, 'scale_by', 1);
+    return Promise.resolve({ outputs: [scaled(image, Math.round(image.width * by), Math.round(image.height * by))] });
+  },
+  SaveImage: async (ctx) => {
+    const images = await ctx.saveImages(input(ctx, 'images', 'image'), text(ctx, 'filename_prefix'), 'output');
+    return { outputs: [], ui: { images } };
+  },
+  PreviewImage: async (ctx) => {
+    const suffix = hashString(ctx.nodeId + JSON.stringify(ctx.inputs))
+      .toString(36)
+      .slice(0, 5);
+    const images = await ctx.saveImages(input(ctx, 'images', 'image'), `ComfyUI_temp_${suffix}`, 'temp');
+    return { outputs: [], ui: { images } };
+  },
+};
+
+export function executeNode(classType: string, ctx: NodeContext): Promise<NodeResult> {
+  const executor = Object.hasOwn(executors, classType) ? executors[classType] : undefined;
+  if (!executor) return Promise.reject(new NodeExecutionError('KeyError', `'${classType}'`));
+  return executor(ctx);
+}
