@@ -1,10 +1,54 @@
-import { useEffect, useState } from 'react';
+// The shell: sidebar navigation beside the current page. Each page is a component in its own file under pages/.
+import { useEffect, useRef, type ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
 import { artlab } from './api/artlab';
+import { Sidebar } from './components/sidebar';
+import type { PageId } from './navigation/pages';
+import { useCurrentPage } from './navigation/use-current-page';
+import { usePageShortcuts } from './navigation/use-page-shortcuts';
+import { ComposePage } from './pages/compose/compose-page';
+import { GalleryPage } from './pages/gallery/gallery-page';
+import { QueuePage } from './pages/queue/queue-page';
+import { ServicesPage } from './pages/services/services-page';
+import { SettingsPage } from './pages/settings/settings-page';
+
+const pages: Record<PageId, ComponentType> = {
+  services: ServicesPage,
+  compose: ComposePage,
+  queue: QueuePage,
+  gallery: GalleryPage,
+  settings: SettingsPage,
+};
+
+/** Main holds events back until the renderer can receive them: say so once, after the first render. */
+function useAnnounceReady() {
+  const announced = useRef(false);
+  useEffect(() => {
+    if (announced.current) return;
+    announced.current = true;
+    artlab.call('app.ready').catch((error: unknown) => console.error('app.ready failed', error));
+  }, []);
+}
 
 export function App() {
-  const [version, setVersion] = useState('');
+  const { t } = useTranslation();
+  const current = useCurrentPage();
+  const Page = pages[current];
+  usePageShortcuts();
+  useAnnounceReady();
+
   useEffect(() => {
-    void artlab.call('app.info').then((info) => setVersion(info.version));
-  }, []);
-  return <h1>ArtLab Desktop {version}</h1>;
+    document.title = `${t(`nav.${current}`)} — ${t('app.name')}`;
+  }, [current, t]);
+
+  return (
+    <div className="shell">
+      <Sidebar current={current} />
+      <main className="main" id="main">
+        <div className="page" key={current}>
+          <Page />
+        </div>
+      </main>
+    </div>
+  );
 }
