@@ -17,7 +17,7 @@ function client(overrides: Partial<OSS.Options> & { sldEnable?: boolean } = {}):
   return new OSS(options);
 }
 
-function bytes(result: { content: unknown }): Buffer {
+function bytes(result: { content?: unknown }): Buffer {
   if (!Buffer.isBuffer(result.content)) throw new Error('expected the object bytes');
   return result.content;
 }
