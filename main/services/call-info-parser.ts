@@ -1,0 +1,231 @@
+// "Paste call information": turns the text an artist copied from the ArtLab / EAS console (English, simplified or
+// traditional Chinese labels, any order, `key: value`, `key value` or the value on the next line, or just a URL and a
+// token) into a form draft (reference/artlab-api-edition.md, "Call information a user copies from the console").
+import type { Edition } from '../../preload/schemas/services';
+import { normaliseServiceUrl, parseLooseUrl, queueUrlParts, suggestName } from './service-url';
+
+export interface ParsedCallInfo {
+  edition?: Edition;
+  url?: string;
+  token?: string;
+  endpoint?: string;
+  serviceName?: string;
+  sink?: string;
+  name?: string;
+  notes: string[];
+}
+
+type Field = 'url' | 'vpcUrl' | 'token' | 'endpoint' | 'serviceId';
+
+// Longest first, so "请求URL" wins over "URL" and "Service ID" over "Service".
+const LABELS: [Field, string[]][] = [
+  [
+    'vpcUrl',
+    [
+      'vpc调用地址',
+      'vpc調用地址',
+      'vpc地址',
+      'vpc url',
+      'vpc endpoint url',
+      '内网调用地址',
+      '內網調用地址',
+      '内网地址',
+    ],
+  ],
+  [
+    'url',
+    [
+      '公网输出请求地址',
+      '公網輸出請求地址',
+      '公网调用地址',
+      '公網調用地址',
+      '公网访问地址',
+      '公網訪問地址',
+      '公网地址',
+      '公網地址',
+      '请求url',
+      '請求url',
+      '请求地址',
+      '請求地址',
+      '调用地址',
+      '調用地址',
+      '访问地址',
+      '訪問地址',
+      '服务地址',
+      '服務地址',
+      'public endpoint url',
+      'internet endpoint url',
+      'request url',
+      'service url',
+      'endpoint url',
+      'url',
+      '地址',
+    ],
+  ],
+  ['token', ['访问令牌', '訪問令牌', 'access token', 'authorization', 'token', '令牌']],
+  ['endpoint', ['公网endpoint', '公網endpoint', '服务端点', '服務端點', 'endpoint', '端点', '端點']],
+  [
+    'serviceId',
+    ['服务id', '服務id', 'service id', 'serviceid', 'service name', '服务名称', '服務名稱', '服务名', '服務名'],
+  ],
+];
+
+// Headings the console shows around the fields: recognised so they are not reported as unknown lines.
+const HEADINGS = [
+  /^(调用信息|調用資訊|調用信息|调用資訊|call information|invocation information|查看调用信息|查看調用資訊)$/i,
+  /^(公网地址调用|公網地址調用|vpc地址调用|vpc地址調用|internet endpoint|vpc endpoint|public endpoint)$/i,
+  /^(api版|api edition|独占版|獨佔版|exclusive edition|复制|複製|copy|显示|顯示|show|hide|隐藏|隱藏)$/i,
+];
+
+const SORTED_LABELS = LABELS.flatMap(([field, labels]) => labels.map((label) => ({ field, label }))).sort(
+  (a, b) => b.label.length - a.label.length,
+);
+
+interface LabelMatch {
+  field: Field;
+  value: string;
+}
+
+function normaliseLine(line: string): string {
+  return (
+    line
+      .replace(/[\u00a0\u3000\u200b\ufeff]/g, ' ')
+      .replace(/：/g, ':')
+      // Markdown tables and list bullets from chat apps.
+      .replace(/^\s*(?:[-*•]\s+|\|)/, '')
+      .replace(/\|\s*$/, '')
+      .replace(/\s*\|\s*/g, ' ')
+      .trim()
+  );
+}
+
+function matchLabel(line: string): LabelMatch | undefined {
+  const lower = line.toLowerCase();
+  for (const { field, label } of SORTED_LABELS) {
+    if (!lower.startsWith(label)) continue;
+    const rest = line.slice(label.length);
+    // A label ends at a separator or the end; "Tokenizer" or "urls" are not labels.
+    const cjkLabel = label.charCodeAt(label.length - 1) > 127;
+    if (rest !== '' && !/^\s*[:=]/.test(rest) && !/^\s/.test(rest) && !cjkLabel) continue;
+    const value = rest
+      .replace(/^\s*[:=]?\s*/, '')
+      .trim()
+      .replace(/^["'`]+|["'`,;]+$/g, '');
+    return { field, value };
+  }
+  return undefined;
+}
+
+function looksLikeToken(text: string): boolean {
+  // EAS tokens are base64-like, tens of characters; no spaces, not a URL or a host name.
+  return /^[A-Za-z0-9+/=_-]{16,}$/.test(text) && !/^\d+$/.test(text);
+}
+
+function looksLikeHost(text: string): boolean {
+  return /^(?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?\/?$/i.test(text) || /^[a-z0-9.-]+:\d+\/?$/i.test(text);
+}
+
+export function parseCallInfo(text: string): ParsedCallInfo {
+  const found: Partial<Record<Field, string>> = {};
+  const notes: string[] = [];
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map(normaliseLine)
+    .filter(Boolean);
+  let pending: Field | undefined;
+  const bareHosts: string[] = [];
+
+  const assign = (field: Field, value: string) => {
+    if (found[field] === undefined) found[field] = value;
+    else if (found[field] !== value && field !== 'vpcUrl') notes.push(`Found a second ${field} and kept the first.`);
+  };
+
+  for (const line of lines) {
+    if (HEADINGS.some((heading) => heading.test(line))) continue;
+    const labelled = matchLabel(line);
+    if (labelled) {
+      if (labelled.value) assign(labelled.field, labelled.value);
+      pending = labelled.value ? undefined : labelled.field;
+      continue;
+    }
+    if (pending) {
+      assign(pending, line.replace(/^["'`]+|["'`,;]+$/g, ''));
+      pending = undefined;
+      continue;
+    }
+    // Unlabelled: guess by shape. "Bearer x" is how other APIs show tokens; EAS wants it bare.
+    const bare = line.replace(/^bearer\s+/i, '');
+    if (/^https?:\/\//i.test(bare) && parseLooseUrl(bare)) assign('url', bare);
+    else if (found.url === undefined && queueUrlParts(bare)) assign('url', bare);
+    else if (looksLikeHost(bare)) bareHosts.push(bare);
+    else if (looksLikeToken(bare)) assign('token', bare);
+    else
+      notes.push(`Ignored a line that is not call information: “${line.slice(0, 40)}${line.length > 40 ? '…' : ''}”`);
+  }
+  // A bare host is the endpoint when a URL was found, or the URL itself (`127.0.0.1:8188`) when nothing else was.
+  const [host] = bareHosts;
+  if (host !== undefined) {
+    if (found.url === undefined && found.vpcUrl === undefined && !(found.endpoint && found.serviceId)) found.url = host;
+    else found.endpoint ??= host;
+  }
+  return build(found, notes);
+}
+
+function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCallInfo {
+  const result: ParsedCallInfo = { notes };
+  let token = found.token?.trim();
+  if (token && /^bearer\s+/i.test(token)) {
+    token = token.replace(/^bearer\s+/i, '');
+    notes.push('Removed “Bearer” from the token: EAS expects the token alone.');
+  }
+  if (token) result.token = token;
+
+  const serviceId = found.serviceId?.trim().replace(/\/sink\/?$/, '');
+  let url = found.url ?? found.vpcUrl;
+  if (!found.url && found.vpcUrl)
+    notes.push('Only a VPC address was found: it works only inside the Alibaba Cloud VPC.');
+  if (!url && found.endpoint && serviceId) {
+    const endpoint = parseLooseUrl(found.endpoint);
+    if (endpoint) url = `${endpoint.protocol}//${endpoint.host}/api/predict/${serviceId}`;
+  }
+  if (!url) {
+    notes.push('No service URL was found. Paste the call information that contains the URL.');
+    return result;
+  }
+
+  const queue = queueUrlParts(url);
+  if (queue) {
+    result.edition = 'queue';
+    result.url = queue.url;
+    result.endpoint = queue.endpoint;
+    result.serviceName = queue.serviceName;
+    if (found.endpoint) {
+      const endpoint = parseLooseUrl(found.endpoint);
+      // The console shows the endpoint without a scheme: take the URL's scheme.
+      if (endpoint && endpoint.host !== new URL(queue.endpoint).host) {
+        result.endpoint = `${new URL(queue.url).protocol}//${endpoint.host}`;
+        notes.push('The endpoint differs from the URL’s host; the endpoint was kept for the result queue.');
+      }
+    }
+    if (serviceId && serviceId !== queue.serviceName) {
+      result.serviceName = serviceId;
+      notes.push(
+        `The service ID “${serviceId}” differs from the URL’s “${queue.serviceName}”; the service ID was kept.`,
+      );
+    }
+    result.sink = `${result.serviceName}/sink`;
+    result.name = result.serviceName;
+    return result;
+  }
+
+  const exclusive = normaliseServiceUrl(url, 'exclusive');
+  if (!exclusive) {
+    notes.push('The URL could not be read. Check that it starts with http:// or https://.');
+    return result;
+  }
+  result.edition = 'exclusive';
+  result.url = exclusive;
+  const name = suggestName(exclusive);
+  if (name) result.name = name;
+  return result;
+}

@@ -1,0 +1,73 @@
+// Service records as stored: versioned, parsed with zod on every read. Secrets are not here: the vault keeps them,
+// sealed, under refs derived from the service id (see secretRefs).
+import { z } from 'zod';
+
+export const SERVICES_SCHEMA_VERSION = 1;
+
+export const QueueSettingsSchema = z.object({
+  /** scheme + host (+ port) of the EAS endpoint, e.g. `http://123.cn-shanghai.pai-eas.aliyuncs.com`. */
+  endpoint: z.string().min(1),
+  serviceName: z.string().min(1),
+  /** True once the user edited the service name: a URL change then no longer re-derives it. */
+  serviceNameEdited: z.boolean(),
+  /** Stable per service, so uncommitted sink results come back to this app after a restart (eas-queue.md). */
+  consumerUid: z.uuid(),
+  windowSize: z.int().min(1),
+  concurrency: z.int().min(1),
+  foreignResults: z.enum(['adopt', 'leave']),
+});
+export type QueueSettings = z.infer<typeof QueueSettingsSchema>;
+
+export const OssSettingsSchema = z.object({
+  bucket: z.string().min(1),
+  /** Always '' or ending with '/'. */
+  prefix: z.string(),
+  region: z.string().optional(),
+  endpoint: z.string().optional(),
+  credentials: z.enum(['shared', 'own']),
+  accessKeyId: z.string().optional(),
+});
+export type OssSettings = z.infer<typeof OssSettingsSchema>;
+
+export const ServiceRecordSchema = z.object({
+  id: z.string().min(1),
+  edition: z.enum(['queue', 'exclusive']),
+  name: z.string().min(1),
+  url: z.string().min(1),
+  queue: QueueSettingsSchema.optional(),
+  oss: OssSettingsSchema.optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type ServiceRecord = z.infer<typeof ServiceRecordSchema>;
+
+export const ServicesFileSchema = z.object({
+  schemaVersion: z.literal(SERVICES_SCHEMA_VERSION),
+  services: z.array(z.unknown()),
+});
+
+export const DEFAULT_WINDOW_SIZE = 8;
+export const DEFAULT_CONCURRENCY = 4;
+
+export function secretRefs(serviceId: string) {
+  return {
+    token: `service/${serviceId}/token`,
+    ossSecret: `service/${serviceId}/oss-secret`,
+    ossSecurityToken: `service/${serviceId}/oss-sts`,
+  };
+}
+
+export const SHARED_OSS_REFS = { secret: 'shared-oss/secret', securityToken: 'shared-oss/sts' };
+
+/** `oss://bucket/prefix/` → bucket and a prefix that is '' or ends with '/'. */
+export function parseOssLocation(location: string): { bucket: string; prefix: string } | undefined {
+  const match = /^oss:\/\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location.trim());
+  if (!match?.[1]) return undefined;
+  const rest = (match[2] ?? '').replace(/^\/+/, '').replace(/\/{2,}/g, '/');
+  if (rest.split('/').some((part) => part === '..' || part === '.')) return undefined;
+  return { bucket: match[1], prefix: rest === '' || rest.endsWith('/') ? rest : `${rest}/` };
+}
+
+export function formatOssLocation(oss: { bucket: string; prefix: string }): string {
+  return `oss://${oss.bucket}/${oss.prefix}`;
+}

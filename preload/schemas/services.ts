@@ -1,0 +1,197 @@
+// Services and the credential vault, as the renderer sees them. No schema here has a field that can carry a secret
+// out of main: secrets go in (the user types them) but only `hasToken` / `hasSecret` and a masked hint come back.
+import { z } from 'zod';
+import { Empty, method } from './common';
+
+export const EditionSchema = z.enum(['queue', 'exclusive']);
+export type Edition = z.infer<typeof EditionSchema>;
+
+/** What to do with sink results whose task_id this app did not create (a script, a colleague). */
+export const ForeignResultsSchema = z.enum(['adopt', 'leave']);
+
+export const ServiceIdSchema = z.string().min(1).max(100);
+
+/** A secret field on input: a string sets it, `null` removes it, absent keeps what is stored. */
+const SecretInput = z.string().trim().min(1).max(4096).nullable().optional();
+
+export const OssCredentialsModeSchema = z.enum(['shared', 'own']);
+
+export const OssInputSchema = z.object({
+  /** `oss://bucket/prefix/` as the console shows the mount. */
+  location: z.string().trim().min(1).max(1024),
+  region: z.string().trim().max(64).optional(),
+  endpoint: z.string().trim().max(512).optional(),
+  credentials: OssCredentialsModeSchema,
+  /** For `own` credentials. */
+  accessKeyId: z.string().trim().max(256).optional(),
+  accessKeySecret: SecretInput,
+  securityToken: SecretInput,
+});
+
+export const QueueSettingsInputSchema = z.object({
+  endpoint: z.string().trim().max(1024).optional(),
+  serviceName: z.string().trim().max(256).optional(),
+  windowSize: z.int().min(1).max(1000).optional(),
+  concurrency: z.int().min(1).max(1000).optional(),
+  foreignResults: ForeignResultsSchema.optional(),
+});
+
+export const ServiceInputSchema = z.object({
+  edition: EditionSchema.optional(),
+  name: z.string().trim().min(1).max(200),
+  url: z.string().trim().min(1).max(2048),
+  token: SecretInput,
+  /** Take the token that `services.parseCallInfo` found, kept in main under this draft id. */
+  tokenFromDraft: z.string().max(100).optional(),
+  queue: QueueSettingsInputSchema.optional(),
+  oss: OssInputSchema.nullable().optional(),
+});
+export type ServiceInput = z.infer<typeof ServiceInputSchema>;
+
+export const ServicePatchSchema = ServiceInputSchema.partial().extend({ id: ServiceIdSchema });
+export type ServicePatch = z.infer<typeof ServicePatchSchema>;
+
+export const HealthStatusSchema = z.enum(['ok', 'auth-failed', 'unreachable', 'misconfigured']);
+export type HealthStatus = z.infer<typeof HealthStatusSchema>;
+
+export const HealthPartSchema = z.object({
+  part: z.enum(['service', 'sink', 'input-queue', 'oss']),
+  status: HealthStatusSchema,
+  message: z.string(),
+});
+
+export const HealthResultSchema = z.object({
+  serviceId: z.string(),
+  status: HealthStatusSchema,
+  /** One sentence saying what is wrong and what to do (or that all is well). */
+  message: z.string(),
+  checkedAt: z.number(),
+  latencyMs: z.number().optional(),
+  details: z.object({
+    version: z.string().optional(),
+    device: z.string().optional(),
+    queueLength: z.number().optional(),
+    consumers: z.number().optional(),
+    ossSampleKey: z.string().optional(),
+  }),
+  parts: z.array(HealthPartSchema),
+  warnings: z.array(z.string()),
+  /** When the token would travel over plain http to a remote host: the same URL with https. */
+  suggestedUrl: z.string().optional(),
+});
+export type HealthResult = z.infer<typeof HealthResultSchema>;
+
+export const OssDtoSchema = z.object({
+  location: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  region: z.string().optional(),
+  endpoint: z.string().optional(),
+  credentials: OssCredentialsModeSchema,
+  accessKeyId: z.string().optional(),
+  hasSecret: z.boolean(),
+  secretHint: z.string().optional(),
+  hasSecurityToken: z.boolean(),
+});
+
+export const ServiceDtoSchema = z.object({
+  id: z.string(),
+  edition: EditionSchema,
+  name: z.string(),
+  url: z.string(),
+  hasToken: z.boolean(),
+  tokenHint: z.string().optional(),
+  queue: z
+    .object({
+      endpoint: z.string(),
+      serviceName: z.string(),
+      sink: z.string(),
+      consumerUid: z.string(),
+      windowSize: z.number(),
+      concurrency: z.number(),
+      foreignResults: ForeignResultsSchema,
+    })
+    .optional(),
+  oss: OssDtoSchema.optional(),
+  /** The last health check, if one ran since start. */
+  health: HealthResultSchema.optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type ServiceDto = z.infer<typeof ServiceDtoSchema>;
+
+/** What "paste call information" fills in. The token, if found, stays in main under `draftId`. */
+export const CallInfoDraftSchema = z.object({
+  draftId: z.string().optional(),
+  edition: EditionSchema.optional(),
+  name: z.string().optional(),
+  url: z.string().optional(),
+  endpoint: z.string().optional(),
+  serviceName: z.string().optional(),
+  sink: z.string().optional(),
+  hasToken: z.boolean(),
+  tokenHint: z.string().optional(),
+  /** Things the user should look at: unrecognised lines, a URL that is neither edition. */
+  notes: z.array(z.string()),
+});
+export type CallInfoDraftDto = z.infer<typeof CallInfoDraftSchema>;
+
+export const SharedOssCredentialsSchema = z.object({
+  accessKeyId: z.string().optional(),
+  hasSecret: z.boolean(),
+  secretHint: z.string().optional(),
+  hasSecurityToken: z.boolean(),
+});
+
+export const StoreIncidentSchema = z.object({
+  /** Where the damaged file was copied before starting empty. */
+  backupPath: z.string(),
+  at: z.number(),
+  message: z.string(),
+});
+
+export const VaultStatusSchema = z.object({
+  strength: z.enum(['os', 'key-file', 'weak', 'unavailable']),
+  acceptedWeak: z.boolean(),
+  /** Whether secrets can be stored now; when not, `reason` says why and what to do. */
+  canStoreSecrets: z.boolean(),
+  reason: z.string().optional(),
+  /** Stored secrets that can no longer be decrypted (keychain changed): re-enter them, or reset. */
+  unreadableSecrets: z.number(),
+  /** The settings file was damaged and set aside: show it with a "reset" button. */
+  storeIncident: StoreIncidentSchema.optional(),
+  /** Service records that did not fit the schema and were set aside. */
+  quarantinedRecords: z.number(),
+});
+export type VaultStatus = z.infer<typeof VaultStatusSchema>;
+
+const IdInput = z.object({ id: ServiceIdSchema });
+
+export const serviceMethods = {
+  'services.list': method(Empty, z.array(ServiceDtoSchema)),
+  'services.get': method(IdInput, ServiceDtoSchema),
+  'services.create': method(ServiceInputSchema, ServiceDtoSchema),
+  'services.update': method(ServicePatchSchema, ServiceDtoSchema),
+  /** A copy with a new id and consumer uid; secrets are copied sealed. */
+  'services.duplicate': method(IdInput, ServiceDtoSchema),
+  /** Removes the record and its secrets; jobs and images stay. */
+  'services.delete': method(IdInput, z.void()),
+  'services.parseCallInfo': method(z.object({ text: z.string().max(20_000) }), CallInfoDraftSchema),
+  /** Runs a health check now (the "Test" button); also emitted as `services.health`. */
+  'services.test': method(IdInput, HealthResultSchema),
+  'services.sharedOss.get': method(Empty, SharedOssCredentialsSchema),
+  'services.sharedOss.set': method(
+    z.object({ accessKeyId: z.string().trim().max(256), accessKeySecret: SecretInput, securityToken: SecretInput }),
+    SharedOssCredentialsSchema,
+  ),
+  'vault.status': method(Empty, VaultStatusSchema),
+  /** The user accepts storing secrets with the weaker protection ('weak' strength). */
+  'vault.acceptWeak': method(Empty, VaultStatusSchema),
+  /** Forget unreadable secrets and dismiss the damaged-file notice. */
+  'vault.reset': method(Empty, VaultStatusSchema),
+};
+
+export const serviceEvents = {
+  'services.changed': z.array(ServiceDtoSchema),
+  'services.health': HealthResultSchema,
+};

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { parseCallInfo } from '../../../main/services/call-info-parser';
+
+const TOKEN = 'ZTk4NjQ3YmNjMGQ4ODY5NjA0Yjc5MWVjZjZmZGQ4MzhhMzkwMTg2Mg==';
+const QUEUE_URL = 'http://1234567890123456.cn-shanghai.pai-eas.aliyuncs.com/api/predict/comfyui_api';
+const ENDPOINT_HOST = '1234567890123456.cn-shanghai.pai-eas.aliyuncs.com';
+const EXCLUSIVE_URL = 'http://comfy_pro.1234567890123456.cn-hangzhou.pai-eas.aliyuncs.com/';
+
+const queueDraft = {
+  edition: 'queue',
+  url: QUEUE_URL,
+  endpoint: `http://${ENDPOINT_HOST}`,
+  serviceName: 'comfyui_api',
+  sink: 'comfyui_api/sink',
+  name: 'comfyui_api',
+  token: TOKEN,
+};
+
+describe('paste call information: API edition', () => {
+  it('reads the English console panel with labels and colons', () => {
+    const text = `Call Information\nURL: ${QUEUE_URL}\nToken: ${TOKEN}\nEndpoint: ${ENDPOINT_HOST}\nService ID: comfyui_api/sink`;
+    expect(parseCallInfo(text)).toEqual({ ...queueDraft, notes: [] });
+  });
+
+  it('reads the simplified Chinese panel with full-width colons', () => {
+    const text = `调用信息\n公网输出请求地址\n请求URL：${QUEUE_URL}\nToken：${TOKEN}\nEndpoint：${ENDPOINT_HOST}\n服务ID：comfyui_api/sink`;
+    expect(parseCallInfo(text)).toEqual({ ...queueDraft, notes: [] });
+  });
+
+  it('reads the traditional Chinese panel', () => {
+    const text = `調用資訊\n請求URL： ${QUEUE_URL}\nToken： ${TOKEN}\n服務ID： comfyui_api/sink`;
+    expect(parseCallInfo(text)).toMatchObject({ ...queueDraft, notes: [] });
+  });
+
+  it('reads values on the line after their label, in any order, with extra whitespace', () => {
+    const text = `\n\n  Token  \n\n   ${TOKEN}   \n\tEndpoint\n${ENDPOINT_HOST}\n\n  URL\n  ${QUEUE_URL}/  \n`;
+    expect(parseCallInfo(text)).toMatchObject(queueDraft);
+  });
+
+  it('reads `key value` without a colon', () => {
+    expect(parseCallInfo(`URL ${QUEUE_URL}\nToken ${TOKEN}`)).toMatchObject(queueDraft);
+  });
+
+  it('reads a markdown table copied through a chat app', () => {
+    const text = `| 字段 | 值 |\n|---|---|\n| 请求URL | ${QUEUE_URL} |\n| Token | ${TOKEN} |`;
+    const draft = parseCallInfo(text);
+    expect(draft).toMatchObject(queueDraft);
+  });
+
+  it('takes just a URL and a token on two unlabelled lines', () => {
+    expect(parseCallInfo(`${QUEUE_URL}\n${TOKEN}`)).toMatchObject(queueDraft);
+    expect(parseCallInfo(`${TOKEN}\n${QUEUE_URL}`)).toMatchObject(queueDraft);
+  });
+
+  it('takes just a URL, with no token', () => {
+    const draft = parseCallInfo(QUEUE_URL);
+    expect(draft).toMatchObject({ edition: 'queue', url: QUEUE_URL, serviceName: 'comfyui_api' });
+    expect(draft.token).toBeUndefined();
+  });
+
+  it('trims the trailing slash, the api_prompt suffix and a query from a queue URL', () => {
+    expect(parseCallInfo(`${QUEUE_URL}/`).url).toBe(QUEUE_URL);
+    expect(parseCallInfo(`${QUEUE_URL}/api_prompt?task_id=abc`).url).toBe(QUEUE_URL);
+    expect(parseCallInfo(`${QUEUE_URL}/sink`).serviceName).toBe('comfyui_api');
+  });
+
+  it('keeps https and derives an https endpoint', () => {
+    const secure = QUEUE_URL.replace('http://', 'https://');
+    expect(parseCallInfo(`URL: ${secure}\nEndpoint: ${ENDPOINT_HOST}`)).toMatchObject({
+      url: secure,
+      endpoint: `https://${ENDPOINT_HOST}`,
+    });
+  });
+
+  it('builds the URL from an endpoint and a service ID when no URL was pasted', () => {
+    expect(parseCallInfo(`Endpoint: ${ENDPOINT_HOST}\nService ID: comfyui_api/sink\nToken: ${TOKEN}`)).toMatchObject(
+      queueDraft,
+    );
+  });
+
+  it('keeps the service ID and says so when it differs from the URL', () => {
+    const draft = parseCallInfo(`URL: ${QUEUE_URL}\n服务ID: other_svc/sink`);
+    expect(draft).toMatchObject({ serviceName: 'other_svc', sink: 'other_svc/sink' });
+    expect(draft.notes.join(' ')).toContain('other_svc');
+  });
+
+  it('strips a Bearer prefix and says why', () => {
+    const draft = parseCallInfo(`URL: ${QUEUE_URL}\nToken: Bearer ${TOKEN}`);
+    expect(draft.token).toBe(TOKEN);
+    expect(draft.notes.join(' ')).toContain('Bearer');
+  });
+
+  it('reads quoted values from a code snippet', () => {
+    expect(parseCallInfo(`url = "${QUEUE_URL}"\ntoken = "${TOKEN}"`)).toMatchObject(queueDraft);
+  });
+
+  it('prefers the public URL over the VPC one', () => {
+    const vpc = 'http://1234567890123456.vpc.cn-shanghai.pai-eas.aliyuncs.com/api/predict/comfyui_api';
+    expect(parseCallInfo(`VPC调用地址: ${vpc}\n公网调用地址: ${QUEUE_URL}\nToken: ${TOKEN}`).url).toBe(QUEUE_URL);
+  });
+
+  it('uses a VPC URL when it is the only one, and warns', () => {
+    const vpc = 'http://1234567890123456.vpc.cn-shanghai.pai-eas.aliyuncs.com/api/predict/comfyui_api';
+    const draft = parseCallInfo(`VPC调用地址: ${vpc}`);
+    expect(draft.url).toBe(vpc);
+    expect(draft.notes.join(' ')).toContain('VPC');
+  });
+
+  it('accepts a queue URL without a scheme', () => {
+    expect(parseCallInfo(`${ENDPOINT_HOST}/api/predict/comfyui_api`).url).toBe(QUEUE_URL);
+  });
+});
+
+describe('paste call information: Exclusive edition', () => {
+  it('detects the Exclusive edition and keeps exactly one trailing slash', () => {
+    expect(parseCallInfo(`URL: ${EXCLUSIVE_URL}\nToken: ${TOKEN}`)).toEqual({
+      edition: 'exclusive',
+      url: EXCLUSIVE_URL,
+      token: TOKEN,
+      name: 'comfy_pro',
+      notes: [],
+    });
+    expect(parseCallInfo(EXCLUSIVE_URL.slice(0, -1)).url).toBe(EXCLUSIVE_URL);
+    expect(parseCallInfo(`${EXCLUSIVE_URL}//`).url).toBe(EXCLUSIVE_URL);
+  });
+
+  it('reads the Chinese Exclusive panel (公网调用地址 + Token)', () => {
+    expect(parseCallInfo(`调用信息\n公网调用地址\n${EXCLUSIVE_URL}\nToken\n${TOKEN}`)).toMatchObject({
+      edition: 'exclusive',
+      url: EXCLUSIVE_URL,
+      token: TOKEN,
+    });
+  });
+
+  it('takes a local ComfyUI address with no scheme and no token', () => {
+    expect(parseCallInfo('127.0.0.1:8188')).toEqual({
+      edition: 'exclusive',
+      url: 'http://127.0.0.1:8188/',
+      name: 'Local ComfyUI (127.0.0.1:8188)',
+      notes: [],
+    });
+    expect(parseCallInfo('http://localhost:8188').url).toBe('http://localhost:8188/');
+  });
+
+  it('keeps a gateway path and drops a query', () => {
+    expect(parseCallInfo('https://gw.example.com/comfy/?x=1').url).toBe('https://gw.example.com/comfy/');
+  });
+});
+
+describe('paste call information: what it cannot read', () => {
+  it('says when no URL was found, and still keeps a token', () => {
+    const draft = parseCallInfo(`Token: ${TOKEN}`);
+    expect(draft.url).toBeUndefined();
+    expect(draft.token).toBe(TOKEN);
+    expect(draft.notes.join(' ')).toContain('No service URL');
+  });
+
+  it('notes lines it ignored instead of guessing', () => {
+    const draft = parseCallInfo(`${QUEUE_URL}\nhello there, here is the service`);
+    expect(draft.url).toBe(QUEUE_URL);
+    expect(draft.notes.join(' ')).toContain('Ignored');
+  });
+
+  it('does not take a word that merely starts like a label for a label', () => {
+    expect(parseCallInfo(`${QUEUE_URL}\nTokenizer settings`).token).toBeUndefined();
+  });
+
+  it('returns an empty draft for empty text', () => {
+    expect(parseCallInfo('   \n  ')).toMatchObject({ notes: [expect.stringContaining('No service URL') as unknown] });
+  });
+});
