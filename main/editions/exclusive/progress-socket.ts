@@ -1,0 +1,154 @@
+// The ComfyUI progress socket `GET {url}ws?clientId=` (reference/comfyui-api.md). The token goes on the upgrade and no
+// Origin header is sent (ComfyUI answers a foreign Origin with 403). It reconnects with capped exponential backoff and
+// jitter, and stops for good on 401/403: retrying a refused token only loops (STYLE.md, comfyui-sdk issue #21).
+// The socket is a hint: the client confirms every completion through /history.
+import WebSocket from 'ws';
+import type { ConnectionState } from '../edition';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { wsFrameSchema } from './comfy-replies';
+
+export interface WsFrame {
+  type: string;
+  data: unknown;
+}
+
+export interface ProgressSocketOptions {
+  url: URL;
+  headers: Record<string, string>;
+  label: string;
+  onFrame(frame: WsFrame): void;
+  onState(state: ConnectionState): void;
+  backoff?: BackoffOptions;
+  handshakeTimeoutMs?: number;
+  now?: () => number;
+}
+
+function describeSocketError(error: Error): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'the service refused the connection (is it running?)';
+  if (code === 'ENOTFOUND') return 'the service address could not be found';
+  if (code === 'ECONNRESET') return 'the connection was reset';
+  return error.message.replace(/\s+/g, ' ').slice(0, 160) || 'the connection failed';
+}
+
+export class ProgressSocket {
+  private socket: WebSocket | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private current: ConnectionState = { state: 'stopped' };
+  private lastFrame = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProgressSocketOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** When the last frame arrived (0 = never); the client polls when the socket has been quiet. */
+  get lastFrameAt(): number {
+    return this.lastFrame;
+  }
+
+  get live(): boolean {
+    return this.current.state === 'live';
+  }
+
+  start(): void {
+    if (this.stopped || this.socket || this.retryTimer) return;
+    this.connect();
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.options.onState(state);
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    if (this.stopped) return;
+    this.attempt += 1;
+    this.setState({ state: 'connecting', attempt: this.attempt });
+    const socket = new WebSocket(this.options.url, {
+      headers: this.options.headers,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+      perMessageDeflate: false,
+    });
+    this.socket = socket;
+    let refusedStatus: number | undefined;
+    let failure: string | undefined;
+
+    socket.on('unexpected-response', (request, response) => {
+      refusedStatus = response.statusCode;
+      response.resume();
+      request.destroy();
+      // destroy() alone may not emit 'close' on the websocket before the upgrade: end it ourselves
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      this.attempt = 0;
+      this.lastFrame = this.now();
+      this.setState({ state: 'live' });
+    });
+    socket.on('message', (data, isBinary) => {
+      this.lastFrame = this.now();
+      // binary frames are image previews: not needed
+      if (isBinary) return;
+      let json: unknown;
+      try {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        json = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        return;
+      }
+      const frame = wsFrameSchema.safeParse(json);
+      if (frame.success) this.options.onFrame({ type: frame.data.type, data: frame.data.data });
+    });
+    socket.on('error', (error) => {
+      failure ??= describeSocketError(error);
+    });
+    socket.on('close', (code) => {
+      if (this.socket === socket) this.socket = undefined;
+      if (this.stopped) return;
+      if (refusedStatus === 401 || refusedStatus === 403) {
+        this.stopped = true;
+        this.setState({
+          state: 'auth-failed',
+          reason: `${this.options.label} refused the token on the progress connection (HTTP ${refusedStatus}). Copy the token again from the console's call information.`,
+        });
+        return;
+      }
+      const reason =
+        refusedStatus !== undefined
+          ? `the service answered HTTP ${refusedStatus} instead of opening the progress connection`
+          : (failure ?? `the progress connection closed (code ${code})`);
+      this.scheduleReconnect(reason);
+    });
+  }
+
+  private scheduleReconnect(reason: string): void {
+    const delay = backoffDelay(Math.max(1, this.attempt), this.options.backoff);
+    this.setState({ state: 'backing-off', attempt: this.attempt, nextAttemptAt: this.now() + delay, reason });
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Stops reconnecting and closes the socket; resolves once it is closed. */
+  async close(): Promise<void> {
+    const wasAuthFailed = this.current.state === 'auth-failed';
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.terminate();
+      });
+    }
+    if (!wasAuthFailed) this.setState({ state: 'stopped' });
+  }
+}

@@ -1,0 +1,299 @@
+// Follows submitted prompts until their result is stored. The websocket is only a hint (ComfyUI sockets go silent
+// after hours, and events sent while disconnected are lost): every completion is confirmed with /history/<id>, and
+// followed prompts are polled while the socket is quiet or down. Each identity's result is handed over once: it stops
+// being followed only after the result handler's promise resolved.
+import type { ComfyResult } from '../../comfy/outputs';
+import type { ApiWorkflow } from '../../comfy/workflow-types';
+import { AuthError } from '../../errors';
+import type { EditionEvent, EditionResult, ResultHandler } from '../edition';
+import { backoffDelay } from './backoff';
+import { wsExecutingSchema, wsProgressSchema, wsPromptDataSchema } from './comfy-replies';
+import type { ExclusiveApi } from './exclusive-api';
+import type { WsFrame } from './progress-socket';
+
+export interface TrackerTiming {
+  /** Poll interval with few prompts and a quiet or absent socket. */
+  pollIntervalMs: number;
+  /** The slowest poll: with many prompts, and as a safety net while the socket is live. */
+  maxPollIntervalMs: number;
+  /** A live socket that sent nothing for this long is treated as quiet. */
+  quietAfterMs: number;
+  /** A followed prompt that is in neither /queue nor /history for this long is reported lost. */
+  lostAfterMs: number;
+}
+
+export interface TrackerOptions {
+  api: ExclusiveApi;
+  timing: TrackerTiming;
+  emit(event: EditionEvent): void;
+  /** True while the socket is open and has sent a frame recently. */
+  socketFresh(): boolean;
+  /** Records an error that is retried rather than thrown (poll failures, a rejected result handler). */
+  log(message: string, error: unknown): void;
+  onAuthFailed(reason: string): void;
+  now: () => number;
+}
+
+interface Followed {
+  identity: string;
+  workflow?: ApiWorkflow;
+  state: 'unknown' | 'queued' | 'running';
+  position?: number;
+  /** When the prompt was last seen in the queue (or followed). */
+  lastSeen: number;
+  delivering: boolean;
+}
+
+/** A confirmation read right after `execution_success` can precede ComfyUI's history write: try a few times. */
+const CONFIRM_RETRIES_MS = [150, 500, 1500];
+
+export class PromptTracker {
+  private readonly followed = new Map<string, Followed>();
+  private readonly confirming = new Set<string>();
+  private handler: ResultHandler | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly confirmTimers = new Set<NodeJS.Timeout>();
+  private readonly deliveries = new Set<Promise<void>>();
+  private polling: Promise<void> | undefined;
+  private failures = 0;
+  private stopped = false;
+  private authFailed = false;
+
+  constructor(private readonly options: TrackerOptions) {}
+
+  get size(): number {
+    return this.followed.size;
+  }
+
+  isFollowed(identity: string): boolean {
+    return this.followed.has(identity);
+  }
+
+  start(handler: ResultHandler): void {
+    this.handler = handler;
+    this.schedulePoll(0);
+  }
+
+  follow(identity: string, state: Followed['state'], workflow?: ApiWorkflow, position?: number): void {
+    if (this.stopped) return;
+    const existing = this.followed.get(identity);
+    if (existing) {
+      existing.workflow ??= workflow;
+      return;
+    }
+    this.followed.set(identity, {
+      identity,
+      state,
+      lastSeen: this.options.now(),
+      delivering: false,
+      ...(workflow ? { workflow } : {}),
+      ...(position !== undefined ? { position } : {}),
+    });
+    if (!this.pollTimer && !this.polling) this.schedulePoll(this.interval());
+  }
+
+  unfollow(identity: string): void {
+    this.followed.delete(identity);
+  }
+
+  /** Poll interval: quick while the socket cannot be trusted, slower with many prompts (one /queue read each time). */
+  private interval(): number {
+    const { pollIntervalMs, maxPollIntervalMs } = this.options.timing;
+    if (this.failures > 0) return backoffDelay(this.failures, { initialMs: pollIntervalMs, maxMs: maxPollIntervalMs });
+    if (this.options.socketFresh()) return maxPollIntervalMs;
+    return Math.min(maxPollIntervalMs, Math.round(pollIntervalMs * Math.max(1, this.followed.size / 25)));
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.stopped || this.authFailed) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      this.polling = this.pollOnce().finally(() => {
+        this.polling = undefined;
+        if (this.followed.size > 0) this.schedulePoll(this.interval());
+      });
+    }, delayMs);
+  }
+
+  /** One round: /queue for states and positions, then /history for each followed prompt that left the queue. */
+  async pollOnce(): Promise<void> {
+    if (this.followed.size === 0 || this.stopped) return;
+    try {
+      const queue = await this.options.api.queue();
+      const now = this.options.now();
+      const running = new Set(queue.running);
+      const positions = new Map(queue.pending.map((id, index) => [id, index + 1]));
+      const gone: Followed[] = [];
+      for (const entry of this.followed.values()) {
+        const position = positions.get(entry.identity);
+        if (running.has(entry.identity)) {
+          entry.lastSeen = now;
+          this.markRunning(entry);
+        } else if (position !== undefined) {
+          entry.lastSeen = now;
+          if (entry.state !== 'queued' || entry.position !== position) {
+            entry.state = 'queued';
+            entry.position = position;
+            this.options.emit({ type: 'queued', identity: entry.identity, position });
+          }
+        } else if (!entry.delivering) {
+          gone.push(entry);
+        }
+      }
+      for (const entry of gone) await this.confirm(entry.identity, true);
+      this.failures = 0;
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private failed(error: unknown): void {
+    if (error instanceof AuthError) {
+      this.authFailed = true;
+      this.options.onAuthFailed(error.message);
+      return;
+    }
+    this.failures += 1;
+    this.options.log('Polling the followed prompts failed; retrying with backoff', error);
+  }
+
+  private markRunning(entry: Followed): void {
+    if (entry.state === 'running') return;
+    entry.state = 'running';
+    delete entry.position;
+    this.options.emit({ type: 'running', identity: entry.identity });
+  }
+
+  /**
+   * Reads /history for a followed prompt and hands over its result. `fromPoll`: the prompt was absent from the queue
+   * just before, so an empty history counts towards "lost".
+   */
+  private async confirm(identity: string, fromPoll: boolean): Promise<boolean> {
+    const entry = this.followed.get(identity);
+    if (!entry || entry.delivering || this.confirming.has(identity)) return false;
+    this.confirming.add(identity);
+    let result: ComfyResult | undefined;
+    try {
+      result = await this.options.api.history(identity, entry.workflow);
+    } finally {
+      this.confirming.delete(identity);
+    }
+    if (!result) {
+      if (fromPoll && this.options.now() - entry.lastSeen >= this.options.timing.lostAfterMs) {
+        this.handOver(entry, {
+          identity,
+          outputs: [],
+          error:
+            'The service no longer knows this job: it is neither queued nor in its history (the service may have restarted). Retry it.',
+          external: false,
+        });
+        return true;
+      }
+      return false;
+    }
+    this.handOver(entry, {
+      identity,
+      external: false,
+      outputs: result.files.map((file) => ({
+        node: file.node,
+        kind: file.kind,
+        filename: file.filename,
+        subfolder: file.subfolder,
+        type: file.type,
+        ...(file.format !== undefined ? { format: file.format } : {}),
+      })),
+      ...(result.status === 'success' ? {} : { error: result.error }),
+    });
+    return true;
+  }
+
+  private handOver(entry: Followed, result: EditionResult): void {
+    const delivery = this.deliver(entry, result);
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  private async deliver(entry: Followed, result: EditionResult): Promise<void> {
+    const handler = this.handler;
+    // Before start(): keep following; the next poll after start() finds the result again
+    if (!handler || entry.delivering) return;
+    entry.delivering = true;
+    try {
+      await handler(result);
+      if (this.followed.get(entry.identity) === entry) this.followed.delete(entry.identity);
+    } catch (error) {
+      this.options.log(`Storing the result of ${entry.identity} failed; it will be handed over again`, error);
+    } finally {
+      entry.delivering = false;
+    }
+  }
+
+  /** A hint from the socket that a prompt finished: confirm it now, and again shortly if history lags. */
+  private confirmSoon(identity: string, attempt = 0): void {
+    if (this.stopped || !this.followed.has(identity)) return;
+    this.confirm(identity, false)
+      .then((done) => {
+        const delay = CONFIRM_RETRIES_MS[attempt];
+        if (done || delay === undefined || this.stopped) return;
+        const timer = setTimeout(() => {
+          this.confirmTimers.delete(timer);
+          this.confirmSoon(identity, attempt + 1);
+        }, delay);
+        this.confirmTimers.add(timer);
+      })
+      .catch((error: unknown) => this.failed(error));
+  }
+
+  /** Websocket frames → events and completion hints. Frames of prompts this client does not follow are ignored. */
+  handleFrame(frame: WsFrame): void {
+    const ids = wsPromptDataSchema.safeParse(frame.data);
+    if (!ids.success) return;
+    const entry = this.followed.get(ids.data.prompt_id);
+    if (!entry) return;
+    switch (frame.type) {
+      case 'execution_start':
+      case 'execution_cached':
+        this.markRunning(entry);
+        break;
+      case 'executing': {
+        const executing = wsExecutingSchema.safeParse(frame.data);
+        if (executing.success && (executing.data.node === null || executing.data.node === undefined)) {
+          this.confirmSoon(entry.identity);
+        } else this.markRunning(entry);
+        break;
+      }
+      case 'progress': {
+        const progress = wsProgressSchema.safeParse(frame.data);
+        if (!progress.success) break;
+        this.markRunning(entry);
+        const { value, max, node } = progress.data;
+        this.options.emit({
+          type: 'progress',
+          identity: entry.identity,
+          value,
+          max,
+          ...(typeof node === 'string' ? { node } : {}),
+        });
+        break;
+      }
+      case 'execution_success':
+      case 'execution_error':
+      case 'execution_interrupted':
+        this.confirmSoon(entry.identity);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    for (const timer of this.confirmTimers) clearTimeout(timer);
+    this.confirmTimers.clear();
+    await this.polling;
+    await Promise.allSettled([...this.deliveries]);
+  }
+}
