@@ -34,12 +34,15 @@ function NavLink(props: { page: PageId; index: number; current: boolean }) {
   );
 }
 
-/** The left column: the app's mark and the five pages; Settings sits apart at the bottom, as in most desktop apps. */
+/**
+ * The left column: the app's mark and the five pages; Settings sits apart at the bottom, as in most desktop apps.
+ * A plain <div>, not <aside>: the column is navigation, not content complementary to the page.
+ */
 export function Sidebar(props: { current: PageId }) {
   const { t } = useTranslation();
   const work = pageIds.filter((page) => page !== 'settings');
   return (
-    <aside className="sidebar">
+    <div className="sidebar">
       <div className="sidebar__brand">
         <LogoMark />
         <span className="sidebar__name">{t('app.name')}</span>
@@ -54,6 +57,6 @@ export function Sidebar(props: { current: PageId }) {
           <NavLink page="settings" index={pageIds.indexOf('settings')} current={props.current === 'settings'} />
         </ul>
       </nav>
-    </aside>
+    </div>
   );
 }

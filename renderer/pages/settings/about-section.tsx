@@ -5,6 +5,9 @@ import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
 import { SettingsSection } from './settings-section';
 
+// Node's process.platform names, as people know them (proper names: the same in every language).
+const platformNames: Record<string, string> = { darwin: 'macOS', win32: 'Windows', linux: 'Linux' };
+
 type InfoState = { status: 'loading' } | { status: 'ready'; info: AppInfo } | { status: 'failed'; message: string };
 
 export function AboutSection() {
@@ -46,7 +49,7 @@ export function AboutSection() {
           </div>
           <div className="facts__row">
             <dt>{t('settings.about.platform')}</dt>
-            <dd>{state.info.platform}</dd>
+            <dd>{platformNames[state.info.platform] ?? state.info.platform}</dd>
           </div>
           <div className="facts__row">
             <dt>{t('settings.about.dataDir')}</dt>
