@@ -3,11 +3,22 @@
 
 import { z } from 'zod';
 
+/** One input as object_info describes it: `[TYPE or [choices], {min, max, ...}]`. */
+export interface InputSpec {
+  required: boolean;
+  /** The allowed values of a combo input (sampler names, the checkpoints the server has…). */
+  choices?: readonly string[];
+  min?: number | bigint;
+  max?: number | bigint;
+}
+
 export interface NodeClassInfo {
   /** How many outputs the class has; link indexes must be below it. Unknown when undefined. */
   outputCount?: number;
   /** ComfyUI runs a prompt only if it has at least one output node (prompt_no_outputs otherwise). */
   outputNode?: boolean;
+  /** Known only from an object_info catalogue. */
+  inputs?: Readonly<Record<string, InputSpec>>;
 }
 
 export interface NodeCatalog {
@@ -92,16 +103,55 @@ export const builtinCatalog: NodeCatalog = {
   },
 };
 
+const boundSchema = z.union([z.number(), z.bigint()]).optional().catch(undefined);
+const inputConfigSchema = z
+  .looseObject({ min: boundSchema, max: boundSchema, options: z.array(z.unknown()).optional().catch(undefined) })
+  .optional()
+  .catch(undefined);
+const inputGroupSchema = z.record(z.string(), z.unknown()).optional().catch(undefined);
 const objectInfoClassSchema = z.looseObject({
-  output: z.array(z.unknown()).optional(),
-  output_node: z.boolean().optional(),
+  output: z.array(z.unknown()).optional().catch(undefined),
+  output_node: z.boolean().optional().catch(undefined),
+  input: z.looseObject({ required: inputGroupSchema, optional: inputGroupSchema }).optional().catch(undefined),
 });
+
+function onlyStrings(values: readonly unknown[] | undefined): string[] | undefined {
+  return values?.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
+}
+
+/** `[TYPE, config?]` where TYPE is a name or a list of choices; newer servers write `["COMBO", {options: [...]}]`. */
+function inputSpec(entry: unknown, required: boolean): InputSpec | undefined {
+  if (!Array.isArray(entry)) return undefined;
+  const [type, rawConfig] = entry as unknown[];
+  const config = inputConfigSchema.parse(rawConfig);
+  const choices = Array.isArray(type) ? onlyStrings(type) : type === 'COMBO' ? onlyStrings(config?.options) : undefined;
+  return {
+    required,
+    ...(choices ? { choices } : {}),
+    ...(config?.min !== undefined ? { min: config.min } : {}),
+    ...(config?.max !== undefined ? { max: config.max } : {}),
+  };
+}
+
+function inputSpecs(input: { required?: Record<string, unknown>; optional?: Record<string, unknown> } | undefined) {
+  const specs: Record<string, InputSpec> = {};
+  for (const [group, required] of [
+    [input?.required, true],
+    [input?.optional, false],
+  ] as const) {
+    for (const [name, entry] of Object.entries(group ?? {})) {
+      const spec = inputSpec(entry, required);
+      if (spec) specs[name] = spec;
+    }
+  }
+  return specs;
+}
 const objectInfoSchema = z.record(z.string(), z.unknown());
 
 /**
- * Builds a catalogue from a GET /object_info reply (≈300 KB; only `output` and `output_node` are read). Classes whose
- * entry is malformed are skipped rather than failing the whole catalogue; classes it lacks fall back to the built-in
- * knowledge.
+ * Builds a catalogue from a GET /object_info reply (≈300 KB): outputs, output_node, and each input's required flag,
+ * choices and min/max. Parse the reply with parseJson() so that INT bounds of 2^64 − 1 stay exact. Malformed parts are
+ * skipped rather than failing the whole catalogue; classes it lacks fall back to the built-in knowledge.
  */
 export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
   const parsed = objectInfoSchema.safeParse(objectInfo);
@@ -110,7 +160,11 @@ export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
     for (const [name, entry] of Object.entries(parsed.data)) {
       const info = objectInfoClassSchema.safeParse(entry);
       if (!info.success) continue;
-      classes.set(name, { outputCount: info.data.output?.length, outputNode: info.data.output_node });
+      classes.set(name, {
+        outputCount: info.data.output?.length,
+        outputNode: info.data.output_node,
+        inputs: inputSpecs(info.data.input),
+      });
     }
   }
   return {

@@ -3,7 +3,7 @@
 
 import { ValidationError } from '../errors';
 import { builtinCatalog, isOutputNode, type NodeCatalog } from './node-catalog';
-import { describeNode, isLink, isLiteral, sortedNodeIds, type ApiWorkflow } from './workflow-types';
+import { describeNode, isLink, isLiteral, sortedNodeIds, type ApiWorkflow, type LiteralValue } from './workflow-types';
 
 export interface ValidateOptions {
   /** Knowledge of node classes, e.g. catalogFromObjectInfo(GET /object_info); the built-in list otherwise. */
@@ -42,6 +42,18 @@ export function validateWorkflow(workflow: ApiWorkflow, options: ValidateOptions
       const problem = checkInput(workflow, catalog, id, input, value);
       if (problem) problems.push(problem);
     }
+    const specs = node.class_type ? catalog.get(node.class_type)?.inputs : undefined;
+    for (const [input, spec] of Object.entries(specs ?? {})) {
+      if (spec.required && !Object.hasOwn(node.inputs, input)) {
+        problems.push(
+          new ValidationError(
+            `Input "${input}" of ${where} is required but missing. Connect or set it in ComfyUI and export again.`,
+            id,
+            input,
+          ),
+        );
+      }
+    }
   }
 
   problems.push(...findCycles(workflow, ids));
@@ -68,7 +80,7 @@ function checkInput(
   value: unknown,
 ): ValidationError | undefined {
   const where = `Input "${input}" of ${describeNode(workflow, id)}`;
-  if (isLiteral(value)) return undefined;
+  if (isLiteral(value)) return checkLiteral(workflow, catalog, id, input, value, where);
   if (!isLink(value)) {
     const looksLikeLink = Array.isArray(value) && value.length === 2 && typeof value[1] === 'number';
     const hint = looksLikeLink
@@ -97,6 +109,46 @@ function checkInput(
       id,
       input,
     );
+  }
+  return undefined;
+}
+
+/** Against object_info, when the caller gave one: combo choices (a checkpoint the server lacks) and min/max. */
+function checkLiteral(
+  workflow: ApiWorkflow,
+  catalog: NodeCatalog,
+  id: string,
+  input: string,
+  value: LiteralValue,
+  where: string,
+): ValidationError | undefined {
+  const classType = workflow[id]?.class_type;
+  const spec = classType ? catalog.get(classType)?.inputs?.[input] : undefined;
+  if (!spec) return undefined;
+  if (spec.choices && spec.choices.length > 0 && typeof value === 'string' && !spec.choices.includes(value)) {
+    const shown = spec.choices.slice(0, 5).join(', ') + (spec.choices.length > 5 ? ', …' : '');
+    return new ValidationError(
+      `${where} is "${value}", which this service does not offer. Choose one of: ${shown}.`,
+      id,
+      input,
+    );
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    // number and bigint compare by mathematical value, so 2^64 − 1 bounds work on either side.
+    if (spec.min !== undefined && value < spec.min) {
+      return new ValidationError(
+        `${where} is ${value.toString()}, below its minimum ${spec.min.toString()}.`,
+        id,
+        input,
+      );
+    }
+    if (spec.max !== undefined && value > spec.max) {
+      return new ValidationError(
+        `${where} is ${value.toString()}, above its maximum ${spec.max.toString()}.`,
+        id,
+        input,
+      );
+    }
   }
   return undefined;
 }

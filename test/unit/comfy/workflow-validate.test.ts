@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../main/errors';
+import { parseJson } from '../../../main/comfy/json-bigint';
 import { catalogFromObjectInfo } from '../../../main/comfy/node-catalog';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { parseWorkflow } from '../../../main/comfy/workflow-parse';
@@ -68,6 +69,68 @@ describe('validateWorkflow', () => {
     const problems = validateWorkflow(workflow, { catalog });
     expect(problems.map((p) => p.input)).toEqual(['model']);
     expect(problems[0]?.message).toContain('which has only 1 output.');
+  });
+
+  describe('with an object_info catalogue', () => {
+    // Shaped as GET /object_info answers, parsed bigint-safe so that the 2^64 − 1 seed bound is exact.
+    const catalog = catalogFromObjectInfo(
+      parseJson(`{
+        "KSampler": {"input": {"required": {
+          "model": ["MODEL"], "seed": ["INT", {"default": 0, "min": 0, "max": 18446744073709551615}],
+          "steps": ["INT", {"default": 20, "min": 1, "max": 10000}], "cfg": ["FLOAT", {"min": 0.0, "max": 100.0}],
+          "sampler_name": [["euler", "euler_ancestral", "dpmpp_2m"], {}], "scheduler": ["COMBO", {"options": ["normal", "karras"]}],
+          "positive": ["CONDITIONING"], "negative": ["CONDITIONING"], "latent_image": ["LATENT"],
+          "denoise": ["FLOAT", {"min": 0.0, "max": 1.0}]}},
+          "output": ["LATENT"], "output_node": false},
+        "CheckpointLoaderSimple": {"input": {"required": {"ckpt_name": [["sd_xl_base_1.0.safetensors"], {}]}},
+          "output": ["MODEL", "CLIP", "VAE"], "output_node": false},
+        "SaveImage": {"input": {"required": {"images": ["IMAGE"], "filename_prefix": ["STRING", {}]}}, "output": [], "output_node": true},
+        "Broken": "not an entry"
+      }`),
+    );
+
+    it('names a checkpoint the service does not have, listing what it has', () => {
+      const problems = validateWorkflow(starterWorkflow(), { catalog });
+      expect(problems.map((p) => [p.node, p.input])).toEqual([['4', 'ckpt_name']]);
+      expect(problems[0]?.message).toBe(
+        'Input "ckpt_name" of "Load Checkpoint" (node 4) is "v1-5-pruned-emaonly.safetensors", which this service does not offer. Choose one of: sd_xl_base_1.0.safetensors.',
+      );
+    });
+
+    it('checks choices in both object_info shapes, and min/max with exact 64-bit bounds', () => {
+      const workflow = edited((w) => {
+        Object.assign(input(w, '3'), {
+          sampler_name: 'heun',
+          scheduler: 'exotic',
+          steps: 0,
+          seed: 18446744073709551616n,
+        });
+        input(w, '4').ckpt_name = 'sd_xl_base_1.0.safetensors';
+      });
+      const problems = validateWorkflow(workflow, { catalog });
+      expect(problems.map((p) => p.input)).toEqual(['seed', 'steps', 'sampler_name', 'scheduler']);
+      expect(problems[0]?.message).toContain('is 18446744073709551616, above its maximum 18446744073709551615.');
+      expect(problems[1]?.message).toContain('is 0, below its minimum 1.');
+    });
+
+    it('accepts the largest seed ComfyUI allows', () => {
+      const workflow = edited((w) => {
+        input(w, '3').seed = 18446744073709551615n;
+        input(w, '4').ckpt_name = 'sd_xl_base_1.0.safetensors';
+      });
+      expect(validateWorkflow(workflow, { catalog })).toEqual([]);
+    });
+
+    it('names a required input that is missing', () => {
+      const workflow = edited((w) => {
+        delete input(w, '9').images;
+        input(w, '4').ckpt_name = 'sd_xl_base_1.0.safetensors';
+      });
+      const [problem] = validateWorkflow(workflow, { catalog });
+      expect(problem?.message).toBe(
+        'Input "images" of "Save Image" (node 9) is required but missing. Connect or set it in ComfyUI and export again.',
+      );
+    });
   });
 
   it('names a node without class_type', () => {
