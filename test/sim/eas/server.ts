@@ -43,6 +43,8 @@ export class EasQueueServer implements Restartable {
   private readonly longPolls = new Set<() => void>();
   private readonly longPollWaiters = new Set<() => void>();
   private restartTimer: NodeJS.Timeout | undefined;
+  private wakeUp: (() => void) | undefined;
+  private restarting: Promise<void> | undefined;
   private boundPort = 0;
   private closed = false;
   private stopped = false;
@@ -95,6 +97,11 @@ export class EasQueueServer implements Restartable {
     return !this.stopped;
   }
 
+  /** Resolves once the server accepts connections again (at once unless a restart is under way). */
+  whenListening(): Promise<void> {
+    return this.restarting ?? Promise.resolve();
+  }
+
   /** Resolves when the next get starts waiting for data: lets a test put only once the long poll is parked. */
   nextLongPoll(): Promise<void> {
     return new Promise((resolve) => this.longPollWaiters.add(resolve));
@@ -111,14 +118,22 @@ export class EasQueueServer implements Restartable {
     this.stopped = false;
   }
 
-  async simulateRestart(downMs: number): Promise<void> {
+  simulateRestart(downMs: number): Promise<void> {
+    // A restart asked for while one is under way is the same restart.
+    this.restarting ??= this.restart(downMs).finally(() => (this.restarting = undefined));
+    return this.restarting;
+  }
+
+  private async restart(downMs: number): Promise<void> {
     if (this.closed) return;
     const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.dropEverything();
     await closing;
     await new Promise<void>((resolve) => {
+      this.wakeUp = resolve;
       this.restartTimer = setTimeout(resolve, downMs);
     });
+    this.wakeUp = undefined;
     if (!this.closed) await this.listen(this.boundPort);
   }
 
@@ -126,6 +141,7 @@ export class EasQueueServer implements Restartable {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.restartTimer);
+    this.wakeUp?.();
     const closing = new Promise<void>((resolve) => {
       if (!this.server.listening) resolve();
       else this.server.close(() => resolve());

@@ -1,0 +1,124 @@
+// `npm run sim -- [flags]`: runs the simulator until SIGINT/SIGTERM. With --json it prints exactly one line, the
+// SimulatorInfo, so a script or test can read where everything is; otherwise a summary for a person.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startSimulator, type SimulatorInfo, type SimulatorOptions } from './index';
+
+const DEFAULT_PORT = 8188;
+
+const flagsSchema = z.object({
+  'latency-ms': z.coerce.number().int().min(0).optional(),
+  'fail-rate': z.coerce.number().min(0).max(1).optional(),
+  'rate-limit': z.coerce.number().int().min(0).optional(),
+  'drop-ws-every': z.coerce.number().int().min(0).optional(),
+  'restart-every': z.coerce.number().min(0).optional(),
+  'worker-crash-rate': z.coerce.number().min(0).max(1).optional(),
+  'step-ms': z.coerce.number().int().min(0).optional(),
+  workers: z.coerce.number().int().min(1).max(64).optional(),
+  seed: z.coerce.number().int().optional(),
+  'redelivery-grace-ms': z.coerce.number().int().min(0).optional(),
+  port: z.coerce.number().int().min(0).max(65532).default(DEFAULT_PORT),
+  json: z.boolean().default(false),
+});
+
+const numberFlags = [
+  'latency-ms',
+  'fail-rate',
+  'rate-limit',
+  'drop-ws-every',
+  'restart-every',
+  'worker-crash-rate',
+  'step-ms',
+  'workers',
+  'seed',
+  'redelivery-grace-ms',
+  'port',
+] as const;
+
+function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(numberFlags.map((name) => [name, { type: 'string' as const }])),
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(problems.join('; '));
+  }
+  return parsed.data;
+}
+
+/** `--port P`: Exclusive on P, the queue on P+2, OSS on P+3 (8188/8190/8191 by default); 0 = free ports. */
+function optionsFrom(flags: z.infer<typeof flagsSchema>): Partial<SimulatorOptions> {
+  const options: Partial<SimulatorOptions> = {
+    exclusivePort: flags.port,
+    queuePort: flags.port === 0 ? 0 : flags.port + 2,
+    ossPort: flags.port === 0 ? 0 : flags.port + 3,
+  };
+  if (flags['latency-ms'] !== undefined) options.latencyMs = flags['latency-ms'];
+  if (flags['fail-rate'] !== undefined) options.failRate = flags['fail-rate'];
+  if (flags['rate-limit'] !== undefined) options.rateLimit = flags['rate-limit'];
+  if (flags['drop-ws-every'] !== undefined) options.dropWsEvery = flags['drop-ws-every'];
+  if (flags['restart-every'] !== undefined) options.restartEverySec = flags['restart-every'];
+  if (flags['worker-crash-rate'] !== undefined) options.workerCrashRate = flags['worker-crash-rate'];
+  if (flags['step-ms'] !== undefined) options.stepMs = flags['step-ms'];
+  if (flags.workers !== undefined) options.workers = flags.workers;
+  if (flags.seed !== undefined) options.seed = flags.seed;
+  if (flags['redelivery-grace-ms'] !== undefined) options.redeliveryGraceMs = flags['redelivery-grace-ms'];
+  return options;
+}
+
+function summary(info: SimulatorInfo): string {
+  return [
+    'ArtLab simulator running on 127.0.0.1 (Ctrl+C to stop)',
+    '',
+    'Exclusive edition',
+    `  URL       ${info.exclusive.url}`,
+    `  Token     ${info.exclusive.token}`,
+    'API edition',
+    `  URL       ${info.queue.url}`,
+    `  Token     ${info.queue.token}`,
+    `  Endpoint  ${info.queue.endpoint}`,
+    `  Service   ${info.queue.service}`,
+    'OSS',
+    `  Endpoint  ${info.oss.endpoint}`,
+    `  Bucket    oss://${info.oss.bucket}/${info.oss.prefix}/ (region ${info.oss.region})`,
+    `  AccessKey ${info.oss.accessKeyId} / ${info.oss.accessKeySecret}`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let flags: z.infer<typeof flagsSchema>;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const simulator = await startSimulator(optionsFrom(flags));
+  process.stdout.write(flags.json ? `${JSON.stringify(simulator.info)}\n` : summary(simulator.info));
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    simulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`sim: closing failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+// The ArtLab simulator: an Exclusive-edition ComfyUI, an API-edition service (EAS queue + workers) and the OSS bucket
+// they write into, each a real server on 127.0.0.1. Used by tests, benchmarks, `npm run sim` and `npm run demo`.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { EasService } from './eas/service';
+import { FaultInjector, defaultFaults, type FaultOptions, type Restartable } from './faults';
+import { ObjectStore } from './oss/object-store';
+import { startOssServer, type OssServer } from './oss/server';
+
+export interface SimulatorOptions extends FaultOptions {
+  /** 0 = a free port. */
+  exclusivePort: number;
+  queuePort: number;
+  ossPort: number;
+  exclusiveToken: string;
+  queueToken: string;
+  /** The API-edition service name: the input queue; results go to `<service>/sink`. */
+  service: string;
+  ossBucket: string;
+  /** The mount prefix: outputs land under `<ossPrefix>/output/`. */
+  ossPrefix: string;
+  ossRegion: string;
+  ossAccessKeyId: string;
+  ossAccessKeySecret: string;
+  /** How long an item of a dropped consumer waits for that consumer before another of its group may take it. */
+  redeliveryGraceMs: number;
+  /** How long a restart (`restartEverySec`) refuses connections. */
+  restartDownMs: number;
+}
+
+/** What a client needs to reach the simulator: the JSON line `npm run sim -- --json` prints. */
+export const simulatorInfoSchema = z.object({
+  exclusive: z.object({ url: z.string(), token: z.string() }),
+  queue: z.object({ url: z.string(), token: z.string(), endpoint: z.string(), service: z.string() }),
+  oss: z.object({
+    endpoint: z.string(),
+    region: z.string(),
+    bucket: z.string(),
+    prefix: z.string(),
+    accessKeyId: z.string(),
+    accessKeySecret: z.string(),
+  }),
+});
+export type SimulatorInfo = z.infer<typeof simulatorInfoSchema>;
+
+export interface Simulator {
+  info: SimulatorInfo;
+  /** The bucket both editions write outputs into. */
+  oss: ObjectStore;
+  ossServer: OssServer;
+  /** The API-edition service: stats, stop()/start() for "service stopped", whenIdle(). */
+  queue: EasService;
+  close(): Promise<void>;
+}
+
+function secret(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export function defaultSimulatorOptions(): SimulatorOptions {
+  return {
+    ...defaultFaults,
+    exclusivePort: 0,
+    queuePort: 0,
+    ossPort: 0,
+    exclusiveToken: secret(16),
+    queueToken: secret(16),
+    service: 'artlab_sim',
+    ossBucket: 'artlab-sim',
+    ossPrefix: 'data-sim',
+    ossRegion: 'cn-shanghai',
+    ossAccessKeyId: `LTAIsim${secret(8)}`,
+    ossAccessKeySecret: secret(15),
+    redeliveryGraceMs: 2000,
+    restartDownMs: 200,
+  };
+}
+
+export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const options: SimulatorOptions = { ...defaultSimulatorOptions(), ...overrides };
+  const faultOptions: FaultOptions = {
+    latencyMs: options.latencyMs,
+    failRate: options.failRate,
+    rateLimit: options.rateLimit,
+    dropWsEvery: options.dropWsEvery,
+    restartEverySec: options.restartEverySec,
+    workerCrashRate: options.workerCrashRate,
+    stepMs: options.stepMs,
+    workers: options.workers,
+    seed: options.seed,
+  };
+  const prefix = options.ossPrefix.replace(/^\/+|\/+$/g, '');
+  const store = new ObjectStore();
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    // Each server rolls its own dice (same seed), so one server's traffic does not shift another's faults.
+    const ossServer = await startOssServer({
+      store,
+      bucket: options.ossBucket,
+      region: options.ossRegion,
+      accessKeyId: options.ossAccessKeyId,
+      accessKeySecret: options.ossAccessKeySecret,
+      faults: new FaultInjector(faultOptions),
+    });
+    started.push(ossServer);
+    const queue = await EasService.start({
+      port: options.queuePort,
+      token: options.queueToken,
+      service: options.service,
+      redeliveryGraceMs: options.redeliveryGraceMs,
+      faults: new FaultInjector(faultOptions),
+      store,
+      prefix,
+    });
+    started.push(queue);
+    const info: SimulatorInfo = {
+      exclusive: { url: '', token: options.exclusiveToken },
+      queue: {
+        url: queue.url,
+        token: options.queueToken,
+        endpoint: queue.endpoint,
+        service: `${options.service}/sink`,
+      },
+      oss: {
+        endpoint: ossServer.endpoint,
+        region: options.ossRegion,
+        bucket: options.ossBucket,
+        prefix,
+        accessKeyId: options.ossAccessKeyId,
+        accessKeySecret: options.ossAccessKeySecret,
+      },
+    };
+    const restarts = startRestarts([ossServer, queue], options.restartEverySec, options.restartDownMs);
+    return {
+      info,
+      oss: store,
+      ossServer,
+      queue,
+      close: async () => {
+        restarts.close();
+        await Promise.all(started.map((server) => server.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((server) => server.close()));
+    throw error;
+  }
+}
+
+/** `restartEverySec`: every server goes down together, as when the host restarts. */
+function startRestarts(servers: Restartable[], everySec: number, downMs: number): { close(): void } {
+  if (everySec <= 0) return { close: () => undefined };
+  const timer = setInterval(() => {
+    for (const server of servers) {
+      server.simulateRestart(downMs).catch((error: unknown) => {
+        console.error(`simulator: a restart failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+  }, everySec * 1000);
+  return { close: () => clearInterval(timer) };
+}
