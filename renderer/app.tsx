@@ -2,6 +2,7 @@
 import { useEffect, useRef, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { artlab } from './api/artlab';
+import { PageErrorBoundary } from './components/page-error-boundary';
 import { Sidebar } from './components/sidebar';
 import type { PageId } from './navigation/pages';
 import { useCurrentPage } from './navigation/use-current-page';
@@ -46,7 +47,9 @@ export function App() {
       <Sidebar current={current} />
       <main className="main" id="main">
         <div className="page" key={current}>
-          <Page />
+          <PageErrorBoundary>
+            <Page />
+          </PageErrorBoundary>
         </div>
       </main>
     </div>
