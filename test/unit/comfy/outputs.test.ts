@@ -190,6 +190,38 @@ describe('history', () => {
     });
   });
 
+  it('reports an interrupted prompt as interrupted', () => {
+    const interrupted = {
+      outputs: {},
+      status: {
+        status_str: 'error',
+        completed: false,
+        messages: [['execution_interrupted', { prompt_id: 'p1', node_id: '3', node_type: 'KSampler', executed: [] }]],
+      },
+    };
+    expect(resultFromHistoryEntry(interrupted)).toEqual({
+      status: 'interrupted',
+      files: [],
+      error: 'The job was interrupted at "KSampler" (node 3).',
+    });
+  });
+
+  it('fails an entry with an execution_error even when an earlier node saved files, keeping them', () => {
+    const partial = {
+      outputs: { '9': { images: [image] } },
+      status: {
+        status_str: 'error',
+        completed: false,
+        messages: [['execution_error', { node_id: '12', node_type: 'Upscale', exception_message: 'boom' }]],
+      },
+    };
+    expect(resultFromHistoryEntry(partial)).toEqual({
+      status: 'error',
+      files: [imageFile],
+      error: 'ComfyUI failed at "Upscale" (node 12): boom',
+    });
+  });
+
   it('fails an entry whose status is error even without details', () => {
     const failed = { outputs: {}, status: { status_str: 'error', completed: false, messages: [] } };
     expect(resultFromHistoryEntry(failed)).toMatchObject({ status: 'error' });

@@ -33,6 +33,12 @@ describe('patchWorkflow', () => {
     expect(parseWorkflow(text)['3']?.inputs.seed).toBe(18446744073709551615n);
   });
 
+  it('carries a big seed read from a file through a patch of other inputs untouched', () => {
+    const text = serializeWorkflow(starterWorkflow()).replace('"seed":156680208700286', '"seed":18446744073709551615');
+    const out = serializeWorkflow(patchWorkflow(parseWorkflow(text), { '3.steps': 30 }));
+    expect(out).toBe(text.replace('"steps":20', '"steps":30'));
+  });
+
   it('takes a big seed as decimal text, as it arrives over IPC, and stores it exactly', () => {
     const patched = patchWorkflow(starterWorkflow(), { '3.seed': '18446744073709551615', '3.cfg': '7.5' });
     expect(patched['3']?.inputs.seed).toBe(18446744073709551615n);
