@@ -2,7 +2,8 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AttributesProtoSchema } from '../../main/editions/queue/proto/queue_pb';
-import { EasQueueServer } from './eas/server';
+import { parseGoDuration } from './eas/query';
+import { EasQueueServer, MAX_PAYLOAD_BYTES } from './eas/server';
 import { TestQueueClient, text } from './eas/test-client';
 
 const token = 'test-token-123456';
@@ -35,6 +36,12 @@ describe('put', () => {
     await sink.put('result');
     expect(await input.get({ _index_: '0', _length_: '10' })).toEqual([]);
     expect((await sink.get({ _index_: '0' })).map(text)).toEqual(['result']);
+  });
+
+  it('refuses a body beyond meta.maxPayloadBytes with 413', async () => {
+    const res = await input.request('POST', {}, 'x'.repeat(MAX_PAYLOAD_BYTES + 1));
+    expect(res.status).toBe(413);
+    expect(server.input.length).toBe(0);
   });
 
   it('answers 404 for a queue of another service', async () => {
@@ -97,6 +104,15 @@ describe('get', () => {
     const started = Date.now();
     expect(await input.get({ _index_: '0', _timeout_: '150ms' })).toEqual([]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('reads _timeout_ as Go writes durations', () => {
+    expect(parseGoDuration('0')).toBe(0);
+    expect(parseGoDuration('250ms')).toBe(250);
+    expect(parseGoDuration('1.5s')).toBe(1500);
+    expect(parseGoDuration('1m30s')).toBe(90_000);
+    expect(parseGoDuration('1h')).toBe(3_600_000);
+    expect(() => parseGoDuration('5')).toThrow(/Go duration/);
   });
 
   it('refuses a timeout that is not a Go duration', async () => {
