@@ -1,0 +1,420 @@
+// The long-lived watch on an API-edition service's sink (reference/eas-queue.md, "Watch semantics"): one websocket,
+// frames handed to the caller, each committed only after the caller's promise resolves (DESIGN.md rule 4). Delivery
+// is at-least-once, so the watcher de-duplicates by index and task_id; it notices a dead socket by pong deadline,
+// reconnects with capped, jittered backoff, and stops for good on a refused token (STYLE.md, the comfyui-sdk lesson).
+import { WebSocket, type RawData } from 'ws';
+import type { ConnectionState } from '../edition';
+import { AuthError, isArtlabError } from '../../errors';
+import { redact } from '../../log/redact';
+import type { QueueClient } from './queue-client';
+import { decodeSinkFrame, type SinkFrame } from './sink-frame';
+import { BoundedSet, backoffDelay, systemTimerClock, type BackoffOptions, type TimerClock } from './watch-support';
+
+export type { SinkFrame } from './sink-frame';
+
+export interface WatchedFrame extends SinkFrame {
+  /** The app did not create this task_id: a result of another client of the shared sink. */
+  external: boolean;
+}
+
+/** Something went wrong that the user or the log should hear of; the watcher carries on. */
+export type WatcherProblem =
+  | { kind: 'garbage-frame'; index: number | undefined; reason: string; committed: boolean }
+  | { kind: 'handler-failed'; index: number; taskId: string | undefined; error: unknown }
+  | { kind: 'commit-failed'; indexes: number[]; error: unknown }
+  | { kind: 'duplicate-task'; index: number; taskId: string }
+  | { kind: 'foreign-window-full'; held: number };
+
+export interface SinkWatcherOptions {
+  /** The sink queue: its URL and headers for the upgrade, and commits. */
+  sink: QueueClient;
+  onFrame: (frame: WatchedFrame) => Promise<void>;
+  /** Whether the app created this task_id; by default every frame with a task_id is the app's. */
+  isOwnTask?: (taskId: string) => boolean;
+  /** Leave results of other clients uncommitted, for their owners, instead of handing them over as external. */
+  leaveForeign?: boolean;
+  /** Most uncommitted frames the server sends at once. */
+  window?: number;
+  /** With leaveForeign: extra window slots foreign frames may hold (see connect()). Default: `window`. */
+  maxForeignHeld?: number;
+  pingIntervalMs?: number;
+  /** A ping unanswered this long means the socket is dead: terminate and reconnect. */
+  pongTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** Commits of frames handled within this many ms go out as one request. */
+  commitDelayMs?: number;
+  clock?: TimerClock;
+  random?: () => number;
+  /** How many handled indexes and task_ids are remembered for de-duplication. */
+  remember?: number;
+}
+
+export interface WatcherStats {
+  connects: number;
+  handled: number;
+  committed: number;
+  duplicates: number;
+  garbage: number;
+  handlerFailures: number;
+}
+
+interface Connection {
+  ws: WebSocket;
+  ended: boolean;
+  status?: number;
+  reason: string;
+  /** Dropped on purpose so the server redelivers frames whose handler failed: come back at once. */
+  recycle: boolean;
+  cancelPing?: () => void;
+  cancelPongDeadline?: () => void;
+}
+
+const COMMIT_BATCH = 200;
+
+export class SinkWatcher {
+  readonly stats: WatcherStats = {
+    connects: 0,
+    handled: 0,
+    committed: 0,
+    duplicates: 0,
+    garbage: 0,
+    handlerFailures: 0,
+  };
+  private current: ConnectionState = { state: 'stopped' };
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly problemListeners = new Set<(problem: WatcherProblem) => void>();
+  private readonly commitListeners = new Set<(indexes: readonly number[]) => void>();
+  private readonly clock: TimerClock;
+  private readonly random: () => number;
+  private readonly window: number;
+  private readonly maxForeignHeld: number;
+  private readonly backoff: BackoffOptions;
+  private connection: Connection | undefined;
+  private failures = 0;
+  private handlerFailureStreak = 0;
+  private started = false;
+  private closed = false;
+  private authFailed = false;
+  private cancelReconnect: (() => void) | undefined;
+  private cancelRedelivery: (() => void) | undefined;
+  private cancelCommitTimer: (() => void) | undefined;
+  private committing: Promise<void> | undefined;
+  private readonly commitQueue = new Set<number>();
+  private readonly commitAbort = new AbortController();
+  private readonly handledIndexes: BoundedSet<number>;
+  private readonly handledTasks: BoundedSet<string>;
+  private readonly leftForeign: BoundedSet<number>;
+  private foreignFullReported = false;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly tasksInFlight = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: SinkWatcherOptions) {
+    this.clock = options.clock ?? systemTimerClock;
+    this.random = options.random ?? Math.random;
+    this.window = Math.max(1, options.window ?? 16);
+    this.maxForeignHeld = Math.max(0, options.maxForeignHeld ?? this.window);
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    const remember = options.remember ?? 100_000;
+    this.handledIndexes = new BoundedSet(remember);
+    this.handledTasks = new BoundedSet(remember);
+    this.leftForeign = new BoundedSet(remember);
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Calls `listener` on every state change; returns the unsubscribe. */
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onProblem(listener: (problem: WatcherProblem) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
+  /** Calls `listener` with the indexes of every commit the service accepted. */
+  onCommit(listener: (indexes: readonly number[]) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.connect();
+  }
+
+  /** Stops for good: no socket, timer or reconnect is left. Handled frames not yet committed are committed first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.cancelReconnect?.();
+    this.cancelRedelivery?.();
+    this.cancelCommitTimer?.();
+    if (this.connection) this.endConnection(this.connection, 'closed');
+    await this.committing;
+    if (this.commitQueue.size > 0 && !this.authFailed) {
+      const batch = [...this.commitQueue];
+      this.commitQueue.clear();
+      // Best effort with a short deadline: an uncommitted frame is only redelivered on the next run, and de-duplicated.
+      await this.options.sink.commit(batch, AbortSignal.timeout(2000)).catch(() => undefined);
+    }
+    this.commitAbort.abort();
+    this.setState({ state: 'stopped' });
+    this.stateListeners.clear();
+    this.problemListeners.clear();
+    this.commitListeners.clear();
+  }
+
+  private connect(): void {
+    this.cancelReconnect = undefined;
+    if (this.closed || this.authFailed) return;
+    this.setState({ state: 'connecting', attempt: this.failures + 1 });
+    // Foreign frames left alone hold window slots until the socket drops; the extra slots bound how many may do so
+    // before the app's own results stall (reported as foreign-window-full).
+    const window = this.window + (this.options.leaveForeign ? this.maxForeignHeld : 0);
+    const url = this.options.sink.url('', {
+      _watch_: true,
+      _index_: 0,
+      _window_: window,
+      _index_only_: false,
+      _auto_commit_: false,
+    });
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, {
+      headers: this.options.sink.watchHeaders(),
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
+    const conn: Connection = { ws, ended: false, reason: 'the connection closed', recycle: false };
+    this.connection = conn;
+    this.stats.connects += 1;
+    ws.on('unexpected-response', (_req, res) => {
+      conn.status = res.statusCode ?? 0;
+      conn.reason = `the service answered the watch with HTTP ${conn.status}`;
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      if (conn.ended) return;
+      this.setState({ state: 'live' });
+      this.schedulePing(conn);
+    });
+    ws.on('message', (data: RawData) => {
+      if (!conn.ended) this.receive(toBytes(data));
+    });
+    ws.on('pong', () => {
+      conn.cancelPongDeadline?.();
+      conn.cancelPongDeadline = undefined;
+      this.failures = 0;
+    });
+    ws.on('error', (error: Error) => {
+      if (conn.status === undefined) conn.reason = redact(error.message);
+    });
+    ws.on('close', () => this.connectionEnded(conn));
+  }
+
+  private schedulePing(conn: Connection): void {
+    conn.cancelPing = this.clock.setTimer(() => {
+      if (conn.ended) return;
+      if (!conn.cancelPongDeadline) {
+        conn.cancelPongDeadline = this.clock.setTimer(() => {
+          conn.reason = `no answer to a ping within ${this.options.pongTimeoutMs ?? 5000} ms`;
+          conn.ws.terminate();
+        }, this.options.pongTimeoutMs ?? 5000);
+        conn.ws.ping();
+      }
+      this.schedulePing(conn);
+    }, this.options.pingIntervalMs ?? 2000);
+  }
+
+  private endConnection(conn: Connection, reason: string): void {
+    conn.reason = reason;
+    conn.ws.terminate();
+    this.connectionEnded(conn);
+  }
+
+  private connectionEnded(conn: Connection): void {
+    if (conn.ended) return;
+    conn.ended = true;
+    conn.cancelPing?.();
+    conn.cancelPongDeadline?.();
+    conn.ws.removeAllListeners('message');
+    if (this.connection === conn) this.connection = undefined;
+    if (this.closed || this.authFailed) return;
+    if (conn.status === 401 || conn.status === 403) {
+      return this.stopOnAuth(
+        `The service refused the token (HTTP ${conn.status}). Copy the token again from the console's call information.`,
+      );
+    }
+    if (conn.recycle) return this.connect();
+    const attempt = this.failures + 1;
+    const delay = backoffDelay(this.failures, this.backoff, this.random);
+    this.failures += 1;
+    this.setState({ state: 'backing-off', attempt, nextAttemptAt: this.clock.now() + delay, reason: conn.reason });
+    this.cancelReconnect = this.clock.setTimer(() => this.connect(), delay);
+  }
+
+  private stopOnAuth(reason: string): void {
+    this.authFailed = true;
+    this.cancelReconnect?.();
+    this.cancelRedelivery?.();
+    this.cancelCommitTimer?.();
+    if (this.connection) {
+      const conn = this.connection;
+      this.connection = undefined;
+      conn.ended = true;
+      conn.cancelPing?.();
+      conn.cancelPongDeadline?.();
+      conn.ws.terminate();
+    }
+    this.setState({ state: 'auth-failed', reason });
+  }
+
+  private receive(bytes: Uint8Array): void {
+    const decoded = decodeSinkFrame(bytes);
+    if (!decoded.ok) {
+      this.stats.garbage += 1;
+      // An undecodable frame decodes no better when redelivered: left uncommitted it would hold a window slot for
+      // the life of the connection and come back after every reconnect, so `window` of them would stall the
+      // watcher for good. It is reported (index and reason) and committed when its index can be trusted.
+      const committed = decoded.index !== undefined;
+      if (decoded.index !== undefined) this.markHandled(decoded.index, undefined);
+      this.report({ kind: 'garbage-frame', index: decoded.index, reason: decoded.reason, committed });
+      return;
+    }
+    this.failures = 0;
+    const frame = decoded.frame;
+    const { index, taskId } = frame;
+    if (this.handledIndexes.has(index)) {
+      // Handled in this run and its commit lost or still on the way: commit again, do not handle twice.
+      this.stats.duplicates += 1;
+      return this.queueCommit(index);
+    }
+    if (this.inFlight.has(index)) return; // redelivered while its handler runs: that handler commits it
+    if (taskId !== undefined && this.handledTasks.has(taskId)) return this.duplicateTask(index, taskId);
+    const external = taskId === undefined || !(this.options.isOwnTask?.(taskId) ?? true);
+    if (external && this.options.leaveForeign) return this.leaveForeignFrame(index);
+    const run = this.handle({ ...frame, external });
+    this.inFlight.set(index, run);
+    if (taskId !== undefined) this.tasksInFlight.set(taskId, run);
+    void run.finally(() => {
+      this.inFlight.delete(index);
+      if (taskId !== undefined && this.tasksInFlight.get(taskId) === run) this.tasksInFlight.delete(taskId);
+    });
+  }
+
+  /** Never rejects: a handler failure is reported and leaves the frame uncommitted for redelivery. */
+  private async handle(frame: WatchedFrame): Promise<void> {
+    const { index, taskId } = frame;
+    try {
+      const earlier = taskId === undefined ? undefined : this.tasksInFlight.get(taskId);
+      if (earlier) await earlier;
+      if (taskId !== undefined && this.handledTasks.has(taskId)) return this.duplicateTask(index, taskId);
+      await this.options.onFrame(frame);
+      this.stats.handled += 1;
+      this.handlerFailureStreak = 0;
+      this.markHandled(index, taskId);
+    } catch (error) {
+      this.stats.handlerFailures += 1;
+      this.handlerFailureStreak += 1;
+      this.report({ kind: 'handler-failed', index, taskId, error });
+      this.scheduleRedelivery();
+    }
+  }
+
+  /** A second result for one task_id (a submit retried after a lost reply ran twice): the first one stands. */
+  private duplicateTask(index: number, taskId: string): void {
+    this.stats.duplicates += 1;
+    this.report({ kind: 'duplicate-task', index, taskId });
+    this.markHandled(index, taskId);
+  }
+
+  private markHandled(index: number, taskId: string | undefined): void {
+    if (this.closed) return;
+    this.handledIndexes.add(index);
+    if (taskId !== undefined) this.handledTasks.add(taskId);
+    this.queueCommit(index);
+  }
+
+  /**
+   * The server redelivers an uncommitted frame only after the socket drops, so a frame whose handler failed would
+   * otherwise hold its slot until the next network hiccup. Drop the socket on purpose, after a backoff that grows
+   * while handlers keep failing (a full disk must not turn into a reconnect loop).
+   */
+  private scheduleRedelivery(): void {
+    if (this.cancelRedelivery || this.closed || this.authFailed) return;
+    const delay = Math.max(50, backoffDelay(this.handlerFailureStreak, this.backoff, this.random));
+    this.cancelRedelivery = this.clock.setTimer(() => {
+      this.cancelRedelivery = undefined;
+      const conn = this.connection;
+      if (!conn || conn.ended) return;
+      conn.recycle = true;
+      this.endConnection(conn, 'redelivering results whose handling failed');
+    }, delay);
+  }
+
+  private leaveForeignFrame(index: number): void {
+    this.leftForeign.add(index);
+    if (this.leftForeign.size >= this.maxForeignHeld && !this.foreignFullReported) {
+      this.foreignFullReported = true;
+      this.report({ kind: 'foreign-window-full', held: this.leftForeign.size });
+    }
+  }
+
+  private queueCommit(index: number): void {
+    if (index <= 0 || this.closed || this.authFailed) return; // index 0 is an empty frame, never an item
+    this.commitQueue.add(index);
+    if (!this.cancelCommitTimer && !this.committing) this.armCommit(this.options.commitDelayMs ?? 5);
+  }
+
+  /** One commit request at a time; indexes handled meanwhile wait for the next, so they batch up. */
+  private armCommit(delay: number): void {
+    if (this.closed || this.authFailed) return;
+    this.cancelCommitTimer = this.clock.setTimer(() => {
+      this.cancelCommitTimer = undefined;
+      this.committing = this.flushCommits().finally(() => {
+        this.committing = undefined;
+        if (this.commitQueue.size > 0 && !this.cancelCommitTimer) this.armCommit(this.options.commitDelayMs ?? 5);
+      });
+    }, delay);
+  }
+
+  private async flushCommits(): Promise<void> {
+    const batch = [...this.commitQueue].slice(0, COMMIT_BATCH);
+    for (const index of batch) this.commitQueue.delete(index);
+    if (batch.length === 0) return;
+    try {
+      await this.options.sink.commit(batch, this.commitAbort.signal);
+      this.stats.committed += batch.length;
+      for (const listener of [...this.commitListeners]) listener(batch);
+    } catch (error) {
+      if (this.closed) return;
+      if (error instanceof AuthError) return this.stopOnAuth(error.message);
+      // The frames stay pending on the server; keep them queued and try again shortly.
+      for (const index of batch) this.commitQueue.add(index);
+      this.report({ kind: 'commit-failed', indexes: batch, error });
+      if (!isArtlabError(error) || error.retryable) this.armCommit(backoffDelay(1, this.backoff, this.random) + 50);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    for (const listener of [...this.stateListeners]) listener(state);
+  }
+
+  private report(problem: WatcherProblem): void {
+    for (const listener of [...this.problemListeners]) listener(problem);
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

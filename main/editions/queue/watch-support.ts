@@ -1,0 +1,56 @@
+// Small parts of the sink watcher that are easier to read alone: the clock with timers, capped exponential backoff
+// with full jitter, and a bounded memory of what was handled.
+import type { Clock } from '../../adapters';
+
+/** A clock that can also arm timers; `setTimer` returns the cancel. Tests pass their own. */
+export interface TimerClock extends Clock {
+  setTimer(callback: () => void, ms: number): () => void;
+}
+
+export const systemTimerClock: TimerClock = {
+  now: () => Date.now(),
+  setTimer(callback, ms) {
+    const timer = setTimeout(callback, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+}
+
+/**
+ * Full jitter (a uniform draw between 0 and the capped exponential): clients that lost the same server do not come
+ * back in step, which is what turns a restart into a reconnect storm.
+ */
+export function backoffDelay(failures: number, options: BackoffOptions, random: () => number): number {
+  const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(failures, 30));
+  return Math.floor(Math.max(0, Math.min(1, random())) * ceiling);
+}
+
+/** A set that forgets its oldest entries beyond `limit`, so hours of results do not grow memory without end. */
+export class BoundedSet<T> {
+  private readonly items = new Set<T>();
+  constructor(private readonly limit: number) {}
+
+  has(item: T): boolean {
+    return this.items.has(item);
+  }
+
+  add(item: T): void {
+    this.items.delete(item);
+    this.items.add(item);
+    if (this.items.size <= this.limit) return;
+    const oldest = this.items.values().next();
+    if (!oldest.done) this.items.delete(oldest.value);
+  }
+
+  delete(item: T): void {
+    this.items.delete(item);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
