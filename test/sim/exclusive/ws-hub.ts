@@ -1,0 +1,48 @@
+// The /ws sockets of the simulated ComfyUI, by client id (ComfyUI's `sid`): events for a prompt go to the socket of
+// the client that submitted it; status and progress_state go to every socket. Applies the dropWsEvery fault.
+import type { WebSocket } from 'ws';
+import type { FaultInjector } from '../faults';
+
+interface Client {
+  socket: WebSocket;
+  framesSent: number;
+}
+
+export class WsHub {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(private readonly faults?: FaultInjector) {}
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Registers a socket; a reconnect with the same client id replaces the old socket, as in ComfyUI. */
+  add(clientId: string, socket: WebSocket): void {
+    const previous = this.clients.get(clientId);
+    if (previous && previous.socket !== socket) previous.socket.terminate();
+    const client = { socket, framesSent: 0 };
+    this.clients.set(clientId, client);
+    socket.on('close', () => {
+      if (this.clients.get(clientId) === client) this.clients.delete(clientId);
+    });
+  }
+
+  /** Sends to one client, or to every client when `clientId` is undefined. */
+  send(type: string, data: Record<string, unknown>, clientId?: string): void {
+    const text = JSON.stringify({ type, data });
+    const targets = clientId === undefined ? [...this.clients.values()] : [this.clients.get(clientId)];
+    for (const client of targets) {
+      if (!client || client.socket.readyState !== client.socket.OPEN) continue;
+      client.socket.send(text);
+      client.framesSent += 1;
+      if (this.faults?.shouldDropAfterFrame(client.framesSent)) client.socket.terminate();
+    }
+  }
+
+  /** Closes every socket (restart, shutdown). */
+  terminateAll(): void {
+    for (const client of this.clients.values()) client.socket.terminate();
+    this.clients.clear();
+  }
+}
