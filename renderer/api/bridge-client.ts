@@ -11,8 +11,7 @@ import {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Inbound =
-  | { type: 'reply'; id: number; envelope: Envelope<unknown> }
-  | { type: 'event'; event: EventName; payload: unknown };
+  { type: 'reply'; id: number; envelope: Envelope<unknown> } | { type: 'event'; event: EventName; payload: unknown };
 
 export function createBridgeClient(socketUrl: string): ArtlabApi {
   const pending = new Map<number, Pending>();
