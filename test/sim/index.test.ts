@@ -25,6 +25,26 @@ describe('startSimulator', () => {
     expect(info.queue.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(info.queue.service).toBe('painter/sink');
     expect(info.oss.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.exclusive.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('serves the Exclusive edition with its token, writing into the same bucket', async () => {
+    simulator = await startSimulator();
+    const { info } = simulator;
+    const workflow = JSON.parse(await readFile('main/comfy/starter-workflow.json', 'utf8')) as unknown;
+    const denied = await fetch(`${info.exclusive.url}prompt`, { method: 'POST', body: '{}' });
+    expect(denied.status).toBe(401);
+    const res = await fetch(`${info.exclusive.url}prompt`, {
+      method: 'POST',
+      headers: { Authorization: info.exclusive.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt: workflow }),
+    });
+    expect(res.status).toBe(200);
+    const { prompt_id: promptId } = (await res.json()) as { prompt_id: string };
+    expect(promptId).toBeTruthy();
+    await simulator.exclusive.queue.idle();
+    const keys = simulator.oss.list({ prefix: `${info.oss.prefix}/output/` }).contents.map((object) => object.key);
+    expect(keys).toHaveLength(1);
   });
 
   it('turns an api_prompt of the starter workflow into a sink frame and a PNG readable with ali-oss', async () => {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { EasService } from './eas/service';
 import { FaultInjector, defaultFaults, type FaultOptions, type Restartable } from './faults';
+import { startExclusiveServer, type ExclusiveServer } from './exclusive/server';
 import { ObjectStore } from './oss/object-store';
 import { startOssServer, type OssServer } from './oss/server';
 
@@ -50,6 +51,8 @@ export interface Simulator {
   ossServer: OssServer;
   /** The API-edition service: stats, stop()/start() for "service stopped", whenIdle(). */
   queue: EasService;
+  /** The Exclusive-edition ComfyUI: its prompt queue and history, socket count, restarts that lose state. */
+  exclusive: ExclusiveServer;
   close(): Promise<void>;
 }
 
@@ -113,8 +116,16 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       prefix,
     });
     started.push(queue);
+    const exclusive = await startExclusiveServer({
+      token: options.exclusiveToken,
+      stepMs: options.stepMs,
+      store,
+      mountPrefix: prefix,
+      faults: new FaultInjector(faultOptions),
+    });
+    started.push(exclusive);
     const info: SimulatorInfo = {
-      exclusive: { url: '', token: options.exclusiveToken },
+      exclusive: { url: exclusive.url, token: options.exclusiveToken },
       queue: {
         url: queue.url,
         token: options.queueToken,
@@ -130,12 +141,13 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
         accessKeySecret: options.ossAccessKeySecret,
       },
     };
-    const restarts = startRestarts([ossServer, queue], options.restartEverySec, options.restartDownMs);
+    const restarts = startRestarts([ossServer, queue, exclusive], options.restartEverySec, options.restartDownMs);
     return {
       info,
       oss: store,
       ossServer,
       queue,
+      exclusive,
       close: async () => {
         restarts.close();
         await Promise.all(started.map((server) => server.close()));
