@@ -28,7 +28,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['main/**/*.ts', 'test/**/*.ts'],
+    files: ['main/**/*.ts'],
     ignores: electronOnlyHere,
     rules: {
       'no-restricted-imports': [
@@ -39,6 +39,16 @@ export default tseslint.config(
           ],
           patterns: [{ group: ['**/renderer/**', '**/renderer'], message: 'main/ never imports the renderer.' }],
         },
+      ],
+    },
+  },
+  {
+    // Tests run in plain Node or Chromium, never in Electron. Component tests may import the renderer.
+    files: ['test/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Tests never need Electron (DESIGN.md rule 1).' }] },
       ],
     },
   },

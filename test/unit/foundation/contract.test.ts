@@ -67,7 +67,7 @@ describe('the contract', () => {
 
   it('carries an error kind and its place across the transport, and hides unexpected errors', async () => {
     const base = studio().handlers;
-    const failing = (error: unknown) =>
+    const failing = (error: Error) =>
       ({ ...base, 'settings.get': () => Promise.reject(error) }) satisfies ContractHandlers;
     expect(
       await dispatchCall(
