@@ -1,0 +1,86 @@
+// ali-oss failures → error kinds with sentences a user can act on (reference/oss.md, "Errors"). OSS's own message is
+// never shown: a SignatureDoesNotMatch reply echoes the string it signed, and nothing here may carry the secret.
+import { AuthError, NetworkError, NotFoundError, ServiceError, TimeoutError } from '../errors';
+import { maskSecret, redact } from '../log/redact';
+
+export interface OssErrorContext {
+  bucket: string;
+  accessKeyId: string;
+  /** What was being read, e.g. `the image "data/output/a.png"`; omitted for listings. */
+  what?: string;
+}
+
+interface AliOssError {
+  code?: string;
+  name?: string;
+  status?: number;
+}
+
+function fields(error: unknown): AliOssError {
+  if (typeof error !== 'object' || error === null) return {};
+  const { code, name, status } = error as Record<string, unknown>;
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+  };
+}
+
+const AUTH_CODES = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidSecurityToken',
+  'SecurityTokenExpired',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
+
+export function mapOssError(error: unknown, context: OssErrorContext): Error {
+  const { code = '', name = '', status } = fields(error);
+  const bucket = `"${context.bucket}"`;
+  const key = `the OSS AccessKey ${maskSecret(context.accessKeyId)}`;
+  if (AUTH_CODES.has(code)) {
+    const why =
+      code === 'AccessDenied'
+        ? 'it may not read this bucket: grant it read access (oss:GetObject, oss:ListObjects)'
+        : code === 'InvalidAccessKeyId'
+          ? 'OSS does not know this AccessKey ID: copy it again'
+          : code === 'SignatureDoesNotMatch'
+            ? 'the AccessKey secret does not match the ID: enter the secret again'
+            : 'the STS token is invalid or expired: get a new one';
+    return new AuthError(`${key} was refused by bucket ${bucket} (${code}): ${why}.`);
+  }
+  if (code === '' && (status === 401 || status === 403)) {
+    // a HEAD reply has no body to carry the code
+    return new AuthError(
+      `${key} was refused by bucket ${bucket} (HTTP ${status}): check the AccessKey ID and secret, and that the key may read this bucket.`,
+    );
+  }
+  if (code === 'NoSuchKey') {
+    return new NotFoundError(
+      `${context.what ?? 'The object'} is not in the bucket ${bucket}. It may have been deleted, or the storage path points at another folder.`,
+    );
+  }
+  if (code === 'NoSuchBucket') {
+    return new ServiceError(
+      `The bucket ${bucket} does not exist at this OSS endpoint. Check the storage path (oss://bucket/prefix/) and the region or endpoint of the service's OSS settings.`,
+      404,
+      code,
+    );
+  }
+  if (status === -2 || /timeout/i.test(name) || /timeout/i.test(code)) {
+    return new TimeoutError(`OSS did not answer in time for bucket ${bucket}. Check your network and try again.`);
+  }
+  if (status === -1 || NETWORK_CODES.has(code) || NETWORK_CODES.has(name) || name === 'RequestError') {
+    return new NetworkError(`OSS could not be reached for bucket ${bucket}. Check your network and the OSS endpoint.`);
+  }
+  if (typeof status === 'number' && status > 0) {
+    const detail = redact(code || name);
+    return new ServiceError(
+      `OSS answered HTTP ${status}${detail ? ` (${detail})` : ''} for bucket ${bucket}${status >= 500 ? '; it will be retried' : ''}.`,
+      status,
+      detail,
+    );
+  }
+  return new NetworkError(`OSS could not be reached for bucket ${bucket}. Check your network and the OSS endpoint.`);
+}

@@ -1,0 +1,323 @@
+// The gallery's view of a service's OSS output folder through the official SDK (reference/oss.md): get (streamed to a
+// `.part` file, resumed with Range after a break, renamed into place when complete), head, and a paginated listing.
+import { createWriteStream } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import OSS from 'ali-oss';
+import { NetworkError, StorageError, ValidationError } from '../errors';
+import { registerSecret } from '../log/redact';
+import { mapOssError } from './oss-errors';
+import { outputFolder, outputKey, parseStoragePath, type StoragePath } from './storage-path';
+
+export interface OssImageSourceOptions {
+  /** `oss://<bucket>/<prefix>/`, as the console shows the service's mount. */
+  storagePath: string;
+  /** `cn-shanghai` or `oss-cn-shanghai`; or give `endpoint`. */
+  region?: string;
+  /** `oss-cn-shanghai.aliyuncs.com`, or `http://127.0.0.1:P` for a loopback server. Takes priority over region. */
+  endpoint?: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  stsToken?: string;
+  secure?: boolean;
+  authorizationV4?: boolean;
+  timeoutMs?: number;
+}
+
+export interface OutputFileRef {
+  filename: string;
+  subfolder?: string;
+}
+
+export interface OssObjectInfo {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified?: string;
+  contentType?: string;
+}
+
+/** One listed output: its key and where it sits in the output folder. */
+export interface OssOutputObject extends OssObjectInfo {
+  filename: string;
+  subfolder: string;
+}
+
+export interface ListPageRequest {
+  /** A folder below `output/` ('' = the output folder itself). */
+  subfolder?: string;
+  /** true: every object below, without folder grouping. */
+  recursive?: boolean;
+  /** 1..1000 (OSS's limit). */
+  maxKeys?: number;
+  continuationToken?: string;
+}
+
+export interface ListPage {
+  files: OssOutputObject[];
+  /** Subfolders directly below (only without `recursive`), relative to `output/`. */
+  subfolders: string[];
+  /** Keys whose names could not be saved locally (`..`, backslashes, control characters): not listed. */
+  refused: number;
+  nextContinuationToken?: string;
+}
+
+export interface GetOptions {
+  signal?: AbortSignal;
+  /** Bytes on disk so far (resumed bytes included), for progress display. */
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function normaliseRegion(region: string): string {
+  return region.startsWith('oss-') ? region : `oss-${region}`;
+}
+
+const STORAGE_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'EMFILE', 'EDQUOT', 'ENOENT']);
+
+export class OssImageSource {
+  readonly location: StoragePath;
+  private readonly client: OSS;
+  // Our own keep-alive agents instead of the SDK's process-wide ones, so that close() really closes the sockets
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
+
+  constructor(private readonly options: OssImageSourceOptions) {
+    this.location = parseStoragePath(options.storagePath);
+    if (!options.endpoint && !options.region) {
+      throw new ValidationError('The OSS settings need a region (such as cn-shanghai) or an endpoint.');
+    }
+    registerSecret(options.accessKeySecret);
+    registerSecret(options.stsToken);
+    const sdkOptions: OSS.Options & { agent: HttpAgent; httpsAgent: HttpsAgent } = {
+      agent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      bucket: this.location.bucket,
+      accessKeyId: options.accessKeyId,
+      accessKeySecret: options.accessKeySecret,
+      timeout: options.timeoutMs ?? 60_000,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.region ? { region: normaliseRegion(options.region) } : {}),
+      ...(options.stsToken ? { stsToken: options.stsToken } : {}),
+      ...(options.secure !== undefined ? { secure: options.secure } : {}),
+      ...(options.authorizationV4 ? { authorizationV4: true } : {}),
+    };
+    this.client = new OSS(sdkOptions);
+  }
+
+  /** The key of an output file; throws ValidationError for a hostile name. */
+  keyOf(file: OutputFileRef): string {
+    return outputKey(this.location, file);
+  }
+
+  private fail(error: unknown, what?: string): Error {
+    return mapOssError(error, {
+      bucket: this.location.bucket,
+      accessKeyId: this.options.accessKeyId,
+      ...(what ? { what } : {}),
+    });
+  }
+
+  async head(file: OutputFileRef): Promise<OssObjectInfo> {
+    const key = this.keyOf(file);
+    return this.headKey(key, `the image "${key}"`);
+  }
+
+  private async headKey(key: string, what: string): Promise<OssObjectInfo> {
+    let result: OSS.HeadObjectResult;
+    try {
+      result = await this.client.head(key);
+    } catch (error) {
+      throw this.fail(error, what);
+    }
+    const headers = result.res.headers;
+    const lastModified = header(headers, 'last-modified');
+    const contentType = header(headers, 'content-type');
+    return {
+      key,
+      size: Number(header(headers, 'content-length') ?? 0),
+      etag: header(headers, 'etag') ?? '',
+      ...(lastModified ? { lastModified } : {}),
+      ...(contentType ? { contentType } : {}),
+    };
+  }
+
+  /**
+   * Downloads an output file to `destination`. Bytes go to `destination.part` (its ETag beside it in
+   * `destination.part.etag`); after a break, the next call asks only for the rest with Range, provided the object is
+   * unchanged. The file appears at `destination` only when complete.
+   */
+  async get(file: OutputFileRef, destination: string, options: GetOptions = {}): Promise<OssObjectInfo> {
+    const key = this.keyOf(file);
+    const what = `the image "${key}"`;
+    const part = `${destination}.part`;
+    const etagFile = `${part}.etag`;
+    let info: OssObjectInfo;
+    try {
+      info = await this.headKey(key, what);
+    } catch (error) {
+      await rm(part, { force: true });
+      await rm(etagFile, { force: true });
+      throw error;
+    }
+    const offset = await this.resumableBytes(part, etagFile, info);
+    if (offset === 0) await this.local(writeFile(etagFile, info.etag), what);
+    if (offset < info.size || info.size === 0) {
+      await this.fetchInto(key, what, part, offset, info, options);
+    }
+    const written = (await this.local(stat(part), what)).size;
+    if (written !== info.size) {
+      throw new NetworkError(
+        `The download of ${what} ended early (${written} of ${info.size} bytes). Try again: it resumes where it stopped.`,
+      );
+    }
+    await this.local(rename(part, destination), what);
+    await rm(etagFile, { force: true });
+    return info;
+  }
+
+  /** How many bytes of `part` can be kept: all of them when it belongs to this very object version. */
+  private async resumableBytes(part: string, etagFile: string, info: OssObjectInfo): Promise<number> {
+    const [size, etag] = await Promise.all([
+      stat(part).then(
+        (s) => s.size,
+        () => 0,
+      ),
+      readFile(etagFile, 'utf8').catch(() => ''),
+    ]);
+    if (size > 0 && etag === info.etag && size <= info.size) return size;
+    await rm(part, { force: true });
+    return 0;
+  }
+
+  private async fetchInto(
+    key: string,
+    what: string,
+    part: string,
+    offset: number,
+    info: OssObjectInfo,
+    options: GetOptions,
+  ): Promise<void> {
+    let response: OSS.GetStreamResult;
+    try {
+      response = await this.client.getStream(key, offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {});
+    } catch (error) {
+      throw this.fail(error, what);
+    }
+    const stream = response.stream as Readable;
+    // OSS ignores a range it cannot satisfy and answers 200 with the whole object: start over then
+    const append = response.res.status === 206;
+    let done = append ? offset : 0;
+    stream.on('data', (chunk: Buffer) => {
+      done += chunk.length;
+      options.onProgress?.(done, info.size);
+    });
+    const abort = (): void => {
+      stream.destroy(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+    };
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      if (options.signal?.aborted) abort();
+      await pipeline(stream, createWriteStream(part, { flags: append ? 'a' : 'w' }));
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : error;
+      const code = (error as { code?: string } | null)?.code ?? '';
+      if (STORAGE_CODES.has(code)) throw this.storageError(code, what);
+      // the .part stays: the next get() resumes from it
+      throw new NetworkError(`The download of ${what} from OSS broke off. Try again: it resumes where it stopped.`);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  private storageError(code: string, what: string): StorageError {
+    const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : `the folder cannot be written (${code})`;
+    return new StorageError(`Could not save ${what}: ${why}. Free some space or choose another folder.`);
+  }
+
+  private async local<T>(operation: Promise<T>, what: string): Promise<T> {
+    try {
+      return await operation;
+    } catch (error) {
+      throw this.storageError((error as { code?: string } | null)?.code ?? 'EIO', what);
+    }
+  }
+
+  /** One page of the output folder (ListObjectsV2). */
+  async listPage(request: ListPageRequest = {}): Promise<ListPage> {
+    const root = outputFolder(this.location);
+    const sub = (request.subfolder ?? '').replace(/^\/+|\/+$/g, '');
+    if (sub !== '') this.keyOf({ filename: 'x', subfolder: sub }); // refuses a hostile subfolder
+    const prefix = sub === '' ? root : `${root}${sub}/`;
+    let result: OSS.ListV2ObjectResult;
+    try {
+      result = await this.client.listV2({
+        prefix,
+        'max-keys': Math.min(1000, Math.max(1, request.maxKeys ?? 1000)),
+        ...(request.recursive ? {} : { delimiter: '/' }),
+        ...(request.continuationToken ? { 'continuation-token': request.continuationToken } : {}),
+      });
+    } catch (error) {
+      throw this.fail(error);
+    }
+    const files: OssOutputObject[] = [];
+    let refused = 0;
+    for (const object of result.objects ?? []) {
+      const relative = object.name.slice(root.length);
+      const slash = relative.lastIndexOf('/');
+      const filename = relative.slice(slash + 1);
+      const subfolder = slash < 0 ? '' : relative.slice(0, slash);
+      if (!object.name.startsWith(root) || filename === '') continue; // folder markers
+      try {
+        this.keyOf({ filename, subfolder });
+      } catch {
+        refused += 1;
+        continue;
+      }
+      files.push({
+        key: object.name,
+        filename,
+        subfolder,
+        size: Number(object.size),
+        etag: object.etag,
+        lastModified: object.lastModified,
+      });
+    }
+    const subfolders = (result.prefixes ?? [])
+      .filter((p) => p.startsWith(root))
+      .map((p) => p.slice(root.length).replace(/\/$/, ''));
+    return {
+      files,
+      subfolders,
+      refused,
+      ...(result.isTruncated && result.nextContinuationToken
+        ? { nextContinuationToken: result.nextContinuationToken }
+        : {}),
+    };
+  }
+
+  /** Every output file, page after page (`recursive` by default: the gallery wants every image). */
+  async *listOutputs(request: Omit<ListPageRequest, 'continuationToken'> = {}): AsyncGenerator<OssOutputObject> {
+    let token: string | undefined;
+    const recursive = request.recursive ?? true;
+    do {
+      const page = await this.listPage({ ...request, recursive, ...(token ? { continuationToken: token } : {}) });
+      yield* page.files;
+      token = page.nextContinuationToken;
+    } while (token);
+  }
+
+  close(): Promise<void> {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,51 @@
+// A service's OSS output location (reference/oss.md): the storage path `oss://<bucket>/<prefix>/` the console shows
+// for the mount, and the key of one output file `<prefix>/output/<subfolder>/<filename>`. A filename from a server is
+// data, never a path: safeOutputName() refuses `..`, absolute paths, backslashes and NUL before it touches a key.
+import { safeOutputName } from '../comfy/output-names';
+import { ValidationError } from '../errors';
+
+export interface StoragePath {
+  bucket: string;
+  /** Without leading or trailing slashes; '' when the mount is the bucket's root. */
+  prefix: string;
+}
+
+// OSS bucket names: 3–63 characters, lower-case letters, digits and hyphens, not starting or ending with a hyphen
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+export function parseStoragePath(text: string): StoragePath {
+  const trimmed = text.trim();
+  const match = /^oss:\/\/([^/]+)(?:\/(.*))?$/i.exec(trimmed);
+  if (!match) {
+    throw new ValidationError(
+      `"${trimmed.slice(0, 120)}" is not an OSS storage path. Copy it from the service's storage settings; it looks like oss://my-bucket/data-xyz/.`,
+    );
+  }
+  const bucket = match[1] ?? '';
+  if (!BUCKET.test(bucket)) {
+    throw new ValidationError(
+      `"${bucket}" is not a valid OSS bucket name (3–63 lower-case letters, digits and hyphens). Check the storage path.`,
+    );
+  }
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (prefix !== '') {
+    for (const segment of prefix.split('/')) {
+      if (segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0')) {
+        throw new ValidationError(
+          `The storage path "${trimmed.slice(0, 120)}" has an unusable folder part ("${segment}"). Check the storage path.`,
+        );
+      }
+    }
+  }
+  return { bucket, prefix };
+}
+
+/** The folder all outputs live under: `<prefix>/output/` (or `output/` at the bucket root). */
+export function outputFolder(path: StoragePath): string {
+  return path.prefix === '' ? 'output/' : `${path.prefix}/output/`;
+}
+
+/** The key of one output file; throws ValidationError for a hostile filename or subfolder. */
+export function outputKey(path: StoragePath, file: { filename: string; subfolder?: string }): string {
+  return `${outputFolder(path)}${safeOutputName(file.filename, file.subfolder ?? '')}`;
+}
