@@ -182,6 +182,13 @@ describe('Exclusive server: a prompt from submit to image', () => {
     expect(watcher.frames.some((f) => f.type === 'executing' || f.type === 'executed')).toBe(false);
   });
 
+  it("answers a client that announces its feature flags with the server's", async () => {
+    const ws = await open('flags');
+    ws.socket.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    const reply = await ws.next((f) => f.type === 'feature_flags');
+    expect(reply.data).toMatchObject({ supports_preview_metadata: true });
+  });
+
   it('answers GET /prompt, /queue, /system_stats, /features and /object_info, also under /api/', async () => {
     expect(await (await call('prompt')).json()).toEqual({ exec_info: { queue_remaining: 0 } });
     expect(await (await call('api/queue')).json()).toEqual({ queue_running: [], queue_pending: [] });

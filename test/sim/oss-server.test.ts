@@ -137,6 +137,16 @@ describe('OSS server with the ali-oss SDK (V1 signatures)', () => {
     expect(bytes(result).length).toBe(16);
   });
 
+  it('serves a V1 signed URL (cname endpoint) and refuses it when tampered with', async () => {
+    const oss = client({ endpoint: `http://localhost:${server.port}`, cname: true });
+    const url = oss.signatureUrl('data-xyz/output/ComfyUI_00001_.png', { expires: 60 });
+    const res = await fetch(url);
+    expect([res.status, Buffer.from(await res.arrayBuffer()).length]).toEqual([200, 16]);
+    const tampered = await fetch(url.replace('ComfyUI_00001_', 'ComfyUI_00002_'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
   it('checks the STS token when one is configured', async () => {
     await server.close();
     server = await startOssServer({ store, bucket, region, accessKeyId, accessKeySecret, stsToken: 'sts-1' });

@@ -43,19 +43,17 @@ export function executionOrder(prompt: ApiPrompt, outputNodes: string[]): string
   return order;
 }
 
-/** Waits `ms` (or one turn of the event loop), returning early when the signal aborts. */
+/** Waits `ms` (or one turn of the event loop, so an interrupt can land), returning early when the signal aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = ms > 0 ? setTimeout(done, ms) : setTimeout(done, 0);
+    const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
 }

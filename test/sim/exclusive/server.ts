@@ -41,7 +41,12 @@ export interface ExclusiveServer {
 
 const QueueRequest = z.looseObject({ clear: z.boolean().optional(), delete: z.array(z.string()).optional() });
 const InterruptRequest = z.looseObject({ prompt_id: z.string().optional() });
+const FeatureFlagsMessage = z.object({ type: z.literal('feature_flags'), data: z.record(z.string(), z.unknown()) });
 const MAX_UPLOAD_SIZE = 100 * 1024 * 1024;
+
+function serverFeatures(): Record<string, unknown> {
+  return { supports_preview_metadata: true, max_upload_size: MAX_UPLOAD_SIZE };
+}
 
 class BodyError extends Error {}
 
@@ -256,7 +261,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     } else if (method === 'GET' && path === '/system_stats') {
       sendJson(res, 200, systemStats());
     } else if (method === 'GET' && path === '/features') {
-      sendJson(res, 200, { supports_preview_metadata: true, max_upload_size: MAX_UPLOAD_SIZE });
+      sendJson(res, 200, serverFeatures());
     } else if (method === 'GET' && (path === '/object_info' || path.startsWith('/object_info/'))) {
       const body = objectInfoJson(path === '/object_info' ? undefined : decodeURIComponent(path.slice(13)));
       res.writeHead(200, {
@@ -299,6 +304,14 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
       const clientId = url.searchParams.get('clientId') || randomUUID().replace(/-/g, '');
       hub.add(clientId, ws);
       hub.send('status', { ...queue.statusData(), sid: clientId }, clientId);
+      // a client that announces its feature flags first gets the server's in return
+      ws.once('message', (raw: Buffer, isBinary: boolean) => {
+        if (isBinary) return;
+        const message = parseJson(raw);
+        if (message.ok && FeatureFlagsMessage.safeParse(message.value).success) {
+          hub.send('feature_flags', serverFeatures(), clientId);
+        }
+      });
     });
   });
 

@@ -108,8 +108,8 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** signUtils.buildCanonicalString for a request as it arrived. */
-export function v1StringToSign(request: SignedRequest): string {
+/** signUtils.buildCanonicalString for a request as it arrived; `expires` replaces the date for signed URLs. */
+export function v1StringToSign(request: SignedRequest, expires?: string): string {
   const { headers } = request;
   const ossHeaders = Object.keys(headers)
     .filter((name) => name.startsWith('x-oss-'))
@@ -124,7 +124,7 @@ export function v1StringToSign(request: SignedRequest): string {
     request.method.toUpperCase(),
     header(headers, 'content-md5') ?? '',
     header(headers, 'content-type') ?? '',
-    header(headers, 'x-oss-date') ?? header(headers, 'date') ?? '',
+    expires ?? header(headers, 'x-oss-date') ?? header(headers, 'date') ?? '',
     ...ossHeaders,
     resource,
   ].join('\n');
@@ -222,9 +222,43 @@ function checkV4(request: SignedRequest, authorization: string, credentials: Cre
   };
 }
 
-/** Checks the Authorization header of one request (V1 or V4). */
-export function checkSignature(request: SignedRequest, credentials: Credentials): SignatureCheck {
+/** A V1 signed URL (`signatureUrl`): OSSAccessKeyId, Expires (epoch seconds) and Signature in the query. */
+function checkSignedUrl(
+  request: SignedRequest,
+  query: Map<string, string | null>,
+  credentials: Credentials,
+  nowMs: number,
+): SignatureCheck {
+  if (query.get('OSSAccessKeyId') !== credentials.accessKeyId) {
+    return {
+      ok: false,
+      code: 'InvalidAccessKeyId',
+      message: 'The OSS Access Key Id you provided does not exist in our records.',
+    };
+  }
+  const expires = query.get('Expires') ?? '';
+  if (!/^\d+$/.test(expires) || Number(expires) * 1000 < nowMs) {
+    return { ok: false, code: 'AccessDenied', message: 'Request has expired.' };
+  }
+  const stringToSign = v1StringToSign(request, expires);
+  const expected = createHmac('sha1', credentials.accessKeySecret)
+    .update(Buffer.from(stringToSign, 'utf8'))
+    .digest('base64');
+  if (sameText(expected, query.get('Signature') ?? '')) return { ok: true };
+  return {
+    ok: false,
+    code: 'SignatureDoesNotMatch',
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    stringToSign,
+  };
+}
+
+/** Checks the Authorization header of one request (V1 or V4), or a V1 signed URL. */
+export function checkSignature(request: SignedRequest, credentials: Credentials, nowMs = Date.now()): SignatureCheck {
   const authorization = header(request.headers, 'authorization');
+  const signedUrl = new Map(request.query.map((param) => [param.key, param.value]));
+  if (!authorization && signedUrl.has('Signature')) return checkSignedUrl(request, signedUrl, credentials, nowMs);
   if (!authorization) {
     return {
       ok: false,
