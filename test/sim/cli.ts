@@ -119,6 +119,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+  const inUse = (error as { code?: unknown } | null)?.code === 'EADDRINUSE';
+  const hint = inUse ? ' (another simulator may be running; --port 0 picks free ports)' : '';
+  process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exit(1);
 });
