@@ -1,0 +1,209 @@
+// The API edition ("queue") behind the Edition interface (DESIGN.md rule 5): submit through `api_prompt` on the input
+// queue, results only through the sink watcher, images from the OSS mount (reference/artlab-api-edition.md).
+import type { Dispatcher } from 'undici';
+import { serializeWorkflow } from '../../comfy/workflow-parse';
+import type { ApiWorkflow } from '../../comfy/workflow-types';
+import { NotFoundError } from '../../errors';
+import type {
+  ConnectionState,
+  Edition,
+  EditionEvent,
+  EditionOutputFile,
+  RemoteJobState,
+  ResultHandler,
+  SubmitReceipt,
+  SubmitRequest,
+} from '../edition';
+import { HttpClient } from '../http';
+import { queueAddressOf, type QueueAddress } from './queue-address';
+import { QueueClient } from './queue-client';
+import { resultFromFrame } from './sink-result';
+import { SinkWatcher, type SinkWatcherOptions, type WatchedFrame, type WatcherProblem } from './sink-watcher';
+
+/** Where output files come from: the OSS image source of main/oss, or anything that can stream one file. */
+export interface OutputDownloader {
+  download(file: EditionOutputFile, destination: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** Watcher settings a caller may tune (tests shorten timers and inject the clock and dice). */
+export type WatcherTuning = Omit<SinkWatcherOptions, 'sink' | 'onFrame' | 'isOwnTask' | 'leaveForeign' | 'window'>;
+
+export interface QueueEditionOptions {
+  /** The service URL from the console: `http://<host>/api/predict/<service>`. */
+  url: string;
+  token?: string;
+  /** The consumer uid stored with the service, so uncommitted results come back to this app after a restart. */
+  uid: string;
+  gid?: string;
+  /** How the service is named in messages, e.g. `the service “sd-prod”`. */
+  label?: string;
+  /** Most results in flight on the sink watch. */
+  window?: number;
+  /** Per-service choice: leave results of other clients in the sink instead of adopting them as external. */
+  leaveForeignResults?: boolean;
+  /** Whether the app created an identity (the ledger knows). Identities submitted or followed here always count. */
+  ownsIdentity?: (identity: string) => boolean;
+  images?: OutputDownloader;
+  watcher?: WatcherTuning;
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+}
+
+const REMEMBERED_WORKFLOWS = 10_000;
+
+export class QueueEdition implements Edition {
+  readonly kind = 'queue' as const;
+  readonly address: QueueAddress;
+  readonly input: QueueClient;
+  readonly sink: QueueClient;
+  private readonly http: HttpClient;
+  private readonly label: string;
+  private watcher: SinkWatcher | undefined;
+  private readonly listeners = new Set<(event: EditionEvent) => void>();
+  private readonly problemListeners = new Set<(problem: WatcherProblem) => void>();
+  private readonly commitListeners = new Set<(indexes: readonly number[]) => void>();
+  /** Identities this app submitted or follows; their workflows, when known, name nodes in error messages. */
+  private readonly own = new Map<string, ApiWorkflow | undefined>();
+  private closed = false;
+
+  constructor(private readonly options: QueueEditionOptions) {
+    this.address = queueAddressOf(options.url);
+    this.label = options.label ?? `the service “${this.address.service}”`;
+    this.http = new HttpClient({
+      baseUrl: this.address.predictBase,
+      token: options.token,
+      label: this.label,
+      timeoutMs: options.timeoutMs,
+      dispatcher: options.dispatcher,
+    });
+    const identity = { http: this.http, uid: options.uid, gid: options.gid };
+    this.input = new QueueClient({ ...identity, queue: this.address.service });
+    this.sink = new QueueClient({ ...identity, queue: this.address.sink });
+  }
+
+  /** `POST {url}/api_prompt?task_id=<identity>` with the bare workflow; the reply is the input-queue index. */
+  async submit(request: SubmitRequest): Promise<SubmitReceipt> {
+    this.remember(request.identity, request.workflow);
+    const receipt = await this.input.put(
+      serializeWorkflow(request.workflow),
+      { task_id: request.identity },
+      {
+        suffix: 'api_prompt',
+      },
+    );
+    this.emit({ type: 'queued', identity: request.identity });
+    return { identity: request.identity, queueIndex: receipt.index };
+  }
+
+  /**
+   * Deletes a job that no worker has taken yet. A job a worker already runs cannot be stopped through the queue (the
+   * API edition has no interrupt): that, and a job no longer in the queue, answer 'not-found' — its result will still
+   * come through the sink. Between the search and the delete a worker may take the job; its result then still arrives.
+   */
+  async cancel(identity: string, receipt?: SubmitReceipt): Promise<'removed' | 'interrupted' | 'not-found'> {
+    const index = receipt?.queueIndex;
+    if (index === undefined) return 'not-found';
+    const found = await this.input.search(index);
+    if (!found || found.IsPending === true) return 'not-found';
+    await this.input.delete([index]);
+    this.own.delete(identity);
+    return 'removed';
+  }
+
+  /** Queued (with its position) while the input queue holds it; otherwise unknown — the sink alone carries results. */
+  async lookup(_identity: string, receipt?: SubmitReceipt): Promise<RemoteJobState> {
+    const index = receipt?.queueIndex;
+    if (index === undefined) return { state: 'unknown' };
+    const found = await this.input.search(index);
+    if (!found) return { state: 'unknown' };
+    if (found.IsPending === true) return { state: 'running' };
+    return found.WaitCount === undefined ? { state: 'queued' } : { state: 'queued', position: found.WaitCount };
+  }
+
+  /** Jobs waiting in the input queue (`stream.length`), for the UI's "jobs waiting". */
+  async waitingCount(signal?: AbortSignal): Promise<number | undefined> {
+    return (await this.input.attributes(signal)).length;
+  }
+
+  start(onResult: ResultHandler): void {
+    if (this.watcher || this.closed) return;
+    const watcher = new SinkWatcher({
+      ...this.options.watcher,
+      sink: this.sink,
+      window: this.options.window,
+      leaveForeign: this.options.leaveForeignResults ?? false,
+      isOwnTask: (taskId) => this.own.has(taskId) || (this.options.ownsIdentity?.(taskId) ?? false),
+      onFrame: (frame) => this.deliver(frame, onResult),
+    });
+    this.watcher = watcher;
+    watcher.onState((state) => this.emit({ type: 'connection', state }));
+    watcher.onProblem((problem) => {
+      for (const listener of [...this.problemListeners]) listener(problem);
+    });
+    watcher.onCommit((indexes) => {
+      for (const listener of [...this.commitListeners]) listener(indexes);
+    });
+    watcher.start();
+  }
+
+  follow(identity: string): void {
+    if (!this.own.has(identity)) this.remember(identity, undefined);
+  }
+
+  onEvent(listener: (event: EditionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** What went wrong on the sink without stopping it (unreadable frames, failed handlers or commits). */
+  onProblem(listener: (problem: WatcherProblem) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
+  /** Sink indexes the service accepted as committed: results acknowledged for good. */
+  onCommit(listener: (indexes: readonly number[]) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  get connection(): ConnectionState {
+    return this.watcher?.state ?? { state: 'stopped' };
+  }
+
+  async download(file: EditionOutputFile, destination: string, signal?: AbortSignal): Promise<void> {
+    if (!this.options.images) {
+      throw new NotFoundError(
+        `${this.label} keeps its images in OSS, and no OSS output location is set. Add the OSS storage path and AccessKey in the service's settings.`,
+      );
+    }
+    await this.options.images.download(file, destination, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.watcher?.close();
+    this.listeners.clear();
+    this.problemListeners.clear();
+    this.commitListeners.clear();
+    await this.http.close();
+  }
+
+  private async deliver(frame: WatchedFrame, onResult: ResultHandler): Promise<void> {
+    const workflow = frame.taskId === undefined ? undefined : this.own.get(frame.taskId);
+    await onResult(resultFromFrame(frame, workflow ? { workflow } : {}));
+    if (frame.taskId !== undefined) this.own.delete(frame.taskId);
+  }
+
+  private remember(identity: string, workflow: ApiWorkflow | undefined): void {
+    this.own.set(identity, workflow);
+    if (this.own.size <= REMEMBERED_WORKFLOWS) return;
+    const oldest = this.own.keys().next();
+    if (!oldest.done) this.own.delete(oldest.value);
+  }
+
+  private emit(event: EditionEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
