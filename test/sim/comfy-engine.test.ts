@@ -156,7 +156,7 @@ describe('prompt execution', () => {
       'executed:9',
       'execution_success:',
     ]);
-    expect(events.filter((e) => e.type === 'progress').map((e) => e.data.value)).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.type === 'progress').map((e) => e.data.value)).toEqual([1, 2, 3]);
     const lastState = events.filter((e) => e.type === 'progress_state').at(-1);
     expect(lastState?.data.nodes).toMatchObject({ '9': { state: 'finished' }, '3': { state: 'finished', max: 3 } });
   });
@@ -236,7 +236,7 @@ describe('prompt execution', () => {
       type: 'execution_interrupted',
       data: { node_id: '3', node_type: 'KSampler' },
     });
-    expect(events.filter((e) => e.type === 'progress').length).toBe(3);
+    expect(events.filter((e) => e.type === 'progress').length).toBe(2);
   });
 
   it('stops before the first node when the signal is already aborted', async () => {

@@ -117,7 +117,7 @@ describe('Exclusive server: a prompt from submit to image', () => {
     expect(ws.frames[0]?.data.sid).toBe('client-a');
     expect(types.slice(-3)).toEqual(['execution_success', 'status', 'executing']);
     expect(types).toContain('execution_start');
-    expect(ws.frames.filter((f) => f.type === 'progress').map((f) => f.data.value)).toEqual([0, 1, 2]);
+    expect(ws.frames.filter((f) => f.type === 'progress').map((f) => f.data.value)).toEqual([1, 2, 3]);
 
     const history = (await (await call(`history/${prompt_id}`)).json()) as Record<string, Record<string, unknown>>;
     const entry = history[prompt_id];

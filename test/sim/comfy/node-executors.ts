@@ -60,7 +60,10 @@ export interface NodeContext {
   nodeId: string;
   /** Inputs with links replaced by the upstream node's output value. */
   inputs: Record<string, unknown>;
-  /** Reports one sampler step (value 0..max−1) after waiting its time; throws InterruptedError when interrupted. */
+  /**
+   * Reports one finished sampler step after waiting its time; throws InterruptedError when interrupted. Values run
+   * 1..max, as ComfyUI's sampler callback sends them (`pbar.update_absolute(step + 1, total_steps)`).
+   */
   step(value: number, max: number): Promise<void>;
   /** Writes a batch of images as PNGs, named by the host; returns what `executed` and /history list. */
   saveImages(image: ImageValue, filenamePrefix: string, type: OutputFile['type']): Promise<OutputFile[]>;
@@ -139,7 +142,7 @@ const executors: Record<string, Executor> = {
     const recipe = [seed, positive.text, negative.text, steps, float(ctx, 'cfg', 8), text(ctx, 'sampler_name')]
       .concat([text(ctx, 'scheduler'), float(ctx, 'denoise', 1), model.checkpoint])
       .join('\u0001');
-    for (let i = 0; i < steps; i += 1) await ctx.step(i, steps);
+    for (let done = 1; done <= steps; done += 1) await ctx.step(done, steps);
     const hashes = latent.hashes.map((h, i) => hashString(`${recipe}\u0001${h}\u0001${i}`));
     return { outputs: [{ ...latent, hashes }] };
   },
