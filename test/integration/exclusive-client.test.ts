@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { starterWorkflow } from '../../main/comfy/starter';
+import type { ApiWorkflow } from '../../main/comfy/workflow-types';
+import type { EditionEvent, EditionResult } from '../../main/editions/edition';
+import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
+import { NetworkError, NotFoundError, ServiceError, ValidationError } from '../../main/errors';
+import { startSimulator, type Simulator } from '../sim/index';
+import { ObjectStore } from '../sim/oss/object-store';
+import { startExclusiveServer } from '../sim/exclusive/server';
+
+let sim: Simulator;
+let dir: string;
+const clients: ExclusiveClient[] = [];
+
+/** A started client whose results are collected; `result(id)` resolves when that identity's result arrives. */
+function connect(options: Partial<ExclusiveClientOptions> = {}) {
+  const client = new ExclusiveClient({
+    url: sim.info.exclusive.url,
+    token: sim.info.exclusive.token,
+    timing: { pollIntervalMs: 100, maxPollIntervalMs: 400 },
+    backoff: { initialMs: 50, maxMs: 400 },
+    ...options,
+  });
+  clients.push(client);
+  const results: EditionResult[] = [];
+  const waiters = new Map<string, (result: EditionResult) => void>();
+  const events: EditionEvent[] = [];
+  client.onEvent((event) => events.push(event));
+  client.start((result) => {
+    results.push(result);
+    waiters.get(result.identity)?.(result);
+    return Promise.resolve();
+  });
+  const result = (identity: string): Promise<EditionResult> => {
+    const found = results.find((r) => r.identity === identity);
+    return found ? Promise.resolve(found) : new Promise((resolve) => waiters.set(identity, resolve));
+  };
+  return { client, results, events, result };
+}
+
+function submit(client: ExclusiveClient, workflow: ApiWorkflow = starterWorkflow()) {
+  const identity = randomUUID();
+  return client.submit({ identity, jobId: `job-${identity.slice(0, 8)}`, workflow }).then(() => identity);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+beforeEach(async () => {
+  sim = await startSimulator({ stepMs: 5, workers: 1 });
+  dir = await mkdtemp(join(tmpdir(), 'artlab-exclusive-'));
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Exclusive edition client', () => {
+  it('runs the starter workflow with live progress and downloads the finished PNG', async () => {
+    // default timing: completion must come through the socket hint, not a 2 s poll
+    const { client, events, result, results } = connect({ timing: {} });
+    const identity = await submit(client);
+    const done = await result(identity);
+    expect(done.error).toBeUndefined();
+    expect(done.external).toBe(false);
+    expect(done.outputs).toHaveLength(1);
+    const [image] = done.outputs;
+    expect(image).toMatchObject({ node: '9', kind: 'images', type: 'output' });
+    expect(image?.filename).toMatch(/^ComfyUI_\d+_\.png$/);
+
+    const progress = events.filter((e) => e.type === 'progress' && e.identity === identity);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ node: '3', max: 20 });
+    expect(events).toContainEqual({ type: 'running', identity });
+    expect(events).toContainEqual({ type: 'connection', state: { state: 'live' } });
+
+    const destination = join(dir, 'out.png');
+    if (!image) throw new Error('no image');
+    await client.download(image, destination);
+    expect((await readFile(destination)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(await readdir(dir)).toEqual(['out.png']);
+    expect(results.filter((r) => r.identity === identity)).toHaveLength(1);
+  });
+
+  it('sends the ledger job id and client id in extra_data, under the chosen prompt_id', async () => {
+    const { client, result } = connect();
+    const identity = randomUUID();
+    const receipt = await client.submit({ identity, jobId: 'job-42', workflow: starterWorkflow() });
+    expect(receipt.identity).toBe(identity);
+    expect(typeof receipt.queueIndex).toBe('number');
+    await result(identity);
+    const entry = sim.exclusive.queue.historyOf(identity)[identity];
+    expect(entry?.prompt[3]).toMatchObject({ artlab_job_id: 'job-42', client_id: client.clientId });
+  });
+
+  it('names the node by title and the input when a value is out of range', async () => {
+    const { client } = connect();
+    const workflow = starterWorkflow();
+    const sampler = workflow['3'];
+    if (!sampler) throw new Error('starter has no KSampler');
+    sampler.inputs.steps = 0;
+    const error = await submit(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('KSampler (node 3): steps 0 is below the minimum 1');
+    expect(error).toMatchObject({ node: '3', input: 'steps' });
+  });
+
+  it('names a missing input, in the titles of the artist’s language', async () => {
+    const { client } = connect();
+    const workflow = starterWorkflow('zh-CN');
+    delete workflow['3']?.inputs.model;
+    const error = await submit(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('K采样器 (node 3): the required input model is missing');
+    expect(error).toMatchObject({ node: '3', input: 'model' });
+  });
+
+  it('keeps 64-bit seeds exact on the wire', async () => {
+    const { client, result } = connect();
+    const workflow = starterWorkflow();
+    const sampler = workflow['3'];
+    if (!sampler) throw new Error('starter has no KSampler');
+    sampler.inputs.seed = 18446744073709551615n;
+    const identity = await submit(client, workflow);
+    expect((await result(identity)).error).toBeUndefined();
+  });
+
+  it('removes a pending prompt and interrupts a running one', async () => {
+    sim.exclusive.queue.stepMs = 100;
+    const { client, events, result, results } = connect();
+    const running = await submit(client);
+    const pending = await submit(client);
+    await expect.poll(() => events.some((e) => e.type === 'progress' && e.identity === running)).toBe(true);
+
+    await expect(client.cancel(pending)).resolves.toBe('removed');
+    expect(await client.lookup(pending)).toEqual({ state: 'unknown' });
+    await expect(client.cancel(running)).resolves.toBe('interrupted');
+    const interrupted = await result(running);
+    expect(interrupted.error).toMatch(/interrupted/);
+    await sim.exclusive.queue.idle();
+    expect(results.map((r) => r.identity)).toEqual([running]);
+    await expect(client.cancel(randomUUID())).resolves.toBe('not-found');
+  });
+
+  it('finds a prompt by its identity after the reply to the submit was lost', async () => {
+    sim.exclusive.queue.stepMs = 20;
+    const first = connect();
+    const identity = await submit(first.client);
+    // another client instance (the app after a crash) knows only the identity from its ledger
+    const recovered = connect();
+    const state = await recovered.client.lookup(identity);
+    expect(['queued', 'running']).toContain(state.state);
+    await sim.exclusive.queue.idle();
+    const done = await recovered.client.lookup(identity);
+    expect(done.state).toBe('done');
+    if (done.state !== 'done') return;
+    expect(done.result.outputs[0]?.filename).toMatch(/\.png$/);
+  });
+
+  it('delivers the result of a followed prompt by polling, though the socket sends its events elsewhere', async () => {
+    sim.exclusive.queue.stepMs = 20;
+    const first = connect({ progressSocket: false });
+    const identity = await submit(first.client);
+    await first.client.close();
+    const later = connect();
+    later.client.follow(identity);
+    const done = await later.result(identity);
+    expect(done.error).toBeUndefined();
+    expect(done.outputs).toHaveLength(1);
+  });
+
+  it('reports health and reads the node catalogue', async () => {
+    const { client } = connect();
+    const health = await client.health();
+    expect(health.version).toBe('0.3.65');
+    expect(health.device).toContain('NVIDIA');
+    expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+    const catalog = await client.nodeCatalog();
+    expect(catalog.get('SaveImage')?.outputNode).toBe(true);
+  });
+});
+
+describe('Exclusive edition downloads', () => {
+  it('refuses a hostile file name before any request', async () => {
+    const { client } = connect();
+    const file = { node: '9', kind: 'images', filename: '../../evil.png', subfolder: '', type: 'output' };
+    await expect(client.download(file, join(dir, 'evil.png'))).rejects.toBeInstanceOf(ValidationError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('reports a file the service no longer has as NotFoundError and leaves no file', async () => {
+    const { client } = connect();
+    const file = { node: '9', kind: 'images', filename: 'gone.png', subfolder: '', type: 'output' };
+    await expect(client.download(file, join(dir, 'gone.png'))).rejects.toBeInstanceOf(NotFoundError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('leaves no file when the body stops short', async () => {
+    const short: Server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': '100000' });
+      res.write(PNG_SIGNATURE);
+      setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = short.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      const { client } = connect({ url: `http://127.0.0.1:${address.port}/`, progressSocket: false });
+      const file = { node: '9', kind: 'images', filename: 'a.png', subfolder: '', type: 'output' };
+      await expect(client.download(file, join(dir, 'a.png'))).rejects.toBeInstanceOf(NetworkError);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      short.closeAllConnections();
+      await new Promise<void>((resolve) => short.close(() => resolve()));
+    }
+  });
+});
+
+describe('a local ComfyUI without a token', () => {
+  it('runs the starter workflow', async () => {
+    const store = new ObjectStore();
+    const local = await startExclusiveServer({ store, mountPrefix: 'local', stepMs: 0 });
+    try {
+      const { client, result } = connect({ url: local.url, token: undefined });
+      const identity = await submit(client);
+      const done = await result(identity);
+      expect(done.outputs).toHaveLength(1);
+      await expect(client.health()).resolves.toMatchObject({ version: '0.3.65' });
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await local.close();
+    }
+  });
+
+  it('explains a body ComfyUI could not read (500 text/plain)', async () => {
+    const { client } = connect();
+    const error = await client
+      .submit({ identity: randomUUID(), jobId: 'j', workflow: [] as unknown as ApiWorkflow })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as Error).message).toContain('could not read the workflow (HTTP 500');
+  });
+});
