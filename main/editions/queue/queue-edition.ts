@@ -18,7 +18,13 @@ import { HttpClient } from '../http';
 import { queueAddressOf, type QueueAddress } from './queue-address';
 import { QueueClient } from './queue-client';
 import { resultFromFrame } from './sink-result';
-import { SinkWatcher, type SinkWatcherOptions, type WatchedFrame, type WatcherProblem } from './sink-watcher';
+import {
+  SinkWatcher,
+  type SinkWatcherOptions,
+  type WatchedFrame,
+  type WatcherProblem,
+  type WatcherStats,
+} from './sink-watcher';
 
 /** Where output files come from: the OSS image source of main/oss, or anything that can stream one file. */
 export interface OutputDownloader {
@@ -165,6 +171,11 @@ export class QueueEdition implements Edition {
   onCommit(listener: (indexes: readonly number[]) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /** Counters of the sink watcher (connections, handled, committed, duplicates…), once started. */
+  get watcherStats(): Readonly<WatcherStats> | undefined {
+    return this.watcher ? { ...this.watcher.stats } : undefined;
   }
 
   get connection(): ConnectionState {
