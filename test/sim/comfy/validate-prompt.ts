@@ -211,9 +211,12 @@ class PromptValidator {
             );
       }
       if (!type.some((choice) => choice === value)) {
-        return errorItem('value_not_in_list', 'Value not in list', `${name}: ${repr(value)} not in ${repr(type)}`, {
+        // ComfyUI does not send back long lists (scanned model files)
+        const long = type.length > 20;
+        const listInfo = long ? `(list of length ${type.length})` : repr(type);
+        return errorItem('value_not_in_list', 'Value not in list', `${name}: ${repr(value)} not in ${listInfo}`, {
           input_name: name,
-          input_config: spec,
+          input_config: long ? null : spec,
           received_value: value,
         });
       }
@@ -232,28 +235,18 @@ class PromptValidator {
     if (typeof number === 'number') {
       const { min, max } = options;
       if (typeof min === 'number' && number < min) {
-        return errorItem(
-          'value_smaller_than_min',
-          `Value ${number} smaller than min of ${min}`,
-          `${name}, ${number} < ${min}`,
-          {
-            input_name: name,
-            input_config: spec,
-            received_value: number,
-          },
-        );
+        return errorItem('value_smaller_than_min', `Value ${number} smaller than min of ${min}`, name, {
+          input_name: name,
+          input_config: spec,
+          received_value: number,
+        });
       }
       if (typeof max === 'number' && number > max) {
-        return errorItem(
-          'value_bigger_than_max',
-          `Value ${number} bigger than max of ${max}`,
-          `${name}, ${number} > ${max}`,
-          {
-            input_name: name,
-            input_config: spec,
-            received_value: number,
-          },
-        );
+        return errorItem('value_bigger_than_max', `Value ${number} bigger than max of ${max}`, name, {
+          input_name: name,
+          input_config: spec,
+          received_value: number,
+        });
       }
     }
     return undefined;

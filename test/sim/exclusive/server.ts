@@ -94,15 +94,25 @@ function sendInternalError(res: ServerResponse): void {
   sendText(res, 500, '500 Internal Server Error\n\nServer got itself in trouble');
 }
 
-/** ComfyUI's origin_only_middleware: a browser request from another host is refused (DNS rebinding). */
+/**
+ * ComfyUI's origin_only_middleware (against a web page posting to a local server): when Host is a loopback address
+ * and Origin names another host, 403 with an empty body. A port is compared only when both sides carry one.
+ */
 function foreignOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return false;
+  const { host, origin } = req.headers;
+  if (!host || !origin) return false;
+  let originUrl: URL;
+  let hostUrl: URL;
   try {
-    return new URL(origin).host !== req.headers.host;
+    originUrl = new URL(origin);
+    hostUrl = new URL(`http://${host.toLowerCase()}`);
   } catch {
-    return true;
+    return false;
   }
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(hostUrl.hostname);
+  const hostDomain = originUrl.port === '' ? hostUrl.hostname : host.toLowerCase();
+  const originDomain = hostUrl.port === '' ? originUrl.hostname : originUrl.host.toLowerCase();
+  return loopback && hostDomain !== '' && originDomain !== '' && hostDomain !== originDomain;
 }
 
 function unsafeName(name: string): boolean {
@@ -152,8 +162,9 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     const filename = url.searchParams.get('filename') ?? '';
     const subfolder = url.searchParams.get('subfolder') ?? '';
     const type = url.searchParams.get('type') || 'output';
-    if (filename === '' || unsafeName(filename)) return sendEmpty(res, 400);
-    if (unsafeName(subfolder) || !['output', 'input', 'temp'].includes(type)) return sendEmpty(res, 403);
+    if (filename === '' || unsafeName(filename) || !['output', 'input', 'temp'].includes(type))
+      return sendEmpty(res, 400);
+    if (unsafeName(subfolder)) return sendEmpty(res, 403);
     const object = store.get(mountKey(options.mountPrefix, type, subfolder, filename));
     if (!object) return sendEmpty(res, 404);
     const headers = {
