@@ -5,6 +5,7 @@ import type { ContractHandlers } from '../preload/contract';
 import type { Clock, KeyValueStore, Paths } from './adapters';
 import { EventHub } from './contract/event-hub';
 import type { Encryptor } from './services/encryptor';
+import { createServicesModule } from './services/services-module';
 import { SettingsRepository } from './settings';
 
 export interface StudioAdapters {
@@ -27,6 +28,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
   const events = new EventHub();
   const settings = new SettingsRepository(adapters.store);
   const readyListeners = new Set<() => void>();
+  const services = createServicesModule({ ...adapters, events });
 
   const handlers: ContractHandlers = {
     'app.info': () => Promise.resolve({ ...adapters.app, dataDir: adapters.paths.dataDir }),
@@ -40,6 +42,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
       events.emit('settings.changed', next);
       return Promise.resolve(next);
     },
+    ...services.handlers,
   };
 
   return {
@@ -49,9 +52,9 @@ export function createStudio(adapters: StudioAdapters): Studio {
       readyListeners.add(listener);
       return () => readyListeners.delete(listener);
     },
-    close() {
+    async close() {
       readyListeners.clear();
-      return Promise.resolve();
+      await services.close();
     },
   };
 }

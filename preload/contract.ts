@@ -2,14 +2,17 @@
 // Both transports (Electron IPC in main/electron/ipc.ts, the browser bridge in main/browser/) bind exactly this.
 import type { z } from 'zod';
 import { appEvents, appMethods } from './schemas/app';
+import { serviceEvents, serviceMethods } from './schemas/services';
 import type { ContractError, Envelope, MethodSpec } from './schemas/common';
 
 export const methods = {
   ...appMethods,
+  ...serviceMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...appEvents,
+  ...serviceEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

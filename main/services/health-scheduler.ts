@@ -1,0 +1,60 @@
+// The periodic health check while the app runs: one round at a time (a slow round delays the next instead of
+// overlapping it), services checked one after another so a long list does not burst the network.
+export interface HealthSchedulerOptions {
+  intervalMs: number;
+  /** The ids to check this round. */
+  serviceIds: () => string[];
+  check: (serviceId: string) => Promise<unknown>;
+  /** A check that threw (checks report failures as results, so this is a bug): recorded, the round goes on. */
+  onError?: (serviceId: string, error: unknown) => void;
+  /** Run a round right away instead of after the first interval. */
+  immediately?: boolean;
+}
+
+export class HealthScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private closed = false;
+  private readonly roundListeners = new Set<() => void>();
+
+  constructor(private readonly options: HealthSchedulerOptions) {
+    this.schedule(options.immediately ? 0 : options.intervalMs);
+  }
+
+  /** Called after each completed round; returns the unsubscribe. */
+  onRound(listener: () => void): () => void {
+    this.roundListeners.add(listener);
+    return () => this.roundListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.roundListeners.clear();
+    await this.round;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.round = this.runRound().finally(() => {
+        this.round = undefined;
+        for (const listener of this.roundListeners) listener();
+        this.schedule(this.options.intervalMs);
+      });
+    }, delayMs);
+    // A pending check must not keep a CLI or a test process alive.
+    this.timer.unref();
+  }
+
+  private async runRound(): Promise<void> {
+    for (const id of this.options.serviceIds()) {
+      if (this.closed) return;
+      try {
+        await this.options.check(id);
+      } catch (error) {
+        this.options.onError?.(id, error);
+      }
+    }
+  }
+}

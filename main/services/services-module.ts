@@ -1,0 +1,262 @@
+// The services domain of the Studio: records, the vault, drafts from pasted call information, health checks (on
+// demand and periodic), and the contract handlers over them. Other domains (jobs, gallery) reach a service's
+// secrets only through `connection(id)`, in main.
+import { randomUUID } from 'node:crypto';
+import type { ContractHandlers } from '../../preload/contract';
+import type {
+  serviceMethods,
+  HealthResult,
+  ServiceInput,
+  ServicePatch,
+  VaultStatus,
+} from '../../preload/schemas/services';
+import type { Clock, KeyValueStore } from '../adapters';
+import type { EventHub } from '../contract/event-hub';
+import { BadRequestError, isArtlabError } from '../errors';
+import { CallInfoDrafts } from './call-info-drafts';
+import { parseCallInfo } from './call-info-parser';
+import type { Encryptor } from './encryptor';
+import { checkServiceHealth, type HealthTarget } from './health-check';
+import { HealthScheduler } from './health-scheduler';
+import type { OssTarget } from './oss-probe';
+import { isRecoverableStore } from './recoverable-store';
+import { buildRecord } from './service-builder';
+import { toServiceDto, readSharedOss, writeSharedOssKeyId } from './service-dto';
+import { SHARED_OSS_REFS, secretRefs, type ServiceRecord } from './service-record';
+import { ServiceRepository } from './service-repository';
+import { maskSecret } from '../log/redact';
+import { Vault } from './vault';
+
+export type ServiceHandlers = Pick<ContractHandlers, keyof typeof serviceMethods>;
+
+export interface ServicesModuleOptions {
+  store: KeyValueStore;
+  encryptor: Encryptor;
+  clock: Clock;
+  events: EventHub;
+  /** Periodic health checks; 0 turns them off (tests). Default 5 minutes. */
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Everything a client in main needs to talk to a service, secrets opened. Never send it to the renderer. */
+export interface ServiceConnection {
+  record: ServiceRecord;
+  token?: string;
+  oss?: OssTarget;
+}
+
+export interface ServicesModule {
+  readonly handlers: ServiceHandlers;
+  /** Opens the service's secrets for a client in main. Throws NotFoundError / StorageError. */
+  connection(serviceId: string): ServiceConnection;
+  list(): ServiceRecord[];
+  close(): Promise<void>;
+}
+
+export function createServicesModule(options: ServicesModuleOptions): ServicesModule {
+  const { store, clock, events } = options;
+  const vault = new Vault(store, options.encryptor);
+  const repository = new ServiceRepository(store);
+  const drafts = new CallInfoDrafts(clock);
+  const health = new Map<string, HealthResult>();
+
+  const dto = (record: ServiceRecord) => toServiceDto(record, vault, health.get(record.id));
+  const emitChanged = () => events.emit('services.changed', repository.list().map(dto));
+
+  function vaultStatus(): VaultStatus {
+    const incident = isRecoverableStore(store) ? store.incident : undefined;
+    return {
+      ...vault.status(),
+      ...(incident ? { storeIncident: incident } : {}),
+      quarantinedRecords: repository.quarantinedCount(),
+    };
+  }
+
+  /** Which secrets an input sets (string), removes (null) or keeps (undefined), checked before anything is written. */
+  function secretChanges(input: ServiceInput | ServicePatch, refs: ReturnType<typeof secretRefs>) {
+    const token = input.tokenFromDraft ? drafts.token(input.tokenFromDraft) : input.token;
+    const changes: [string, string | null | undefined][] = [[refs.token, token]];
+    if (input.oss === null) {
+      changes.push([refs.ossSecret, null], [refs.ossSecurityToken, null]);
+    } else if (input.oss) {
+      const own = input.oss.credentials === 'own';
+      changes.push([refs.ossSecret, own ? input.oss.accessKeySecret : null]);
+      changes.push([refs.ossSecurityToken, own ? input.oss.securityToken : null]);
+    }
+    if (changes.some(([, value]) => typeof value === 'string')) vault.assertCanStore();
+    return changes;
+  }
+
+  function applySecrets(changes: [string, string | null | undefined][]): void {
+    for (const [ref, value] of changes) {
+      if (typeof value === 'string') vault.put(ref, value);
+      else if (value === null) vault.delete(ref);
+    }
+  }
+
+  function connection(serviceId: string): ServiceConnection {
+    const record = repository.get(serviceId);
+    const refs = secretRefs(serviceId);
+    const result: ServiceConnection = { record };
+    const token = vault.open(refs.token);
+    if (token) result.token = token;
+    if (record.oss) {
+      const { bucket, prefix, region, endpoint } = record.oss;
+      const oss: OssTarget = { bucket, prefix };
+      if (region) oss.region = region;
+      if (endpoint) oss.endpoint = endpoint;
+      const shared = record.oss.credentials === 'shared';
+      const accessKeyId = shared ? readSharedOss(store).accessKeyId : record.oss.accessKeyId;
+      const secret = vault.open(shared ? SHARED_OSS_REFS.secret : refs.ossSecret);
+      const securityToken = vault.open(shared ? SHARED_OSS_REFS.securityToken : refs.ossSecurityToken);
+      if (accessKeyId) oss.accessKeyId = accessKeyId;
+      if (secret) oss.accessKeySecret = secret;
+      if (securityToken) oss.securityToken = securityToken;
+      result.oss = oss;
+    }
+    return result;
+  }
+
+  async function test(serviceId: string): Promise<HealthResult> {
+    const record = repository.get(serviceId);
+    let result: HealthResult;
+    try {
+      const opened = connection(serviceId);
+      const target: HealthTarget = { serviceId, name: record.name, edition: record.edition, url: record.url };
+      if (opened.token) target.token = opened.token;
+      if (record.queue) target.queue = { endpoint: record.queue.endpoint, serviceName: record.queue.serviceName };
+      if (opened.oss) target.oss = opened.oss;
+      result = await checkServiceHealth(target, { clock, timeoutMs: options.healthTimeoutMs ?? 10_000 });
+    } catch (error) {
+      // A secret that cannot be opened (keychain changed) is a configuration problem the user can fix.
+      if (!isArtlabError(error)) throw error;
+      result = {
+        serviceId,
+        status: 'misconfigured',
+        message: error.message,
+        checkedAt: clock.now(),
+        details: {},
+        parts: [],
+        warnings: [],
+      };
+    }
+    // The service may have been deleted while the check ran: do not resurrect its health.
+    if (repository.list().some((candidate) => candidate.id === serviceId)) {
+      health.set(serviceId, result);
+      events.emit('services.health', result);
+    }
+    return result;
+  }
+
+  const handlers: ServiceHandlers = {
+    'services.list': () => Promise.resolve(repository.list().map(dto)),
+    'services.get': ({ id }) => Promise.resolve(dto(repository.get(id))),
+    'services.create': (input) => {
+      const id = randomUUID();
+      const record = buildRecord(input, undefined, { id, now: clock.now(), newConsumerUid: randomUUID });
+      const changes = secretChanges(input, secretRefs(id));
+      applySecrets(changes);
+      repository.save(record);
+      if (input.tokenFromDraft) drafts.forget(input.tokenFromDraft);
+      emitChanged();
+      return Promise.resolve(dto(record));
+    },
+    'services.update': (patch) => {
+      const existing = repository.get(patch.id);
+      const record = buildRecord(patch, existing, { id: existing.id, now: clock.now(), newConsumerUid: randomUUID });
+      const changes = secretChanges(patch, secretRefs(existing.id));
+      applySecrets(changes);
+      repository.save(record);
+      if (patch.tokenFromDraft) drafts.forget(patch.tokenFromDraft);
+      health.delete(existing.id);
+      emitChanged();
+      return Promise.resolve(dto(record));
+    },
+    'services.duplicate': ({ id }) => {
+      const existing = repository.get(id);
+      const copyId = randomUUID();
+      const now = clock.now();
+      const copy: ServiceRecord = {
+        ...existing,
+        id: copyId,
+        name: `${existing.name} (copy)`,
+        createdAt: now,
+        updatedAt: now,
+      };
+      // A copy is another consumer: sharing the uid would make two watchers steal each other's results.
+      if (existing.queue) copy.queue = { ...existing.queue, consumerUid: randomUUID() };
+      const from = secretRefs(id);
+      const to = secretRefs(copyId);
+      vault.copy(from.token, to.token);
+      vault.copy(from.ossSecret, to.ossSecret);
+      vault.copy(from.ossSecurityToken, to.ossSecurityToken);
+      repository.save(copy);
+      emitChanged();
+      return Promise.resolve(dto(copy));
+    },
+    'services.delete': ({ id }) => {
+      repository.get(id);
+      repository.remove(id);
+      vault.deletePrefix(`service/${id}/`);
+      health.delete(id);
+      emitChanged();
+      return Promise.resolve();
+    },
+    'services.parseCallInfo': ({ text }) => {
+      const parsed = parseCallInfo(text);
+      const { token, ...rest } = parsed;
+      if (!token) return Promise.resolve({ ...rest, hasToken: false });
+      return Promise.resolve({ ...rest, draftId: drafts.keep(token), hasToken: true, tokenHint: maskSecret(token) });
+    },
+    'services.test': ({ id }) => test(id),
+    'services.sharedOss.get': () => Promise.resolve(readSharedOss(store, vault)),
+    'services.sharedOss.set': (input) => {
+      const changes: [string, string | null | undefined][] = [
+        [SHARED_OSS_REFS.secret, input.accessKeySecret],
+        [SHARED_OSS_REFS.securityToken, input.securityToken],
+      ];
+      if (changes.some(([, value]) => typeof value === 'string')) vault.assertCanStore();
+      applySecrets(changes);
+      writeSharedOssKeyId(store, input.accessKeyId);
+      emitChanged();
+      return Promise.resolve(readSharedOss(store, vault));
+    },
+    'vault.status': () => Promise.resolve(vaultStatus()),
+    'vault.acceptWeak': () => {
+      if (vault.status().strength !== 'weak') {
+        return Promise.reject(new BadRequestError('There is no weaker mode to accept: secrets are stored normally.'));
+      }
+      vault.acceptWeak();
+      return Promise.resolve(vaultStatus());
+    },
+    'vault.reset': () => {
+      vault.forgetUnreadable();
+      if (isRecoverableStore(store)) store.clearIncident();
+      emitChanged();
+      return Promise.resolve(vaultStatus());
+    },
+  };
+
+  const intervalMs = options.healthIntervalMs ?? 5 * 60_000;
+  const scheduler =
+    intervalMs > 0
+      ? new HealthScheduler({
+          intervalMs,
+          serviceIds: () => repository.list().map((record) => record.id),
+          check: test,
+          onError: (id, error) => options.log?.(`health check of ${id} failed`, error),
+        })
+      : undefined;
+
+  return {
+    handlers,
+    connection,
+    list: () => repository.list(),
+    async close() {
+      drafts.close();
+      await scheduler?.close();
+    },
+  };
+}
