@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { starterWorkflow } from '../../main/comfy/starter';
+import type { ConnectionState, EditionEvent, EditionResult } from '../../main/editions/edition';
+import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
+import { AuthError, NetworkError } from '../../main/errors';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
+
+let sim: Simulator | undefined;
+const clients: ExclusiveClient[] = [];
+
+async function simulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  sim = await startSimulator({ workers: 1, ...options });
+  return sim;
+}
+
+function connect(running: Simulator, options: Partial<ExclusiveClientOptions> = {}) {
+  const client = new ExclusiveClient({
+    url: running.info.exclusive.url,
+    token: running.info.exclusive.token,
+    timing: { pollIntervalMs: 100, maxPollIntervalMs: 400 },
+    backoff: { initialMs: 20, maxMs: 200 },
+    ...options,
+  });
+  clients.push(client);
+  const results: EditionResult[] = [];
+  const events: EditionEvent[] = [];
+  client.onEvent((event) => events.push(event));
+  client.start((result) => {
+    results.push(result);
+    return Promise.resolve();
+  });
+  const states = (): ConnectionState['state'][] =>
+    events.flatMap((e) => (e.type === 'connection' ? [e.state.state] : []));
+  return { client, results, events, states };
+}
+
+async function submit(client: ExclusiveClient): Promise<string> {
+  const identity = randomUUID();
+  await client.submit({ identity, jobId: identity, workflow: starterWorkflow() });
+  return identity;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('Exclusive edition under faults', () => {
+  it('refuses a wrong token with an AuthError, and the progress socket stops with auth-failed', async () => {
+    const running = await simulator();
+    const wrong = 'not-the-token-0123456789';
+    const { client, states, events } = connect(running, { token: wrong });
+    const error = await submit(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).not.toContain(wrong);
+    await expect.poll(states).toContain('auth-failed');
+    const failed = events.find((e) => e.type === 'connection' && e.state.state === 'auth-failed');
+    expect(JSON.stringify(failed)).not.toContain(wrong);
+    // several backoff periods later, still exactly one attempt: no reconnect loop on a refused token
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states().filter((s) => s === 'connecting')).toHaveLength(1);
+    expect(running.exclusive.socketCount()).toBe(0);
+  });
+
+  it('stops polling a followed prompt when the token is refused', async () => {
+    const running = await simulator();
+    const { client, states } = connect(running, { token: 'wrong-token-abcdef', progressSocket: false });
+    client.follow(randomUUID());
+    await expect.poll(states).toEqual(['auth-failed']);
+  });
+
+  it('reports a stopped service as a NetworkError and backs off its socket', async () => {
+    const running = await simulator();
+    const url = running.info.exclusive.url;
+    await running.exclusive.close();
+    const { client, events } = connect(running, { url });
+    const error = await submit(client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('is the service running?');
+    await expect
+      .poll(() => events.filter((e) => e.type === 'connection' && e.state.state === 'backing-off').length)
+      .toBeGreaterThanOrEqual(2);
+    const backoff = events.find((e) => e.type === 'connection' && e.state.state === 'backing-off');
+    expect(backoff).toMatchObject({ state: { reason: expect.stringContaining('refused') as string } });
+  });
+
+  it('completes every job exactly once while the socket is dropped every few frames', async () => {
+    const running = await simulator({ dropWsEvery: 4, stepMs: 10 });
+    const { client, results, states } = connect(running);
+    const identities = [await submit(client), await submit(client), await submit(client)];
+    await expect.poll(() => results.length, { timeout: 15_000 }).toBe(3);
+    await running.exclusive.queue.idle();
+    expect(results.map((r) => r.identity).sort()).toEqual([...identities].sort());
+    expect(results.every((r) => r.error === undefined && r.outputs.length === 1)).toBe(true);
+    expect(states().filter((s) => s === 'connecting').length).toBeGreaterThan(1);
+  });
+
+  it('completes every job exactly once across service restarts', async () => {
+    const running = await simulator({ restartEverySec: 0.5, restartDownMs: 150, stepMs: 15 });
+    const { client, results, states } = connect(running);
+    const identities = [await submit(client), await submit(client), await submit(client)];
+    await expect.poll(() => results.length, { timeout: 20_000 }).toBe(3);
+    expect(results.map((r) => r.identity).sort()).toEqual([...identities].sort());
+    expect(results.every((r) => r.error === undefined)).toBe(true);
+    expect(states()).toContain('backing-off');
+    // a little longer: nothing is delivered twice
+    await running.exclusive.queue.idle();
+    expect(results).toHaveLength(3);
+  });
+
+  it('reports a prompt the service forgot in a restart as lost, once', async () => {
+    const running = await simulator({ stepMs: 200 });
+    const { client, results } = connect(running, {
+      timing: { pollIntervalMs: 50, maxPollIntervalMs: 200, lostAfterMs: 300 },
+    });
+    await submit(client);
+    const forgotten = await submit(client);
+    await running.exclusive.simulateRestart(50, { loseState: true });
+    await expect.poll(() => results.find((r) => r.identity === forgotten), { timeout: 10_000 }).toBeDefined();
+    expect(results.find((r) => r.identity === forgotten)?.error).toMatch(/no longer knows this job/);
+    expect(results.filter((r) => r.identity === forgotten)).toHaveLength(1);
+  });
+});
