@@ -1,0 +1,183 @@
+// A batch spec → one parameter patch per job, applied with patchWorkflow(). Pure: randomness comes in as a source.
+//
+// Order of jobs: for each prompt, for each listed seed, for each sweep combination, `countPerPrompt` times. Seeds:
+// `fixed` gives every job the value; `random` draws one per job; `increment` gives job k the start + k; `list` makes
+// the seeds a dimension. Prompts, the negative prompt and seeds override `set`; sweeps override everything else, and
+// a sweep over an input that the prompts or seeds already fill is refused as ambiguous.
+
+import { ValidationError } from '../errors';
+import { findParameters, type Parameter } from '../comfy/parameters';
+import { patchWorkflow } from '../comfy/workflow-patch';
+import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
+import type { BatchSpec } from './batch-spec';
+import { cryptoRandomSource, MAX_SEED, parseSeed, type RandomSource } from './seed-source';
+import { comboCount, combos, promptList, sweepAxes, type SweepAxis, type SweepValue } from './sweep-axes';
+
+/** More jobs than this in one batch are refused outright (the UI asks for confirmation above 1,000). */
+export const MAX_BATCH_JOBS = 100_000;
+
+export interface JobPlan {
+  /** Position in the batch, from 0. */
+  index: number;
+  /** The prompt text this job fills in, or null when it keeps the workflow's own. */
+  prompt: string | null;
+  /** The seed as decimal text, or null when it keeps the workflow's own. */
+  seed: string | null;
+  /** Everything this job sets: `{"<node>.<input>": value}`, ready for patchWorkflow(). */
+  patch: Record<string, LiteralValue>;
+}
+
+export interface ExpandedJob extends JobPlan {
+  workflow: ApiWorkflow;
+}
+
+export interface ExpansionOptions {
+  random?: RandomSource;
+}
+
+/** How many jobs the spec makes, without building them: for the "Queue N" button. Throws on a malformed spec. */
+export function countJobs(spec: BatchSpec): number {
+  const prompts = promptList(spec).length;
+  const seeds = spec.seeds?.mode === 'list' ? spec.seeds.values.length : 1;
+  if (spec.seeds?.mode === 'list' && seeds === 0) {
+    throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.');
+  }
+  return prompts * seeds * comboCount(spec) * (spec.countPerPrompt ?? 1);
+}
+
+interface Targets {
+  prompt: string[];
+  negative: string[];
+  seed: string[];
+}
+
+function unknownParameter(id: string, workflow: ApiWorkflow): ValidationError {
+  const node = id.includes('.') ? id.slice(0, id.indexOf('.')) : id;
+  return new ValidationError(
+    `There is no editable parameter "${id}" in this workflow (expected "<node id>.<input name>" of an input that ` +
+      `is not linked). Pick the parameter again from the form.`,
+    workflow[node] ? node : undefined,
+    id.includes('.') ? id.slice(id.indexOf('.') + 1) : undefined,
+  );
+}
+
+function resolveTargets(spec: BatchSpec, workflow: ApiWorkflow, parameters: Parameter[]): Targets {
+  const ids = new Set(parameters.map((p) => p.id));
+  const ofKind = (...kinds: Parameter['kind'][]): string[] => {
+    for (const kind of kinds) {
+      const found = parameters.filter((p) => p.kind === kind).map((p) => p.id);
+      if (found.length > 0) return found;
+    }
+    return [];
+  };
+  const chosen = (given: string[] | undefined, found: string[], needed: boolean, what: string): string[] => {
+    const list = given ?? found;
+    for (const id of list) if (!ids.has(id)) throw unknownParameter(id, workflow);
+    if (needed && list.length === 0) {
+      throw new ValidationError(`This workflow has no ${what} input to fill. Choose the input in the batch settings.`);
+    }
+    return list;
+  };
+  return {
+    prompt: chosen(spec.targets?.prompt, ofKind('positive', 'prompt'), spec.prompts !== undefined, 'prompt'),
+    negative: chosen(spec.targets?.negative, ofKind('negative'), spec.negative !== undefined, 'negative prompt'),
+    seed: chosen(spec.targets?.seed, ofKind('seed'), spec.seeds !== undefined, 'seed'),
+  };
+}
+
+/** Checks every parameter id and every value against the workflow once, so that no job fails halfway. */
+function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: SweepAxis[]): Targets {
+  const parameters = findParameters(workflow);
+  const ids = new Set(parameters.map((p) => p.id));
+  const targets = resolveTargets(spec, workflow, parameters);
+  const filled = new Set([
+    ...(spec.prompts !== undefined ? targets.prompt : []),
+    ...(spec.negative !== undefined ? targets.negative : []),
+    ...(spec.seeds !== undefined ? targets.seed : []),
+  ]);
+  for (const id of Object.keys(spec.set ?? {})) if (!ids.has(id)) throw unknownParameter(id, workflow);
+  patchWorkflow(workflow, spec.set ?? {});
+  for (const axis of axes) {
+    if (!ids.has(axis.parameter)) throw unknownParameter(axis.parameter, workflow);
+    if (filled.has(axis.parameter)) {
+      throw new ValidationError(
+        `"${axis.parameter}" is both swept and filled by the prompts or seeds: remove the sweep or the other setting.`,
+      );
+    }
+    for (const value of new Set(axis.values)) patchWorkflow(workflow, { [axis.parameter]: value });
+  }
+  return targets;
+}
+
+function seedsOf(spec: BatchSpec): bigint[] | null {
+  if (spec.seeds?.mode !== 'list') return null;
+  return spec.seeds.values.map((value, i) => parseSeed(value, `Seed ${i + 1} of the list`));
+}
+
+/**
+ * The jobs of a spec, lazily and in order, as patches (no workflow copies): for previews and for expandBatch().
+ * Everything is checked before the first job is produced.
+ */
+export function* planJobs(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions = {}): Generator<JobPlan> {
+  const total = countJobs(spec);
+  if (total > MAX_BATCH_JOBS) {
+    throw new ValidationError(`This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`);
+  }
+  const axes = sweepAxes(spec);
+  const targets = checkAgainstWorkflow(spec, workflow, axes);
+  const random = options.random ?? cryptoRandomSource;
+  const seedList = seedsOf(spec);
+  const plan = spec.seeds;
+  const fixed = plan?.mode === 'fixed' ? parseSeed(plan.value) : null;
+  const start = plan?.mode === 'increment' ? parseSeed(plan.start, 'The first seed') : null;
+  const combined = [...combos(axes, spec.combine ?? 'product')];
+  const count = spec.countPerPrompt ?? 1;
+  let index = 0;
+  for (const prompt of promptList(spec)) {
+    for (const listed of seedList ?? [null]) {
+      for (const combo of combined) {
+        for (let repeat = 0; repeat < count; repeat++) {
+          let seed: bigint | null = listed ?? fixed;
+          if (start !== null) seed = BigInt.asUintN(64, start + BigInt(index));
+          else if (plan?.mode === 'random') seed = random() & MAX_SEED;
+          yield { index, prompt, seed: seed?.toString() ?? null, patch: jobPatch(spec, targets, prompt, seed, combo) };
+          index++;
+        }
+      }
+    }
+  }
+}
+
+function jobPatch(
+  spec: BatchSpec,
+  targets: Targets,
+  prompt: string | null,
+  seed: bigint | null,
+  combo: Record<string, SweepValue>,
+): Record<string, LiteralValue> {
+  const patch: Record<string, LiteralValue> = { ...spec.set };
+  if (prompt !== null) for (const id of targets.prompt) patch[id] = prompt;
+  if (spec.negative !== undefined) for (const id of targets.negative) patch[id] = spec.negative;
+  // Decimal text: patchWorkflow() turns it into a number or, beyond 2^53, a bigint, exactly.
+  if (seed !== null) for (const id of targets.seed) patch[id] = seed.toString();
+  return Object.assign(patch, combo);
+}
+
+/** The first `n` jobs of a spec, for the preview beside "Queue N". */
+export function previewJobs(workflow: ApiWorkflow, spec: BatchSpec, n: number, options?: ExpansionOptions): JobPlan[] {
+  const preview: JobPlan[] = [];
+  if (n <= 0) return preview;
+  for (const job of planJobs(workflow, spec, options)) {
+    preview.push(job);
+    if (preview.length >= n) break;
+  }
+  return preview;
+}
+
+/** Every job of a spec with its patched workflow: what the ledger stores and the scheduler sends. */
+export function expandBatch(workflow: ApiWorkflow, spec: BatchSpec, options?: ExpansionOptions): ExpandedJob[] {
+  return Array.from(planJobs(workflow, spec, options), (job) => ({
+    ...job,
+    workflow: patchWorkflow(workflow, job.patch),
+  }));
+}
