@@ -169,6 +169,35 @@ describe('Exclusive server: a prompt from submit to image', () => {
     expect(Object.keys(recent)).toEqual(['mine-3']);
   });
 
+  it('runs a hundred queued prompts one at a time, in submission order', async () => {
+    const ws = await open('many');
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i += 1) ids.push((await submit({ prompt: workflow(1), client_id: 'many' })).prompt_id);
+    await ws.done(ids[99] ?? '');
+    const starts = ws.frames.filter((f) => f.type === 'execution_start').map((f) => f.data.prompt_id);
+    expect(starts).toEqual(ids);
+    const history = (await (await call('history')).json()) as Record<string, unknown>;
+    expect(Object.keys(history)).toEqual(ids);
+  });
+
+  it('runs a re-posted prompt id again and overwrites its history entry', async () => {
+    const ws = await open('again');
+    await submit({ prompt: workflow(), client_id: 'again', prompt_id: 'same' });
+    await ws.done('same');
+    ws.frames.length = 0;
+    await submit({
+      prompt: workflow(1, (p) => p['9'] && (p['9'].inputs.filename_prefix = 'retry')),
+      client_id: 'again',
+      prompt_id: 'same',
+    });
+    await ws.done('same');
+    const history = (await (await call('history/same')).json()) as Record<
+      string,
+      { outputs: Record<string, { images: { filename: string }[] }> }
+    >;
+    expect(history.same?.outputs['9']?.images[0]?.filename).toBe('retry_00001_.png');
+  });
+
   it('sends progress_state to every socket but executing only to the submitting client', async () => {
     const submitter = await open('submitter');
     const watcher = await open('watcher');

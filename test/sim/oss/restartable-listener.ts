@@ -8,6 +8,7 @@ export class RestartableListener {
   private downTimer: NodeJS.Timeout | undefined;
   private wakeUp: (() => void) | undefined;
   private closed = false;
+  private restarting: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -34,7 +35,15 @@ export class RestartableListener {
   }
 
   /** Down for `downMs`: sockets dropped, connections refused; then up again on the same port. */
-  async simulateRestart(downMs: number): Promise<void> {
+  simulateRestart(downMs: number): Promise<void> {
+    // overlapping restarts (a timer firing during a test's own restart) share one down period
+    this.restarting ??= this.restart(downMs).finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  private async restart(downMs: number): Promise<void> {
     if (this.closed) return;
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.dropConnections();
