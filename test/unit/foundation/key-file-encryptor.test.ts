@@ -30,7 +30,7 @@ describe('KeyFileEncryptor', () => {
   it('refuses a tampered or foreign secret with a storage error that says what to do', () => {
     const encryptor = new KeyFileEncryptor(join(dir, 'secret.key'));
     const sealed = encryptor.encrypt('abc');
-    sealed[sealed.length - 1] ^= 0xff;
+    sealed.writeUInt8((sealed.at(-1) ?? 0) ^ 0xff, sealed.length - 1);
     expect(() => encryptor.decrypt(sealed)).toThrow(StorageError);
     expect(() => encryptor.decrypt(Buffer.from('xx'))).toThrow(/Enter the token/);
   });
