@@ -174,6 +174,14 @@ describe('OSS server with V4 signatures', () => {
     expect(second.objects.map((o) => o.name)).toEqual(['v4/2.png', 'v4/3.png']);
   });
 
+  it('signs keys and prefixes that need escaping', async () => {
+    const oss = client({ authorizationV4: true });
+    await oss.put("odd/中文 a+b!'()*.png", Buffer.from('x'));
+    expect(bytes(await oss.get("odd/中文 a+b!'()*.png")).toString()).toBe('x');
+    const page = await oss.listV2({ prefix: 'odd/中文 a+', delimiter: '/' });
+    expect(page.objects.map((o) => o.name)).toEqual(["odd/中文 a+b!'()*.png"]);
+  });
+
   it('refuses a wrong secret and a wrong id', async () => {
     await expect(
       errorOf(client({ authorizationV4: true, accessKeySecret: 'wrong' }).get('data-xyz/output/ComfyUI_00001_.png')),
