@@ -127,6 +127,46 @@ describe('sink watcher', () => {
     expect(rig.watcher.stats.handled).toBe(30);
   });
 
+  it('retries a commit the service failed, keeping the frame for it', async () => {
+    const sink = await scripted();
+    sink.failCommits = { count: 2, status: 503 };
+    const rig = watch(sink.baseUrl);
+    rig.watcher.start();
+    await sink.send(frameBytes(9, { task_id: 'retry' }));
+    await sink.committed([9]);
+    expect(rig.problems.map((problem) => problem.kind)).toEqual(['commit-failed', 'commit-failed']);
+    expect(rig.frames).toHaveLength(1);
+  });
+
+  it('stops with auth-failed when a commit is refused for the token', async () => {
+    const sink = await scripted();
+    sink.failCommits = { count: 1, status: 401 };
+    const rig = watch(sink.baseUrl);
+    rig.watcher.start();
+    await sink.send(frameBytes(1, { task_id: 'a' }));
+    expect(await rig.reach('auth-failed')).toMatchObject({ reason: expect.stringContaining('HTTP 401') as string });
+    expect(rig.clock.active.size).toBe(0);
+  });
+
+  it('close() commits the frames already handled before it stops', async () => {
+    const sink = await scripted();
+    const handled = deferred();
+    const rig = watch(sink.baseUrl, {
+      commitDelayMs: 60_000,
+      onFrame: () => {
+        handled.resolve();
+        return Promise.resolve();
+      },
+    });
+    rig.watcher.start();
+    await sink.send(frameBytes(4, { task_id: 'late' }));
+    await handled.promise;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.commits).toEqual([]);
+    await rig.watcher.close();
+    expect(sink.commits).toEqual([[4]]);
+  });
+
   it('reads each frame with the watch parameters and headers of the protocol', async () => {
     const server = await easServer();
     server.sink.put(Buffer.from('[]'), { task_id: 'a' });

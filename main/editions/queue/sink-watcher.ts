@@ -4,8 +4,8 @@
 // reconnects with capped, jittered backoff, and stops for good on a refused token (STYLE.md, the comfyui-sdk lesson).
 import { WebSocket, type RawData } from 'ws';
 import type { ConnectionState } from '../edition';
-import { AuthError, isArtlabError } from '../../errors';
 import { redact } from '../../log/redact';
+import { CommitBatcher } from './commit-batcher';
 import type { QueueClient } from './queue-client';
 import { decodeSinkFrame, type SinkFrame } from './sink-frame';
 import { BoundedSet, backoffDelay, systemTimerClock, type BackoffOptions, type TimerClock } from './watch-support';
@@ -70,7 +70,7 @@ interface Connection {
   cancelPongDeadline?: () => void;
 }
 
-const COMMIT_BATCH = 200;
+const CLOSE_FLUSH_MS = 2000;
 
 export class SinkWatcher {
   readonly stats: WatcherStats = {
@@ -98,10 +98,7 @@ export class SinkWatcher {
   private authFailed = false;
   private cancelReconnect: (() => void) | undefined;
   private cancelRedelivery: (() => void) | undefined;
-  private cancelCommitTimer: (() => void) | undefined;
-  private committing: Promise<void> | undefined;
-  private readonly commitQueue = new Set<number>();
-  private readonly commitAbort = new AbortController();
+  private readonly commits: CommitBatcher;
   private readonly handledIndexes: BoundedSet<number>;
   private readonly handledTasks: BoundedSet<string>;
   private readonly leftForeign: BoundedSet<number>;
@@ -119,6 +116,19 @@ export class SinkWatcher {
     this.handledIndexes = new BoundedSet(remember);
     this.handledTasks = new BoundedSet(remember);
     this.leftForeign = new BoundedSet(remember);
+    this.commits = new CommitBatcher({
+      sink: options.sink,
+      clock: this.clock,
+      random: this.random,
+      backoff: this.backoff,
+      delayMs: options.commitDelayMs ?? 5,
+      onCommitted: (indexes) => {
+        this.stats.committed += indexes.length;
+        for (const listener of [...this.commitListeners]) listener(indexes);
+      },
+      onFailed: (indexes, error) => this.report({ kind: 'commit-failed', indexes, error }),
+      onAuthFailed: (error) => this.stopOnAuth(error.message),
+    });
   }
 
   get state(): ConnectionState {
@@ -154,16 +164,11 @@ export class SinkWatcher {
     this.closed = true;
     this.cancelReconnect?.();
     this.cancelRedelivery?.();
-    this.cancelCommitTimer?.();
     if (this.connection) this.endConnection(this.connection, 'closed');
-    await this.committing;
-    if (this.commitQueue.size > 0 && !this.authFailed) {
-      const batch = [...this.commitQueue];
-      this.commitQueue.clear();
-      // Best effort with a short deadline: an uncommitted frame is only redelivered on the next run, and de-duplicated.
-      await this.options.sink.commit(batch, AbortSignal.timeout(2000)).catch(() => undefined);
-    }
-    this.commitAbort.abort();
+    // Commits of handled frames go out, within a short deadline: a frame left uncommitted is only redelivered on the
+    // next run, where the caller's ledger recognises its task_id.
+    if (this.authFailed) this.commits.stop();
+    else await this.commits.drain(CLOSE_FLUSH_MS);
     this.setState({ state: 'stopped' });
     this.stateListeners.clear();
     this.problemListeners.clear();
@@ -264,7 +269,7 @@ export class SinkWatcher {
     this.authFailed = true;
     this.cancelReconnect?.();
     this.cancelRedelivery?.();
-    this.cancelCommitTimer?.();
+    this.commits.stop();
     if (this.connection) {
       const conn = this.connection;
       this.connection = undefined;
@@ -368,39 +373,7 @@ export class SinkWatcher {
   }
 
   private queueCommit(index: number): void {
-    if (index <= 0 || this.closed || this.authFailed) return; // index 0 is an empty frame, never an item
-    this.commitQueue.add(index);
-    if (!this.cancelCommitTimer && !this.committing) this.armCommit(this.options.commitDelayMs ?? 5);
-  }
-
-  /** One commit request at a time; indexes handled meanwhile wait for the next, so they batch up. */
-  private armCommit(delay: number): void {
-    if (this.closed || this.authFailed) return;
-    this.cancelCommitTimer = this.clock.setTimer(() => {
-      this.cancelCommitTimer = undefined;
-      this.committing = this.flushCommits().finally(() => {
-        this.committing = undefined;
-        if (this.commitQueue.size > 0 && !this.cancelCommitTimer) this.armCommit(this.options.commitDelayMs ?? 5);
-      });
-    }, delay);
-  }
-
-  private async flushCommits(): Promise<void> {
-    const batch = [...this.commitQueue].slice(0, COMMIT_BATCH);
-    for (const index of batch) this.commitQueue.delete(index);
-    if (batch.length === 0) return;
-    try {
-      await this.options.sink.commit(batch, this.commitAbort.signal);
-      this.stats.committed += batch.length;
-      for (const listener of [...this.commitListeners]) listener(batch);
-    } catch (error) {
-      if (this.closed) return;
-      if (error instanceof AuthError) return this.stopOnAuth(error.message);
-      // The frames stay pending on the server; keep them queued and try again shortly.
-      for (const index of batch) this.commitQueue.add(index);
-      this.report({ kind: 'commit-failed', indexes: batch, error });
-      if (!isArtlabError(error) || error.retryable) this.armCommit(backoffDelay(1, this.backoff, this.random) + 50);
-    }
+    if (!this.closed && !this.authFailed) this.commits.add(index);
   }
 
   private setState(state: ConnectionState): void {

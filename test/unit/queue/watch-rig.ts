@@ -51,6 +51,8 @@ export class ScriptedSink {
   readonly commits: number[][] = [];
   upgrades = 0;
   refuseWith: number | undefined;
+  /** The next this-many commits are answered with this status instead of 200. */
+  failCommits = { count: 0, status: 503 };
   private socket: WebSocket | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly commitWaiters: (() => void)[] = [];
@@ -64,6 +66,12 @@ export class ScriptedSink {
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const indexes = url.searchParams.get('_indexes_');
+      if (req.method === 'PUT' && indexes && sink.failCommits.count > 0) {
+        sink.failCommits.count -= 1;
+        res.statusCode = sink.failCommits.status;
+        res.end('Service Unavailable');
+        return;
+      }
       if (req.method === 'PUT' && indexes) {
         sink.commits.push(indexes.split(',').map(Number));
         for (const wake of sink.commitWaiters.splice(0)) wake();
