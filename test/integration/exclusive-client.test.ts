@@ -175,6 +175,30 @@ describe('Exclusive edition client', () => {
     expect(done.outputs).toHaveLength(1);
   });
 
+  it('hands a result over again when storing it failed, and stops once it is stored', async () => {
+    const client = new ExclusiveClient({
+      url: sim.info.exclusive.url,
+      token: sim.info.exclusive.token,
+      timing: { pollIntervalMs: 50, maxPollIntervalMs: 100 },
+    });
+    clients.push(client);
+    const attempts: string[] = [];
+    let stored: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (stored = resolve));
+    client.start((result) => {
+      attempts.push(result.identity);
+      if (attempts.length === 1) return Promise.reject(new Error('disk full'));
+      stored();
+      return Promise.resolve();
+    });
+    const identity = await submit(client);
+    await done;
+    // several poll intervals later: nothing more is handed over
+    await sim.exclusive.queue.idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(attempts).toEqual([identity, identity]);
+  });
+
   it('reports health and reads the node catalogue', async () => {
     const { client } = connect();
     const health = await client.health();

@@ -6,7 +6,7 @@ import { resultFromHistory, type ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { ServiceError, excerpt } from '../../errors';
 import { redact } from '../../log/redact';
-import type { HttpClient, HttpResponse } from '../http';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http';
 import { historyReplySchema, promptReplySchema, queueSchema, systemStatsSchema } from './comfy-replies';
 import { promptRejection } from './prompt-errors';
 
@@ -32,11 +32,22 @@ export interface ServiceHealth {
 }
 
 export class ExclusiveApi {
+  // close() aborts requests in flight: a poll waiting on an unreachable service must not hold the app's shutdown
+  private readonly lifetime = new AbortController();
+
   constructor(
     readonly http: HttpClient,
     readonly label: string,
     private readonly now: () => number = Date.now,
   ) {}
+
+  abort(): void {
+    this.lifetime.abort(new Error('the client was closed'));
+  }
+
+  private request(req: HttpRequest): Promise<HttpResponse> {
+    return this.http.request({ ...req, signal: this.lifetime.signal });
+  }
 
   private parse<T>(response: HttpResponse, what: string, read: (json: unknown) => T | undefined): T {
     let json: unknown;
@@ -69,7 +80,7 @@ export class ExclusiveApi {
       prompt_id: submission.promptId,
       extra_data: { artlab_job_id: submission.jobId },
     });
-    const response = await this.http.request({
+    const response = await this.request({
       method: 'POST',
       path: 'prompt',
       headers: { 'content-type': 'application/json' },
@@ -93,7 +104,7 @@ export class ExclusiveApi {
   }
 
   async queue(): Promise<QueueSnapshot> {
-    const response = await this.http.request({ path: 'queue' });
+    const response = await this.request({ path: 'queue' });
     const queue = this.parse(response, 'the queue listing', (json) => queueSchema.safeParse(json).data);
     const pending = [...queue.queue_pending].sort((a, b) => a[0] - b[0]);
     return { running: queue.queue_running.map((item) => item[1]), pending: pending.map((item) => item[1]) };
@@ -101,14 +112,14 @@ export class ExclusiveApi {
 
   /** The finished prompt's result, or undefined while it is pending, running or unknown. */
   async history(promptId: string, workflow?: ApiWorkflow): Promise<ComfyResult | undefined> {
-    const response = await this.http.request({ path: `history/${encodeURIComponent(promptId)}` });
+    const response = await this.request({ path: `history/${encodeURIComponent(promptId)}` });
     const reply = this.parse(response, 'the history', (json) => historyReplySchema.safeParse(json).data);
     return resultFromHistory(reply, promptId, workflow ? { workflow } : {});
   }
 
   /** Removes pending prompts; ComfyUI ignores ids that are running or unknown. */
   async deletePending(promptIds: string[]): Promise<void> {
-    await this.http.request({
+    await this.request({
       method: 'POST',
       path: 'queue',
       headers: { 'content-type': 'application/json' },
@@ -118,7 +129,7 @@ export class ExclusiveApi {
 
   /** Interrupts the prompt if it is the one running; ComfyUI does nothing for a pending or finished id. */
   async interrupt(promptId: string): Promise<void> {
-    await this.http.request({
+    await this.request({
       method: 'POST',
       path: 'interrupt',
       headers: { 'content-type': 'application/json' },
@@ -128,7 +139,7 @@ export class ExclusiveApi {
 
   async systemStats(): Promise<ServiceHealth> {
     const started = this.now();
-    const response = await this.http.request({ path: 'system_stats' });
+    const response = await this.request({ path: 'system_stats' });
     const latencyMs = this.now() - started;
     const stats = this.parse(response, 'the health check', (json) => systemStatsSchema.safeParse(json).data);
     const device = stats.devices[0];
@@ -141,7 +152,7 @@ export class ExclusiveApi {
 
   /** The node catalogue (≈300 KB); read for output nodes and output counts. */
   async objectInfo(): Promise<NodeCatalog> {
-    const response = await this.http.request({ path: 'object_info', timeoutMs: 60_000 });
+    const response = await this.request({ path: 'object_info', timeoutMs: 60_000 });
     const info = this.parse(response, 'the node catalogue', (json) =>
       typeof json === 'object' && json !== null ? json : undefined,
     );

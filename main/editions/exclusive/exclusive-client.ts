@@ -246,10 +246,12 @@ export class ExclusiveClient implements Edition {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.api.abort();
     await this.tracker.close();
     await this.socket?.close();
     await this.http.close();
-    await this.agent.close();
+    // destroy, not close: a download in progress ends now rather than holding the shutdown
+    await this.agent.destroy();
   }
 }
 

@@ -20,6 +20,11 @@ export interface ProgressSocketOptions {
   onState(state: ConnectionState): void;
   backoff?: BackoffOptions;
   handshakeTimeoutMs?: number;
+  /** A ping this often; a socket that does not answer within `pongTimeoutMs` is dead (sleep, a lost route). */
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  /** A connection that stayed open this long resets the backoff; a server that drops every socket at once does not. */
+  stableAfterMs?: number;
   now?: () => number;
 }
 
@@ -80,6 +85,9 @@ export class ProgressSocket {
     this.socket = socket;
     let refusedStatus: number | undefined;
     let failure: string | undefined;
+    let openedAt: number | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let pongDeadline: NodeJS.Timeout | undefined;
 
     socket.on('unexpected-response', (request, response) => {
       refusedStatus = response.statusCode;
@@ -89,9 +97,21 @@ export class ProgressSocket {
       socket.terminate();
     });
     socket.on('open', () => {
-      this.attempt = 0;
-      this.lastFrame = this.now();
+      openedAt = this.now();
+      this.lastFrame = openedAt;
       this.setState({ state: 'live' });
+      heartbeat = setInterval(() => {
+        if (pongDeadline) return;
+        pongDeadline = setTimeout(() => {
+          failure = 'the progress connection stopped answering';
+          socket.terminate();
+        }, this.options.pongTimeoutMs ?? 10_000);
+        socket.ping();
+      }, this.options.pingIntervalMs ?? 30_000);
+    });
+    socket.on('pong', () => {
+      if (pongDeadline) clearTimeout(pongDeadline);
+      pongDeadline = undefined;
     });
     socket.on('message', (data, isBinary) => {
       this.lastFrame = this.now();
@@ -111,8 +131,11 @@ export class ProgressSocket {
       failure ??= describeSocketError(error);
     });
     socket.on('close', (code) => {
+      if (heartbeat) clearInterval(heartbeat);
+      if (pongDeadline) clearTimeout(pongDeadline);
       if (this.socket === socket) this.socket = undefined;
       if (this.stopped) return;
+      if (openedAt !== undefined && this.now() - openedAt >= (this.options.stableAfterMs ?? 5_000)) this.attempt = 0;
       if (refusedStatus === 401 || refusedStatus === 403) {
         this.stopped = true;
         this.setState({

@@ -141,7 +141,11 @@ export class PromptTracker {
           gone.push(entry);
         }
       }
-      for (const entry of gone) await this.confirm(entry.identity, true);
+      // a few at a time: after an outage hundreds of prompts may have finished at once
+      const worker = async (): Promise<void> => {
+        for (let entry = gone.shift(); entry; entry = gone.shift()) await this.confirm(entry.identity, true);
+      };
+      await Promise.all(Array.from({ length: Math.min(4, gone.length) }, worker));
       this.failures = 0;
     } catch (error) {
       this.failed(error);
