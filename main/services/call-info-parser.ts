@@ -122,7 +122,9 @@ function looksLikeToken(text: string): boolean {
 }
 
 function looksLikeHost(text: string): boolean {
-  return /^(?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?\/?$/i.test(text) || /^[a-z0-9.-]+:\d+\/?$/i.test(text);
+  // Lower case only: consoles print hosts in lower case, while a dotted token (JWT-like) has capitals and must not
+  // be mistaken for an endpoint and echoed back.
+  return /^(?:https?:\/\/)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?\/?$/.test(text) || /^[a-z0-9.-]+:\d+\/?$/.test(text);
 }
 
 export function parseCallInfo(text: string): ParsedCallInfo {
@@ -140,7 +142,7 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     else if (found[field] !== value && field !== 'vpcUrl') notes.push(`Found a second ${field} and kept the first.`);
   };
 
-  for (const line of lines) {
+  for (const [index, line] of lines.entries()) {
     if (HEADINGS.some((heading) => heading.test(line))) continue;
     const labelled = matchLabel(line);
     if (labelled) {
@@ -159,8 +161,8 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     else if (found.url === undefined && queueUrlParts(bare)) assign('url', bare);
     else if (looksLikeHost(bare)) bareHosts.push(bare);
     else if (looksLikeToken(bare)) assign('token', bare);
-    else
-      notes.push(`Ignored a line that is not call information: “${line.slice(0, 40)}${line.length > 40 ? '…' : ''}”`);
+    // The line is not quoted back: it might be a secret of a shape we do not recognise.
+    else notes.push(`Ignored line ${index + 1}: it does not look like a URL, token, endpoint or service ID.`);
   }
   // A bare host is the endpoint when a URL was found, or the URL itself (`127.0.0.1:8188`) when nothing else was.
   const [host] = bareHosts;

@@ -169,3 +169,54 @@ describe('paste call information: what it cannot read', () => {
     expect(parseCallInfo('   \n  ')).toMatchObject({ notes: [expect.stringContaining('No service URL') as unknown] });
   });
 });
+
+describe('paste call information: more real-looking variants', () => {
+  it('reads Windows line endings and tab-separated columns copied from a spreadsheet', () => {
+    expect(parseCallInfo(`URL\t${QUEUE_URL}\r\nToken\t${TOKEN}\r\n`)).toMatchObject(queueDraft);
+  });
+
+  it('reads labels in upper or mixed case and with a space before the colon', () => {
+    expect(parseCallInfo(`REQUEST URL : ${QUEUE_URL}\nTOKEN : ${TOKEN}`)).toMatchObject(queueDraft);
+  });
+
+  it('reads bullets and non-breaking spaces from a chat message', () => {
+    expect(parseCallInfo(`• URL:\u00a0${QUEUE_URL}\n- Token:\u3000${TOKEN}`)).toMatchObject(queueDraft);
+  });
+
+  it('reads Chinese labels with a space instead of a colon', () => {
+    expect(parseCallInfo(`公网调用地址 ${EXCLUSIVE_URL}\nToken ${TOKEN}`)).toMatchObject({
+      edition: 'exclusive',
+      url: EXCLUSIVE_URL,
+      token: TOKEN,
+    });
+  });
+
+  it('reads an https Exclusive URL with a port', () => {
+    expect(parseCallInfo('https://comfy.example.com:8443').url).toBe('https://comfy.example.com:8443/');
+  });
+
+  it('reads an endpoint given with its scheme', () => {
+    expect(parseCallInfo(`Endpoint: http://${ENDPOINT_HOST}\n服务ID: comfyui_api`)).toMatchObject({
+      edition: 'queue',
+      url: QUEUE_URL,
+    });
+  });
+
+  it('never quotes an ignored line back, since it might be a secret', () => {
+    const odd = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJBcnRMYWIifQ.SflKxwRJSMeKKF2QT4fwpMeJf36';
+    const draft = parseCallInfo(`${QUEUE_URL}\n${odd} extra`);
+    expect(JSON.stringify(draft)).not.toContain(odd);
+    expect(draft.notes.join(' ')).toContain('Ignored line 2');
+  });
+
+  it('does not mistake a dotted token for an endpoint', () => {
+    const dotted = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJBcnRMYWIifQ.SflKxwRJSMeKKF2QT4fw';
+    expect(parseCallInfo(`${QUEUE_URL}\n${dotted}`).endpoint).toBe(`http://${ENDPOINT_HOST}`);
+  });
+
+  it('reads the API-edition URL with a trailing api_prompt copied from the sample code', () => {
+    expect(parseCallInfo(`url = "${QUEUE_URL}/api_prompt"\nheaders = {"Authorization": "${TOKEN}"}`)).toMatchObject({
+      url: QUEUE_URL,
+    });
+  });
+});
