@@ -12,7 +12,7 @@ async function server(options: { autoPong?: boolean } = {}): Promise<{ wss: WebS
   servers.push(wss);
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const address = wss.address();
-  if (typeof address === 'string') throw new Error('no port');
+  if (!address || typeof address === 'string') throw new Error('no port');
   return { wss, url: new URL(`ws://127.0.0.1:${address.port}/ws?clientId=abc`) };
 }
 
