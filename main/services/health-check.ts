@@ -113,7 +113,7 @@ async function checkExclusive(target: HealthTarget, timeoutMs: number): Promise<
     const details: Details = {};
     if (stats.system?.comfyui_version) details.version = stats.system.comfyui_version;
     const device = stats.devices?.[0]?.name;
-    if (device) details.device = device;
+    if (device) details.device = deviceLabel(device);
     return { part: { part: 'service', status: 'ok', message: `${label} is ready.` }, details, latencyMs };
   } catch (error) {
     return { part: partFromError('service', error, label) };
@@ -209,9 +209,16 @@ function partFromError(part: Part['part'], error: unknown, label: string): Part 
   } else if (error instanceof NetworkError || error instanceof TimeoutError) {
     message = `${label} could not be reached: ${error instanceof TimeoutError ? 'it did not answer in time' : 'the connection failed'}. Check that the service is running and the URL is right.`;
   } else {
-    message = `${label} could not be checked. Check the URL.`;
+    // Not a failure kind the HTTP client knows: a bug, left for the caller to record rather than hidden here.
+    throw error;
   }
   return { part, status, message };
+}
+
+/** ComfyUI names devices like `cuda:0 NVIDIA A10 : cudaMallocAsync`: the card is what a user recognises. */
+export function deviceLabel(name: string): string {
+  const match = /^\S+:\d+\s+(.+?)\s+:\s+\S+$/.exec(name.trim());
+  return match?.[1] ?? name.trim();
 }
 
 function safeJson(text: string): unknown {
