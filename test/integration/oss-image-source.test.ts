@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthError, NotFoundError, ServiceError, ValidationError } from '../../main/errors';
+import { AuthError, NetworkError, NotFoundError, ServiceError, ValidationError } from '../../main/errors';
 import { OssImageSource, type OssImageSourceOptions, type OssOutputObject } from '../../main/oss/oss-image-source';
 import { ObjectStore } from '../sim/oss/object-store';
 import { startOssServer, type OssServer } from '../sim/oss/server';
@@ -131,6 +131,29 @@ describe('OSS image source', () => {
     expect(await readdir(dir)).toEqual(['big.png']);
   });
 
+  it('keeps the partial file when the server drops the connection, and completes it on the next get', async () => {
+    const huge = randomBytes(24 * 1024 * 1024);
+    store.put('data-xyz/output/huge.png', huge);
+    const destination = join(dir, 'huge.png');
+    const oss = source();
+    let restart: Promise<void> | undefined;
+    const error = await oss
+      .get({ filename: 'huge.png' }, destination, {
+        onProgress: () => {
+          restart ??= server.simulateRestart(50);
+        },
+      })
+      .catch((e: unknown) => e);
+    await restart;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('resumes where it stopped');
+    await expect(stat(destination)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await stat(`${destination}.part`)).size).toBeGreaterThan(0);
+    await oss.get({ filename: 'huge.png' }, destination);
+    expect((await readFile(destination)).equals(huge)).toBe(true);
+    store.delete('data-xyz/output/huge.png');
+  });
+
   it('starts over when the object changed since the partial download', async () => {
     const destination = join(dir, 'changing.png');
     store.put('data-xyz/output/changing.png', big);
@@ -184,6 +207,17 @@ describe('OSS image source', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as Error).message).toContain('"no-such-bucket" does not exist');
+  });
+
+  it('reports an OSS endpoint that cannot be reached as a NetworkError', async () => {
+    const down = await startOssServer({ store: new ObjectStore(), bucket, region, accessKeyId, accessKeySecret });
+    const endpoint = down.endpoint;
+    await down.close();
+    const error = await source({ endpoint })
+      .listPage()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('could not be reached');
   });
 
   it.each([
