@@ -98,6 +98,20 @@ describe('API edition', () => {
     expect(result.error).toMatch(/KSampler/);
   });
 
+  it('marks results of other clients of the sink as external, and followed identities as its own', async () => {
+    const sim = await simulator({ workers: 0 });
+    const queue = edition(sim);
+    queue.follow('task-from-before-restart');
+    const results = collector();
+    queue.start(results.handler);
+    const first = results.next();
+    sim.queue.sink.put(Buffer.from('[{"9":{"images":[]}}]'), { task_id: 'a-colleague-script' });
+    expect(await first).toMatchObject({ identity: 'a-colleague-script', external: true });
+    const second = results.next();
+    sim.queue.sink.put(Buffer.from('[]'), { task_id: 'task-from-before-restart' });
+    expect(await second).toMatchObject({ identity: 'task-from-before-restart', external: false });
+  });
+
   it('sends 64-bit seeds exactly', async () => {
     const sim = await simulator({ workers: 0 });
     const queue = edition(sim);

@@ -275,6 +275,18 @@ describe('sink watcher', () => {
     expect(server.sink.attributes()['consumers.list.[0]']).toContain('Window: 6');
   });
 
+  it('reports when foreign frames left alone have taken every extra slot', async () => {
+    const sink = await scripted();
+    const rig = watch(sink.baseUrl, { isOwnTask: (id) => id === 'mine', leaveForeign: true, maxForeignHeld: 2 });
+    rig.watcher.start();
+    await sink.send(frameBytes(1, { task_id: 'theirs-1' }));
+    await sink.send(frameBytes(2, { task_id: 'theirs-2' }));
+    await sink.send(frameBytes(3, { task_id: 'mine' }));
+    await sink.committed([3]);
+    expect(rig.problems).toEqual([{ kind: 'foreign-window-full', held: 2 }]);
+    expect(sink.commits.flat()).toEqual([3]);
+  });
+
   it('stops with auth-failed on a refused token and makes no further attempt', async () => {
     const server = await easServer();
     const rig = watch(predictBase(server), {}, 'wrong-token-abcdef');

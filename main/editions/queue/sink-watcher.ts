@@ -66,6 +66,8 @@ interface Connection {
   reason: string;
   /** Dropped on purpose so the server redelivers frames whose handler failed: come back at once. */
   recycle: boolean;
+  /** Foreign frames left uncommitted on this socket. */
+  foreignHeld: number;
   cancelPing?: () => void;
   cancelPongDeadline?: () => void;
 }
@@ -101,8 +103,6 @@ export class SinkWatcher {
   private readonly commits: CommitBatcher;
   private readonly handledIndexes: BoundedSet<number>;
   private readonly handledTasks: BoundedSet<string>;
-  private readonly leftForeign: BoundedSet<number>;
-  private foreignFullReported = false;
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly tasksInFlight = new Map<string, Promise<void>>();
 
@@ -115,7 +115,6 @@ export class SinkWatcher {
     const remember = options.remember ?? 100_000;
     this.handledIndexes = new BoundedSet(remember);
     this.handledTasks = new BoundedSet(remember);
-    this.leftForeign = new BoundedSet(remember);
     this.commits = new CommitBatcher({
       sink: options.sink,
       clock: this.clock,
@@ -196,7 +195,7 @@ export class SinkWatcher {
       perMessageDeflate: false,
       followRedirects: false,
     });
-    const conn: Connection = { ws, ended: false, reason: 'the connection closed', recycle: false };
+    const conn: Connection = { ws, ended: false, reason: 'the connection closed', recycle: false, foreignHeld: 0 };
     this.connection = conn;
     this.stats.connects += 1;
     ws.on('unexpected-response', (_req, res) => {
@@ -211,7 +210,7 @@ export class SinkWatcher {
       this.schedulePing(conn);
     });
     ws.on('message', (data: RawData) => {
-      if (!conn.ended) this.receive(toBytes(data));
+      if (!conn.ended) this.receive(conn, toBytes(data));
     });
     ws.on('pong', () => {
       conn.cancelPongDeadline?.();
@@ -281,7 +280,7 @@ export class SinkWatcher {
     this.setState({ state: 'auth-failed', reason });
   }
 
-  private receive(bytes: Uint8Array): void {
+  private receive(conn: Connection, bytes: Uint8Array): void {
     const decoded = decodeSinkFrame(bytes);
     if (!decoded.ok) {
       this.stats.garbage += 1;
@@ -304,7 +303,7 @@ export class SinkWatcher {
     if (this.inFlight.has(index)) return; // redelivered while its handler runs: that handler commits it
     if (taskId !== undefined && this.handledTasks.has(taskId)) return this.duplicateTask(index, taskId);
     const external = taskId === undefined || !(this.options.isOwnTask?.(taskId) ?? true);
-    if (external && this.options.leaveForeign) return this.leaveForeignFrame(index);
+    if (external && this.options.leaveForeign) return this.leaveForeignFrame(conn);
     const run = this.handle({ ...frame, external });
     this.inFlight.set(index, run);
     if (taskId !== undefined) this.tasksInFlight.set(taskId, run);
@@ -364,12 +363,15 @@ export class SinkWatcher {
     }, delay);
   }
 
-  private leaveForeignFrame(index: number): void {
-    this.leftForeign.add(index);
-    if (this.leftForeign.size >= this.maxForeignHeld && !this.foreignFullReported) {
-      this.foreignFullReported = true;
-      this.report({ kind: 'foreign-window-full', held: this.leftForeign.size });
-    }
+  /**
+   * A foreign frame left uncommitted holds its slot on this connection until its owner commits it or the socket drops
+   * (then it comes back). Counted per connection, as the server counts; reported once the extra slots are all taken,
+   * because from then on foreign frames eat into the app's own window.
+   */
+  private leaveForeignFrame(conn: Connection): void {
+    conn.foreignHeld += 1;
+    if (conn.foreignHeld === Math.max(1, this.maxForeignHeld))
+      this.report({ kind: 'foreign-window-full', held: conn.foreignHeld });
   }
 
   private queueCommit(index: number): void {
