@@ -24,6 +24,8 @@ export interface HealthTarget {
 export interface HealthCheckOptions {
   clock: Clock;
   timeoutMs?: number;
+  /** Aborts the HTTP checks (the app is closing); the OSS listing is bounded by timeoutMs only. */
+  signal?: AbortSignal;
 }
 
 type Part = HealthResult['parts'][number];
@@ -86,12 +88,12 @@ function okSentence(target: HealthTarget, details: Details, latencyMs: number | 
   return `The service took the token and answered${latency}; ${waiting}. Ready.`;
 }
 
-async function checkExclusive(target: HealthTarget, timeoutMs: number): Promise<PartOutcome> {
+async function checkExclusive(target: HealthTarget, timeoutMs: number, signal?: AbortSignal): Promise<PartOutcome> {
   const label = `The service “${target.name}”`;
   const client = new HttpClient({ baseUrl: target.url, token: target.token, label, timeoutMs });
   try {
     const started = performance.now();
-    const response = await client.request({ path: 'system_stats' });
+    const response = await client.request({ path: 'system_stats', ...(signal ? { signal } : {}) });
     const latencyMs = Math.round(performance.now() - started);
     let stats: z.infer<typeof SystemStatsSchema> | undefined;
     try {
@@ -122,7 +124,7 @@ async function checkExclusive(target: HealthTarget, timeoutMs: number): Promise<
   }
 }
 
-async function checkQueue(target: HealthTarget, timeoutMs: number): Promise<PartOutcome[]> {
+async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: AbortSignal): Promise<PartOutcome[]> {
   const queue = target.queue;
   if (!queue) {
     return [
@@ -139,7 +141,7 @@ async function checkQueue(target: HealthTarget, timeoutMs: number): Promise<Part
   const client = new HttpClient({ baseUrl: queue.endpoint, token: target.token, label, timeoutMs });
   const service = encodeURIComponent(queue.serviceName);
   const attributes = async (path: string) => {
-    const response = await client.request({ path, query: { _attrs_: 'true' } });
+    const response = await client.request({ path, query: { _attrs_: 'true' }, ...(signal ? { signal } : {}) });
     const parsed = AttributesSchema.safeParse(safeJson(response.text()));
     if (!parsed.success) return undefined;
     return parsed.data;

@@ -4,21 +4,23 @@ export interface HealthSchedulerOptions {
   intervalMs: number;
   /** The ids to check this round. */
   serviceIds: () => string[];
-  check: (serviceId: string) => Promise<unknown>;
+  /** `signal` aborts when the scheduler closes, so quitting never waits for a slow service. */
+  check: (serviceId: string, signal: AbortSignal) => Promise<unknown>;
   /** A check that threw (checks report failures as results, so this is a bug): recorded, the round goes on. */
   onError?: (serviceId: string, error: unknown) => void;
-  /** Run a round right away instead of after the first interval. */
-  immediately?: boolean;
+  /** Delay of the first round (default: the interval; 0 = right away). */
+  firstDelayMs?: number;
 }
 
 export class HealthScheduler {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
   private closed = false;
+  private readonly abort = new AbortController();
   private readonly roundListeners = new Set<() => void>();
 
   constructor(private readonly options: HealthSchedulerOptions) {
-    this.schedule(options.immediately ? 0 : options.intervalMs);
+    this.schedule(options.firstDelayMs ?? options.intervalMs);
   }
 
   /** Called after each completed round; returns the unsubscribe. */
@@ -30,6 +32,7 @@ export class HealthScheduler {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    this.abort.abort(new Error('health checks closed'));
     this.roundListeners.clear();
     await this.round;
   }
@@ -51,9 +54,9 @@ export class HealthScheduler {
     for (const id of this.options.serviceIds()) {
       if (this.closed) return;
       try {
-        await this.options.check(id);
+        await this.options.check(id, this.abort.signal);
       } catch (error) {
-        this.options.onError?.(id, error);
+        if (!this.closed) this.options.onError?.(id, error);
       }
     }
   }

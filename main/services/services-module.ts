@@ -119,7 +119,7 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
     return result;
   }
 
-  async function test(serviceId: string): Promise<HealthResult> {
+  async function test(serviceId: string, signal?: AbortSignal): Promise<HealthResult> {
     const record = repository.get(serviceId);
     let result: HealthResult;
     try {
@@ -128,7 +128,11 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       if (opened.token) target.token = opened.token;
       if (record.queue) target.queue = { endpoint: record.queue.endpoint, serviceName: record.queue.serviceName };
       if (opened.oss) target.oss = opened.oss;
-      result = await checkServiceHealth(target, { clock, timeoutMs: options.healthTimeoutMs ?? 10_000 });
+      result = await checkServiceHealth(target, {
+        clock,
+        timeoutMs: options.healthTimeoutMs ?? 10_000,
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       // A secret that cannot be opened (keychain changed) is a configuration problem the user can fix.
       if (!isArtlabError(error)) throw error;
@@ -245,6 +249,8 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       ? new HealthScheduler({
           intervalMs,
           serviceIds: () => repository.list().map((record) => record.id),
+          // The first round soon after start, so the list shows health without waiting a whole interval.
+          firstDelayMs: Math.min(intervalMs, 3000),
           check: test,
           onError: (id, error) => options.log?.(`health check of ${id} failed`, error),
         })

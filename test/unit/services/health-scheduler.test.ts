@@ -17,7 +17,7 @@ describe('the periodic health check', () => {
     let overlapped = false;
     const scheduler = new HealthScheduler({
       intervalMs: 5,
-      immediately: true,
+      firstDelayMs: 0,
       serviceIds: () => ['a', 'b', 'c'],
       check: async (id) => {
         running += 1;
@@ -38,7 +38,7 @@ describe('the periodic health check', () => {
     const checked: string[] = [];
     const scheduler = new HealthScheduler({
       intervalMs: 5,
-      immediately: true,
+      firstDelayMs: 0,
       serviceIds: () => ['bad', 'good'],
       check: (id) => {
         if (id === 'bad') return Promise.reject(new Error('bug'));
@@ -53,7 +53,31 @@ describe('the periodic health check', () => {
     expect(checked[0]).toBe('good');
   });
 
-  it('runs no round after close, and close waits for a round in flight', async () => {
+  it('aborts a check in flight on close, and runs no round after it', async () => {
+    let started: () => void = () => undefined;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    let rounds = 0;
+    const scheduler = new HealthScheduler({
+      intervalMs: 1,
+      firstDelayMs: 0,
+      serviceIds: () => ['slow'],
+      check: (_id, signal) => {
+        rounds += 1;
+        started();
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error)),
+        );
+      },
+      onError: () => {
+        throw new Error('an aborted check is not an error to record');
+      },
+    });
+    await inFlight;
+    await scheduler.close();
+    expect(rounds).toBe(1);
+  });
+
+  it('close waits for a round in flight', async () => {
     let release: () => void = () => undefined;
     let started: () => void = () => undefined;
     const inFlight = new Promise<void>((resolve) => (started = resolve));
@@ -61,7 +85,7 @@ describe('the periodic health check', () => {
     let rounds = 0;
     const scheduler = new HealthScheduler({
       intervalMs: 1,
-      immediately: true,
+      firstDelayMs: 0,
       serviceIds: () => ['a'],
       check: async () => {
         rounds += 1;
