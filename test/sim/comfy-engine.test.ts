@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { objectInfoJson, runPrompt, validatePrompt } from './comfy/engine';
+import { ExecutionCache, objectInfoJson, runPrompt, validatePrompt } from './comfy/engine';
 import type { ApiPrompt, ComfyEvent, OutputFile, PromptErrorBody, RunResult } from './comfy/engine-types';
 import { decodePng } from './comfy/png';
 
@@ -27,7 +27,13 @@ interface Run {
 
 async function run(
   prompt: ApiPrompt,
-  options: { stepMs?: number; signal?: AbortSignal; extra?: object; onEvent?: (event: ComfyEvent) => void } = {},
+  options: {
+    stepMs?: number;
+    signal?: AbortSignal;
+    extra?: object;
+    onEvent?: (event: ComfyEvent) => void;
+    cache?: ExecutionCache;
+  } = {},
 ): Promise<Run> {
   const validation = validatePrompt(prompt);
   if (!validation.ok) throw new Error(JSON.stringify(validation.body));
@@ -41,6 +47,7 @@ async function run(
     extraPngInfo: { workflow: options.extra ?? { nodes: [] } },
     stepMs: options.stepMs ?? 0,
     signal: options.signal ?? new AbortController().signal,
+    ...(options.cache ? { cache: options.cache } : {}),
     emit: (event) => {
       events.push(event);
       options.onEvent?.(event);
@@ -237,6 +244,30 @@ describe('prompt execution', () => {
       data: { node_id: '3', node_type: 'KSampler' },
     });
     expect(events.filter((e) => e.type === 'progress').length).toBe(2);
+  });
+
+  it('with a cache, skips nodes whose inputs did not change and lists them in execution_cached', async () => {
+    const cache = new ExecutionCache();
+    await run(starter, { cache });
+    const same = await run(starter, { cache });
+    expect(same.events.find((e) => e.type === 'execution_cached')?.data.nodes).toEqual([
+      '4',
+      '6',
+      '7',
+      '5',
+      '3',
+      '8',
+      '9',
+    ]);
+    expect(same.events.some((e) => e.type === 'executing' || e.type === 'progress')).toBe(false);
+    expect(same.files.size).toBe(0);
+    expect(same.result.outputs['9']).toBeDefined();
+    const reseeded = await run(
+      starterWith((p) => p['3'] && (p['3'].inputs.seed = 1)),
+      { cache },
+    );
+    expect(reseeded.events.find((e) => e.type === 'execution_cached')?.data.nodes).toEqual(['4', '6', '7', '5']);
+    expect(reseeded.files.size).toBe(1);
   });
 
   it('stops before the first node when the signal is already aborted', async () => {

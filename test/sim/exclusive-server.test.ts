@@ -151,7 +151,11 @@ describe('Exclusive server: a prompt from submit to image', () => {
       client_id: 'c',
       prompt_id: 'mine-2',
     });
-    await submit({ prompt: workflow(), client_id: 'c', prompt_id: 'mine-3' });
+    await submit({
+      prompt: workflow(2, (p) => p['3'] && (p['3'].inputs.seed = 7)),
+      client_id: 'c',
+      prompt_id: 'mine-3',
+    });
     await ws.done('mine-3');
     const history = (await (await call('api/history')).json()) as Record<
       string,
@@ -172,12 +176,31 @@ describe('Exclusive server: a prompt from submit to image', () => {
   it('runs a hundred queued prompts one at a time, in submission order', async () => {
     const ws = await open('many');
     const ids: string[] = [];
-    for (let i = 0; i < 100; i += 1) ids.push((await submit({ prompt: workflow(1), client_id: 'many' })).prompt_id);
+    for (let i = 0; i < 100; i += 1) {
+      const prompt = workflow(1, (p) => p['3'] && (p['3'].inputs.seed = i));
+      ids.push((await submit({ prompt, client_id: 'many' })).prompt_id);
+    }
     await ws.done(ids[99] ?? '');
     const starts = ws.frames.filter((f) => f.type === 'execution_start').map((f) => f.data.prompt_id);
     expect(starts).toEqual(ids);
     const history = (await (await call('history')).json()) as Record<string, unknown>;
     expect(Object.keys(history)).toEqual(ids);
+  });
+
+  it('reuses cached nodes like ComfyUI: an identical re-run saves no new file and repeats the old names', async () => {
+    const ws = await open('cache');
+    const first = await submit({ prompt: workflow(), client_id: 'cache' });
+    await ws.done(first.prompt_id);
+    const again = await submit({ prompt: workflow(), client_id: 'cache' });
+    await ws.done(again.prompt_id);
+    const cached = ws.frames.filter((f) => f.data.prompt_id === again.prompt_id);
+    expect(cached.find((f) => f.type === 'execution_cached')?.data.nodes).toEqual(['4', '6', '7', '5', '3', '8', '9']);
+    expect(cached.filter((f) => f.type === 'executing').map((f) => f.data.node)).toEqual([null]);
+    const history = (await (await call(`history/${again.prompt_id}`)).json()) as Record<string, { outputs: unknown }>;
+    expect(history[again.prompt_id]?.outputs).toEqual({
+      '9': { images: [{ filename: 'ComfyUI_00001_.png', subfolder: '', type: 'output' }] },
+    });
+    expect(store.list({ prefix: 'data-xyz/output/' }).keyCount).toBe(1);
   });
 
   it('runs a re-posted prompt id again and overwrites its history entry', async () => {

@@ -5,7 +5,10 @@ import { renderRgb } from './image-synth';
 import { executeNode, InterruptedError, NodeExecutionError, type ImageValue, type NodeValue } from './node-executors';
 import { encodePng, pythonJsonDumps } from './png';
 
+import { nodeSignatures, type ExecutionCache } from './execution-cache';
+
 export { validatePrompt } from './validate-prompt';
+export { ExecutionCache } from './execution-cache';
 export { objectInfoJson } from './node-catalogue';
 
 class DependencyCycleError extends Error {
@@ -69,8 +72,15 @@ interface NodeProgress {
   real_node_id: string;
 }
 
+export interface EngineRunOptions extends RunOptions {
+  /** The clock of event timestamps. */
+  now?: () => number;
+  /** A host's node cache (ComfyUI's default behaviour); without it every node runs every time. */
+  cache?: ExecutionCache;
+}
+
 /** Runs a validated prompt. Never rejects for a node failure: the result says success, error or interrupted. */
-export async function runPrompt(opts: RunOptions & { now?: () => number }): Promise<RunResult> {
+export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
   const { promptId, prompt, signal } = opts;
   const now = opts.now ?? Date.now;
   const outputs: NodeOutputs = {};
@@ -152,7 +162,6 @@ export async function runPrompt(opts: RunOptions & { now?: () => number }): Prom
   };
 
   send('execution_start', { prompt_id: promptId, timestamp: now() });
-  send('execution_cached', { nodes: [], prompt_id: promptId, timestamp: now() });
   let order: string[];
   try {
     order = executionOrder(prompt, opts.outputNodes);
@@ -160,11 +169,29 @@ export async function runPrompt(opts: RunOptions & { now?: () => number }): Prom
     if (!(error instanceof DependencyCycleError)) throw error;
     return failed(error.nodeId, 'DependencyCycleError', error.message, {});
   }
+  const { cache } = opts;
+  const signatures = nodeSignatures(prompt, order);
+  cache?.retainOnly(signatures.values());
+  const cachedNodes = order.filter((id) => cache?.get(signatures.get(id) ?? '') !== undefined);
+  send('execution_cached', { nodes: cachedNodes, prompt_id: promptId, timestamp: now() });
 
   for (const id of order) {
     const node = prompt[id];
     if (!node) continue;
     if (signal.aborted) return interrupted(id);
+    const signature = signatures.get(id) ?? '';
+    const cached = cache?.get(signature);
+    if (cached) {
+      // a cached node sends no `executing`; an output node still reports its (old) files
+      values.set(id, cached.outputs);
+      executed.push(id);
+      setProgress(id, 1, 1, 'finished');
+      if (cached.ui) {
+        outputs[id] = cached.ui;
+        send('executed', { node: id, display_node: id, output: cached.ui, prompt_id: promptId });
+      }
+      continue;
+    }
     send('executing', { node: id, display_node: id, prompt_id: promptId });
     setProgress(id, 0, 1, 'running');
     const inputs: Record<string, unknown> = {};
@@ -185,6 +212,7 @@ export async function runPrompt(opts: RunOptions & { now?: () => number }): Prom
         saveImages,
       });
       values.set(id, result.outputs);
+      cache?.set(signature, result);
       executed.push(id);
       setProgress(id, progress[id]?.max ?? 1, progress[id]?.max ?? 1, 'finished');
       if (result.ui) {

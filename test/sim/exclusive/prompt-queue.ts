@@ -3,7 +3,7 @@
 // behaviour as reference/comfyui-api.md records it.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { runPrompt, validatePrompt } from '../comfy/engine';
+import { ExecutionCache, runPrompt, validatePrompt } from '../comfy/engine';
 import type { ApiPrompt, NodeOutputs, OutputFile } from '../comfy/engine-types';
 import type { ObjectStore } from '../oss/object-store';
 import { mountKey, OutputNaming } from './output-naming';
@@ -43,6 +43,8 @@ export interface PromptQueueOptions {
   store: ObjectStore;
   mountPrefix: string;
   stepMs: number;
+  /** Reuse the outputs of unchanged nodes, as ComfyUI does by default (true). */
+  cache?: boolean;
   now?: () => number;
 }
 
@@ -57,11 +59,13 @@ export class PromptQueue {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly now: () => number;
+  private readonly cache: ExecutionCache | undefined;
 
   constructor(private readonly options: PromptQueueOptions) {
     this.stepMs = options.stepMs;
     this.now = options.now ?? Date.now;
     this.naming = new OutputNaming(options.store, options.mountPrefix);
+    this.cache = options.cache === false ? undefined : new ExecutionCache();
   }
 
   /** Running plus pending, as exec_info.queue_remaining counts them. */
@@ -163,6 +167,7 @@ export class PromptQueue {
     this.current?.controller.abort();
     await this.loop;
     this.entries.clear();
+    this.cache?.clear();
     this.naming = new OutputNaming(this.options.store, this.options.mountPrefix);
   }
 
@@ -211,6 +216,7 @@ export class PromptQueue {
         : {}),
       stepMs: this.stepMs,
       signal: controller.signal,
+      ...(this.cache ? { cache: this.cache } : {}),
       now: this.now,
       emit: (event) => {
         // progress_state reaches every socket; the rest only the submitting client, if it named itself

@@ -22,7 +22,11 @@ export interface ExclusiveServerOptions {
   store: ObjectStore;
   /** The OSS folder mounted as ComfyUI's data dir: outputs go to `<mountPrefix>/output/...`. */
   mountPrefix: string;
+  /** 127.0.0.1 port; 0 or absent = a free one. */
+  port?: number;
   faults?: FaultInjector;
+  /** Reuse the outputs of unchanged nodes, as ComfyUI does by default (true): an identical re-run saves no new file. */
+  cache?: boolean;
   now?: () => number;
 }
 
@@ -127,6 +131,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     store,
     mountPrefix: options.mountPrefix,
     stepMs: options.stepMs,
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const now = options.now ?? Date.now;
@@ -326,7 +331,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     });
   });
 
-  const listener = await RestartableListener.start(server);
+  const listener = await RestartableListener.start(server, options.port ?? 0);
   return {
     url: `http://127.0.0.1:${listener.port}/`,
     port: listener.port,

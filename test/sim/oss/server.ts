@@ -17,6 +17,8 @@ export interface OssServerOptions {
   accessKeySecret: string;
   /** When set, every request must carry it as `x-oss-security-token` (STS credentials). */
   stsToken?: string;
+  /** 127.0.0.1 port; 0 or absent = a free one. */
+  port?: number;
   faults?: FaultInjector;
 }
 
@@ -256,7 +258,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
       else res.destroy();
     });
   });
-  const listener = await RestartableListener.start(server);
+  const listener = await RestartableListener.start(server, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${listener.port}`,
     port: listener.port,
