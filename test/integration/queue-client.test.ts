@@ -1,5 +1,8 @@
 // The EAS queue protocol client against the simulated queue service: every HTTP operation of reference/eas-queue.md
 // round-trips on a real loopback server.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../main/errors';
 import { HttpClient } from '../../main/editions/http';
@@ -123,6 +126,25 @@ describe('queue client', () => {
     expect(attributes.consumers).toBe(0);
     expect(attributes.all['meta.name']).toBe('svc');
     expect(attributes.all['stream.lastEntry']).toBe('2');
+  });
+
+  it('reads attributes sent as JSON, with the consumer count spelt as the docs spell it', async () => {
+    const jsonServer = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ 'meta.name': 'svc', 'stream.length': '5', 'consumers.stats.total': '3' }));
+    });
+    jsonServer.listen(0, '127.0.0.1');
+    await once(jsonServer, 'listening');
+    const base = `http://127.0.0.1:${(jsonServer.address() as AddressInfo).port}/api/predict/`;
+    const jsonHttp = new HttpClient({ baseUrl: base, token, label: 'the JSON service' });
+    try {
+      const attributes = await new QueueClient({ http: jsonHttp, queue: 'svc', uid: 'u' }).attributes();
+      expect(attributes).toMatchObject({ length: 5, consumers: 3 });
+    } finally {
+      await jsonHttp.close();
+      jsonServer.closeAllConnections();
+      await new Promise((resolve) => jsonServer.close(resolve));
+    }
   });
 
   it('sends the consumer uid and the default group on every request', () => {
