@@ -7,6 +7,7 @@ import { AuthError, NetworkError } from '../../main/errors';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
 
 let sim: Simulator | undefined;
+let seed = 1000;
 const clients: ExclusiveClient[] = [];
 
 async function simulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
@@ -37,7 +38,11 @@ function connect(running: Simulator, options: Partial<ExclusiveClientOptions> = 
 
 async function submit(client: ExclusiveClient): Promise<string> {
   const identity = randomUUID();
-  await client.submit({ identity, jobId: identity, workflow: starterWorkflow() });
+  // a new seed each time: ComfyUI would answer an identical prompt from its cache, without running it
+  const workflow = starterWorkflow();
+  const sampler = workflow['3'];
+  if (sampler) sampler.inputs.seed = ++seed;
+  await client.submit({ identity, jobId: identity, workflow });
   return identity;
 }
 
@@ -71,6 +76,16 @@ describe('Exclusive edition under faults', () => {
     await expect.poll(states).toEqual(['auth-failed']);
   });
 
+  it('ends in auth-failed, socket and polling both stopped, when a followed prompt meets a refused token', async () => {
+    const running = await simulator();
+    const { client, states } = connect(running, { token: 'wrong-token-abcdef' });
+    client.follow(randomUUID());
+    await expect.poll(() => client.connectionState.state).toBe('auth-failed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states().filter((s) => s === 'connecting')).toHaveLength(1);
+    expect(states().at(-1)).toBe('auth-failed');
+  });
+
   it('reports a stopped service as a NetworkError and backs off its socket', async () => {
     const running = await simulator();
     const url = running.info.exclusive.url;
@@ -98,7 +113,7 @@ describe('Exclusive edition under faults', () => {
   });
 
   it('completes every job exactly once across service restarts', async () => {
-    const running = await simulator({ restartEverySec: 0.5, restartDownMs: 150, stepMs: 15 });
+    const running = await simulator({ restartEverySec: 0.4, restartDownMs: 150, stepMs: 15 });
     const { client, results, states } = connect(running);
     const identities = [await submit(client), await submit(client), await submit(client)];
     await expect.poll(() => results.length, { timeout: 20_000 }).toBe(3);

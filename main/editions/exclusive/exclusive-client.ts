@@ -95,7 +95,12 @@ export class ExclusiveClient implements Edition {
         now: this.now,
         ...(options.backoff ? { backoff: options.backoff } : {}),
         onFrame: (frame) => this.tracker.handleFrame(frame),
-        onState: (state) => this.setConnection(state),
+        onState: (state) => {
+          const wasLive = this.connection.state === 'live';
+          this.setConnection(state);
+          if (state.state === 'live') this.tracker.nudge(0);
+          else if (wasLive) this.tracker.nudge(this.timing.pollIntervalMs);
+        },
       });
     }
     this.tracker = new PromptTracker({
@@ -109,8 +114,10 @@ export class ExclusiveClient implements Edition {
         this.now() - this.socket.lastFrameAt < this.timing.quietAfterMs,
       log: (message, error) => log(message, error instanceof Error ? new Error(redact(error.message)) : error),
       onAuthFailed: (reason) => {
-        if (this.connection.state !== 'auth-failed') this.setConnection({ state: 'auth-failed', reason });
-        void this.socket?.close();
+        if (this.connection.state === 'auth-failed') return;
+        const state: ConnectionState = { state: 'auth-failed', reason };
+        if (this.socket) void this.socket.close(state);
+        else this.setConnection(state);
       },
     });
   }

@@ -158,8 +158,11 @@ export class ProgressSocket {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  /** Stops reconnecting and closes the socket; resolves once it is closed. */
-  async close(): Promise<void> {
+  /**
+   * Stops reconnecting and closes the socket; resolves once it is closed. Reports `final` (`stopped` by default; the
+   * client passes `auth-failed` when its HTTP requests found the token refused).
+   */
+  async close(final: ConnectionState = { state: 'stopped' }): Promise<void> {
     const wasAuthFailed = this.current.state === 'auth-failed';
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -172,6 +175,6 @@ export class ProgressSocket {
         socket.terminate();
       });
     }
-    if (!wasAuthFailed) this.setState({ state: 'stopped' });
+    if (!wasAuthFailed) this.setState(final);
   }
 }

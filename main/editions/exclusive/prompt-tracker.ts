@@ -52,6 +52,7 @@ export class PromptTracker {
   private readonly confirming = new Set<string>();
   private handler: ResultHandler | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private pollDueAt = 0;
   private readonly confirmTimers = new Set<NodeJS.Timeout>();
   private readonly deliveries = new Set<Promise<void>>();
   private polling: Promise<void> | undefined;
@@ -107,6 +108,7 @@ export class PromptTracker {
   private schedulePoll(delayMs: number): void {
     if (this.stopped || this.authFailed) return;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollDueAt = this.options.now() + delayMs;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
       this.polling = this.pollOnce().finally(() => {
@@ -114,6 +116,16 @@ export class PromptTracker {
         if (this.followed.size > 0) this.schedulePoll(this.interval());
       });
     }, delayMs);
+  }
+
+  /**
+   * Brings the next poll forward to within `delayMs`: the socket went down (events will be missed) or came back
+   * (events were missed while it was down).
+   */
+  nudge(delayMs: number): void {
+    if (this.followed.size === 0 || this.polling) return;
+    if (this.pollTimer && this.pollDueAt <= this.options.now() + delayMs) return;
+    this.schedulePoll(delayMs);
   }
 
   /** One round: /queue for states and positions, then /history for each followed prompt that left the queue. */
