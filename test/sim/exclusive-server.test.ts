@@ -141,6 +141,8 @@ describe('Exclusive server: a prompt from submit to image', () => {
     expect(JSON.parse(png.text.prompt ?? '')).toEqual(prompt);
     expect(JSON.parse(png.text.workflow ?? '')).toEqual({ v: 1 });
     expect(store.head('data-xyz/output/ComfyUI_00001_.png')?.contentType).toBe('image/png');
+    const head = await call('view?filename=ComfyUI_00001_.png', { headers: { Range: 'bytes=0-7' } });
+    expect([head.status, Buffer.from(await head.arrayBuffer()).toString('latin1', 1, 4)]).toEqual([206, 'PNG']);
   });
 
   it('honours a client-chosen prompt_id and counts file names per prefix', async () => {

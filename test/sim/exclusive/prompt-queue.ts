@@ -194,8 +194,35 @@ export class PromptQueue {
 
   private async drain(): Promise<void> {
     for (let item = this.pending.shift(); item && !this.closed; item = this.pending.shift()) {
-      await this.execute(item);
+      try {
+        await this.execute(item);
+      } catch (error) {
+        // a simulator bug must not stall the queue: the prompt ends as an error the client can see
+        this.recordCrash(item, error);
+      }
     }
+  }
+
+  private recordCrash(item: QueueItem, error: unknown): void {
+    const [, promptId, , extraData] = item;
+    const message = error instanceof Error ? error.message : String(error);
+    const data = {
+      prompt_id: promptId,
+      exception_message: message,
+      exception_type: 'Exception',
+      timestamp: this.now(),
+    };
+    this.entries.delete(promptId);
+    this.entries.set(promptId, {
+      prompt: item,
+      outputs: {},
+      status: { status_str: 'error', completed: false, messages: [['execution_error', data]] },
+      meta: {},
+    });
+    this.current = undefined;
+    this.broadcastStatus();
+    const clientId = typeof extraData.client_id === 'string' ? extraData.client_id : undefined;
+    if (clientId !== undefined) this.options.hub.send('executing', { node: null, prompt_id: promptId }, clientId);
   }
 
   private async execute(item: QueueItem): Promise<void> {

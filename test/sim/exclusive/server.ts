@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { objectInfoJson } from '../comfy/engine';
 import type { FaultInjector } from '../faults';
-import { contentTypeFor, type ObjectStore } from '../oss/object-store';
+import { byteRange, contentTypeFor, type ObjectStore } from '../oss/object-store';
 import { RestartableListener } from '../oss/restartable-listener';
 import { MultipartError, parseMultipart } from './multipart';
 import { mountKey } from './output-naming';
@@ -184,8 +184,14 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
       res.end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Length': String(object.size) });
-    res.end(req.method === 'HEAD' ? undefined : object.bytes);
+    const range = byteRange(req.headers.range, object.size);
+    const body = range ? object.bytes.subarray(range.start, range.end + 1) : object.bytes;
+    res.writeHead(range ? 206 : 200, {
+      ...headers,
+      'Content-Length': String(body.length),
+      ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${object.size}` } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

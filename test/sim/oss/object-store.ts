@@ -55,6 +55,16 @@ export function contentTypeFor(name: string): string {
   return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }
 
+/** A single `bytes=a-b` / `bytes=a-` / `bytes=-n` range within `size`; undefined when absent or unsatisfiable. */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [from = '', to = ''] = [match[1], match[2]];
+  const start = from === '' ? Math.max(0, size - Number(to)) : Number(from);
+  const end = from === '' || to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  return start <= end && start < size ? { start, end } : undefined;
+}
+
 export class ObjectStore {
   private readonly objects = new Map<string, StoredObject>();
   private readonly sortedKeys: string[] = [];

@@ -4,7 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FaultInjector } from '../faults';
-import { InvalidContinuationTokenError, type ListPage, type ObjectMeta, type ObjectStore } from './object-store';
+import {
+  byteRange,
+  InvalidContinuationTokenError,
+  type ListPage,
+  type ObjectMeta,
+  type ObjectStore,
+} from './object-store';
 import { checkSignature, type QueryParam } from './oss-signature';
 import { RestartableListener } from './restartable-listener';
 
@@ -194,16 +200,8 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
       return;
     }
     // OSS ignores a range it cannot satisfy and sends the whole object (unless x-oss-range-behavior: standard)
-    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-    let start = 0;
-    let end = stored.size - 1;
-    let partial = false;
-    if (range && (range[1] !== '' || range[2] !== '')) {
-      const [from, to] = [range[1] ?? '', range[2] ?? ''];
-      const s = from === '' ? Math.max(0, stored.size - Number(to)) : Number(from);
-      const e = from === '' || to === '' ? stored.size - 1 : Math.min(Number(to), stored.size - 1);
-      if (s <= e && s < stored.size) [start, end, partial] = [s, e, true];
-    }
+    const range = byteRange(req.headers.range, stored.size);
+    const [start, end, partial] = range ? [range.start, range.end, true] : [0, stored.size - 1, false];
     const body = stored.bytes.subarray(start, end + 1);
     res.writeHead(partial ? 206 : 200, {
       ...headers,
