@@ -24,6 +24,7 @@ import { buildRecord } from './service-builder';
 import { toServiceDto, readSharedOss, writeSharedOssKeyId } from './service-dto';
 import { SHARED_OSS_REFS, secretRefs, type ServiceRecord } from './service-record';
 import { ServiceRepository } from './service-repository';
+import { insecureTokenWarning } from './service-url';
 import { maskSecret } from '../log/redact';
 import { Vault } from './vault';
 
@@ -209,10 +210,17 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       return Promise.resolve();
     },
     'services.parseCallInfo': ({ text }) => {
-      const parsed = parseCallInfo(text);
-      const { token, ...rest } = parsed;
+      const { token, ...rest } = parseCallInfo(text);
       if (!token) return Promise.resolve({ ...rest, hasToken: false });
-      return Promise.resolve({ ...rest, draftId: drafts.keep(token), hasToken: true, tokenHint: maskSecret(token) });
+      const insecure = rest.url ? insecureTokenWarning(rest.url) : undefined;
+      return Promise.resolve({
+        ...rest,
+        notes: insecure ? [...rest.notes, insecure.warning] : rest.notes,
+        ...(insecure ? { suggestedUrl: insecure.suggestedUrl } : {}),
+        draftId: drafts.keep(token),
+        hasToken: true,
+        tokenHint: maskSecret(token),
+      });
     },
     'services.test': ({ id }) => test(id),
     'services.sharedOss.get': () => Promise.resolve(readSharedOss(store, vault)),

@@ -133,6 +133,8 @@ export const CallInfoDraftSchema = z.object({
   tokenHint: z.string().optional(),
   /** Things the user should look at: unrecognised lines, a URL that is neither edition. */
   notes: z.array(z.string()),
+  /** The token would travel over plain http to a remote host: this https URL is offered instead. */
+  suggestedUrl: z.string().optional(),
 });
 export type CallInfoDraftDto = z.infer<typeof CallInfoDraftSchema>;
 

@@ -183,6 +183,16 @@ describe('pasted call information', () => {
     expect(created).toMatchObject({ hasToken: true, tokenHint: maskSecret(TOKEN) });
   });
 
+  it('offers https when the pasted token would travel over plain http to a remote host', async () => {
+    const s = studio();
+    const plain = QUEUE_URL.replace('https://', 'http://');
+    const draft = await s.call('services.parseCallInfo', { text: `URL: ${plain}\nToken: ${TOKEN}` });
+    expect(draft.suggestedUrl).toBe(QUEUE_URL);
+    expect(draft.notes.join(' ')).toContain('unencrypted');
+    const local = await s.call('services.parseCallInfo', { text: `http://127.0.0.1:8188\n${TOKEN}` });
+    expect(local.suggestedUrl).toBeUndefined();
+  });
+
   it('says to paste again when a draft id is unknown', async () => {
     const s = studio();
     expect(await s.fail('services.create', { name: 'x', url: QUEUE_URL, tokenFromDraft: 'gone' })).toMatchObject({
