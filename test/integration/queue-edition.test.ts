@@ -1,11 +1,15 @@
 // The API edition against the simulator: submit through api_prompt, results only through the sink watcher, position
 // and cancel on the input queue (reference/artlab-api-edition.md).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
 import type { EditionEvent, EditionOutputFile, EditionResult } from '../../main/editions/edition';
 import { QueueEdition, type QueueEditionOptions } from '../../main/editions/queue/queue-edition';
 import { AuthError, NotFoundError } from '../../main/errors';
+import { OssImageSource } from '../../main/oss/oss-image-source';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -170,15 +174,34 @@ describe('API edition', () => {
     expect((failure as Error).message).not.toContain('wrong-token-abcdef');
   });
 
-  it('downloads through the OSS image source it was given, and says what to set up without one', async () => {
+  it('downloads an output of its result from the OSS mount through the image source it was given', async () => {
+    const sim = await simulator();
+    const images = new OssImageSource({
+      storagePath: `oss://${sim.info.oss.bucket}/${sim.info.oss.prefix}/`,
+      endpoint: sim.info.oss.endpoint,
+      region: sim.info.oss.region,
+      accessKeyId: sim.info.oss.accessKeyId,
+      accessKeySecret: sim.info.oss.accessKeySecret,
+    });
+    cleanups.push(() => images.close());
+    const queue = edition(sim, { images });
+    const results = collector();
+    queue.start(results.handler);
+    const arrived = results.next();
+    await queue.submit({ jobId: 'job-d', identity: 'task-download', workflow: small() });
+    const [file] = (await arrived).outputs;
+    if (!file) throw new Error('the result has no output file');
+    const dir = await mkdtemp(join(tmpdir(), 'queue-edition-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const destination = join(dir, 'out.png');
+    await queue.download(file, destination);
+    const bytes = await readFile(destination);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('says what to set up when no OSS output location was given', async () => {
     const sim = await simulator({ workers: 0 });
     const file: EditionOutputFile = { node: '9', kind: 'images', filename: 'a.png', subfolder: '', type: 'output' };
-    await expect(edition(sim).download(file, '/tmp/x.png')).rejects.toThrow(NotFoundError);
-    const asked: string[] = [];
-    const withImages = edition(sim, {
-      images: { download: (f, destination) => Promise.resolve(void asked.push(`${f.filename}→${destination}`)) },
-    });
-    await withImages.download(file, '/tmp/x.png');
-    expect(asked).toEqual(['a.png→/tmp/x.png']);
+    await expect(edition(sim).download(file, join(tmpdir(), 'never.png'))).rejects.toThrow(NotFoundError);
   });
 });

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { serializeWorkflow } from '../../comfy/workflow-parse';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { NotFoundError } from '../../errors';
+import type { OssImageSource } from '../../oss/oss-image-source';
 import type {
   ConnectionState,
   Edition,
@@ -26,10 +27,11 @@ import {
   type WatcherStats,
 } from './sink-watcher';
 
-/** Where output files come from: the OSS image source of main/oss, or anything that can stream one file. */
-export interface OutputDownloader {
-  download(file: EditionOutputFile, destination: string, signal?: AbortSignal): Promise<void>;
-}
+/**
+ * Where output files come from: the service's OSS output folder (main/oss's OssImageSource, or anything with its
+ * `get`). The caller owns it and closes it.
+ */
+export type OutputImageSource = Pick<OssImageSource, 'get'>;
 
 /** Watcher settings a caller may tune (tests shorten timers and inject the clock and dice). */
 export type WatcherTuning = Omit<SinkWatcherOptions, 'sink' | 'onFrame' | 'isOwnTask' | 'leaveForeign' | 'window'>;
@@ -49,7 +51,7 @@ export interface QueueEditionOptions {
   leaveForeignResults?: boolean;
   /** Whether the app created an identity (the ledger knows). Identities submitted or followed here always count. */
   ownsIdentity?: (identity: string) => boolean;
-  images?: OutputDownloader;
+  images?: OutputImageSource;
   watcher?: WatcherTuning;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
@@ -188,7 +190,7 @@ export class QueueEdition implements Edition {
         `${this.label} keeps its images in OSS, and no OSS output location is set. Add the OSS storage path and AccessKey in the service's settings.`,
       );
     }
-    await this.options.images.download(file, destination, signal);
+    await this.options.images.get({ filename: file.filename, subfolder: file.subfolder }, destination, { signal });
   }
 
   async close(): Promise<void> {
