@@ -147,6 +147,13 @@ describe('OSS server with the ali-oss SDK (V1 signatures)', () => {
     expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
   });
 
+  it('refuses an expired signed URL with AccessDenied', async () => {
+    const oss = client({ endpoint: `http://localhost:${server.port}`, cname: true });
+    const expired = await fetch(oss.signatureUrl('data-xyz/output/ComfyUI_00001_.png', { expires: -60 }));
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
   it('checks the STS token when one is configured', async () => {
     await server.close();
     server = await startOssServer({ store, bucket, region, accessKeyId, accessKeySecret, stsToken: 'sts-1' });
