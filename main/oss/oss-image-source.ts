@@ -157,6 +157,7 @@ export class OssImageSource {
    */
   async get(file: OutputFileRef, destination: string, options: GetOptions = {}): Promise<OssObjectInfo> {
     const key = this.keyOf(file);
+    options.signal?.throwIfAborted();
     const what = `the image "${key}"`;
     const part = `${destination}.part`;
     const etagFile = `${part}.etag`;

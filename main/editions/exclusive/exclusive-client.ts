@@ -108,10 +108,7 @@ export class ExclusiveClient implements Edition {
       timing: this.timing,
       now: this.now,
       emit: (event) => this.emit(event),
-      socketFresh: () =>
-        this.socket !== undefined &&
-        this.socket.live &&
-        this.now() - this.socket.lastFrameAt < this.timing.quietAfterMs,
+      socketLive: () => this.socket?.live ?? false,
       log: (message, error) => log(message, error instanceof Error ? new Error(redact(error.message)) : error),
       onAuthFailed: (reason) => {
         if (this.connection.state === 'auth-failed') return;

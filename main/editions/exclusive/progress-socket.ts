@@ -53,7 +53,7 @@ export class ProgressSocket {
     return this.current;
   }
 
-  /** When the last frame arrived (0 = never); the client polls when the socket has been quiet. */
+  /** When the last frame of any kind arrived (0 = never). */
   get lastFrameAt(): number {
     return this.lastFrame;
   }

@@ -26,8 +26,8 @@ export interface TrackerOptions {
   api: ExclusiveApi;
   timing: TrackerTiming;
   emit(event: EditionEvent): void;
-  /** True while the socket is open and has sent a frame recently. */
-  socketFresh(): boolean;
+  /** True while the progress socket is open. */
+  socketLive(): boolean;
   /** Records an error that is retried rather than thrown (poll failures, a rejected result handler). */
   log(message: string, error: unknown): void;
   onAuthFailed(reason: string): void;
@@ -59,6 +59,8 @@ export class PromptTracker {
   private failures = 0;
   private stopped = false;
   private authFailed = false;
+  /** When the socket last sent a frame about a followed prompt. */
+  private lastHint = 0;
 
   constructor(private readonly options: TrackerOptions) {}
 
@@ -101,7 +103,10 @@ export class PromptTracker {
   private interval(): number {
     const { pollIntervalMs, maxPollIntervalMs } = this.options.timing;
     if (this.failures > 0) return backoffDelay(this.failures, { initialMs: pollIntervalMs, maxMs: maxPollIntervalMs });
-    if (this.options.socketFresh()) return maxPollIntervalMs;
+    // status frames reach every socket, so only frames about our own prompts say the socket still serves us
+    if (this.options.socketLive() && this.options.now() - this.lastHint < this.options.timing.quietAfterMs) {
+      return maxPollIntervalMs;
+    }
     return Math.min(maxPollIntervalMs, Math.round(pollIntervalMs * Math.max(1, this.followed.size / 25)));
   }
 
@@ -267,6 +272,7 @@ export class PromptTracker {
     if (!ids.success) return;
     const entry = this.followed.get(ids.data.prompt_id);
     if (!entry) return;
+    this.lastHint = this.options.now();
     switch (frame.type) {
       case 'execution_start':
       case 'execution_cached':
