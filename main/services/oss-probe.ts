@@ -1,7 +1,8 @@
-// The OSS part of a health check: list one key under `<prefix>output/` with the service's credentials (oss.md).
-// Uses ali-oss directly; main/oss/ (the gallery's image source) does not exist yet.
-import OSS from 'ali-oss';
+// The OSS part of a health check: list one key under `<prefix>output/` with the service's credentials (oss.md),
+// through the gallery's OssImageSource so both read the bucket, and word its failures, the same way.
 import type { HealthStatus } from '../../preload/schemas/services';
+import { AuthError, NetworkError, ServiceError, TimeoutError, ValidationError } from '../errors';
+import { OssImageSource } from '../oss/oss-image-source';
 
 export interface OssTarget {
   bucket: string;
@@ -20,24 +21,6 @@ export interface OssProbeResult {
   details: { ossSampleKey?: string };
 }
 
-const AUTH_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidSecurityToken']);
-
-/** ali-oss options for a target: https unless an explicit http:// endpoint was given (the simulator, a proxy). */
-export function ossClientOptions(target: OssTarget, timeoutMs: number): OSS.Options | undefined {
-  if (!target.accessKeyId || !target.accessKeySecret) return undefined;
-  const options: OSS.Options = {
-    accessKeyId: target.accessKeyId,
-    accessKeySecret: target.accessKeySecret,
-    bucket: target.bucket,
-    timeout: timeoutMs,
-    secure: !target.endpoint?.startsWith('http://'),
-  };
-  if (target.securityToken) options.stsToken = target.securityToken;
-  if (target.endpoint) options.endpoint = target.endpoint;
-  if (target.region) options.region = target.region.startsWith('oss-') ? target.region : `oss-${target.region}`;
-  return options;
-}
-
 export async function checkOssOutput(target: OssTarget, timeoutMs: number): Promise<OssProbeResult> {
   const where = `oss://${target.bucket}/${target.prefix}output/`;
   if (!target.region && !target.endpoint) {
@@ -47,18 +30,34 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       details: {},
     };
   }
-  const options = ossClientOptions(target, timeoutMs);
-  if (!options) {
+  const { accessKeyId, accessKeySecret } = target;
+  if (!accessKeyId || !accessKeySecret) {
     return {
       status: 'misconfigured',
       message: `The OSS output location ${where} has no AccessKey. Add the AccessKey ID and secret, or use the shared credentials.`,
       details: {},
     };
   }
+  let source: OssImageSource;
   try {
-    const client = new OSS(options);
-    const listed = await client.listV2({ prefix: `${target.prefix}output/`, 'max-keys': 1 }, { timeout: timeoutMs });
-    const first = listed.objects[0]?.name;
+    source = new OssImageSource({
+      storagePath: where.replace(/output\/$/, ''),
+      ...(target.region ? { region: target.region } : {}),
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      accessKeyId,
+      accessKeySecret,
+      ...(target.securityToken ? { stsToken: target.securityToken } : {}),
+      // ali-oss would use plain http for a region-derived endpoint; only an explicit http:// endpoint (the simulator,
+      // a proxy) goes without TLS.
+      secure: !target.endpoint?.startsWith('http://'),
+      timeoutMs,
+    });
+  } catch (error) {
+    return { status: statusOf(error), message: messageOf(error), details: {} };
+  }
+  try {
+    const page = await source.listPage({ recursive: true, maxKeys: 1 });
+    const first = page.files[0]?.key;
     return {
       status: 'ok',
       message: first
@@ -67,27 +66,22 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       details: first ? { ossSampleKey: first } : {},
     };
   } catch (error) {
-    return { ...describeOssError(error, where, target.bucket), details: {} };
+    return { status: statusOf(error), message: messageOf(error), details: {} };
+  } finally {
+    await source.close();
   }
 }
 
-function describeOssError(error: unknown, where: string, bucket: string): { status: HealthStatus; message: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  // The SDK's own messages may quote request details: only its error code is used here.
-  if (AUTH_CODES.has(code)) {
-    return {
-      status: 'auth-failed',
-      message: `OSS refused the AccessKey for ${where} (${code}). Check the AccessKey ID and secret${code === 'InvalidSecurityToken' ? ' and the STS token' : ''}.`,
-    };
-  }
-  if (code === 'NoSuchBucket') {
-    return {
-      status: 'misconfigured',
-      message: `The OSS bucket “${bucket}” does not exist in this region. Check the output location and the region.`,
-    };
-  }
-  return {
-    status: 'unreachable',
-    message: `OSS could not be reached for ${where}${code ? ` (${code})` : ''}. Check your network and the region or endpoint.`,
-  };
+function statusOf(error: unknown): HealthStatus {
+  if (error instanceof AuthError) return 'auth-failed';
+  if (error instanceof NetworkError || error instanceof TimeoutError) return 'unreachable';
+  if (error instanceof ServiceError) return error.status >= 500 ? 'unreachable' : 'misconfigured';
+  if (error instanceof ValidationError) return 'misconfigured';
+  // Not an OSS failure the image source knows: a bug, for the caller to record.
+  throw error;
+}
+
+function messageOf(error: unknown): string {
+  // The image source's messages are written for the user and never carry the secret (main/oss/oss-errors.ts).
+  return error instanceof Error ? error.message : 'OSS could not be checked.';
 }

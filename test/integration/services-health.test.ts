@@ -104,6 +104,12 @@ describe('OSS health', () => {
     expect(JSON.stringify(result)).not.toContain('not-the-secret-000');
   });
 
+  it('says misconfigured when the bucket does not exist', async () => {
+    const result = await check(queueTarget({ oss: { ...ossTarget(), bucket: 'no-such-bucket' } }));
+    expect(result.status).toBe('misconfigured');
+    expect(result.message).toMatch(/bucket/);
+  });
+
   it('says misconfigured when no AccessKey is set', async () => {
     const result = await check(queueTarget({ oss: { ...ossTarget(), accessKeySecret: undefined } }));
     expect(result).toMatchObject({ status: 'misconfigured' });
