@@ -26,12 +26,16 @@ interface Frame {
 /** A /ws client that records every text frame and lets a test await the first one matching a predicate. */
 class WsRecorder {
   readonly frames: Frame[] = [];
+  readonly binary: Buffer[] = [];
   private waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   readonly closed: Promise<void>;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
-      if (isBinary) return;
+      if (isBinary) {
+        this.binary.push(raw);
+        return;
+      }
       const frame = JSON.parse(raw.toString('utf8')) as Frame;
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => {
@@ -241,6 +245,32 @@ describe('Exclusive server: a prompt from submit to image', () => {
     ws.socket.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     const reply = await ws.next((f) => f.type === 'feature_flags');
     expect(reply.data).toMatchObject({ supports_preview_metadata: true });
+  });
+
+  it('sends binary preview frames after sampler steps when previews are on, with metadata once asked for', async () => {
+    await server.close();
+    server = await startExclusiveServer({ token: TOKEN, stepMs: 0, store, mountPrefix: 'data-xyz', previews: true });
+    const plain = await open('plain');
+    const { prompt_id: first } = await submit({ prompt: workflow(2), client_id: 'plain' });
+    await plain.done(first);
+    expect(plain.binary.map((frame) => [frame.readUInt32BE(0), frame.readUInt32BE(4)])).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(decodePng(plain.binary[0]?.subarray(8) ?? Buffer.alloc(0)).width).toBe(64);
+
+    const rich = await open('rich');
+    rich.socket.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    await rich.next((f) => f.type === 'feature_flags');
+    const { prompt_id: second } = await submit({
+      prompt: workflow(1, (p) => p['3'] && (p['3'].inputs.seed = 5)),
+      client_id: 'rich',
+    });
+    await rich.done(second);
+    const frame = rich.binary[0] ?? Buffer.alloc(8);
+    const length = frame.readUInt32BE(4);
+    expect(frame.readUInt32BE(0)).toBe(4);
+    expect(JSON.parse(frame.toString('utf8', 8, 8 + length))).toMatchObject({ node_id: '3', prompt_id: second });
   });
 
   it('answers GET /prompt, /queue, /system_stats, /features and /object_info, also under /api/', async () => {

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ExecutionCache, runPrompt, validatePrompt } from '../comfy/engine';
 import type { ApiPrompt, NodeOutputs, OutputFile } from '../comfy/engine-types';
+import { hashString, renderRgb } from '../comfy/image-synth';
+import { encodePng } from '../comfy/png';
 import type { ObjectStore } from '../oss/object-store';
 import { mountKey, OutputNaming } from './output-naming';
 import type { WsHub } from './ws-hub';
@@ -45,6 +47,8 @@ export interface PromptQueueOptions {
   stepMs: number;
   /** Reuse the outputs of unchanged nodes, as ComfyUI does by default (true). */
   cache?: boolean;
+  /** Binary preview frames after each sampler step, to the submitting client. */
+  previews?: boolean;
   now?: () => number;
 }
 
@@ -250,6 +254,17 @@ export class PromptQueue {
         if (event.type === 'progress_state') hub.send(event.type, event.data);
         else if (clientId !== undefined) hub.send(event.type, event.data, clientId);
         if (STATUS_MESSAGES.has(event.type)) messages.push([event.type, event.data]);
+        if (this.options.previews && event.type === 'progress' && clientId !== undefined) {
+          const node = typeof event.data.node === 'string' ? event.data.node : '';
+          const picture = { hash: hashString(`${promptId}:${String(event.data.value)}`) };
+          const png = encodePng({ width: 64, height: 64, rgb: renderRgb(picture, 64, 64) });
+          hub.sendPreview(clientId, png, {
+            node_id: node,
+            display_node_id: node,
+            real_node_id: node,
+            prompt_id: promptId,
+          });
+        }
       },
       writeFile: (file: OutputFile, bytes: Buffer) => {
         store.put(mountKey(mountPrefix, file.type, file.subfolder, file.filename), bytes);

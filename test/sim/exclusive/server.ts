@@ -27,6 +27,8 @@ export interface ExclusiveServerOptions {
   faults?: FaultInjector;
   /** Reuse the outputs of unchanged nodes, as ComfyUI does by default (true): an identical re-run saves no new file. */
   cache?: boolean;
+  /** Send a binary preview frame after each sampler step (ComfyUI's --preview-method); off by default, as there. */
+  previews?: boolean;
   now?: () => number;
 }
 
@@ -132,6 +134,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     mountPrefix: options.mountPrefix,
     stepMs: options.stepMs,
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...(options.previews !== undefined ? { previews: options.previews } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const now = options.now ?? Date.now;
@@ -330,7 +333,9 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
       ws.once('message', (raw: Buffer, isBinary: boolean) => {
         if (isBinary) return;
         const message = parseJson(raw);
-        if (message.ok && FeatureFlagsMessage.safeParse(message.value).success) {
+        const flags = message.ok ? FeatureFlagsMessage.safeParse(message.value) : undefined;
+        if (flags?.success) {
+          hub.setPreviewMetadata(clientId, flags.data.data.supports_preview_metadata === true);
           hub.send('feature_flags', serverFeatures(), clientId);
         }
       });

@@ -6,6 +6,8 @@ import type { FaultInjector } from '../faults';
 interface Client {
   socket: WebSocket;
   framesSent: number;
+  /** Announced with `feature_flags`: previews then carry a JSON metadata block. */
+  previewMetadata: boolean;
 }
 
 export class WsHub {
@@ -21,7 +23,7 @@ export class WsHub {
   add(clientId: string, socket: WebSocket): void {
     const previous = this.clients.get(clientId);
     if (previous && previous.socket !== socket) previous.socket.terminate();
-    const client = { socket, framesSent: 0 };
+    const client: Client = { socket, framesSent: 0, previewMetadata: false };
     this.clients.set(clientId, client);
     socket.on('close', () => {
       if (this.clients.get(clientId) === client) this.clients.delete(clientId);
@@ -38,6 +40,36 @@ export class WsHub {
       client.framesSent += 1;
       if (this.faults?.shouldDropAfterFrame(client.framesSent)) client.socket.terminate();
     }
+  }
+
+  setPreviewMetadata(clientId: string, enabled: boolean): void {
+    const client = this.clients.get(clientId);
+    if (client) client.previewMetadata = enabled;
+  }
+
+  /**
+   * Sends a binary preview frame: `[u32 1][u32 2 = PNG][image]`, or for a client that announced
+   * supports_preview_metadata `[u32 4][u32 length][JSON metadata][image]`.
+   */
+  sendPreview(clientId: string, png: Buffer, metadata: Record<string, unknown>): void {
+    const client = this.clients.get(clientId);
+    if (!client || client.socket.readyState !== client.socket.OPEN) return;
+    let frame: Buffer;
+    if (client.previewMetadata) {
+      const json = Buffer.from(JSON.stringify({ ...metadata, image_type: 'image/png' }));
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(4, 0);
+      head.writeUInt32BE(json.length, 4);
+      frame = Buffer.concat([head, json, png]);
+    } else {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(1, 0);
+      head.writeUInt32BE(2, 4);
+      frame = Buffer.concat([head, png]);
+    }
+    client.socket.send(frame, { binary: true });
+    client.framesSent += 1;
+    if (this.faults?.shouldDropAfterFrame(client.framesSent)) client.socket.terminate();
   }
 
   /** Closes every socket (restart, shutdown). */
