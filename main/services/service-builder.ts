@@ -107,13 +107,13 @@ function buildQueue(
 }
 
 function buildOss(input: NonNullable<ServiceInput['oss']>): OssSettings {
-  const location = parseOssLocation(input.location);
-  if (!location) {
-    throw new ValidationError(
-      'The OSS output location must look like oss://bucket/folder/ (as the console shows the mount).',
-      undefined,
-      'oss.location',
-    );
+  let location: { bucket: string; prefix: string };
+  try {
+    location = parseOssLocation(input.location);
+  } catch (error) {
+    // Same sentence, now naming the form field it belongs to.
+    if (error instanceof ValidationError) throw new ValidationError(error.message, undefined, 'oss.location');
+    throw error;
   }
   if (!input.region && !input.endpoint) {
     throw new ValidationError("Enter the bucket's region (e.g. cn-shanghai) or its endpoint.", undefined, 'oss.region');

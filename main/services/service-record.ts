@@ -1,6 +1,7 @@
 // Service records as stored: versioned, parsed with zod on every read. Secrets are not here: the vault keeps them,
 // sealed, under refs derived from the service id (see secretRefs).
 import { z } from 'zod';
+import { parseStoragePath } from '../oss/storage-path';
 
 export const SERVICES_SCHEMA_VERSION = 1;
 
@@ -59,13 +60,10 @@ export function secretRefs(serviceId: string) {
 
 export const SHARED_OSS_REFS = { secret: 'shared-oss/secret', securityToken: 'shared-oss/sts' };
 
-/** `oss://bucket/prefix/` → bucket and a prefix that is '' or ends with '/'. */
-export function parseOssLocation(location: string): { bucket: string; prefix: string } | undefined {
-  const match = /^oss:\/\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location.trim());
-  if (!match?.[1]) return undefined;
-  const rest = (match[2] ?? '').replace(/^\/+/, '').replace(/\/{2,}/g, '/');
-  if (rest.split('/').some((part) => part === '..' || part === '.')) return undefined;
-  return { bucket: match[1], prefix: rest === '' || rest.endsWith('/') ? rest : `${rest}/` };
+/** `oss://bucket/prefix/` → bucket and a prefix that is '' or ends with '/'; the rules are main/oss's. */
+export function parseOssLocation(location: string): { bucket: string; prefix: string } {
+  const path = parseStoragePath(location);
+  return { bucket: path.bucket, prefix: path.prefix === '' ? '' : `${path.prefix}/` };
 }
 
 export function formatOssLocation(oss: { bucket: string; prefix: string }): string {

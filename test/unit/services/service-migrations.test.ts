@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../../main/errors';
+import { StorageError, ValidationError } from '../../../main/errors';
 import { SERVICE_MIGRATIONS, loadServicesFile, type Migration } from '../../../main/services/service-migrations';
 import { SERVICES_SCHEMA_VERSION, parseOssLocation } from '../../../main/services/service-record';
 
@@ -86,8 +86,8 @@ describe('OSS locations', () => {
   });
 
   it('refuses what is not an OSS location', () => {
-    expect(parseOssLocation('s3://bucket/x')).toBeUndefined();
-    expect(parseOssLocation('oss://Bad_Bucket/x')).toBeUndefined();
-    expect(parseOssLocation('oss://bucket/../x')).toBeUndefined();
+    expect(() => parseOssLocation('s3://bucket/x')).toThrow(ValidationError);
+    expect(() => parseOssLocation('oss://Bad_Bucket/x')).toThrow(ValidationError);
+    expect(() => parseOssLocation('oss://bucket/../x')).toThrow(ValidationError);
   });
 });
