@@ -125,6 +125,35 @@ describe('Exclusive edition under faults', () => {
     expect(results).toHaveLength(3);
   });
 
+  it('rides out random 5xx replies: a submit is retried only after lookup says the service does not have it', async () => {
+    const running = await simulator({ failRate: 0.25, seed: 7, stepMs: 5 });
+    const { client, results } = connect(running);
+    const submitted: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      const identity = randomUUID();
+      const workflow = starterWorkflow();
+      const sampler = workflow['3'];
+      if (sampler) sampler.inputs.seed = ++seed;
+      for (let attempt = 0; ; attempt++) {
+        expect(attempt).toBeLessThan(20);
+        // a failed lookup says nothing: ask again before deciding to send
+        const state = await client.lookup(identity).catch(() => undefined);
+        if (!state) continue;
+        if (state.state !== 'unknown') {
+          client.follow(identity);
+          break;
+        }
+        const sent = await client.submit({ identity, jobId: identity, workflow }).catch((e: unknown) => e);
+        if (!(sent instanceof Error)) break;
+        expect(sent).toMatchObject({ retryable: true });
+      }
+      submitted.push(identity);
+    }
+    await expect.poll(() => results.length, { timeout: 15_000 }).toBe(4);
+    expect(results.map((r) => r.identity).sort()).toEqual([...submitted].sort());
+    expect(results.every((r) => r.error === undefined)).toBe(true);
+  });
+
   it('reports a prompt the service forgot in a restart as lost, once', async () => {
     const running = await simulator({ stepMs: 200 });
     const { client, results } = connect(running, {
