@@ -1,0 +1,151 @@
+// The ledger's schema, one numbered step per version, tracked in SQLite's `user_version`. Each step runs in a
+// transaction with the version bump, so a failed step leaves the file at the version before it. Steps are only ever
+// appended: a released step is never edited.
+
+import type { Database } from 'better-sqlite3';
+import { StorageError } from '../errors';
+
+export interface LedgerMigration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+const JOB_STATE_CHECK = `state IN ('pending','submitting','queued','running','succeeded','failed','cancelled','lost')`;
+
+export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
+  {
+    version: 1,
+    description: 'workflows, batches, jobs, results, images',
+    up(db) {
+      db.exec(`
+        CREATE TABLE workflows (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          json TEXT NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('starter','import','png')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX workflows_name ON workflows(name, id);
+
+        CREATE TABLE batches (
+          id TEXT PRIMARY KEY,
+          service_id TEXT NOT NULL,
+          workflow_id TEXT REFERENCES workflows(id) ON DELETE SET NULL,
+          label TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          total INTEGER NOT NULL,
+          paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX batches_created ON batches(created_at, id);
+        CREATE INDEX batches_workflow ON batches(workflow_id);
+
+        -- seq orders the queue (gaps of 1024 leave room to move a job between two others).
+        -- identity is the task_id / prompt_id, written before the request is sent.
+        CREATE TABLE jobs (
+          id TEXT PRIMARY KEY,
+          batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+          service_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          state TEXT NOT NULL CHECK (${JOB_STATE_CHECK}),
+          identity TEXT,
+          workflow TEXT NOT NULL,
+          params TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          error_kind TEXT,
+          error_message TEXT,
+          queue_index INTEGER,
+          progress_value REAL,
+          progress_max REAL,
+          created_at INTEGER NOT NULL,
+          submitted_at INTEGER,
+          started_at INTEGER,
+          finished_at INTEGER,
+          next_attempt_at INTEGER
+        ) STRICT;
+        CREATE UNIQUE INDEX jobs_identity ON jobs(service_id, identity) WHERE identity IS NOT NULL;
+        CREATE INDEX jobs_order ON jobs(seq, id);
+        CREATE INDEX jobs_batch ON jobs(batch_id, seq, id);
+        CREATE INDEX jobs_batch_state ON jobs(batch_id, state);
+        CREATE INDEX jobs_state ON jobs(state, seq, id);
+        CREATE INDEX jobs_service ON jobs(service_id, state, seq, id);
+        CREATE INDEX jobs_created ON jobs(created_at);
+
+        -- One row per identity and service: a redelivered result finds its row and is not applied twice.
+        CREATE TABLE results (
+          id INTEGER PRIMARY KEY,
+          service_id TEXT NOT NULL,
+          identity TEXT NOT NULL,
+          job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+          external INTEGER NOT NULL CHECK (external IN (0, 1)),
+          sink_index INTEGER,
+          outputs TEXT NOT NULL,
+          error TEXT,
+          received_at INTEGER NOT NULL,
+          UNIQUE (service_id, identity)
+        ) STRICT;
+        CREATE INDEX results_job ON results(job_id);
+        CREATE INDEX results_external ON results(service_id, external, received_at);
+
+        CREATE TABLE images (
+          id INTEGER PRIMARY KEY,
+          result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+          job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+          service_id TEXT NOT NULL,
+          node TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          filename TEXT NOT NULL,
+          subfolder TEXT NOT NULL,
+          type TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending','fetched','missing')),
+          error TEXT,
+          sha256 TEXT,
+          path TEXT,
+          width INTEGER,
+          height INTEGER,
+          positive TEXT,
+          negative TEXT,
+          seed TEXT,
+          model TEXT,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX images_result ON images(result_id);
+        CREATE INDEX images_job ON images(job_id);
+        CREATE INDEX images_state ON images(state, id);
+        CREATE INDEX images_created ON images(created_at, id);
+      `);
+    },
+  },
+];
+
+export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;
+
+export interface MigrationReport {
+  from: number;
+  to: number;
+}
+
+/** Brings the database up to the last step. Refuses a file written by a newer app (its schema is unknown here). */
+export function migrateLedger(
+  db: Database,
+  migrations: readonly LedgerMigration[] = LEDGER_MIGRATIONS,
+): MigrationReport {
+  const from = Number(db.pragma('user_version', { simple: true }));
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (from > latest) {
+    throw new StorageError(
+      `The job database was written by a newer version of ArtLab Desktop (schema ${from}; this version knows up to ${latest}). Update ArtLab Desktop to open it.`,
+    );
+  }
+  for (const step of migrations) {
+    if (step.version <= from) continue;
+    db.transaction(() => {
+      step.up(db);
+      // The version is in the file header, written in the same transaction as the step.
+      db.pragma(`user_version = ${step.version}`);
+    })();
+  }
+  return { from, to: Math.max(from, latest) };
+}

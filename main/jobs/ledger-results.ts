@@ -1,0 +1,180 @@
+// Results and their images. A result is stored once per (service, identity): the unique key makes a redelivered sink
+// frame or a second history poll a no-op, and the job's new state is written in the same transaction, so the caller
+// may acknowledge the result (commit the sink frame) as soon as this returns.
+
+import type { Database } from 'better-sqlite3';
+import { stringifyJson } from '../comfy/json-bigint';
+import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
+import { parseWorkflow } from '../comfy/workflow-parse';
+import type { EditionResult } from '../editions/edition';
+import { resultState, jobStateSchema, type JobState } from './job-state';
+import { parseJsonColumn, toImageRecord, type ImageRecord } from './ledger-rows';
+
+export interface ResultDetails {
+  /** The sink index the result came in (queue edition), kept for diagnosis. */
+  sinkIndex?: number;
+}
+
+export interface RecordResultOutcome {
+  /** False when this identity's result was stored before: nothing changed. */
+  isNew: boolean;
+  /** The job the result belongs to; null for an external result. */
+  jobId: string | null;
+  /** The job's state after the result (unchanged when the result did not move it). */
+  state: JobState | null;
+  external: boolean;
+}
+
+export interface FetchedImage {
+  path: string;
+  sha256: string;
+  width?: number;
+  height?: number;
+}
+
+interface MatchedJob {
+  id: string;
+  state: JobState;
+  workflow: string;
+}
+
+export class ResultTable {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+  ) {}
+
+  /** Stores a result for the job with this identity, or as external when no job has it. */
+  record(serviceId: string, result: EditionResult, details: ResultDetails = {}): RecordResultOutcome {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare('SELECT id, state, workflow FROM jobs WHERE service_id = ? AND identity = ?')
+        .get(serviceId, result.identity) as { id: string; state: string; workflow: string } | undefined;
+      if (row === undefined) return this.insertExternal(serviceId, result, details);
+      const job: MatchedJob = { id: row.id, state: jobStateSchema.parse(row.state), workflow: row.workflow };
+      const resultId = this.insert(serviceId, result, job.id, false, details);
+      if (resultId === undefined) return { isNew: false, jobId: job.id, state: job.state, external: false };
+      const failed = result.error !== undefined;
+      const next = resultState(job.state, failed);
+      if (next !== null) {
+        this.db
+          .prepare(
+            `UPDATE jobs SET state = ?, finished_at = ?, next_attempt_at = NULL, progress_value = NULL,
+               progress_max = NULL, error_kind = ?, error_message = ? WHERE id = ?`,
+          )
+          .run(next, this.now(), failed ? 'service' : null, failed ? (result.error ?? null) : null, job.id);
+      }
+      this.insertImages(resultId, job.id, serviceId, result, summaryOf(job.workflow));
+      return { isNew: true, jobId: job.id, state: next ?? job.state, external: false };
+    })();
+  }
+
+  /** Stores a result whose identity this app did not create (another client of a shared sink). */
+  recordExternal(serviceId: string, result: EditionResult, details: ResultDetails = {}): RecordResultOutcome {
+    return this.db.transaction(() => this.insertExternal(serviceId, result, details))();
+  }
+
+  private insertExternal(serviceId: string, result: EditionResult, details: ResultDetails): RecordResultOutcome {
+    const resultId = this.insert(serviceId, result, null, true, details);
+    if (resultId !== undefined) this.insertImages(resultId, null, serviceId, result, undefined);
+    return { isNew: resultId !== undefined, jobId: null, state: null, external: true };
+  }
+
+  /** The new row id, or undefined when this identity's result is already stored. */
+  private insert(
+    serviceId: string,
+    result: EditionResult,
+    jobId: string | null,
+    external: boolean,
+    details: ResultDetails,
+  ): number | undefined {
+    const info = this.db
+      .prepare(
+        `INSERT INTO results (service_id, identity, job_id, external, sink_index, outputs, error, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (service_id, identity) DO NOTHING`,
+      )
+      .run(
+        serviceId,
+        result.identity,
+        jobId,
+        external ? 1 : 0,
+        details.sinkIndex ?? null,
+        stringifyJson(result.outputs),
+        result.error ?? null,
+        this.now(),
+      );
+    return info.changes > 0 ? Number(info.lastInsertRowid) : undefined;
+  }
+
+  private insertImages(
+    resultId: number,
+    jobId: string | null,
+    serviceId: string,
+    result: EditionResult,
+    summary: WorkflowSummary | undefined,
+  ): void {
+    const insert = this.db.prepare(
+      `INSERT INTO images (result_id, job_id, service_id, node, kind, filename, subfolder, type, state,
+         positive, negative, seed, model, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+    );
+    const now = this.now();
+    for (const file of result.outputs) {
+      insert.run(
+        resultId,
+        jobId,
+        serviceId,
+        file.node,
+        file.kind,
+        file.filename,
+        file.subfolder,
+        file.type,
+        summary?.positive ?? null,
+        summary?.negative ?? null,
+        summary?.seed ?? null,
+        summary?.model ?? null,
+        now,
+      );
+    }
+  }
+
+  imagesOfJob(jobId: string): ImageRecord[] {
+    const rows: unknown[] = this.db.prepare('SELECT * FROM images WHERE job_id = ? ORDER BY id').all(jobId);
+    return rows.map(toImageRecord);
+  }
+
+  /** Images not downloaded yet, oldest first: what the downloader works through (also after a restart). */
+  pendingImages(limit: number): ImageRecord[] {
+    const rows: unknown[] = this.db
+      .prepare(`SELECT * FROM images WHERE state = 'pending' ORDER BY id LIMIT ?`)
+      .all(limit);
+    return rows.map(toImageRecord);
+  }
+
+  markImageFetched(imageId: number, file: FetchedImage): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE images SET state = 'fetched', error = NULL, path = ?, sha256 = ?, width = ?, height = ? WHERE id = ?`,
+        )
+        .run(file.path, file.sha256, file.width ?? null, file.height ?? null, imageId).changes > 0
+    );
+  }
+
+  markImageMissing(imageId: number, message: string): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE images SET state = 'missing', error = ? WHERE id = ? AND state != 'fetched'`)
+        .run(message, imageId).changes > 0
+    );
+  }
+}
+
+/** Prompt fields stored beside each image for the gallery's search; a workflow that no longer parses gives none. */
+function summaryOf(workflowJson: string): WorkflowSummary | undefined {
+  try {
+    return describeWorkflow(parseWorkflow(parseJsonColumn(workflowJson, 'job workflow')));
+  } catch {
+    return undefined;
+  }
+}

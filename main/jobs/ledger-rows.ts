@@ -1,0 +1,247 @@
+// Rows as SQLite returns them, parsed with zod (the database file is a boundary: another version may have written
+// it), and the records the rest of the app works with.
+
+import { z } from 'zod';
+import { parseJson, type JsonValue } from '../comfy/json-bigint';
+import { StorageError } from '../errors';
+import { jobStateSchema, type JobState } from './job-state';
+
+const text = z.string();
+const maybeText = z.string().nullable();
+const integer = z.number().int();
+const maybeInteger = z.number().int().nullable();
+
+export const JOB_COLUMNS =
+  'id, batch_id, service_id, seq, state, identity, params, attempts, error_kind, error_message, queue_index, ' +
+  'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at';
+
+const jobRowSchema = z.object({
+  id: text,
+  batch_id: text,
+  service_id: text,
+  seq: integer,
+  state: jobStateSchema,
+  identity: maybeText,
+  params: text,
+  attempts: integer,
+  error_kind: maybeText,
+  error_message: maybeText,
+  queue_index: maybeInteger,
+  progress_value: z.number().nullable(),
+  progress_max: z.number().nullable(),
+  created_at: integer,
+  submitted_at: maybeInteger,
+  started_at: maybeInteger,
+  finished_at: maybeInteger,
+  next_attempt_at: maybeInteger,
+});
+
+export interface JobProgress {
+  value: number;
+  max: number;
+  /** The node being executed, when the service says (Exclusive progress events). */
+  node?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  batchId: string;
+  serviceId: string;
+  /** Queue order: lower runs first. */
+  seq: number;
+  state: JobState;
+  /** task_id (queue edition) or prompt_id (Exclusive); null until the first submit. */
+  identity: string | null;
+  /** The parameters this job set, `{"<node>.<input>": value}`; integers beyond 2^53 are bigint. */
+  params: Record<string, JsonValue>;
+  /** How many times it was sent. */
+  attempts: number;
+  /** The last failure: an ErrorKind and a sentence for the user. */
+  error: { kind: string; message: string } | null;
+  queueIndex: number | null;
+  progress: JobProgress | null;
+  createdAt: number;
+  submittedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Set while a transient failure waits for its retry. */
+  nextAttemptAt: number | null;
+}
+
+function corrupt(what: string, detail: string): StorageError {
+  return new StorageError(
+    `The job database holds a ${what} this version cannot read (${detail}). It may have been changed by another program; move the file aside to start a new one.`,
+  );
+}
+
+function parseRow<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
+  const parsed = schema.safeParse(row);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw corrupt(what, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'malformed'}`);
+}
+
+export function parseJsonColumn(value: string, what: string): JsonValue {
+  try {
+    return parseJson(value);
+  } catch (error) {
+    throw corrupt(what, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function asRecord(value: JsonValue, what: string): Record<string, JsonValue> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  throw corrupt(what, 'expected an object');
+}
+
+export function toJobRecord(row: unknown): JobRecord {
+  const r = parseRow(jobRowSchema, row, 'job');
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    serviceId: r.service_id,
+    seq: r.seq,
+    state: r.state,
+    identity: r.identity,
+    params: asRecord(parseJsonColumn(r.params, 'job parameter list'), 'job parameter list'),
+    attempts: r.attempts,
+    error: r.error_kind !== null ? { kind: r.error_kind, message: r.error_message ?? '' } : null,
+    queueIndex: r.queue_index,
+    progress:
+      r.progress_value !== null && r.progress_max !== null ? { value: r.progress_value, max: r.progress_max } : null,
+    createdAt: r.created_at,
+    submittedAt: r.submitted_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    nextAttemptAt: r.next_attempt_at,
+  };
+}
+
+const batchRowSchema = z.object({
+  id: text,
+  service_id: text,
+  workflow_id: maybeText,
+  label: text,
+  spec: text,
+  total: integer,
+  paused: z.union([z.literal(0), z.literal(1)]),
+  created_at: integer,
+});
+
+export interface BatchRecord {
+  id: string;
+  serviceId: string;
+  workflowId: string | null;
+  label: string;
+  /** The spec the batch was expanded from, as stored (for "queue again" and the batch header). */
+  spec: JsonValue;
+  total: number;
+  paused: boolean;
+  createdAt: number;
+}
+
+export function toBatchRecord(row: unknown): BatchRecord {
+  const r = parseRow(batchRowSchema, row, 'batch');
+  return {
+    id: r.id,
+    serviceId: r.service_id,
+    workflowId: r.workflow_id,
+    label: r.label,
+    spec: parseJsonColumn(r.spec, 'batch spec'),
+    total: r.total,
+    paused: r.paused === 1,
+    createdAt: r.created_at,
+  };
+}
+
+export const workflowSourceSchema = z.enum(['starter', 'import', 'png']);
+export type WorkflowSource = z.infer<typeof workflowSourceSchema>;
+
+const workflowRowSchema = z.object({
+  id: text,
+  name: text,
+  json: text,
+  source: workflowSourceSchema,
+  created_at: integer,
+  updated_at: integer,
+});
+export type WorkflowRow = z.infer<typeof workflowRowSchema>;
+
+export function parseWorkflowRow(row: unknown): WorkflowRow {
+  return parseRow(workflowRowSchema, row, 'workflow');
+}
+
+export const imageStateSchema = z.enum(['pending', 'fetched', 'missing']);
+
+const imageRowSchema = z.object({
+  id: integer,
+  result_id: integer,
+  job_id: maybeText,
+  service_id: text,
+  node: text,
+  kind: text,
+  filename: text,
+  subfolder: text,
+  type: text,
+  state: imageStateSchema,
+  error: maybeText,
+  sha256: maybeText,
+  path: maybeText,
+  width: maybeInteger,
+  height: maybeInteger,
+  positive: maybeText,
+  negative: maybeText,
+  seed: maybeText,
+  model: maybeText,
+  created_at: integer,
+});
+
+export interface ImageRecord {
+  id: number;
+  resultId: number;
+  jobId: string | null;
+  serviceId: string;
+  node: string;
+  kind: string;
+  filename: string;
+  subfolder: string;
+  type: string;
+  /** pending: not downloaded yet; fetched: on disk at `path`; missing: the service or OSS no longer has it. */
+  state: z.infer<typeof imageStateSchema>;
+  error: string | null;
+  sha256: string | null;
+  path: string | null;
+  width: number | null;
+  height: number | null;
+  positive: string | null;
+  negative: string | null;
+  seed: string | null;
+  model: string | null;
+  createdAt: number;
+}
+
+export function toImageRecord(row: unknown): ImageRecord {
+  const r = parseRow(imageRowSchema, row, 'image');
+  return {
+    id: r.id,
+    resultId: r.result_id,
+    jobId: r.job_id,
+    serviceId: r.service_id,
+    node: r.node,
+    kind: r.kind,
+    filename: r.filename,
+    subfolder: r.subfolder,
+    type: r.type,
+    state: r.state,
+    error: r.error,
+    sha256: r.sha256,
+    path: r.path,
+    width: r.width,
+    height: r.height,
+    positive: r.positive,
+    negative: r.negative,
+    seed: r.seed,
+    model: r.model,
+    createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,541 @@
+// The durable job ledger (DESIGN.md rule 4: the ledger is the truth and it is written first). Every transition is
+// one guarded UPDATE (`WHERE state IN (...)`, see job-state.ts) that reports whether it applied, so the scheduler,
+// the result handlers and the artist's clicks can race without a job moving backwards. Every failure of the disk or
+// the file is a StorageError that says what to do.
+
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { systemClock, type Clock } from '../adapters';
+import { stringifyJson, type JsonValue } from '../comfy/json-bigint';
+import { parseWorkflow, serializeWorkflow } from '../comfy/workflow-parse';
+import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
+import type { EditionResult, SubmitReceipt } from '../editions/edition';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors';
+import { JOB_STATES, REMOTE_STATES, TRANSITIONS, type JobState } from './job-state';
+import { openLedgerDatabase } from './ledger-database';
+import { migrateLedger } from './ledger-migrations';
+import { pageQuerySql, toPage, type JobPage, type PageJobsQuery } from './ledger-paging';
+import { ResultTable, type FetchedImage, type RecordResultOutcome, type ResultDetails } from './ledger-results';
+import {
+  JOB_COLUMNS,
+  parseJsonColumn,
+  toBatchRecord,
+  toJobRecord,
+  type BatchRecord,
+  type ImageRecord,
+  type JobProgress,
+  type JobRecord,
+} from './ledger-rows';
+import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from './ledger-workflows';
+import { withStorage } from './storage-errors';
+import { reorderJob } from './job-order';
+
+export interface LedgerOptions {
+  clock?: Clock;
+  newId?: () => string;
+  /** Progress ticks are kept in memory and written at most this often (ms); they matter only while running. */
+  progressFlushMs?: number;
+  /** The file named in error messages, for a database the caller opened itself. */
+  file?: string;
+  /** Where a failed background write (coalesced progress) is reported. */
+  reportError?: (error: unknown) => void;
+}
+
+export interface NewJob {
+  workflow: ApiWorkflow;
+  /** What the job sets, `{"<node>.<input>": value}`: shown in the queue and searched in the gallery. */
+  params: Readonly<Record<string, LiteralValue | JsonValue>>;
+}
+
+export interface NewBatch {
+  serviceId: string;
+  workflowId?: string | null;
+  label: string;
+  /** The batch spec as the artist wrote it (JSON; bigint allowed). */
+  spec: unknown;
+  jobs: readonly NewJob[];
+}
+
+/** A job ready to send: its record and the workflow to submit. */
+export interface PendingJob extends JobRecord {
+  workflow: ApiWorkflow;
+}
+
+export interface BatchSummary {
+  batch: BatchRecord;
+  counts: Record<JobState, number>;
+}
+
+/** The gap between consecutive jobs' `seq`, so a job can be moved between two others with one UPDATE. */
+export const SEQ_STEP = 1024;
+
+const inList = (states: readonly JobState[]): string => states.map((s) => `'${s}'`).join(', ');
+
+export class Ledger {
+  readonly file: string;
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+  private readonly workflows: WorkflowTable;
+  private readonly results: ResultTable;
+  private readonly progress = new Map<string, JobProgress>();
+  private readonly progressFlushMs: number;
+  private readonly reportError: (error: unknown) => void;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /** Opens (creating and migrating when needed) the ledger at `file`. */
+  static open(file: string, options: Omit<LedgerOptions, 'file'> = {}): Ledger {
+    const db = openLedgerDatabase(file);
+    try {
+      return new Ledger(db, { ...options, file });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Takes an open database (configured with configureLedgerDatabase) and migrates it. */
+  constructor(
+    private readonly db: Database,
+    options: LedgerOptions = {},
+  ) {
+    this.file = options.file ?? db.name;
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? randomUUID;
+    this.progressFlushMs = options.progressFlushMs ?? 1_000;
+    this.reportError = options.reportError ?? ((error) => console.error('Ledger: progress not saved', error));
+    const now = (): number => this.clock.now();
+    this.workflows = new WorkflowTable(db, now, this.newId);
+    this.results = new ResultTable(db, now);
+    this.run(() => migrateLedger(db));
+  }
+
+  private run<T>(work: () => T): T {
+    return withStorage(this.file, work);
+  }
+
+  private now(): number {
+    return this.clock.now();
+  }
+
+  // Workflows
+
+  createWorkflow(workflow: NewWorkflow): WorkflowRecord {
+    return this.run(() => this.workflows.create(workflow));
+  }
+  getWorkflow(id: string): WorkflowRecord {
+    return this.run(() => this.workflows.get(id));
+  }
+  listWorkflows(): WorkflowRecord[] {
+    return this.run(() => this.workflows.list());
+  }
+  renameWorkflow(id: string, name: string): WorkflowRecord {
+    return this.run(() => this.workflows.rename(id, name));
+  }
+  deleteWorkflow(id: string): boolean {
+    return this.run(() => this.workflows.delete(id));
+  }
+
+  // Batches
+
+  /** Stores a batch and all its jobs (pending, in order, after every job already queued) in one transaction. */
+  createBatch(input: NewBatch): { batch: BatchRecord; jobIds: string[] } {
+    if (input.jobs.length === 0) throw new ValidationError('A batch needs at least one job.');
+    if (input.serviceId.trim() === '') throw new ValidationError('Choose the service to send this batch to.');
+    return this.run(() =>
+      this.db.transaction(() => {
+        const batchId = this.newId();
+        const now = this.now();
+        this.db
+          .prepare(
+            `INSERT INTO batches (id, service_id, workflow_id, label, spec, total, paused, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
+          )
+          .run(
+            batchId,
+            input.serviceId,
+            input.workflowId ?? null,
+            input.label.trim(),
+            stringifyJson(input.spec),
+            input.jobs.length,
+            now,
+          );
+        const last = this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM jobs').get() as { seq: number };
+        const insert = this.db.prepare(
+          `INSERT INTO jobs (id, batch_id, service_id, seq, state, workflow, params, created_at)
+           VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        );
+        const jobIds = input.jobs.map((job, i) => {
+          const id = this.newId();
+          const seq = last.seq + (i + 1) * SEQ_STEP;
+          insert.run(
+            id,
+            batchId,
+            input.serviceId,
+            seq,
+            serializeWorkflow(job.workflow),
+            stringifyJson(job.params),
+            now,
+          );
+          return id;
+        });
+        return { batch: this.batchOrThrow(batchId), jobIds };
+      })(),
+    );
+  }
+
+  getBatch(batchId: string): BatchRecord | undefined {
+    return this.run(() => {
+      const row: unknown = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(batchId);
+      return row === undefined ? undefined : toBatchRecord(row);
+    });
+  }
+
+  private batchOrThrow(batchId: string): BatchRecord {
+    const batch = this.getBatch(batchId);
+    if (!batch) throw new NotFoundError('This batch is no longer in the ledger.');
+    return batch;
+  }
+
+  /** A paused batch's pending jobs are not handed out; jobs already sent carry on. Returns whether it changed. */
+  pauseBatch(batchId: string): boolean {
+    return this.setPaused(batchId, true);
+  }
+  resumeBatch(batchId: string): boolean {
+    return this.setPaused(batchId, false);
+  }
+  private setPaused(batchId: string, paused: boolean): boolean {
+    return this.run(() => {
+      this.batchOrThrow(batchId);
+      const flag = paused ? 1 : 0;
+      return (
+        this.db.prepare('UPDATE batches SET paused = ? WHERE id = ? AND paused != ?').run(flag, batchId, flag).changes >
+        0
+      );
+    });
+  }
+
+  batchSummary(batchId: string): BatchSummary {
+    return this.run(() => {
+      const batch = this.batchOrThrow(batchId);
+      const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+      const rows = this.db
+        .prepare('SELECT state, count(*) AS n FROM jobs WHERE batch_id = ? GROUP BY state')
+        .all(batchId) as { state: JobState; n: number }[];
+      for (const row of rows) counts[row.state] = row.n;
+      return { batch, counts };
+    });
+  }
+
+  /** Cancels every job of the batch that was not sent yet; returns how many. Sent jobs need the service: see markCancelled. */
+  cancelPendingJobs(batchId: string): number {
+    return this.run(
+      () =>
+        this.db
+          .prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE batch_id = ? AND state = 'pending'`)
+          .run(this.now(), batchId).changes,
+    );
+  }
+
+  // Job transitions. Each returns whether it applied; false means the job had already moved on (a race, not a fault).
+
+  /**
+   * Writes the identity and moves the job to `submitting`: call it BEFORE sending the request, and send only when it
+   * returns true (false: the job was cancelled or picked meanwhile). A job that already has an identity (a retry after
+   * a transient failure) must be sent with the same one.
+   */
+  assignIdentity(jobId: string, identity: string): boolean {
+    return this.run(() => {
+      const job = this.jobOrThrow(jobId);
+      if (job.identity !== null && job.identity !== identity) {
+        throw new BadRequestError(
+          `Job ${jobId} was already sent as ${job.identity}; a retry must reuse that identity so the service can recognise it.`,
+        );
+      }
+      const clash = this.db
+        .prepare('SELECT id FROM jobs WHERE service_id = ? AND identity = ? AND id != ?')
+        .get(job.serviceId, identity, jobId);
+      if (clash !== undefined) throw new BadRequestError(`The identity ${identity} already belongs to another job.`);
+      return (
+        this.db
+          .prepare(
+            `UPDATE jobs SET state = 'submitting', identity = ?, attempts = attempts + 1, submitted_at = ?,
+               next_attempt_at = NULL WHERE id = ? AND state IN (${inList(TRANSITIONS.assignIdentity)})`,
+          )
+          .run(identity, this.now(), jobId).changes > 0
+      );
+    });
+  }
+
+  /** The service accepted the job (queue index or ComfyUI's number); also refreshes the position of a queued job. */
+  markQueued(jobId: string, receipt: SubmitReceipt): boolean {
+    return this.transition(
+      jobId,
+      TRANSITIONS.markQueued,
+      `state = 'queued', queue_index = coalesce(?, queue_index)`,
+      receipt.queueIndex ?? null,
+    );
+  }
+
+  markRunning(jobId: string): boolean {
+    return this.transition(jobId, TRANSITIONS.markRunning, `state = 'running', started_at = ?`, this.now());
+  }
+
+  /**
+   * Progress of a running job. Kept in memory (reads see it at once) and written at most every progressFlushMs:
+   * after a crash a stale bar is harmless, and a disk write per sampler step is not.
+   */
+  updateProgress(jobId: string, progress: JobProgress): void {
+    if (this.closed) return;
+    this.progress.set(jobId, { ...progress });
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.flushProgress();
+      } catch (error) {
+        this.reportError(error);
+      }
+    }, this.progressFlushMs);
+    this.flushTimer.unref();
+  }
+
+  /** Writes the progress held in memory now (also done by close()). */
+  flushProgress(): void {
+    if (this.progress.size === 0) return;
+    const entries = [...this.progress];
+    this.progress.clear();
+    this.run(() => {
+      const update = this.db.prepare(
+        `UPDATE jobs SET progress_value = ?, progress_max = ? WHERE id = ? AND state = 'running'`,
+      );
+      this.db.transaction(() => {
+        for (const [jobId, p] of entries) update.run(p.value, p.max, jobId);
+      })();
+    });
+  }
+
+  /**
+   * Stores a result and moves its job to succeeded or failed in one transaction (see resultState for late results).
+   * Idempotent: a redelivered result changes nothing and says so with `isNew: false`. A result whose identity no job
+   * has is stored as external. Acknowledge the result to the service only after this returns.
+   */
+  recordResult(serviceId: string, result: EditionResult, details?: ResultDetails): RecordResultOutcome {
+    return this.run(() => {
+      const outcome = this.results.record(serviceId, result, details);
+      if (outcome.jobId !== null) this.progress.delete(outcome.jobId);
+      return outcome;
+    });
+  }
+
+  recordExternalResult(serviceId: string, result: EditionResult, details?: ResultDetails): RecordResultOutcome {
+    return this.run(() => this.results.recordExternal(serviceId, result, details));
+  }
+
+  /**
+   * Records a failure. With `retryAt` (a transient failure: network, 5xx, 429) the job goes back to pending, keeps
+   * its identity and waits until then; without, it ends as failed.
+   */
+  markFailed(jobId: string, kind: string, message: string, retryAt?: number): boolean {
+    if (retryAt !== undefined) {
+      return this.transition(
+        jobId,
+        TRANSITIONS.scheduleRetry,
+        `state = 'pending', error_kind = ?, error_message = ?, next_attempt_at = ?, progress_value = NULL, progress_max = NULL`,
+        kind,
+        message,
+        retryAt,
+      );
+    }
+    return this.transition(
+      jobId,
+      TRANSITIONS.markFailed,
+      `state = 'failed', error_kind = ?, error_message = ?, finished_at = ?, next_attempt_at = NULL`,
+      kind,
+      message,
+      this.now(),
+    );
+  }
+
+  /** Call after the service removed or interrupted the job (or at once for a pending one). */
+  markCancelled(jobId: string): boolean {
+    return this.transition(
+      jobId,
+      TRANSITIONS.markCancelled,
+      `state = 'cancelled', finished_at = ?, next_attempt_at = NULL`,
+      this.now(),
+    );
+  }
+
+  /** No result came in time and the service does not know the job any more; the artist may retry it. */
+  markLost(jobId: string, message: string): boolean {
+    return this.transition(
+      jobId,
+      TRANSITIONS.markLost,
+      `state = 'lost', error_kind = 'timeout', error_message = ?, finished_at = ?`,
+      message,
+      this.now(),
+    );
+  }
+
+  /**
+   * The artist's retry of a failed, cancelled or lost job: pending again, at its place in the queue, with its identity
+   * cleared so that the next send gets a fresh one (a result for the old identity then arrives as external).
+   */
+  retryJob(jobId: string): boolean {
+    return this.transition(
+      jobId,
+      TRANSITIONS.retryJob,
+      `state = 'pending', identity = NULL, queue_index = NULL, error_kind = NULL, error_message = NULL,
+       submitted_at = NULL, started_at = NULL, finished_at = NULL, next_attempt_at = NULL,
+       progress_value = NULL, progress_max = NULL`,
+    );
+  }
+
+  private transition(jobId: string, from: readonly JobState[], set: string, ...values: (string | number | null)[]) {
+    return this.run(() => {
+      const changed =
+        this.db.prepare(`UPDATE jobs SET ${set} WHERE id = ? AND state IN (${inList(from)})`).run(...values, jobId)
+          .changes > 0;
+      if (!changed) this.jobOrThrow(jobId);
+      else this.progress.delete(jobId);
+      return changed;
+    });
+  }
+
+  /**
+   * Moves a pending job to just before `beforeJobId` (another job of the same service), or to the end of the queue
+   * when null. Returns false when the job is no longer pending.
+   */
+  reorder(jobId: string, beforeJobId: string | null): boolean {
+    return this.run(() => this.db.transaction(() => reorderJob(this.db, jobId, beforeJobId, SEQ_STEP))());
+  }
+
+  // Queries
+
+  getJob(jobId: string): JobRecord | undefined {
+    return this.run(() => {
+      const row: unknown = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(jobId);
+      return row === undefined ? undefined : this.withLiveProgress(toJobRecord(row));
+    });
+  }
+
+  private jobOrThrow(jobId: string): JobRecord {
+    const job = this.getJob(jobId);
+    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+    return job;
+  }
+
+  findJobByIdentity(serviceId: string, identity: string): JobRecord | undefined {
+    return this.run(() => {
+      const row: unknown = this.db
+        .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE service_id = ? AND identity = ?`)
+        .get(serviceId, identity);
+      return row === undefined ? undefined : this.withLiveProgress(toJobRecord(row));
+    });
+  }
+
+  /** The workflow the job sends (or sent): the patched copy stored with it, big integers exact. */
+  jobWorkflow(jobId: string): ApiWorkflow {
+    return this.run(() => {
+      const row = this.db.prepare('SELECT workflow FROM jobs WHERE id = ?').get(jobId) as
+        { workflow: string } | undefined;
+      if (!row) throw new NotFoundError('This job is no longer in the ledger.');
+      return parseWorkflow(parseJsonColumn(row.workflow, 'job workflow'));
+    });
+  }
+
+  /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
+  nextPending(serviceId: string, limit: number): PendingJob[] {
+    return this.run(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT ${JOB_COLUMNS.split(', ')
+            .map((c) => `j.${c}`)
+            .join(', ')}, j.workflow AS workflow
+           FROM jobs j JOIN batches b ON b.id = j.batch_id
+           WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0
+             AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
+           ORDER BY j.seq, j.id LIMIT ?`,
+        )
+        .all(serviceId, this.now(), limit) as Record<string, unknown>[];
+      return rows.map((row) => ({
+        ...toJobRecord(row),
+        workflow: parseWorkflow(parseJsonColumn(String(row.workflow), 'job workflow')),
+      }));
+    });
+  }
+
+  /** When the earliest waiting retry of a service is due (for a timer instead of polling), or null. */
+  nextRetryAt(serviceId: string): number | null {
+    return this.run(() => {
+      const row = this.db
+        .prepare(
+          `SELECT min(j.next_attempt_at) AS at FROM jobs j JOIN batches b ON b.id = j.batch_id
+           WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND j.next_attempt_at IS NOT NULL`,
+        )
+        .get(serviceId) as { at: number | null };
+      return row.at;
+    });
+  }
+
+  /**
+   * Jobs a service may know of (submitting, queued, running), in queue order: what recovery reconciles after a
+   * restart. Pending jobs are resumed by nextPending; one that already has an identity was sent before, and the
+   * scheduler asks the service about it before sending it again.
+   */
+  unfinishedJobs(serviceId?: string): JobRecord[] {
+    return this.run(() => {
+      const where = `state IN (${inList(REMOTE_STATES)})` + (serviceId !== undefined ? ' AND service_id = ?' : '');
+      const statement = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY seq, id`);
+      const rows: unknown[] = serviceId !== undefined ? statement.all(serviceId) : statement.all();
+      return rows.map((row) => this.withLiveProgress(toJobRecord(row)));
+    });
+  }
+
+  /** One page of jobs, filtered, in queue order (or newest first); pass `nextCursor` back for the next page. */
+  pageJobs(query: PageJobsQuery = {}): JobPage {
+    return this.run(() => {
+      const { sql, params, limit, order, empty } = pageQuerySql(query);
+      if (empty) return { jobs: [], nextCursor: null };
+      const rows: unknown[] = this.db.prepare(sql).all(...params);
+      return toPage(
+        rows.map((row) => this.withLiveProgress(toJobRecord(row))),
+        limit,
+        order,
+      );
+    });
+  }
+
+  private withLiveProgress(job: JobRecord): JobRecord {
+    const live = job.state === 'running' ? this.progress.get(job.id) : undefined;
+    return live ? { ...job, progress: live } : job;
+  }
+
+  // Images
+
+  imagesOfJob(jobId: string): ImageRecord[] {
+    return this.run(() => this.results.imagesOfJob(jobId));
+  }
+  pendingImages(limit: number): ImageRecord[] {
+    return this.run(() => this.results.pendingImages(limit));
+  }
+  markImageFetched(imageId: number, file: FetchedImage): boolean {
+    return this.run(() => this.results.markImageFetched(imageId, file));
+  }
+  markImageMissing(imageId: number, message: string): boolean {
+    return this.run(() => this.results.markImageMissing(imageId, message));
+  }
+
+  /** Writes pending progress and closes the file. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    try {
+      this.flushProgress();
+    } finally {
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,349 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseWorkflow } from '../../../main/comfy/workflow-parse';
+import { starterWorkflow } from '../../../main/comfy/starter';
+import { BadRequestError, NotFoundError, ValidationError } from '../../../main/errors';
+import { ledgerRig, result, type LedgerRig } from './ledger-rig';
+
+let rig: LedgerRig;
+beforeEach(() => {
+  rig = ledgerRig();
+});
+afterEach(() => {
+  rig.cleanup();
+});
+
+describe('ledger: batches', () => {
+  it('stores a batch of pending jobs in order, each with the workflow it will send', () => {
+    const { batchId, jobIds } = rig.queue(['a fox', 'a whale', 'a moth']);
+    const page = rig.ledger.pageJobs({ filters: { batchId } });
+    expect(page.jobs.map((job) => [job.id, job.state, job.params['6.text']])).toEqual([
+      [jobIds[0], 'pending', 'a fox'],
+      [jobIds[1], 'pending', 'a whale'],
+      [jobIds[2], 'pending', 'a moth'],
+    ]);
+    expect(rig.ledger.jobWorkflow(jobIds[1] ?? '')['6']?.inputs.text).toBe('a whale');
+    expect(rig.ledger.getBatch(batchId)).toMatchObject({ serviceId: 'svc-a', total: 3, paused: false });
+  });
+
+  it('keeps a seed beyond 2^53 exact in the stored workflow and parameters', () => {
+    const workflow = parseWorkflow('{"3":{"class_type":"KSampler","inputs":{"seed":18446744073709551615}}}');
+    const { jobIds } = rig.ledger.createBatch({
+      serviceId: 'svc-a',
+      label: 'big seed',
+      spec: { seeds: { mode: 'fixed', value: 18446744073709551615n } },
+      jobs: [{ workflow, params: { '3.seed': 18446744073709551615n } }],
+    });
+    const id = jobIds[0] ?? '';
+    rig.reopen();
+    expect(rig.ledger.jobWorkflow(id)['3']?.inputs.seed).toBe(18446744073709551615n);
+    expect(rig.ledger.getJob(id)?.params['3.seed']).toBe(18446744073709551615n);
+  });
+
+  it('refuses a batch without jobs or without a service', () => {
+    expect(() => rig.ledger.createBatch({ serviceId: 'svc-a', label: '', spec: {}, jobs: [] })).toThrow(
+      ValidationError,
+    );
+    const jobs = [{ workflow: starterWorkflow(), params: {} }];
+    expect(() => rig.ledger.createBatch({ serviceId: ' ', label: '', spec: {}, jobs })).toThrow(/service/);
+  });
+
+  it('stores 10,000 jobs in one quick transaction', () => {
+    const workflow = starterWorkflow();
+    const jobs = Array.from({ length: 10_000 }, (_, i) => ({ workflow, params: { '3.seed': i } }));
+    const started = performance.now();
+    const { batch } = rig.ledger.createBatch({ serviceId: 'svc-a', label: 'big', spec: {}, jobs });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(rig.ledger.batchSummary(batch.id).counts.pending).toBe(10_000);
+  });
+
+  it('counts the jobs of a batch per state', () => {
+    const { batchId, jobIds } = rig.queue(['a', 'b', 'c', 'd']);
+    const [a = '', b = '', c = ''] = jobIds;
+    rig.ledger.assignIdentity(a, 'task-a');
+    rig.ledger.recordResult('svc-a', result('task-a'));
+    rig.ledger.assignIdentity(b, 'task-b');
+    rig.ledger.markCancelled(c);
+    expect(rig.ledger.batchSummary(batchId).counts).toEqual({
+      pending: 1,
+      submitting: 1,
+      queued: 0,
+      running: 0,
+      succeeded: 1,
+      failed: 0,
+      cancelled: 1,
+      lost: 0,
+    });
+  });
+
+  it('cancels the jobs of a batch that were not sent, leaving sent ones to the service', () => {
+    const { batchId, jobIds } = rig.queue(['a', 'b', 'c']);
+    rig.ledger.assignIdentity(jobIds[0] ?? '', 'task-a');
+    expect(rig.ledger.cancelPendingJobs(batchId)).toBe(2);
+    expect(rig.ledger.batchSummary(batchId).counts).toMatchObject({ submitting: 1, cancelled: 2 });
+  });
+});
+
+describe('ledger: identity before submit', () => {
+  it('writes the identity and submitting state before the request, and both survive a restart', () => {
+    const { jobIds } = rig.queue(['a']);
+    const id = jobIds[0] ?? '';
+    expect(rig.ledger.assignIdentity(id, 'task-1')).toBe(true);
+    rig.reopen();
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'submitting', identity: 'task-1', attempts: 1 });
+    expect(rig.ledger.findJobByIdentity('svc-a', 'task-1')?.id).toBe(id);
+    expect(rig.ledger.unfinishedJobs().map((job) => job.id)).toEqual([id]);
+  });
+
+  it('does not hand an identity to a job cancelled meanwhile, so it is never sent', () => {
+    const { jobIds } = rig.queue(['a']);
+    const id = jobIds[0] ?? '';
+    rig.ledger.markCancelled(id);
+    expect(rig.ledger.assignIdentity(id, 'task-1')).toBe(false);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'cancelled', identity: null });
+  });
+
+  it('retries a transient failure later under the same identity, and refuses a different one', () => {
+    const { jobIds } = rig.queue(['a']);
+    const id = jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, 'task-1');
+    const retryAt = rig.clock.time + 5_000;
+    expect(rig.ledger.markFailed(id, 'network', 'The service did not answer.', retryAt)).toBe(true);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'pending', identity: 'task-1', nextAttemptAt: retryAt });
+    expect(rig.ledger.nextPending('svc-a', 10)).toEqual([]);
+    expect(rig.ledger.nextRetryAt('svc-a')).toBe(retryAt);
+    rig.clock.time = retryAt;
+    expect(rig.ledger.nextPending('svc-a', 10).map((job) => job.identity)).toEqual(['task-1']);
+    expect(() => rig.ledger.assignIdentity(id, 'task-2')).toThrow(BadRequestError);
+    expect(rig.ledger.assignIdentity(id, 'task-1')).toBe(true);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'submitting', attempts: 2, nextAttemptAt: null });
+  });
+
+  it('refuses an identity that another job of the service already has', () => {
+    const { jobIds } = rig.queue(['a', 'b']);
+    rig.ledger.assignIdentity(jobIds[0] ?? '', 'task-1');
+    expect(() => rig.ledger.assignIdentity(jobIds[1] ?? '', 'task-1')).toThrow(/another job/);
+    const other = rig.queue(['c'], 'svc-b');
+    expect(rig.ledger.assignIdentity(other.jobIds[0] ?? '', 'task-1')).toBe(true);
+  });
+});
+
+describe('ledger: results', () => {
+  function sent(prompt = 'a'): string {
+    const id = rig.queue([prompt]).jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, `task-${id}`);
+    rig.ledger.markQueued(id, { identity: `task-${id}`, queueIndex: 7 });
+    return id;
+  }
+
+  it('moves a job through queued and running to succeeded, with its images and prompt fields', () => {
+    const id = sent('a red fox');
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'queued', queueIndex: 7 });
+    rig.clock.time += 1_000;
+    expect(rig.ledger.markRunning(id)).toBe(true);
+    rig.clock.time += 1_000;
+    const outcome = rig.ledger.recordResult('svc-a', result(`task-${id}`), { sinkIndex: 12 });
+    expect(outcome).toEqual({ isNew: true, jobId: id, state: 'succeeded', external: false });
+    const job = rig.ledger.getJob(id);
+    expect(job).toMatchObject({ state: 'succeeded', error: null, finishedAt: rig.clock.time });
+    expect(rig.ledger.imagesOfJob(id)).toMatchObject([
+      { filename: `task-${id}_00001_.png`, state: 'pending', positive: 'a red fox', negative: 'text, watermark' },
+    ]);
+  });
+
+  it('applies a redelivered result only once', () => {
+    const id = sent();
+    expect(rig.ledger.recordResult('svc-a', result(`task-${id}`)).isNew).toBe(true);
+    rig.reopen();
+    expect(rig.ledger.recordResult('svc-a', result(`task-${id}`))).toEqual({
+      isNew: false,
+      jobId: id,
+      state: 'succeeded',
+      external: false,
+    });
+    expect(rig.ledger.imagesOfJob(id)).toHaveLength(1);
+  });
+
+  it('ends a job failed with the service message when its result is a failure', () => {
+    const id = sent();
+    rig.ledger.recordResult('svc-a', result(`task-${id}`, 'KSampler: out of memory'));
+    expect(rig.ledger.getJob(id)).toMatchObject({
+      state: 'failed',
+      error: { kind: 'service', message: 'KSampler: out of memory' },
+    });
+  });
+
+  it('shows the images of a job cancelled too late (its result succeeded) but keeps an interrupted one cancelled', () => {
+    const late = sent('late');
+    rig.ledger.markCancelled(late);
+    expect(rig.ledger.recordResult('svc-a', result(`task-${late}`)).state).toBe('succeeded');
+    expect(rig.ledger.imagesOfJob(late)).toHaveLength(1);
+    const interrupted = sent('interrupted');
+    rig.ledger.markCancelled(interrupted);
+    const outcome = rig.ledger.recordResult('svc-a', result(`task-${interrupted}`, 'Interrupted'));
+    expect(outcome).toMatchObject({ isNew: true, state: 'cancelled' });
+  });
+
+  it('lets a late result settle a job that was given up as lost', () => {
+    const id = sent();
+    expect(rig.ledger.markLost(id, 'No result after 30 minutes.')).toBe(true);
+    expect(rig.ledger.recordResult('svc-a', result(`task-${id}`)).state).toBe('succeeded');
+  });
+
+  it('keeps a result nobody here asked for as external, once', () => {
+    const outcome = rig.ledger.recordResult('svc-a', result('someone-else'));
+    expect(outcome).toEqual({ isNew: true, jobId: null, state: null, external: true });
+    expect(rig.ledger.recordExternalResult('svc-a', result('someone-else')).isNew).toBe(false);
+    expect(rig.ledger.recordExternalResult('svc-a', result('another')).isNew).toBe(true);
+  });
+
+  it('records where each image was saved, or that it is missing', () => {
+    const id = sent();
+    rig.ledger.recordResult('svc-a', result(`task-${id}`));
+    const [image] = rig.ledger.pendingImages(10);
+    const imageId = image?.id ?? -1;
+    expect(rig.ledger.markImageFetched(imageId, { path: '/x.png', sha256: 'ab', width: 512, height: 512 })).toBe(true);
+    expect(rig.ledger.markImageMissing(imageId, 'gone')).toBe(false);
+    expect(rig.ledger.imagesOfJob(id)).toMatchObject([{ state: 'fetched', path: '/x.png', width: 512 }]);
+    expect(rig.ledger.pendingImages(10)).toEqual([]);
+  });
+});
+
+describe('ledger: guarded transitions', () => {
+  it('ignores events that arrive after the job has finished', () => {
+    const id = rig.queue(['a']).jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, 'task-1');
+    rig.ledger.recordResult('svc-a', result('task-1'));
+    expect(rig.ledger.markQueued(id, { identity: 'task-1', queueIndex: 3 })).toBe(false);
+    expect(rig.ledger.markRunning(id)).toBe(false);
+    expect(rig.ledger.markCancelled(id)).toBe(false);
+    expect(rig.ledger.markFailed(id, 'network', 'late')).toBe(false);
+    expect(rig.ledger.markLost(id, 'late')).toBe(false);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'succeeded', queueIndex: null });
+  });
+
+  it('does not let a pending job run or be lost before it was sent', () => {
+    const id = rig.queue(['a']).jobIds[0] ?? '';
+    expect(rig.ledger.markRunning(id)).toBe(false);
+    expect(rig.ledger.markLost(id, 'x')).toBe(false);
+    expect(rig.ledger.markFailed(id, 'validation', 'Node 3 needs a model.')).toBe(true);
+    expect(rig.ledger.getJob(id)?.state).toBe('failed');
+  });
+
+  it('says so when a job does not exist', () => {
+    expect(() => rig.ledger.markRunning('nope')).toThrow(NotFoundError);
+    expect(rig.ledger.getJob('nope')).toBeUndefined();
+  });
+
+  it('retries a lost job under a new identity; a late result for the old one becomes external', () => {
+    const id = rig.queue(['a']).jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, 'task-1');
+    rig.ledger.markLost(id, 'No result.');
+    expect(rig.ledger.retryJob(id)).toBe(true);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'pending', identity: null, error: null, attempts: 1 });
+    expect(rig.ledger.assignIdentity(id, 'task-2')).toBe(true);
+    expect(rig.ledger.recordResult('svc-a', result('task-1')).external).toBe(true);
+    expect(rig.ledger.retryJob(id)).toBe(false);
+  });
+
+  it('shows progress at once, writes it coalesced, and clears it when the job ends', () => {
+    const id = rig.queue(['a']).jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, 'task-1');
+    rig.ledger.markRunning(id);
+    for (let step = 1; step <= 20; step++) rig.ledger.updateProgress(id, { value: step, max: 20 });
+    expect(rig.ledger.getJob(id)?.progress).toEqual({ value: 20, max: 20 });
+    rig.reopen();
+    expect(rig.ledger.getJob(id)?.progress).toEqual({ value: 20, max: 20 });
+    rig.ledger.recordResult('svc-a', result('task-1'));
+    expect(rig.ledger.getJob(id)?.progress).toBeNull();
+  });
+});
+
+describe('ledger: queue order', () => {
+  it('hands out pending jobs of one service in order, skipping paused batches', () => {
+    const first = rig.queue(['a1', 'a2']);
+    rig.queue(['other'], 'svc-b');
+    const second = rig.queue(['b1']);
+    expect(rig.ledger.nextPending('svc-a', 10).map((job) => job.params['6.text'])).toEqual(['a1', 'a2', 'b1']);
+    expect(rig.ledger.nextPending('svc-a', 1)[0]?.workflow['6']?.inputs.text).toBe('a1');
+    expect(rig.ledger.pauseBatch(first.batchId)).toBe(true);
+    expect(rig.ledger.pauseBatch(first.batchId)).toBe(false);
+    expect(rig.ledger.nextPending('svc-a', 10).map((job) => job.batchId)).toEqual([second.batchId]);
+    rig.ledger.resumeBatch(first.batchId);
+    expect(rig.ledger.nextPending('svc-a', 10)).toHaveLength(3);
+    expect(() => rig.ledger.pauseBatch('nope')).toThrow(NotFoundError);
+  });
+
+  it('moves a pending job before another, or to the end', () => {
+    const { jobIds } = rig.queue(['a', 'b', 'c', 'd']);
+    const [a = '', b = '', c = '', d = ''] = jobIds;
+    const order = (): string[] => rig.ledger.nextPending('svc-a', 10).map((job) => job.id);
+    expect(rig.ledger.reorder(d, b)).toBe(true);
+    expect(order()).toEqual([a, d, b, c]);
+    expect(rig.ledger.reorder(a, null)).toBe(true);
+    expect(order()).toEqual([d, b, c, a]);
+    expect(rig.ledger.reorder(c, d)).toBe(true);
+    expect(order()).toEqual([c, d, b, a]);
+  });
+
+  it('keeps a total order when jobs are moved into the same gap many times', () => {
+    const { jobIds } = rig.queue(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o']);
+    const [first = '', ...rest] = jobIds;
+    const second = rest[0] ?? '';
+    // Each job in turn goes right before `second`: the gap before it halves every time and must be reopened.
+    const moved = rest.slice(1);
+    for (const id of moved) rig.ledger.reorder(id, second);
+    const order = rig.ledger.nextPending('svc-a', 20).map((job) => job.id);
+    expect(order).toEqual([first, ...moved, second]);
+    expect(new Set(rig.ledger.pageJobs({}).jobs.map((job) => job.seq)).size).toBe(jobIds.length);
+  });
+
+  it('does not move a job that was sent, nor across services', () => {
+    const { jobIds } = rig.queue(['a', 'b']);
+    const other = rig.queue(['x'], 'svc-b');
+    rig.ledger.assignIdentity(jobIds[0] ?? '', 'task-1');
+    expect(rig.ledger.reorder(jobIds[0] ?? '', null)).toBe(false);
+    expect(() => rig.ledger.reorder(jobIds[1] ?? '', other.jobIds[0] ?? '')).toThrow(BadRequestError);
+  });
+});
+
+describe('ledger: recovery view', () => {
+  it('lists the jobs a service may know of after a restart, and nothing finished or unsent', () => {
+    const { jobIds } = rig.queue(['a', 'b', 'c', 'd', 'e']);
+    const [a = '', b = '', c = '', d = ''] = jobIds;
+    rig.ledger.assignIdentity(a, 'task-a');
+    rig.ledger.assignIdentity(b, 'task-b');
+    rig.ledger.markQueued(b, { identity: 'task-b', queueIndex: 4 });
+    rig.ledger.assignIdentity(c, 'task-c');
+    rig.ledger.markRunning(c);
+    rig.ledger.assignIdentity(d, 'task-d');
+    rig.ledger.recordResult('svc-a', result('task-d'));
+    rig.reopen();
+    expect(rig.ledger.unfinishedJobs().map((job) => [job.id, job.state, job.identity])).toEqual([
+      [a, 'submitting', 'task-a'],
+      [b, 'queued', 'task-b'],
+      [c, 'running', 'task-c'],
+    ]);
+    expect(rig.ledger.unfinishedJobs('svc-b')).toEqual([]);
+  });
+});
+
+describe('ledger: workflow library', () => {
+  it('creates, lists by name, renames and deletes workflows; batches keep their jobs', () => {
+    const starter = rig.ledger.createWorkflow({ name: 'Starter', workflow: starterWorkflow(), source: 'starter' });
+    const imported = rig.ledger.createWorkflow({ name: ' anime ', workflow: starterWorkflow(), source: 'png' });
+    expect(rig.ledger.listWorkflows().map((w) => w.name)).toEqual(['anime', 'Starter']);
+    expect(rig.ledger.renameWorkflow(imported.id, 'Zebra').name).toBe('Zebra');
+    expect(() => rig.ledger.renameWorkflow(imported.id, '  ')).toThrow(ValidationError);
+    const { batch, jobIds } = rig.ledger.createBatch({
+      serviceId: 'svc-a',
+      workflowId: starter.id,
+      label: 'x',
+      spec: {},
+      jobs: [{ workflow: starter.workflow, params: {} }],
+    });
+    expect(rig.ledger.deleteWorkflow(starter.id)).toBe(true);
+    expect(() => rig.ledger.getWorkflow(starter.id)).toThrow(NotFoundError);
+    expect(rig.ledger.getBatch(batch.id)?.workflowId).toBeNull();
+    expect(rig.ledger.getJob(jobIds[0] ?? '')?.state).toBe('pending');
+  });
+});
