@@ -88,6 +88,14 @@ describe('OSS server with the ali-oss SDK (V1 signatures)', () => {
     });
   });
 
+  it('refuses an anonymous request with AccessDenied in an XML error', async () => {
+    const res = await fetch(`${server.endpoint}/${bucket}/data-xyz/output/ComfyUI_00001_.png`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([403, 'application/xml']);
+    expect(await res.text()).toMatch(
+      /<Error><Code>AccessDenied<\/Code><Message>.+<\/Message><RequestId>\w+<\/RequestId>/,
+    );
+  });
+
   it('refuses another bucket with NoSuchBucket', async () => {
     await expect(errorOf(client({ bucket: 'someone-else' }).get('a.png'))).resolves.toMatchObject({
       code: 'NoSuchBucket',
