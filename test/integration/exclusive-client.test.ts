@@ -262,6 +262,11 @@ describe('a local ComfyUI without a token', () => {
     }
   });
 
+  it('refuses a URL that is not http(s) with how to find the right one', () => {
+    expect(() => new ExclusiveClient({ url: 'ftp://example.com/' })).toThrow(ValidationError);
+    expect(() => new ExclusiveClient({ url: 'not a url' })).toThrow(/call information/);
+  });
+
   it('explains a body ComfyUI could not read (500 text/plain)', async () => {
     const { client } = connect();
     const error = await client

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import type { NodeCatalog } from '../../comfy/node-catalog';
 import { safeOutputName } from '../../comfy/output-names';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { redact } from '../../log/redact';
 import type {
   ConnectionState,
@@ -67,7 +67,7 @@ export class ExclusiveClient implements Edition {
   constructor(options: ExclusiveClientOptions) {
     this.now = options.now ?? Date.now;
     this.clientId = options.clientId ?? randomUUID();
-    this.label = options.label ?? `the ComfyUI service at ${new URL(options.url).host}`;
+    this.label = options.label ?? `the ComfyUI service at ${serviceUrl(options.url).host}`;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.agent = new Agent({
@@ -77,7 +77,7 @@ export class ExclusiveClient implements Edition {
       bodyTimeout: timeoutMs,
     });
     this.http = new HttpClient({
-      baseUrl: options.url,
+      baseUrl: serviceUrl(options.url).href,
       label: this.label,
       dispatcher: this.agent,
       timeoutMs,
@@ -263,4 +263,19 @@ function queueState(queue: QueueSnapshot, identity: string): RemoteJobState | un
   if (queue.running.includes(identity)) return { state: 'running' };
   const index = queue.pending.indexOf(identity);
   return index >= 0 ? { state: 'queued', position: index + 1 } : undefined;
+}
+
+function serviceUrl(text: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ValidationError(
+      `"${text.trim().slice(0, 120)}" is not a service URL. Copy it from the console's call information, e.g. http://<service>.<id>.cn-shanghai.pai-eas.aliyuncs.com/, or use http://127.0.0.1:8188/ for a local ComfyUI.`,
+    );
+  }
+  return url;
 }
