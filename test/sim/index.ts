@@ -117,6 +117,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     });
     started.push(queue);
     const exclusive = await startExclusiveServer({
+      port: options.exclusivePort,
       token: options.exclusiveToken,
       stepMs: options.stepMs,
       store,
