@@ -10,6 +10,7 @@ import { setUpLogging } from './electron/logging';
 import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
 import { createSecureWindow, hardenSession } from './electron/secure-window';
 import { restoreWindowState, trackWindowState } from './electron/window-state';
+import { RecoverableStore } from './services/recoverable-store';
 import { createStudio, type Studio } from './studio';
 
 // The demo runs against a throw-away data folder so it never touches the artist's own services.
@@ -35,13 +36,18 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     hardenSession();
-    const store = createElectronStore();
+    // A damaged config file is set aside and reported in the UI, never a crash at start-up.
+    const store = new RecoverableStore({
+      open: createElectronStore,
+      filePath: join(app.getPath('userData'), 'config.json'),
+    });
     studio = createStudio({
       paths: { dataDir: app.getPath('userData') },
       clock: systemClock,
       encryptor: new SafeStorageEncryptor(),
       store,
       app: { name: app.getName(), version: app.getVersion(), platform: process.platform, transport: 'electron' },
+      log: (message, error) => log.error(message, error),
     });
 
     const rendererIndex = join(import.meta.dirname, '../renderer/index.html');

@@ -14,6 +14,8 @@ export interface StudioAdapters {
   encryptor: Encryptor;
   store: KeyValueStore;
   app: { name: string; version: string; platform: string; transport: 'electron' | 'browser' };
+  /** Where unexpected errors are recorded (electron-log in the shell); messages are redacted by the caller's sink. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 export interface Studio {

@@ -1,9 +1,10 @@
 // A Studio built from Node adapters and served over the browser bridge: the browser demo and the end-to-end tests.
 import { join } from 'node:path';
 import { systemClock } from '../adapters';
-import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
+import { createRecoverableNodeStore } from '../services/recoverable-store';
 import { createStudio, type Studio } from '../studio';
+import { redact } from '../log/redact';
 import { startBrowserBridge, type BrowserBridge } from './bridge-server';
 
 export interface ServedStudio {
@@ -22,7 +23,7 @@ export async function serveStudioInBrowser(options: {
     paths: { dataDir: options.dataDir },
     clock: systemClock,
     encryptor: new KeyFileEncryptor(join(options.dataDir, 'secret.key')),
-    store: createNodeStore(options.dataDir),
+    store: createRecoverableNodeStore(options.dataDir),
     app: {
       name: 'ArtLab Desktop',
       version: options.version ?? '0.0.0',
