@@ -30,6 +30,7 @@ export async function serveStudioInBrowser(options: {
       platform: process.platform,
       transport: 'browser',
     },
+    log: (message, error) => console.error(redact(message), error instanceof Error ? redact(error.message) : ''),
   });
   const bridge = await startBrowserBridge({
     studio,
