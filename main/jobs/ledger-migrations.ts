@@ -68,9 +68,10 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
         CREATE UNIQUE INDEX jobs_identity ON jobs(service_id, identity) WHERE identity IS NOT NULL;
         CREATE INDEX jobs_order ON jobs(seq, id);
         CREATE INDEX jobs_batch ON jobs(batch_id, seq, id);
-        CREATE INDEX jobs_batch_state ON jobs(batch_id, state);
+        CREATE INDEX jobs_batch_state ON jobs(batch_id, state, seq, id);
         CREATE INDEX jobs_state ON jobs(state, seq, id);
-        CREATE INDEX jobs_service ON jobs(service_id, state, seq, id);
+        CREATE INDEX jobs_service ON jobs(service_id, seq, id);
+        CREATE INDEX jobs_service_state ON jobs(service_id, state, seq, id);
         CREATE INDEX jobs_created ON jobs(created_at);
 
         -- One row per identity and service: a redelivered result finds its row and is not applied twice.

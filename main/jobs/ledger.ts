@@ -6,29 +6,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { systemClock, type Clock } from '../adapters';
-import { stringifyJson, type JsonValue } from '../comfy/json-bigint';
-import { parseWorkflow, serializeWorkflow } from '../comfy/workflow-parse';
-import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
+import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionResult, SubmitReceipt } from '../editions/edition';
-import { BadRequestError, NotFoundError, ValidationError } from '../errors';
-import { JOB_STATES, REMOTE_STATES, TRANSITIONS, type JobState } from './job-state';
+import { BadRequestError } from '../errors';
+import { TRANSITIONS, type JobState } from './job-state';
+import { reorderJob } from './job-order';
+import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
 import { openLedgerDatabase } from './ledger-database';
 import { migrateLedger } from './ledger-migrations';
-import { pageQuerySql, toPage, type JobPage, type PageJobsQuery } from './ledger-paging';
+import type { JobPage, PageJobsQuery } from './ledger-paging';
+import { JobQueries, type PendingJob } from './ledger-queries';
 import { ResultTable, type FetchedImage, type RecordResultOutcome, type ResultDetails } from './ledger-results';
-import {
-  JOB_COLUMNS,
-  parseJsonColumn,
-  toBatchRecord,
-  toJobRecord,
-  type BatchRecord,
-  type ImageRecord,
-  type JobProgress,
-  type JobRecord,
-} from './ledger-rows';
+import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
 import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from './ledger-workflows';
 import { withStorage } from './storage-errors';
-import { reorderJob } from './job-order';
+
+export type { BatchSummary, NewBatch, NewJob } from './ledger-batches';
+export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
+export type { PendingJob } from './ledger-queries';
+export type { FetchedImage, RecordResultOutcome, ResultDetails } from './ledger-results';
+export type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
+export type { NewWorkflow, WorkflowRecord } from './ledger-workflows';
 
 export interface LedgerOptions {
   clock?: Clock;
@@ -41,34 +39,6 @@ export interface LedgerOptions {
   reportError?: (error: unknown) => void;
 }
 
-export interface NewJob {
-  workflow: ApiWorkflow;
-  /** What the job sets, `{"<node>.<input>": value}`: shown in the queue and searched in the gallery. */
-  params: Readonly<Record<string, LiteralValue | JsonValue>>;
-}
-
-export interface NewBatch {
-  serviceId: string;
-  workflowId?: string | null;
-  label: string;
-  /** The batch spec as the artist wrote it (JSON; bigint allowed). */
-  spec: unknown;
-  jobs: readonly NewJob[];
-}
-
-/** A job ready to send: its record and the workflow to submit. */
-export interface PendingJob extends JobRecord {
-  workflow: ApiWorkflow;
-}
-
-export interface BatchSummary {
-  batch: BatchRecord;
-  counts: Record<JobState, number>;
-}
-
-/** The gap between consecutive jobs' `seq`, so a job can be moved between two others with one UPDATE. */
-export const SEQ_STEP = 1024;
-
 const inList = (states: readonly JobState[]): string => states.map((s) => `'${s}'`).join(', ');
 
 export class Ledger {
@@ -77,6 +47,8 @@ export class Ledger {
   private readonly newId: () => string;
   private readonly workflows: WorkflowTable;
   private readonly results: ResultTable;
+  private readonly batches: BatchTable;
+  private readonly queries: JobQueries;
   private readonly progress = new Map<string, JobProgress>();
   private readonly progressFlushMs: number;
   private readonly reportError: (error: unknown) => void;
@@ -107,6 +79,8 @@ export class Ledger {
     const now = (): number => this.clock.now();
     this.workflows = new WorkflowTable(db, now, this.newId);
     this.results = new ResultTable(db, now);
+    this.batches = new BatchTable(db, now, this.newId);
+    this.queries = new JobQueries(db, now);
     this.run(() => migrateLedger(db));
   }
 
@@ -140,101 +114,24 @@ export class Ledger {
 
   /** Stores a batch and all its jobs (pending, in order, after every job already queued) in one transaction. */
   createBatch(input: NewBatch): { batch: BatchRecord; jobIds: string[] } {
-    if (input.jobs.length === 0) throw new ValidationError('A batch needs at least one job.');
-    if (input.serviceId.trim() === '') throw new ValidationError('Choose the service to send this batch to.');
-    return this.run(() =>
-      this.db.transaction(() => {
-        const batchId = this.newId();
-        const now = this.now();
-        this.db
-          .prepare(
-            `INSERT INTO batches (id, service_id, workflow_id, label, spec, total, paused, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
-          )
-          .run(
-            batchId,
-            input.serviceId,
-            input.workflowId ?? null,
-            input.label.trim(),
-            stringifyJson(input.spec),
-            input.jobs.length,
-            now,
-          );
-        const last = this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM jobs').get() as { seq: number };
-        const insert = this.db.prepare(
-          `INSERT INTO jobs (id, batch_id, service_id, seq, state, workflow, params, created_at)
-           VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
-        );
-        const jobIds = input.jobs.map((job, i) => {
-          const id = this.newId();
-          const seq = last.seq + (i + 1) * SEQ_STEP;
-          insert.run(
-            id,
-            batchId,
-            input.serviceId,
-            seq,
-            serializeWorkflow(job.workflow),
-            stringifyJson(job.params),
-            now,
-          );
-          return id;
-        });
-        return { batch: this.batchOrThrow(batchId), jobIds };
-      })(),
-    );
+    return this.run(() => this.batches.create(input));
   }
-
   getBatch(batchId: string): BatchRecord | undefined {
-    return this.run(() => {
-      const row: unknown = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(batchId);
-      return row === undefined ? undefined : toBatchRecord(row);
-    });
+    return this.run(() => this.batches.get(batchId));
   }
-
-  private batchOrThrow(batchId: string): BatchRecord {
-    const batch = this.getBatch(batchId);
-    if (!batch) throw new NotFoundError('This batch is no longer in the ledger.');
-    return batch;
-  }
-
   /** A paused batch's pending jobs are not handed out; jobs already sent carry on. Returns whether it changed. */
   pauseBatch(batchId: string): boolean {
-    return this.setPaused(batchId, true);
+    return this.run(() => this.batches.setPaused(batchId, true));
   }
   resumeBatch(batchId: string): boolean {
-    return this.setPaused(batchId, false);
+    return this.run(() => this.batches.setPaused(batchId, false));
   }
-  private setPaused(batchId: string, paused: boolean): boolean {
-    return this.run(() => {
-      this.batchOrThrow(batchId);
-      const flag = paused ? 1 : 0;
-      return (
-        this.db.prepare('UPDATE batches SET paused = ? WHERE id = ? AND paused != ?').run(flag, batchId, flag).changes >
-        0
-      );
-    });
-  }
-
   batchSummary(batchId: string): BatchSummary {
-    return this.run(() => {
-      const batch = this.batchOrThrow(batchId);
-      const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
-      const rows = this.db
-        .prepare('SELECT state, count(*) AS n FROM jobs WHERE batch_id = ? GROUP BY state')
-        .all(batchId) as { state: JobState; n: number }[];
-      for (const row of rows) counts[row.state] = row.n;
-      return { batch, counts };
-    });
+    return this.run(() => this.batches.summary(batchId));
   }
-
-  /** Cancels every job of the batch that was not sent yet; returns how many. Sent jobs need the service: see markCancelled. */
+  /** Cancels every job of the batch not sent yet; returns how many. Sent jobs need the service: see markCancelled. */
   cancelPendingJobs(batchId: string): number {
-    return this.run(
-      () =>
-        this.db
-          .prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE batch_id = ? AND state = 'pending'`)
-          .run(this.now(), batchId).changes,
-    );
+    return this.run(() => this.batches.cancelPending(batchId));
   }
 
   // Job transitions. Each returns whether it applied; false means the job had already moved on (a race, not a fault).
@@ -413,97 +310,44 @@ export class Ledger {
   // Queries
 
   getJob(jobId: string): JobRecord | undefined {
-    return this.run(() => {
-      const row: unknown = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(jobId);
-      return row === undefined ? undefined : this.withLiveProgress(toJobRecord(row));
-    });
+    return this.run(() => this.liveProgress(this.queries.get(jobId)));
   }
-
   private jobOrThrow(jobId: string): JobRecord {
-    const job = this.getJob(jobId);
-    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
-    return job;
+    return this.queries.getOrThrow(jobId);
   }
-
   findJobByIdentity(serviceId: string, identity: string): JobRecord | undefined {
-    return this.run(() => {
-      const row: unknown = this.db
-        .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE service_id = ? AND identity = ?`)
-        .get(serviceId, identity);
-      return row === undefined ? undefined : this.withLiveProgress(toJobRecord(row));
-    });
+    return this.run(() => this.liveProgress(this.queries.byIdentity(serviceId, identity)));
   }
-
   /** The workflow the job sends (or sent): the patched copy stored with it, big integers exact. */
   jobWorkflow(jobId: string): ApiWorkflow {
-    return this.run(() => {
-      const row = this.db.prepare('SELECT workflow FROM jobs WHERE id = ?').get(jobId) as
-        { workflow: string } | undefined;
-      if (!row) throw new NotFoundError('This job is no longer in the ledger.');
-      return parseWorkflow(parseJsonColumn(row.workflow, 'job workflow'));
-    });
+    return this.run(() => this.queries.workflow(jobId));
   }
-
   /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
   nextPending(serviceId: string, limit: number): PendingJob[] {
-    return this.run(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT ${JOB_COLUMNS.split(', ')
-            .map((c) => `j.${c}`)
-            .join(', ')}, j.workflow AS workflow
-           FROM jobs j JOIN batches b ON b.id = j.batch_id
-           WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0
-             AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
-           ORDER BY j.seq, j.id LIMIT ?`,
-        )
-        .all(serviceId, this.now(), limit) as Record<string, unknown>[];
-      return rows.map((row) => ({
-        ...toJobRecord(row),
-        workflow: parseWorkflow(parseJsonColumn(String(row.workflow), 'job workflow')),
-      }));
-    });
+    return this.run(() => this.queries.nextPending(serviceId, limit));
   }
-
   /** When the earliest waiting retry of a service is due (for a timer instead of polling), or null. */
   nextRetryAt(serviceId: string): number | null {
-    return this.run(() => {
-      const row = this.db
-        .prepare(
-          `SELECT min(j.next_attempt_at) AS at FROM jobs j JOIN batches b ON b.id = j.batch_id
-           WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND j.next_attempt_at IS NOT NULL`,
-        )
-        .get(serviceId) as { at: number | null };
-      return row.at;
-    });
+    return this.run(() => this.queries.nextRetryAt(serviceId));
   }
-
   /**
    * Jobs a service may know of (submitting, queued, running), in queue order: what recovery reconciles after a
    * restart. Pending jobs are resumed by nextPending; one that already has an identity was sent before, and the
    * scheduler asks the service about it before sending it again.
    */
   unfinishedJobs(serviceId?: string): JobRecord[] {
-    return this.run(() => {
-      const where = `state IN (${inList(REMOTE_STATES)})` + (serviceId !== undefined ? ' AND service_id = ?' : '');
-      const statement = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY seq, id`);
-      const rows: unknown[] = serviceId !== undefined ? statement.all(serviceId) : statement.all();
-      return rows.map((row) => this.withLiveProgress(toJobRecord(row)));
-    });
+    return this.run(() => this.queries.unfinished(serviceId).map((job) => this.withLiveProgress(job)));
   }
-
   /** One page of jobs, filtered, in queue order (or newest first); pass `nextCursor` back for the next page. */
   pageJobs(query: PageJobsQuery = {}): JobPage {
     return this.run(() => {
-      const { sql, params, limit, order, empty } = pageQuerySql(query);
-      if (empty) return { jobs: [], nextCursor: null };
-      const rows: unknown[] = this.db.prepare(sql).all(...params);
-      return toPage(
-        rows.map((row) => this.withLiveProgress(toJobRecord(row))),
-        limit,
-        order,
-      );
+      const page = this.queries.page(query);
+      return { ...page, jobs: page.jobs.map((job) => this.withLiveProgress(job)) };
     });
+  }
+
+  private liveProgress(job: JobRecord | undefined): JobRecord | undefined {
+    return job && this.withLiveProgress(job);
   }
 
   private withLiveProgress(job: JobRecord): JobRecord {

@@ -22,8 +22,8 @@ export function toStorageError(error: unknown, file: string): StorageError | und
     message = `${capitalize(where)} is damaged. Quit ArtLab and move the file aside (ArtLab then starts a new, empty one), or restore it from a backup.`;
   } else if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
     message = `The drive reported an error while reading or writing ${where}. Check the drive and free space, then try again.`;
-  } else if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') {
-    message = `ArtLab cannot open ${where}. Check that the data folder exists and is writable, then restart ArtLab.`;
+  } else if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST') {
+    message = `ArtLab cannot open ${where}. Check that the data folder exists, is a folder (not a file) and is writable, then restart ArtLab.`;
   } else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     message = `${capitalize(where)} is in use by another program (perhaps a second ArtLab). Close it, then try again.`;
   }

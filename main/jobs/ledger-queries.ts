@@ -1,0 +1,91 @@
+// Reading jobs: by id and identity, the next ones to send, the ones recovery must reconcile, and pages for the list.
+
+import type { Database } from 'better-sqlite3';
+import { parseWorkflow } from '../comfy/workflow-parse';
+import type { ApiWorkflow } from '../comfy/workflow-types';
+import { NotFoundError } from '../errors';
+import { REMOTE_STATES } from './job-state';
+import { pageQuerySql, toPage, type JobPage, type PageJobsQuery } from './ledger-paging';
+import { JOB_COLUMNS, parseJsonColumn, toJobRecord, type JobRecord } from './ledger-rows';
+
+/** A job ready to send: its record and the workflow to submit. */
+export interface PendingJob extends JobRecord {
+  workflow: ApiWorkflow;
+}
+
+const REMOTE_LIST = REMOTE_STATES.map((state) => `'${state}'`).join(', ');
+const JOINED_COLUMNS = JOB_COLUMNS.split(', ')
+  .map((column) => `j.${column}`)
+  .join(', ');
+
+export class JobQueries {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+  ) {}
+
+  get(jobId: string): JobRecord | undefined {
+    const row: unknown = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(jobId);
+    return row === undefined ? undefined : toJobRecord(row);
+  }
+
+  getOrThrow(jobId: string): JobRecord {
+    const job = this.get(jobId);
+    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+    return job;
+  }
+
+  byIdentity(serviceId: string, identity: string): JobRecord | undefined {
+    const row: unknown = this.db
+      .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE service_id = ? AND identity = ?`)
+      .get(serviceId, identity);
+    return row === undefined ? undefined : toJobRecord(row);
+  }
+
+  workflow(jobId: string): ApiWorkflow {
+    const row = this.db.prepare('SELECT workflow FROM jobs WHERE id = ?').get(jobId) as
+      { workflow: string } | undefined;
+    if (!row) throw new NotFoundError('This job is no longer in the ledger.');
+    return parseWorkflow(parseJsonColumn(row.workflow, 'job workflow'));
+  }
+
+  nextPending(serviceId: string, limit: number): PendingJob[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${JOINED_COLUMNS}, j.workflow AS workflow
+         FROM jobs j JOIN batches b ON b.id = j.batch_id
+         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0
+           AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
+         ORDER BY j.seq, j.id LIMIT ?`,
+      )
+      .all(serviceId, this.now(), limit) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      ...toJobRecord(row),
+      workflow: parseWorkflow(parseJsonColumn(String(row.workflow), 'job workflow')),
+    }));
+  }
+
+  nextRetryAt(serviceId: string): number | null {
+    const row = this.db
+      .prepare(
+        `SELECT min(j.next_attempt_at) AS at FROM jobs j JOIN batches b ON b.id = j.batch_id
+         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND j.next_attempt_at IS NOT NULL`,
+      )
+      .get(serviceId) as { at: number | null };
+    return row.at;
+  }
+
+  unfinished(serviceId?: string): JobRecord[] {
+    const where = `state IN (${REMOTE_LIST})` + (serviceId !== undefined ? ' AND service_id = ?' : '');
+    const statement = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY seq, id`);
+    const rows: unknown[] = serviceId !== undefined ? statement.all(serviceId) : statement.all();
+    return rows.map(toJobRecord);
+  }
+
+  page(query: PageJobsQuery): JobPage {
+    const { sql, params, limit, order, empty } = pageQuerySql(query);
+    if (empty) return { jobs: [], nextCursor: null };
+    const rows: unknown[] = this.db.prepare(sql).all(...params);
+    return toPage(rows.map(toJobRecord), limit, order);
+  }
+}

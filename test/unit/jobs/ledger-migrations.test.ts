@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../../main/errors';
+import { Ledger } from '../../../main/jobs/ledger';
+import { openLedgerDatabase } from '../../../main/jobs/ledger-database';
+import {
+  LEDGER_MIGRATIONS,
+  LEDGER_VERSION,
+  migrateLedger,
+  type LedgerMigration,
+} from '../../../main/jobs/ledger-migrations';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'artlab-migrations-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function tables(db: Database.Database): string[] {
+  const rows = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+    name: string;
+  }[];
+  return rows.map((row) => row.name);
+}
+
+describe('ledger migrations', () => {
+  it('numbers its steps 1, 2, 3… so the version is the number of steps', () => {
+    expect(LEDGER_MIGRATIONS.map((step) => step.version)).toEqual(
+      Array.from({ length: LEDGER_VERSION }, (_, i) => i + 1),
+    );
+  });
+
+  it('builds the whole schema in an empty file, with WAL, full sync and foreign keys', () => {
+    const file = join(dir, 'new', 'ledger.sqlite');
+    Ledger.open(file).close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LEDGER_VERSION);
+      expect(tables(db)).toEqual(['batches', 'images', 'jobs', 'results', 'workflows']);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+    const live = openLedgerDatabase(file);
+    try {
+      expect(live.pragma('synchronous', { simple: true })).toBe(2);
+      expect(live.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('runs nothing when a current file is opened again, and keeps its data', () => {
+    const file = join(dir, 'ledger.sqlite');
+    const first = Ledger.open(file);
+    first.createWorkflow({ name: 'kept', workflow: { '1': { class_type: 'X', inputs: {} } }, source: 'import' });
+    first.close();
+    const db = openLedgerDatabase(file);
+    try {
+      expect(migrateLedger(db)).toEqual({ from: LEDGER_VERSION, to: LEDGER_VERSION });
+    } finally {
+      db.close();
+    }
+    const again = Ledger.open(file);
+    expect(again.listWorkflows().map((w) => w.name)).toEqual(['kept']);
+    again.close();
+  });
+
+  it('runs only the steps a file lacks, in order', () => {
+    const db = openLedgerDatabase(join(dir, 'steps.sqlite'));
+    const ran: number[] = [];
+    const step = (version: number): LedgerMigration => ({
+      version,
+      description: `step ${version}`,
+      up(target) {
+        ran.push(version);
+        target.exec(`CREATE TABLE t${version} (x INTEGER)`);
+      },
+    });
+    try {
+      expect(migrateLedger(db, [step(1)])).toEqual({ from: 0, to: 1 });
+      expect(migrateLedger(db, [step(1), step(2), step(3)])).toEqual({ from: 1, to: 3 });
+      expect(ran).toEqual([1, 2, 3]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves the file at the version before a step that fails, without half of that step', () => {
+    const db = openLedgerDatabase(join(dir, 'failing.sqlite'));
+    const failing: LedgerMigration = {
+      version: 2,
+      description: 'fails halfway',
+      up(target) {
+        target.exec('CREATE TABLE half (x INTEGER)');
+        throw new Error('step 2 broke');
+      },
+    };
+    const first: LedgerMigration = {
+      version: 1,
+      description: 'ok',
+      up: (target) => target.exec('CREATE TABLE ok (x)'),
+    };
+    try {
+      expect(() => migrateLedger(db, [first, failing])).toThrow('step 2 broke');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(tables(db)).toEqual(['ok']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a file written by a newer version, and leaves it untouched', () => {
+    const file = join(dir, 'newer.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${LEDGER_VERSION + 1}`);
+    db.close();
+    expect(() => Ledger.open(file)).toThrow(StorageError);
+    expect(() => Ledger.open(file)).toThrow(/newer version of ArtLab Desktop/);
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(LEDGER_VERSION + 1);
+    expect(tables(after)).toEqual([]);
+    after.close();
+  });
+});
