@@ -5,12 +5,14 @@ import type { Database } from 'better-sqlite3';
 import { stringifyJson, type JsonValue } from '../comfy/json-bigint';
 import { serializeWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
-import { NotFoundError, ValidationError } from '../errors';
-import { JOB_STATES, type JobState } from './job-state';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors';
+import { JOB_STATES, REMOTE_STATES, type JobState } from './job-state';
 import { toBatchRecord, type BatchRecord } from './ledger-rows';
 
 /** The gap between consecutive jobs' `seq`, so a job can be moved between two others with one UPDATE. */
 export const SEQ_STEP = 1024;
+
+const ACTIVE_LIST = REMOTE_STATES.map((state) => `'${state}'`).join(', ');
 
 export interface NewJob {
   workflow: ApiWorkflow;
@@ -44,6 +46,9 @@ export class BatchTable {
     if (input.jobs.length === 0) throw new ValidationError('A batch needs at least one job.');
     if (input.serviceId.trim() === '') throw new ValidationError('Choose the service to send this batch to.');
     return this.db.transaction(() => {
+      if (input.workflowId != null && !this.db.prepare('SELECT 1 FROM workflows WHERE id = ?').get(input.workflowId)) {
+        throw new NotFoundError('The workflow of this batch is no longer in the library. Pick it again, then queue.');
+      }
       const batchId = this.newId();
       const now = this.now();
       this.db
@@ -103,6 +108,33 @@ export class BatchTable {
       .all(batchId) as { state: JobState; n: number }[];
     for (const row of rows) counts[row.state] = row.n;
     return { batch, counts };
+  }
+
+  /**
+   * Removes a batch and its jobs from the queue list. Refused while a job of it is with the service (cancel those
+   * first). Its results and images stay, for the gallery; they only lose the link to their job.
+   */
+  delete(batchId: string): boolean {
+    if (!this.get(batchId)) return false;
+    const active = this.db
+      .prepare(`SELECT count(*) AS n FROM jobs WHERE batch_id = ? AND state IN (${ACTIVE_LIST})`)
+      .get(batchId) as { n: number };
+    if (active.n > 0) {
+      throw new BadRequestError(
+        `${active.n} job(s) of this batch are still with the service. Cancel them or wait for them, then remove the batch.`,
+      );
+    }
+    return this.db.prepare('DELETE FROM batches WHERE id = ?').run(batchId).changes > 0;
+  }
+
+  /** Batches newest first, a page at a time (keyset on creation time and id). */
+  page(limit: number, before?: { createdAt: number; id: string }): BatchRecord[] {
+    const rows: unknown[] = before
+      ? this.db
+          .prepare('SELECT * FROM batches WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?')
+          .all(before.createdAt, before.id, limit)
+      : this.db.prepare('SELECT * FROM batches ORDER BY created_at DESC, id DESC LIMIT ?').all(limit);
+    return rows.map(toBatchRecord);
   }
 
   cancelPending(batchId: string): number {

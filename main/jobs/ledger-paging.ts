@@ -70,7 +70,7 @@ export interface PageQuerySql {
 /** The SQL of one page. Each filter is a column the indexes in ledger-migrations.ts start with. */
 export function pageQuerySql(query: PageJobsQuery): PageQuerySql {
   const order = query.order ?? 'queue';
-  const limit = query.limit ?? 200;
+  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 200)), MAX_PAGE_SIZE);
   const filters = query.filters ?? {};
   const where: string[] = [];
   const params: (string | number)[] = [];

@@ -14,7 +14,7 @@ import { reorderJob } from './job-order';
 import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
 import { openLedgerDatabase } from './ledger-database';
 import { migrateLedger } from './ledger-migrations';
-import type { JobPage, PageJobsQuery } from './ledger-paging';
+import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
 import { JobQueries, type PendingJob } from './ledger-queries';
 import { ResultTable, type FetchedImage, type RecordResultOutcome, type ResultDetails } from './ledger-results';
 import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
@@ -129,6 +129,13 @@ export class Ledger {
   batchSummary(batchId: string): BatchSummary {
     return this.run(() => this.batches.summary(batchId));
   }
+  /** Batches newest first; pass the last one's `createdAt` and `id` for the next page. */
+  pageBatches(limit: number, after?: { createdAt: number; id: string }): BatchRecord[] {
+    return this.run(() => this.batches.page(Math.min(Math.max(1, limit), MAX_PAGE_SIZE), after));
+  }
+  deleteBatch(batchId: string): boolean {
+    return this.run(() => this.batches.delete(batchId));
+  }
   /** Cancels every job of the batch not sent yet; returns how many. Sent jobs need the service: see markCancelled. */
   cancelPendingJobs(batchId: string): number {
     return this.run(() => this.batches.cancelPending(batchId));
@@ -164,13 +171,26 @@ export class Ledger {
     });
   }
 
-  /** The service accepted the job (queue index or ComfyUI's number); also refreshes the position of a queued job. */
+  /**
+   * The service accepted the job (queue index or ComfyUI's number); also refreshes the position of a queued job.
+   * The reply may come after the job already started or finished (a fast service, a progress socket quicker than the
+   * HTTP reply): the state then stays, but the queue index is still kept while the job is unfinished, for cancel.
+   */
   markQueued(jobId: string, receipt: SubmitReceipt): boolean {
-    return this.transition(
-      jobId,
-      TRANSITIONS.markQueued,
-      `state = 'queued', queue_index = coalesce(?, queue_index)`,
-      receipt.queueIndex ?? null,
+    return this.run(() =>
+      this.db.transaction(() => {
+        if (receipt.queueIndex !== undefined) {
+          this.db
+            .prepare(`UPDATE jobs SET queue_index = ? WHERE id = ? AND identity = ? AND state IN ('queued', 'running')`)
+            .run(receipt.queueIndex, jobId, receipt.identity);
+        }
+        return this.transition(
+          jobId,
+          TRANSITIONS.markQueued,
+          `state = 'queued', queue_index = coalesce(?, queue_index)`,
+          receipt.queueIndex ?? null,
+        );
+      })(),
     );
   }
 

@@ -75,6 +75,40 @@ describe('ledger: batches', () => {
     });
   });
 
+  it('refuses a batch whose workflow left the library', () => {
+    const jobs = [{ workflow: starterWorkflow(), params: {} }];
+    const create = (): unknown =>
+      rig.ledger.createBatch({ serviceId: 'svc-a', workflowId: 'gone', label: '', spec: {}, jobs });
+    expect(create).toThrow(NotFoundError);
+    expect(rig.ledger.pageBatches(10)).toEqual([]);
+  });
+
+  it('lists batches newest first, a page at a time', () => {
+    const ids = ['a', 'b', 'c'].map((prompt) => {
+      rig.clock.time += 1_000;
+      return rig.queue([prompt]).batchId;
+    });
+    const first = rig.ledger.pageBatches(2);
+    expect(first.map((batch) => batch.id)).toEqual([ids[2], ids[1]]);
+    const last = first.at(-1);
+    expect(rig.ledger.pageBatches(2, last).map((batch) => batch.id)).toEqual([ids[0]]);
+  });
+
+  it('removes a finished batch but keeps its images; refuses while a job is with the service', () => {
+    const { batchId, jobIds } = rig.queue(['a', 'b']);
+    const [a = '', b = ''] = jobIds;
+    rig.ledger.assignIdentity(a, 'task-a');
+    expect(() => rig.ledger.deleteBatch(batchId)).toThrow(/still with the service/);
+    rig.ledger.recordResult('svc-a', result('task-a'));
+    const [image] = rig.ledger.pendingImages(1);
+    rig.ledger.markCancelled(b);
+    expect(rig.ledger.deleteBatch(batchId)).toBe(true);
+    expect(rig.ledger.getJob(a)).toBeUndefined();
+    expect(rig.ledger.pendingImages(1)).toEqual([{ ...image, jobId: null }]);
+    expect(rig.ledger.recordResult('svc-a', result('task-a')).isNew).toBe(false);
+    expect(rig.ledger.deleteBatch(batchId)).toBe(false);
+  });
+
   it('cancels the jobs of a batch that were not sent, leaving sent ones to the service', () => {
     const { batchId, jobIds } = rig.queue(['a', 'b', 'c']);
     rig.ledger.assignIdentity(jobIds[0] ?? '', 'task-a');
@@ -219,6 +253,16 @@ describe('ledger: guarded transitions', () => {
     expect(rig.ledger.markFailed(id, 'network', 'late')).toBe(false);
     expect(rig.ledger.markLost(id, 'late')).toBe(false);
     expect(rig.ledger.getJob(id)).toMatchObject({ state: 'succeeded', queueIndex: null });
+  });
+
+  it('keeps the queue index of a submit reply that arrives after the job started', () => {
+    const id = rig.queue(['a']).jobIds[0] ?? '';
+    rig.ledger.assignIdentity(id, 'task-1');
+    rig.ledger.markRunning(id);
+    expect(rig.ledger.markQueued(id, { identity: 'task-1', queueIndex: 9 })).toBe(false);
+    expect(rig.ledger.getJob(id)).toMatchObject({ state: 'running', queueIndex: 9 });
+    expect(rig.ledger.markQueued(id, { identity: 'stale', queueIndex: 10 })).toBe(false);
+    expect(rig.ledger.getJob(id)?.queueIndex).toBe(9);
   });
 
   it('does not let a pending job run or be lost before it was sent', () => {
