@@ -4,9 +4,13 @@
 import type { ContractHandlers } from '../preload/contract';
 import type { Clock, KeyValueStore, Paths } from './adapters';
 import { EventHub } from './contract/event-hub';
+import { createDiagnosticsModule } from './diagnostics/diagnostics-module';
+import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnostics-host';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule } from './services/services-module';
 import { SettingsRepository } from './settings';
+import { createUpdatesModule } from './updates/updates-module';
+import { unmanagedUpdater, type Updater } from './updates/updater';
 
 export interface StudioAdapters {
   paths: Paths;
@@ -16,6 +20,10 @@ export interface StudioAdapters {
   app: { name: string; version: string; platform: string; transport: 'electron' | 'browser' };
   /** Where unexpected errors are recorded (electron-log in the shell); messages are redacted by the caller's sink. */
   log?: (message: string, error?: unknown) => void;
+  /** The Electron shell's auto-updater; Node has none ("updates are managed by the desktop app"). */
+  updater?: Updater;
+  /** Save dialog, file manager and logs folder; Node saves bundles into the data folder. */
+  diagnostics?: DiagnosticsHost;
 }
 
 export interface Studio {
@@ -31,6 +39,21 @@ export function createStudio(adapters: StudioAdapters): Studio {
   const settings = new SettingsRepository(adapters.store);
   const readyListeners = new Set<() => void>();
   const services = createServicesModule({ ...adapters, events });
+  const updates = createUpdatesModule({
+    updater: adapters.updater ?? unmanagedUpdater,
+    store: adapters.store,
+    clock: adapters.clock,
+    events,
+    currentVersion: adapters.app.version,
+    ...(adapters.log ? { log: adapters.log } : {}),
+  });
+  const diagnostics = createDiagnosticsModule({
+    host: adapters.diagnostics ?? nodeDiagnosticsHost(adapters.paths.dataDir),
+    clock: adapters.clock,
+    app: adapters.app,
+    services: () => services.handlers['services.list'](undefined),
+    settings: () => settings.read(),
+  });
 
   const handlers: ContractHandlers = {
     'app.info': () => Promise.resolve({ ...adapters.app, dataDir: adapters.paths.dataDir }),
@@ -45,6 +68,8 @@ export function createStudio(adapters: StudioAdapters): Studio {
       return Promise.resolve(next);
     },
     ...services.handlers,
+    ...updates.handlers,
+    ...diagnostics.handlers,
   };
 
   return {
@@ -56,6 +81,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     },
     async close() {
       readyListeners.clear();
+      updates.close();
       await services.close();
     },
   };

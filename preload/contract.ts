@@ -2,17 +2,22 @@
 // Both transports (Electron IPC in main/electron/ipc.ts, the browser bridge in main/browser/) bind exactly this.
 import type { z } from 'zod';
 import { appEvents, appMethods } from './schemas/app';
+import { diagnosticsMethods } from './schemas/diagnostics';
 import { serviceEvents, serviceMethods } from './schemas/services';
+import { updateEvents, updateMethods } from './schemas/updates';
 import type { ContractError, Envelope, MethodSpec } from './schemas/common';
 
 export const methods = {
   ...appMethods,
   ...serviceMethods,
+  ...updateMethods,
+  ...diagnosticsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...appEvents,
   ...serviceEvents,
+  ...updateEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

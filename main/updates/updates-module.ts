@@ -1,0 +1,105 @@
+// The updates domain of the Studio: the artist's "check automatically" setting, a check at start and one a day,
+// and the contract handlers over the Updater port.
+import type { ContractHandlers } from '../../preload/contract';
+import type { updateMethods, UpdateStatus } from '../../preload/schemas/updates';
+import type { Clock, KeyValueStore } from '../adapters';
+import type { EventHub } from '../contract/event-hub';
+import { BadRequestError } from '../errors';
+import type { Updater } from './updater';
+
+export type UpdateHandlers = Pick<ContractHandlers, keyof typeof updateMethods>;
+
+const SETTING_KEY = 'updates.autoCheck';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface UpdatesModuleOptions {
+  updater: Updater;
+  store: KeyValueStore;
+  clock: Clock;
+  events: EventHub;
+  currentVersion: string;
+  /** First automatic check this long after start (default 10 s, so start-up is not slowed). */
+  firstCheckDelayMs?: number;
+  /** Then every this long (default a day). */
+  intervalMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface UpdatesModule {
+  readonly handlers: UpdateHandlers;
+  close(): void;
+}
+
+export function createUpdatesModule(options: UpdatesModuleOptions): UpdatesModule {
+  const { updater, store, clock, events } = options;
+  const firstDelay = options.firstCheckDelayMs ?? 10_000;
+  const interval = options.intervalMs ?? DAY_MS;
+  let lastCheckedAt: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const autoCheck = () => store.get(SETTING_KEY) !== false;
+
+  function status(): UpdateStatus {
+    const snapshot = updater.snapshot();
+    return {
+      managed: updater.managed,
+      autoCheck: autoCheck(),
+      currentVersion: options.currentVersion,
+      ...snapshot,
+      ...(lastCheckedAt === undefined ? {} : { lastCheckedAt }),
+    };
+  }
+
+  async function check(): Promise<void> {
+    lastCheckedAt = clock.now();
+    // The updater reports its own failures as state 'error'; a throw here is a bug worth logging, not showing.
+    await updater.check().catch((error: unknown) => options.log?.('update check failed', error));
+  }
+
+  function schedule(delay: number): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!updater.managed || !autoCheck()) return;
+    timer = setTimeout(() => {
+      void check().finally(() => schedule(interval));
+    }, delay);
+    // A pending check must never keep a quitting process alive.
+    timer.unref();
+  }
+
+  const unsubscribe = updater.onChange(() => events.emit('updates.changed', status()));
+  schedule(firstDelay);
+
+  const handlers: UpdateHandlers = {
+    'updates.status': () => Promise.resolve(status()),
+    'updates.check': async () => {
+      if (updater.managed) await check();
+      return status();
+    },
+    'updates.restart': () => {
+      if (!updater.managed) return Promise.reject(new BadRequestError('Updates are managed by the desktop app.'));
+      if (updater.snapshot().state !== 'ready') {
+        return Promise.reject(new BadRequestError('No update has been downloaded yet.'));
+      }
+      updater.restart();
+      return Promise.resolve();
+    },
+    'updates.configure': ({ autoCheck: next }) => {
+      store.set(SETTING_KEY, next);
+      schedule(next ? firstDelay : 0);
+      const current = status();
+      events.emit('updates.changed', current);
+      return Promise.resolve(current);
+    },
+  };
+
+  return {
+    handlers,
+    close() {
+      clearTimeout(timer);
+      timer = undefined;
+      unsubscribe();
+      updater.close();
+    },
+  };
+}
