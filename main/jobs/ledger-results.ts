@@ -3,12 +3,70 @@
 // may acknowledge the result (commit the sink frame) as soon as this returns.
 
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import { stringifyJson } from '../comfy/json-bigint';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
 import { parseWorkflow } from '../comfy/workflow-parse';
 import type { EditionResult } from '../editions/edition';
 import { resultState, jobStateSchema, type JobState } from './job-state';
-import { parseJsonColumn, toImageRecord, type ImageRecord } from './ledger-rows';
+import { parseJsonColumn, parseRow, toImageRecord, type ImageRecord } from './ledger-rows';
+
+const outputFileSchema = z.object({
+  node: z.string(),
+  kind: z.string(),
+  filename: z.string(),
+  subfolder: z.string(),
+  type: z.string(),
+  format: z.string().optional(),
+});
+
+const resultRowSchema = z.object({
+  id: z.number().int(),
+  service_id: z.string(),
+  identity: z.string(),
+  job_id: z.string().nullable(),
+  external: z.union([z.literal(0), z.literal(1)]),
+  sink_index: z.number().int().nullable(),
+  outputs: z.string(),
+  error: z.string().nullable(),
+  received_at: z.number().int(),
+});
+
+export interface ResultRecord {
+  id: number;
+  serviceId: string;
+  identity: string;
+  /** Null for an external result, or when its job's batch was removed. */
+  jobId: string | null;
+  external: boolean;
+  sinkIndex: number | null;
+  outputs: EditionResult['outputs'];
+  error: string | null;
+  receivedAt: number;
+}
+
+function toResultRecord(row: unknown): ResultRecord {
+  const r = parseRow(resultRowSchema, row, 'result');
+  return {
+    id: r.id,
+    serviceId: r.service_id,
+    identity: r.identity,
+    jobId: r.job_id,
+    external: r.external === 1,
+    sinkIndex: r.sink_index,
+    outputs: parseRow(z.array(outputFileSchema), parseJsonColumn(r.outputs, 'result'), 'result'),
+    error: r.error,
+    receivedAt: r.received_at,
+  };
+}
+
+export interface ResultQuery {
+  serviceId?: string;
+  external?: boolean;
+  /** The id of the last result of the previous page (results come newest first). */
+  beforeId?: number;
+  limit: number;
+}
 
 export interface ResultDetails {
   /** The sink index the result came in (queue edition), kept for diagnosis. */
@@ -136,6 +194,34 @@ export class ResultTable {
         now,
       );
     }
+  }
+
+  resultsOfJob(jobId: string): ResultRecord[] {
+    const rows: unknown[] = this.db.prepare('SELECT * FROM results WHERE job_id = ? ORDER BY id').all(jobId);
+    return rows.map(toResultRecord);
+  }
+
+  /** Results newest first, a page at a time: external ones are shown, marked, beside the app's own. */
+  page(query: ResultQuery): ResultRecord[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.serviceId !== undefined) {
+      where.push('service_id = ?');
+      params.push(query.serviceId);
+    }
+    if (query.external !== undefined) {
+      where.push('external = ?');
+      params.push(query.external ? 1 : 0);
+    }
+    if (query.beforeId !== undefined) {
+      where.push('id < ?');
+      params.push(query.beforeId);
+    }
+    const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const rows: unknown[] = this.db
+      .prepare(`SELECT * FROM results${filter} ORDER BY id DESC LIMIT ?`)
+      .all(...params, query.limit);
+    return rows.map(toResultRecord);
   }
 
   imagesOfJob(jobId: string): ImageRecord[] {

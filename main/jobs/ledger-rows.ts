@@ -74,7 +74,7 @@ function corrupt(what: string, detail: string): StorageError {
   );
 }
 
-function parseRow<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
+export function parseRow<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
   const parsed = schema.safeParse(row);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

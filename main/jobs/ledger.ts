@@ -16,15 +16,23 @@ import { openLedgerDatabase } from './ledger-database';
 import { migrateLedger } from './ledger-migrations';
 import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
 import { JobQueries, type PendingJob } from './ledger-queries';
-import { ResultTable, type FetchedImage, type RecordResultOutcome, type ResultDetails } from './ledger-results';
+import {
+  ResultTable,
+  type FetchedImage,
+  type RecordResultOutcome,
+  type ResultDetails,
+  type ResultQuery,
+  type ResultRecord,
+} from './ledger-results';
 import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
 import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from './ledger-workflows';
+import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
 export type { BatchSummary, NewBatch, NewJob } from './ledger-batches';
 export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
-export type { FetchedImage, RecordResultOutcome, ResultDetails } from './ledger-results';
+export type { FetchedImage, RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
 export type { NewWorkflow, WorkflowRecord } from './ledger-workflows';
 
@@ -49,10 +57,7 @@ export class Ledger {
   private readonly results: ResultTable;
   private readonly batches: BatchTable;
   private readonly queries: JobQueries;
-  private readonly progress = new Map<string, JobProgress>();
-  private readonly progressFlushMs: number;
-  private readonly reportError: (error: unknown) => void;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly progress: ProgressBuffer;
   private closed = false;
 
   /** Opens (creating and migrating when needed) the ledger at `file`. */
@@ -74,8 +79,11 @@ export class Ledger {
     this.file = options.file ?? db.name;
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
-    this.progressFlushMs = options.progressFlushMs ?? 1_000;
-    this.reportError = options.reportError ?? ((error) => console.error('Ledger: progress not saved', error));
+    this.progress = new ProgressBuffer(
+      options.progressFlushMs ?? 1_000,
+      (entries) => this.writeProgress(entries),
+      options.reportError ?? ((error) => console.error('Ledger: progress not saved', error)),
+    );
     const now = (): number => this.clock.now();
     this.workflows = new WorkflowTable(db, now, this.newId);
     this.results = new ResultTable(db, now);
@@ -198,29 +206,17 @@ export class Ledger {
     return this.transition(jobId, TRANSITIONS.markRunning, `state = 'running', started_at = ?`, this.now());
   }
 
-  /**
-   * Progress of a running job. Kept in memory (reads see it at once) and written at most every progressFlushMs:
-   * after a crash a stale bar is harmless, and a disk write per sampler step is not.
-   */
+  /** Progress of a running job: visible at once, written coalesced (see progress-buffer.ts). */
   updateProgress(jobId: string, progress: JobProgress): void {
-    if (this.closed) return;
-    this.progress.set(jobId, { ...progress });
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      try {
-        this.flushProgress();
-      } catch (error) {
-        this.reportError(error);
-      }
-    }, this.progressFlushMs);
-    this.flushTimer.unref();
+    this.progress.set(jobId, progress);
   }
 
   /** Writes the progress held in memory now (also done by close()). */
   flushProgress(): void {
-    if (this.progress.size === 0) return;
-    const entries = [...this.progress];
-    this.progress.clear();
+    this.progress.flush();
+  }
+
+  private writeProgress(entries: [string, JobProgress][]): void {
     this.run(() => {
       const update = this.db.prepare(
         `UPDATE jobs SET progress_value = ?, progress_max = ? WHERE id = ? AND state = 'running'`,
@@ -239,7 +235,7 @@ export class Ledger {
   recordResult(serviceId: string, result: EditionResult, details?: ResultDetails): RecordResultOutcome {
     return this.run(() => {
       const outcome = this.results.record(serviceId, result, details);
-      if (outcome.jobId !== null) this.progress.delete(outcome.jobId);
+      if (outcome.jobId !== null) this.progress.forget(outcome.jobId);
       return outcome;
     });
   }
@@ -314,7 +310,7 @@ export class Ledger {
         this.db.prepare(`UPDATE jobs SET ${set} WHERE id = ? AND state IN (${inList(from)})`).run(...values, jobId)
           .changes > 0;
       if (!changed) this.jobOrThrow(jobId);
-      else this.progress.delete(jobId);
+      else this.progress.forget(jobId);
       return changed;
     });
   }
@@ -375,7 +371,15 @@ export class Ledger {
     return live ? { ...job, progress: live } : job;
   }
 
-  // Images
+  // Results and images
+
+  resultsOfJob(jobId: string): ResultRecord[] {
+    return this.run(() => this.results.resultsOfJob(jobId));
+  }
+  /** Results newest first (filter `external: true` for the ones this app did not ask for). */
+  pageResults(query: ResultQuery): ResultRecord[] {
+    return this.run(() => this.results.page({ ...query, limit: Math.min(Math.max(1, query.limit), MAX_PAGE_SIZE) }));
+  }
 
   imagesOfJob(jobId: string): ImageRecord[] {
     return this.run(() => this.results.imagesOfJob(jobId));
@@ -394,10 +398,8 @@ export class Ledger {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     try {
-      this.flushProgress();
+      this.progress.close();
     } finally {
       this.db.close();
     }

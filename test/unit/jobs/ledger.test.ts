@@ -230,6 +230,25 @@ describe('ledger: results', () => {
     expect(rig.ledger.recordExternalResult('svc-a', result('another')).isNew).toBe(true);
   });
 
+  it('lists results newest first, external ones marked, and the results of a job', () => {
+    const id = sent();
+    rig.ledger.recordResult('svc-a', result(`task-${id}`), { sinkIndex: 5 });
+    rig.ledger.recordResult('svc-a', result('foreign-1'));
+    rig.ledger.recordResult('svc-b', result('foreign-2'));
+    expect(rig.ledger.pageResults({ limit: 10 }).map((r) => [r.identity, r.external])).toEqual([
+      ['foreign-2', true],
+      ['foreign-1', true],
+      [`task-${id}`, false],
+    ]);
+    const external = rig.ledger.pageResults({ serviceId: 'svc-a', external: true, limit: 10 });
+    expect(external.map((r) => r.identity)).toEqual(['foreign-1']);
+    const [first] = rig.ledger.pageResults({ limit: 1 });
+    expect(rig.ledger.pageResults({ limit: 10, beforeId: first?.id ?? 0 })).toHaveLength(2);
+    expect(rig.ledger.resultsOfJob(id)).toMatchObject([
+      { sinkIndex: 5, jobId: id, outputs: [{ node: '9', filename: `task-${id}_00001_.png` }], error: null },
+    ]);
+  });
+
   it('records where each image was saved, or that it is missing', () => {
     const id = sent();
     rig.ledger.recordResult('svc-a', result(`task-${id}`));
