@@ -4,13 +4,17 @@ import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from './adapters';
+import { createAutoUpdater } from './electron/auto-updater';
+import { createElectronDiagnosticsHost } from './electron/diagnostics-host';
 import { createElectronStore } from './electron/electron-store-adapter';
 import { bindContract } from './electron/ipc';
 import { setUpLogging } from './electron/logging';
+import { createElectronPresence } from './electron/presence';
 import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
 import { createSecureWindow, hardenSession } from './electron/secure-window';
 import { restoreWindowState, trackWindowState } from './electron/window-state';
 import { RecoverableStore } from './services/recoverable-store';
+import type { Presence } from './presence';
 import { createStudio, type Studio } from './studio';
 
 // The demo runs against a throw-away data folder so it never touches the artist's own services.
@@ -24,6 +28,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let window: BrowserWindow | null = null;
   let studio: Studio | null = null;
+  let presence: Presence | null = null;
 
   app.on('second-instance', () => {
     if (!window) return;
@@ -41,6 +46,16 @@ if (!app.requestSingleInstanceLock()) {
       open: createElectronStore,
       filePath: join(app.getPath('userData'), 'config.json'),
     });
+    const currentWindow = () => window;
+    presence = createElectronPresence({
+      window: currentWindow,
+      // Shipped beside app.asar (electron-builder.yml extraResources); the repository copy when unpackaged.
+      trayIconPath: app.isPackaged
+        ? join(process.resourcesPath, 'tray-icon.png')
+        : join(app.getAppPath(), 'assets/icons/32x32.png'),
+      runningJobsLabel: (count) =>
+        app.getLocale().startsWith('zh') ? `${count} 个任务运行中` : `${count} job${count === 1 ? '' : 's'} running`,
+    });
     studio = createStudio({
       paths: { dataDir: app.getPath('userData') },
       clock: systemClock,
@@ -48,6 +63,9 @@ if (!app.requestSingleInstanceLock()) {
       store,
       app: { name: app.getName(), version: app.getVersion(), platform: process.platform, transport: 'electron' },
       log: (message, error) => log.error(message, error),
+      updater: createAutoUpdater({ feedUrl: process.env.ARTLAB_UPDATE_URL, log }),
+      diagnostics: createElectronDiagnosticsHost(log.transports.file.getFile().path, currentWindow),
+      presence,
     });
 
     const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -68,6 +86,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => {
+    presence?.close();
     void (studio?.close() ?? Promise.resolve()).finally(() => app.quit());
   });
 }

@@ -8,6 +8,7 @@ import { createDiagnosticsModule } from './diagnostics/diagnostics-module';
 import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnostics-host';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule } from './services/services-module';
+import type { Presence } from './presence';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
@@ -24,6 +25,8 @@ export interface StudioAdapters {
   updater?: Updater;
   /** Save dialog, file manager and logs folder; Node saves bundles into the data folder. */
   diagnostics?: DiagnosticsHost;
+  /** Notifications, dock/taskbar progress and the tray, for domains that report background work. */
+  presence?: Presence;
 }
 
 export interface Studio {

@@ -118,6 +118,10 @@ async function main(): Promise<void> {
         .filter(([, file]) => !existsSync(join(unpacked, file ?? '')))
         .map(([name]) => `${name ?? ''} is not in app.asar.unpacked`),
     );
+    report(
+      'tray icon shipped beside app.asar (extraResources)',
+      existsSync(join(appDir, 'resources/tray-icon.png')) ? [] : ['resources/tray-icon.png is missing'],
+    );
 
     const executable = join(appDir, packageJson.name);
     const wire = await getCurrentFuseWire(executable);
