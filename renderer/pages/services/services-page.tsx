@@ -1,36 +1,92 @@
-// Services before any exist. The list of saved services replaces the empty state when the services contract lands.
+// The services the artist generates with: each with its edition, address, health and actions; adding one takes a
+// paste and a click. Before any exist, the empty state explains where the call information comes from.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ServiceDto } from '../../../preload/schemas/services';
+import { artlab } from '../../api/artlab';
 import { EmptyState } from '../../components/empty-state';
 import { PlusIcon, ServicesIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
-import { AddServiceDialog } from './add-service-dialog';
+import { errorMessage } from '../../settings/settings-context';
+import { DeleteServiceDialog } from './delete-service-dialog';
+import { ServiceCard } from './service-card';
+import { ServiceDialog } from './service-dialog';
+import { useServices } from './use-services';
+import { VaultBanner } from './vault-banner';
+import './services.css';
 
 export function ServicesPage() {
   const { t } = useTranslation();
-  const [adding, setAdding] = useState(false);
+  const state = useServices();
+  const [dialog, setDialog] = useState<ServiceDto | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<ServiceDto | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const duplicate = async (service: ServiceDto) => {
+    try {
+      const copy = await artlab.call('services.duplicate', { id: service.id });
+      setActionError(null);
+      void state.test(copy.id);
+    } catch (cause) {
+      setActionError(errorMessage(cause));
+    }
+  };
+
+  const addButton = (
+    <button type="button" className="button button--primary" onClick={() => setDialog('new')}>
+      <PlusIcon size={18} />
+      {t('services.add.button')}
+    </button>
+  );
+  const services = state.services;
+  const error = actionError ?? state.error;
+
   return (
     <>
-      <PageHeader title={t('services.title')} subtitle={t('services.subtitle')} />
-      <EmptyState
-        icon={<ServicesIcon size={28} />}
-        title={t('services.empty.title')}
-        action={
-          <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
-            <PlusIcon size={18} />
-            {t('services.add.button')}
-          </button>
-        }
-      >
-        <p>{t('services.empty.body')}</p>
-        <ol className="steps">
-          <li>{t('services.empty.step1')}</li>
-          <li>{t('services.empty.step2')}</li>
-          <li>{t('services.empty.step3')}</li>
-        </ol>
-        <p className="muted">{t('services.empty.note')}</p>
-      </EmptyState>
-      <AddServiceDialog open={adding} onClose={() => setAdding(false)} />
+      <PageHeader
+        title={t('services.title')}
+        subtitle={t('services.subtitle')}
+        actions={services && services.length > 0 ? addButton : undefined}
+      />
+      <VaultBanner status={state.vault} onStatus={state.setVault} />
+      {error ? (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {services === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : services.length === 0 ? (
+        <EmptyState icon={<ServicesIcon size={28} />} title={t('services.empty.title')} action={addButton}>
+          <p>{t('services.empty.body')}</p>
+          <ol className="steps">
+            <li>{t('services.empty.step1')}</li>
+            <li>{t('services.empty.step2')}</li>
+            <li>{t('services.empty.step3')}</li>
+          </ol>
+          <p className="muted">{t('services.empty.note')}</p>
+        </EmptyState>
+      ) : (
+        <ul className="service-list" aria-label={t('services.listLabel')}>
+          {services.map((service) => (
+            <ServiceCard
+              key={service.id}
+              service={service}
+              checking={state.testing.has(service.id)}
+              onTest={() => void state.test(service.id)}
+              onEdit={() => setDialog(service)}
+              onDuplicate={() => void duplicate(service)}
+              onDelete={() => setDeleting(service)}
+            />
+          ))}
+        </ul>
+      )}
+      <ServiceDialog
+        target={dialog}
+        onClose={() => setDialog(null)}
+        onSaved={(service) => void state.test(service.id)}
+      />
+      <DeleteServiceDialog service={deleting} onClose={() => setDeleting(null)} />
     </>
   );
 }

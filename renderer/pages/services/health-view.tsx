@@ -1,0 +1,64 @@
+// A service's health as the artist reads it: a coloured dot with a word, and the check's sentence and facts.
+import { useTranslation } from 'react-i18next';
+import type { HealthResult, HealthStatus } from '../../../preload/schemas/services';
+
+export type HealthState = HealthStatus | 'unknown' | 'checking';
+
+export function healthState(health: HealthResult | undefined, checking: boolean): HealthState {
+  if (checking) return 'checking';
+  return health?.status ?? 'unknown';
+}
+
+export function HealthBadge(props: { state: HealthState; message?: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`health health--${props.state}`} title={props.message} data-testid="health-badge">
+      <span className="health__dot" aria-hidden="true" />
+      {t(`services.health.${props.state}`)}
+    </span>
+  );
+}
+
+/** The result of a check in full: the sentence, what was measured, each part's verdict and any warnings. */
+export function HealthDetails(props: { result: HealthResult; onUseUrl?: (url: string) => void }) {
+  const { t } = useTranslation();
+  const { result } = props;
+  const { details } = result;
+  const facts: string[] = [];
+  if (result.latencyMs !== undefined) facts.push(t('services.health.latency', { ms: Math.round(result.latencyMs) }));
+  if (details.version) facts.push(t('services.health.version', { version: details.version }));
+  if (details.device) facts.push(details.device);
+  if (details.queueLength !== undefined) facts.push(t('services.health.queueLength', { n: details.queueLength }));
+  if (details.consumers !== undefined) facts.push(t('services.health.consumers', { n: details.consumers }));
+  const failedParts = result.parts.filter((part) => part.status !== 'ok');
+  return (
+    <div className={`health-result health-result--${result.status}`} role="status">
+      <HealthBadge state={result.status} message={result.message} />
+      <p className="health-result__message">{result.message}</p>
+      {facts.length > 0 ? <p className="health-result__facts">{facts.join(' · ')}</p> : null}
+      {failedParts.length > 1 ? (
+        <ul className="health-result__parts">
+          {failedParts.map((part) => (
+            <li key={part.part}>
+              <strong>{t(`services.health.part.${part.part}`)}</strong> {part.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {result.warnings.map((warning) => (
+        <p key={warning} className="health-result__warning">
+          {warning}
+        </p>
+      ))}
+      {result.suggestedUrl && props.onUseUrl ? (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => result.suggestedUrl && props.onUseUrl?.(result.suggestedUrl)}
+        >
+          {t('services.form.useHttps')}
+        </button>
+      ) : null}
+    </div>
+  );
+}

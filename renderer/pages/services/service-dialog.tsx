@@ -1,0 +1,163 @@
+// Add or edit a service: paste the call information (the form fills itself), adjust, Test (saves, then checks and
+// shows the result here), Save. Ctrl/Cmd+Enter saves from anywhere in the form; Enter in the paste box is a newline.
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ContractCallError } from '../../../preload/contract';
+import type { CallInfoDraftDto, HealthResult, ServiceDto } from '../../../preload/schemas/services';
+import { artlab } from '../../api/artlab';
+import { Dialog } from '../../components/dialog';
+import { errorMessage } from '../../settings/settings-context';
+import { HealthDetails } from './health-view';
+import { PasteBox } from './paste-box';
+import {
+  applyDraft,
+  emptyForm,
+  formFromService,
+  toServiceInput,
+  toServicePatch,
+  type ServiceForm,
+} from './service-form';
+import { AdvancedFields, ConnectionFields, OssFields } from './service-form-fields';
+
+export interface ServiceDialogProps {
+  /** null: closed; 'new': adding; a service: editing it. */
+  target: ServiceDto | 'new' | null;
+  onClose: () => void;
+  /** After Save: the list runs a check so the new state shows at once. */
+  onSaved: (service: ServiceDto) => void;
+}
+
+export function ServiceDialog(props: ServiceDialogProps) {
+  const { t } = useTranslation();
+  const open = props.target !== null;
+  const editing = props.target !== null && props.target !== 'new' ? props.target : null;
+  const title = editing ? t('services.form.editTitle', { name: editing.name }) : t('services.form.addTitle');
+  return (
+    <Dialog open={open} title={title} onClose={props.onClose}>
+      {/* Keyed so each opening starts from the service as stored (or empty), not from the last edit. */}
+      {open ? <ServiceDialogBody key={editing?.id ?? 'new'} {...props} initial={editing} /> : null}
+    </Dialog>
+  );
+}
+
+function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | null }) {
+  const { t } = useTranslation();
+  // Once saved (by Test), the dialog edits that record: a second Test or Save updates it instead of adding another.
+  const [saved, setSaved] = useState<ServiceDto | null>(props.initial);
+  const [form, setForm] = useState<ServiceForm>(() => (props.initial ? formFromService(props.initial) : emptyForm()));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'save' | 'test' | null>(null);
+  const [result, setResult] = useState<HealthResult | null>(null);
+  const [sharedHint, setSharedHint] = useState<string | undefined>();
+
+  useEffect(() => {
+    artlab
+      .call('services.sharedOss.get')
+      .then((shared) => {
+        if (shared.accessKeyId || shared.hasSecret) {
+          setSharedHint(
+            t('services.form.ossSharedSet', { id: shared.accessKeyId ?? '—', hint: shared.secretHint ?? '—' }),
+          );
+        }
+      })
+      .catch(() => undefined);
+  }, [t]);
+
+  const change = useCallback((patch: Partial<ServiceForm>) => {
+    setForm((current) => ({ ...current, ...patch }));
+  }, []);
+  const onDraft = useCallback((draft: CallInfoDraftDto) => setForm((current) => applyDraft(current, draft)), []);
+
+  const store = async (): Promise<ServiceDto | undefined> => {
+    setError(null);
+    setErrors({});
+    try {
+      const stored = saved
+        ? await artlab.call('services.update', toServicePatch(saved.id, form, saved))
+        : await artlab.call('services.create', toServiceInput(form));
+      setSaved(stored);
+      // The pasted token is now stored; what the form shows from here on is the stored hint.
+      setForm((current) => ({
+        ...current,
+        token: '',
+        draftId: undefined,
+        draftTokenHint: undefined,
+        ossSecret: '',
+        ...(stored.hasToken ? { storedTokenHint: stored.tokenHint ?? '••••' } : {}),
+        ...(stored.oss?.hasSecret ? { storedOssSecretHint: stored.oss.secretHint ?? '••••' } : {}),
+      }));
+      return stored;
+    } catch (cause) {
+      if (cause instanceof ContractCallError && cause.input) setErrors({ [cause.input]: cause.message });
+      setError(errorMessage(cause));
+      return undefined;
+    }
+  };
+
+  const save = async () => {
+    if (busy) return;
+    setBusy('save');
+    const stored = await store();
+    setBusy(null);
+    if (stored) {
+      props.onSaved(stored);
+      props.onClose();
+    }
+  };
+
+  const test = async () => {
+    if (busy) return;
+    setBusy('test');
+    setResult(null);
+    try {
+      const stored = await store();
+      if (stored) setResult(await artlab.call('services.test', { id: stored.id }));
+    } catch (cause) {
+      setError(errorMessage(cause));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void save();
+    }
+  };
+
+  return (
+    <form
+      className="dialog__body form service-form"
+      onKeyDown={onKeyDown}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <PasteBox onDraft={onDraft} autoFocus={!props.initial} />
+      <ConnectionFields form={form} change={change} errors={errors} />
+      <AdvancedFields form={form} change={change} errors={errors} />
+      <OssFields form={form} change={change} errors={errors} sharedHint={sharedHint} />
+      {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
+      {error ? (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog__actions service-form__actions">
+        <span className="service-form__shortcut muted">{t('services.form.shortcut')}</span>
+        <button type="button" className="button" onClick={props.onClose}>
+          {t('common.cancel')}
+        </button>
+        <button type="button" className="button" disabled={busy !== null} onClick={() => void test()}>
+          {busy === 'test' ? t('services.form.testing') : t('services.form.test')}
+        </button>
+        <button type="submit" className="button button--primary" disabled={busy !== null}>
+          {t('services.form.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

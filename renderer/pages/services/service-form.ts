@@ -1,0 +1,184 @@
+// The add/edit form as plain data: built from a stored service or empty, filled from a pasted draft, and turned into
+// the contract's create input or update patch. Secrets are write-only: the form never holds a stored one, only the
+// masked hint, and sends a secret field only when the user typed (or pasted) a new value.
+import type {
+  CallInfoDraftDto,
+  Edition,
+  ServiceDto,
+  ServiceInput,
+  ServicePatch,
+} from '../../../preload/schemas/services';
+
+export type EditionChoice = Edition | 'auto';
+
+export interface ServiceForm {
+  edition: EditionChoice;
+  name: string;
+  url: string;
+  /** A newly typed token; empty keeps the stored one (or the pasted one, below). */
+  token: string;
+  /** The token `services.parseCallInfo` found, kept in main under this id. */
+  draftId?: string;
+  draftTokenHint?: string;
+  /** The stored token's hint, when editing. */
+  storedTokenHint?: string;
+  endpoint: string;
+  serviceName: string;
+  /** Whether the user changed endpoint / service name by hand (else main derives them from the URL). */
+  queueEdited: boolean;
+  windowSize: string;
+  concurrency: string;
+  foreignResults: 'adopt' | 'leave';
+  oss: boolean;
+  ossLocation: string;
+  ossRegion: string;
+  ossEndpoint: string;
+  ossCredentials: 'shared' | 'own';
+  ossAccessKeyId: string;
+  ossSecret: string;
+  storedOssSecretHint?: string;
+}
+
+export function emptyForm(): ServiceForm {
+  return {
+    edition: 'auto',
+    name: '',
+    url: '',
+    token: '',
+    endpoint: '',
+    serviceName: '',
+    queueEdited: false,
+    windowSize: '',
+    concurrency: '',
+    foreignResults: 'adopt',
+    oss: false,
+    ossLocation: '',
+    ossRegion: '',
+    ossEndpoint: '',
+    ossCredentials: 'own',
+    ossAccessKeyId: '',
+    ossSecret: '',
+  };
+}
+
+export function formFromService(service: ServiceDto): ServiceForm {
+  const form: ServiceForm = {
+    ...emptyForm(),
+    edition: service.edition,
+    name: service.name,
+    url: service.url,
+    endpoint: service.queue?.endpoint ?? '',
+    serviceName: service.queue?.serviceName ?? '',
+    windowSize: service.queue ? String(service.queue.windowSize) : '',
+    concurrency: service.queue ? String(service.queue.concurrency) : '',
+    foreignResults: service.queue?.foreignResults ?? 'adopt',
+  };
+  if (service.hasToken) form.storedTokenHint = service.tokenHint ?? '••••';
+  if (service.oss) {
+    form.oss = true;
+    form.ossLocation = service.oss.location;
+    form.ossRegion = service.oss.region ?? '';
+    form.ossEndpoint = service.oss.endpoint ?? '';
+    form.ossCredentials = service.oss.credentials;
+    form.ossAccessKeyId = service.oss.accessKeyId ?? '';
+    if (service.oss.hasSecret) form.storedOssSecretHint = service.oss.secretHint ?? '••••';
+  }
+  return form;
+}
+
+/** What a paste fills in: only the fields the draft knows, so a paste of just a URL keeps a typed name. */
+export function applyDraft(form: ServiceForm, draft: CallInfoDraftDto): ServiceForm {
+  const next: ServiceForm = { ...form };
+  if (draft.edition) next.edition = draft.edition;
+  if (draft.name && !form.name.trim()) next.name = draft.name;
+  if (draft.url) next.url = draft.url;
+  if (draft.endpoint) next.endpoint = draft.endpoint;
+  if (draft.serviceName) next.serviceName = draft.serviceName;
+  if (draft.endpoint || draft.serviceName) next.queueEdited = false;
+  if (draft.draftId && draft.hasToken) {
+    next.draftId = draft.draftId;
+    next.draftTokenHint = draft.tokenHint ?? '••••';
+    next.token = '';
+  }
+  return next;
+}
+
+/** The edition the form will be saved as: chosen, or read from the URL the way main reads it. */
+export function effectiveEdition(form: ServiceForm): Edition | undefined {
+  if (form.edition !== 'auto') return form.edition;
+  if (!form.url.trim()) return undefined;
+  return /\/api\/predict\/[^/?#]+/i.test(form.url) ? 'queue' : 'exclusive';
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The https URL to offer when a token would travel over plain http to another computer. */
+export function httpsSuggestion(form: ServiceForm): string | undefined {
+  const hasToken = Boolean(form.token.trim() || form.draftId || form.storedTokenHint);
+  if (!hasToken) return undefined;
+  const text = form.url.trim();
+  if (!/^http:\/\//i.test(text)) return undefined;
+  try {
+    if (isLoopbackHost(new URL(text).hostname)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return text.replace(/^http:\/\//i, 'https://');
+}
+
+export function urlHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function positiveInt(text: string): number | undefined {
+  const value = Number(text.trim());
+  return text.trim() && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function ossInput(form: ServiceForm): NonNullable<ServiceInput['oss']> {
+  const oss: NonNullable<ServiceInput['oss']> = {
+    location: form.ossLocation.trim(),
+    credentials: form.ossCredentials,
+  };
+  if (form.ossRegion.trim()) oss.region = form.ossRegion.trim();
+  if (form.ossEndpoint.trim()) oss.endpoint = form.ossEndpoint.trim();
+  if (form.ossCredentials === 'own') {
+    oss.accessKeyId = form.ossAccessKeyId.trim();
+    if (form.ossSecret.trim()) oss.accessKeySecret = form.ossSecret.trim();
+  }
+  return oss;
+}
+
+export function toServiceInput(form: ServiceForm): ServiceInput {
+  const input: ServiceInput = { name: form.name.trim(), url: form.url.trim() };
+  if (form.edition !== 'auto') input.edition = form.edition;
+  if (form.token.trim()) input.token = form.token.trim();
+  else if (form.draftId) input.tokenFromDraft = form.draftId;
+  if (effectiveEdition(form) === 'queue') {
+    const queue: NonNullable<ServiceInput['queue']> = { foreignResults: form.foreignResults };
+    if (form.queueEdited && form.endpoint.trim()) queue.endpoint = form.endpoint.trim();
+    if (form.queueEdited && form.serviceName.trim()) queue.serviceName = form.serviceName.trim();
+    const windowSize = positiveInt(form.windowSize);
+    const concurrency = positiveInt(form.concurrency);
+    if (windowSize) queue.windowSize = windowSize;
+    if (concurrency) queue.concurrency = concurrency;
+    input.queue = queue;
+  }
+  if (form.oss) input.oss = ossInput(form);
+  return input;
+}
+
+export function toServicePatch(id: string, form: ServiceForm, stored: ServiceDto): ServicePatch {
+  const { oss, ...rest } = toServiceInput(form);
+  const patch: ServicePatch = { id, ...rest };
+  if (oss) patch.oss = oss;
+  else if (stored.oss) patch.oss = null;
+  return patch;
+}
