@@ -8,7 +8,10 @@ import { REMOTE_STATES } from './job-state';
 import { pageQuerySql, toPage, type JobPage, type PageJobsQuery } from './ledger-paging';
 import { JOB_COLUMNS, parseJsonColumn, toJobRecord, type JobRecord } from './ledger-rows';
 
-/** A job ready to send: its record and the workflow to submit. */
+/**
+ * A job ready to send: its record and the workflow to submit. When `identity` is already set the job was sent before
+ * (a transient failure): ask the service whether it has that identity before sending it again, with the same one.
+ */
 export interface PendingJob extends JobRecord {
   workflow: ApiWorkflow;
 }

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionResult, SubmitReceipt } from '../editions/edition';
-import { BadRequestError } from '../errors';
+import { BadRequestError, type ErrorKind } from '../errors';
 import { TRANSITIONS, type JobState } from './job-state';
 import { reorderJob } from './job-order';
 import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
@@ -157,7 +157,8 @@ export class Ledger {
    * a transient failure) must be sent with the same one.
    */
   assignIdentity(jobId: string, identity: string): boolean {
-    return this.run(() => {
+    // IMMEDIATE: the checks and the write hold one write lock, also against a second process (the CLI) on the file.
+    const assign = this.db.transaction(() => {
       const job = this.jobOrThrow(jobId);
       if (job.identity !== null && job.identity !== identity) {
         throw new BadRequestError(
@@ -177,6 +178,7 @@ export class Ledger {
           .run(identity, this.now(), jobId).changes > 0
       );
     });
+    return this.run(() => assign.immediate());
   }
 
   /**
@@ -248,7 +250,7 @@ export class Ledger {
    * Records a failure. With `retryAt` (a transient failure: network, 5xx, 429) the job goes back to pending, keeps
    * its identity and waits until then; without, it ends as failed.
    */
-  markFailed(jobId: string, kind: string, message: string, retryAt?: number): boolean {
+  markFailed(jobId: string, kind: ErrorKind, message: string, retryAt?: number): boolean {
     if (retryAt !== undefined) {
       return this.transition(
         jobId,
