@@ -13,6 +13,7 @@ import { createElectronPresence } from './electron/presence';
 import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
 import { createSecureWindow, hardenSession } from './electron/secure-window';
 import { restoreWindowState, trackWindowState } from './electron/window-state';
+import { addDemoServicesFromEnv } from './browser/demo-services';
 import { RecoverableStore } from './services/recoverable-store';
 import type { Presence } from './presence';
 import { createStudio, type Studio } from './studio';
@@ -67,6 +68,13 @@ if (!app.requestSingleInstanceLock()) {
       diagnostics: createElectronDiagnosticsHost(log.transports.file.getFile().path, currentWindow),
       presence,
     });
+    // `npm run demo`: the simulator's services, added through the Studio (Node-sealed secrets cannot cross over).
+    const demoServices = process.env.ARTLAB_DEMO_SERVICES;
+    if (demoDataDir && demoServices) {
+      await addDemoServicesFromEnv(studio.handlers, demoServices).catch((error: unknown) =>
+        log.error('the demo services could not be added', error),
+      );
+    }
 
     const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
     const devServer = process.env.ELECTRON_RENDERER_URL;

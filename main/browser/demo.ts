@@ -1,10 +1,14 @@
-// `npm run demo`: the app with no cloud account. `--browser` serves it to a local browser through the bridge and
-// prints the URL; otherwise it starts Electron. Data lives in a throw-away folder unless --data-dir is given.
+// `npm run demo`: the app with no cloud account. Starts the simulator (both editions and their OSS bucket) and the
+// app with the simulator's two services already added. `--browser` serves it to a local browser through the bridge
+// and prints the URL; otherwise it starts Electron, which adds the same services itself (ARTLAB_DEMO_SERVICES).
+// Data lives in a throw-away folder unless --data-dir is given. Ctrl+C stops everything.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimulator } from '../../test/sim/index';
+import { addDemoServices, demoServiceInputs } from './demo-services';
 import { serveStudioInBrowser } from './serve-studio';
 
 const { values } = parseArgs({
@@ -13,11 +17,27 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     port: { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
+    // Progress is visible: each sampler step takes this long in the simulated ComfyUI.
+    'step-ms': { type: 'string', default: '150' },
+    workers: { type: 'string', default: '3' },
   },
 });
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-demo-'));
+const sim = await startSimulator({ stepMs: Number(values['step-ms']), workers: Number(values.workers) });
+const services = demoServiceInputs(sim.info);
+
+let stopping = false;
+function stopOn(close: () => Promise<void>): void {
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.allSettled([close(), sim.close()]).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
 
 if (values.browser) {
   const served = await serveStudioInBrowser({
@@ -26,19 +46,30 @@ if (values.browser) {
     port: Number(values.port),
     version: process.env.npm_package_version,
   });
-  if (values.json) process.stdout.write(`${JSON.stringify({ url: served.bridge.url, dataDir })}\n`);
+  await addDemoServices(served.studio.handlers, services);
+  if (values.json) process.stdout.write(`${JSON.stringify({ url: served.bridge.url, dataDir, sim: sim.info })}\n`);
   else
     process.stdout.write(
-      `ArtLab Desktop (demo) is at\n  ${served.bridge.url}\nData: ${dataDir}\nPress Ctrl+C to stop.\n`,
+      `ArtLab Desktop (demo) is at\n  ${served.bridge.url}\n` +
+        `Simulated services: Exclusive ${sim.info.exclusive.url}, API edition ${sim.info.queue.url}\n` +
+        `Data: ${dataDir}\nPress Ctrl+C to stop.\n`,
     );
-  const stop = () => void served.close().finally(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOn(() => served.close());
 } else {
   const electron = spawn(join(root, 'node_modules/.bin/electron'), [root], {
     stdio: 'inherit',
-    env: { ...process.env, ARTLAB_DEMO_DATA_DIR: dataDir },
+    env: { ...process.env, ARTLAB_DEMO_DATA_DIR: dataDir, ARTLAB_DEMO_SERVICES: JSON.stringify(services) },
     shell: process.platform === 'win32',
   });
-  electron.on('exit', (code) => process.exit(code ?? 0));
+  stopOn(async () => {
+    if (electron.exitCode === null) {
+      electron.kill('SIGTERM');
+      await new Promise((done) => electron.once('exit', done));
+    }
+  });
+  electron.on('exit', (code) => {
+    if (stopping) return;
+    stopping = true;
+    void sim.close().finally(() => process.exit(code ?? 0));
+  });
 }
