@@ -26,6 +26,9 @@ export function toStorageError(error: unknown, file: string): StorageError | und
     message = `ArtLab cannot open ${where}. Check that the data folder exists, is a folder (not a file) and is writable, then restart ArtLab.`;
   } else if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     message = `${capitalize(where)} is in use by another program (perhaps a second ArtLab). Close it, then try again.`;
+  } else if (code === 'ERR_DLOPEN_FAILED') {
+    // better-sqlite3 is native: built for Electron's ABI after `npm start`, for Node's in tests (and the reverse).
+    message = `The database engine for ${where} does not match this runtime. Reinstall ArtLab Desktop (developers: run "npm rebuild better-sqlite3" for Node, or let electron-builder rebuild it for Electron).`;
   }
   if (message === undefined) return undefined;
   return new StorageError(message, { cause: error });

@@ -79,6 +79,28 @@ describe('ledger storage failures', () => {
     expect(() => Ledger.open(join(dir, 'a-file', 'ledger.sqlite'))).toThrow(/cannot open the job database/);
   });
 
+  it('reports a database another program holds locked as busy, once its wait runs out', () => {
+    const file = join(dir, 'ledger.sqlite');
+    const db = openLedgerDatabase(file);
+    const ledger = new Ledger(db, { file });
+    const other = new Database(file);
+    try {
+      db.pragma('busy_timeout = 0');
+      other.exec('BEGIN IMMEDIATE');
+      const error = caught(() => ledger.createWorkflow({ name: 'x', workflow: starterWorkflow(), source: 'import' }));
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).message).toMatch(/in use by another program/);
+    } finally {
+      other.close();
+      ledger.close();
+    }
+  });
+
+  it('says how to fix a native engine built for another runtime', () => {
+    const mismatch = caught(() => process.dlopen({ exports: {} }, join(dir, 'not-a-library.node')));
+    expect(toStorageError(mismatch, 'ledger.sqlite')?.message).toMatch(/npm rebuild better-sqlite3/);
+  });
+
   it('maps a file-system ENOSPC to the full-disk message', () => {
     const enospc = caught(() => writeFileSync('/dev/full', 'x'));
     expect(toStorageError(enospc, 'ledger.sqlite')?.message).toMatch(/disk is full/);
