@@ -1,11 +1,25 @@
 // The simulator as a whole, as tests, the demo and `npm run sim` start it.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import OSS from 'ali-oss';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startSimulator, simulatorInfoSchema, type Simulator } from './index';
 import { TestQueueClient, text } from './eas/test-client';
+
+/** Ports the OS reports free right now (the listeners are closed again before use). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer();
+      return new Promise<Server>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+    }),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
 
 let simulator: Simulator | undefined;
 afterEach(async () => {
@@ -26,6 +40,14 @@ describe('startSimulator', () => {
     expect(info.queue.service).toBe('painter/sink');
     expect(info.oss.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.exclusive.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('listens on the ports it is given', async () => {
+    const [exclusivePort, queuePort, ossPort] = await freePorts(3);
+    simulator = await startSimulator({ exclusivePort, queuePort, ossPort });
+    expect(simulator.info.exclusive.url).toBe(`http://127.0.0.1:${exclusivePort}/`);
+    expect(simulator.info.queue.endpoint).toBe(`127.0.0.1:${queuePort}`);
+    expect(simulator.info.oss.endpoint).toBe(`http://127.0.0.1:${ossPort}`);
   });
 
   it('serves the Exclusive edition with its token, writing into the same bucket', async () => {

@@ -98,6 +98,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   try {
     // Each server rolls its own dice (same seed), so one server's traffic does not shift another's faults.
     const ossServer = await startOssServer({
+      port: options.ossPort,
       store,
       bucket: options.ossBucket,
       region: options.ossRegion,
