@@ -141,4 +141,29 @@ describe('API-edition workers', () => {
     expect(frames.map((frame) => frame.tags.task_id).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `batch-${i}`));
     expect(store.objects.size).toBe(6);
   });
+
+  it('answers every task exactly once when half the jobs crash their worker', async () => {
+    const client = await start({ workerCrashRate: 0.5, workers: 2, seed: 7 });
+    const body = await starter();
+    for (let i = 0; i < 8; i += 1) await submit(client, `t${i}`, body);
+    await pool.whenIdle();
+    const frames = await new TestQueueClient(`${server.url}/sink`, token).get({ _index_: '0', _length_: '20' });
+    expect(frames.map((frame) => frame.tags.task_id).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `t${i}`));
+    expect(pool.stats.crashed).toBeGreaterThan(0);
+    expect(pool.stats.completed).toBe(8);
+  });
+
+  it('redoes a job that was running when the service stopped, once it starts again', async () => {
+    const client = await start({ stepMs: 20, workers: 1 });
+    await submit(client, 'interrupted', await starter());
+    // The put hands the item to the idle worker at once; with 20 ms per step it is still running now.
+    expect(server.input.pendingCount()).toBe(1);
+    expect(pool.stats.running).toBe(1);
+    await pool.stop();
+    expect(server.sink.length).toBe(0);
+    pool.start();
+    await pool.whenIdle();
+    const frames = await new TestQueueClient(`${server.url}/sink`, token).get({ _index_: '0', _length_: '5' });
+    expect(frames.map((frame) => frame.tags.task_id)).toEqual(['interrupted']);
+  });
 });
