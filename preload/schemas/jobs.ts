@@ -1,0 +1,337 @@
+// Workflows, batches and jobs as the renderer sees them (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
+// bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
+import { z } from 'zod';
+import { Empty, method } from './common';
+import { ServiceIdSchema } from './services';
+
+const Id = z.string().min(1).max(100);
+
+export const JobStateSchema = z.enum([
+  'pending',
+  'submitting',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'lost',
+]);
+export type JobStateDto = z.infer<typeof JobStateSchema>;
+
+/** A literal value: big integers as decimal text. */
+export const LiteralDtoSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Any JSON value (big integers as decimal text), for stored specs and job parameters. */
+export type JsonDto = string | number | boolean | null | JsonDto[] | { [key: string]: JsonDto };
+export const JsonDtoSchema: z.ZodType<JsonDto> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonDtoSchema), z.record(z.string(), JsonDtoSchema)]),
+);
+
+// Workflows
+
+export const WorkflowSourceSchema = z.enum(['starter', 'import', 'png']);
+
+export const WorkflowSummarySchema = z.object({
+  id: Id,
+  name: z.string(),
+  source: WorkflowSourceSchema,
+  nodeCount: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type WorkflowSummaryDto = z.infer<typeof WorkflowSummarySchema>;
+
+export const ParameterKindSchema = z.enum([
+  'positive',
+  'negative',
+  'prompt',
+  'seed',
+  'steps',
+  'cfg',
+  'sampler',
+  'scheduler',
+  'denoise',
+  'width',
+  'height',
+  'batch_size',
+  'checkpoint',
+  'filename_prefix',
+  'other',
+]);
+
+/** One field of the parameter form. `control` says how to draw it; bounds and choices come from the service when known. */
+export const ParameterFieldSchema = z.object({
+  /** `<node>.<input>`: the key of `spec.set` and of sweeps. */
+  id: z.string(),
+  node: z.string(),
+  input: z.string(),
+  kind: ParameterKindSchema,
+  /** English label for the kind (the UI translates by kind); for `other`, the input name. */
+  label: z.string(),
+  nodeTitle: z.string(),
+  classType: z.string(),
+  value: LiteralDtoSchema,
+  control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle']),
+  min: z.union([z.number(), z.string()]).optional(),
+  max: z.union([z.number(), z.string()]).optional(),
+  choices: z.array(z.string()).optional(),
+});
+export type ParameterFieldDto = z.infer<typeof ParameterFieldSchema>;
+
+export const WorkflowDetailSchema = WorkflowSummarySchema.extend({
+  parameters: z.array(ParameterFieldSchema),
+  /** The API-format JSON, big integers exact, for "export" and display. */
+  json: z.string(),
+  /** Whether bounds/choices came from a service's /object_info (else only what the workflow shows). */
+  catalogFrom: z.enum(['service', 'builtin']),
+});
+export type WorkflowDetailDto = z.infer<typeof WorkflowDetailSchema>;
+
+export const WorkflowImportSchema = z.union([
+  z.object({ name: z.string().trim().max(200).optional(), json: z.string().min(1).max(20_000_000) }),
+  /** A ComfyUI PNG (its `prompt` chunk), base64. */
+  z.object({ name: z.string().trim().max(200).optional(), pngBase64: z.string().min(1).max(70_000_000) }),
+]);
+
+// Batch builder
+
+const SeedValue = z.union([z.string().max(40), z.number()]);
+
+export const SeedPlanSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('fixed'), value: SeedValue }),
+  z.object({ mode: z.literal('random') }),
+  z.object({ mode: z.literal('increment'), start: SeedValue }),
+  z.object({ mode: z.literal('list'), values: z.array(SeedValue).max(100_000) }),
+]);
+
+export const SweepSchema = z.union([
+  z.object({ parameter: z.string(), values: z.array(LiteralDtoSchema).max(100_000) }),
+  z.object({ parameter: z.string(), range: z.object({ start: z.number(), stop: z.number(), step: z.number() }) }),
+]);
+
+/** The batch builder's settings (main/jobs/batch-spec.ts says what each means). */
+export const BatchSpecInputSchema = z.object({
+  /** One prompt per line (blank lines dropped) or a list. Omitted: the workflow's own prompt. */
+  prompts: z.union([z.string().max(5_000_000), z.array(z.string()).max(100_000)]).optional(),
+  negative: z.string().max(100_000).optional(),
+  seeds: SeedPlanSchema.optional(),
+  countPerPrompt: z.number().int().min(1).max(100_000).optional(),
+  sweeps: z.array(SweepSchema).max(20).optional(),
+  combine: z.enum(['product', 'zip']).optional(),
+  /** Values from the parameter form, `{"<node>.<input>": value}`. */
+  set: z.record(z.string(), LiteralDtoSchema).optional(),
+  targets: z
+    .object({
+      prompt: z.array(z.string()).optional(),
+      negative: z.array(z.string()).optional(),
+      seed: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
+export type BatchSpecInput = z.infer<typeof BatchSpecInputSchema>;
+
+/** Above this many jobs, `batches.queue` needs `confirmLarge: true` (the UI asks first). */
+export const LARGE_BATCH = 1_000;
+
+export const BatchPreviewSchema = z.object({
+  total: z.number().int(),
+  /** Whether queueing needs the artist's confirmation (more than LARGE_BATCH jobs). */
+  large: z.boolean(),
+  jobs: z.array(
+    z.object({
+      index: z.number().int(),
+      prompt: z.string().nullable(),
+      seed: z.string().nullable(),
+      patch: z.record(z.string(), LiteralDtoSchema),
+    }),
+  ),
+});
+export type BatchPreviewDto = z.infer<typeof BatchPreviewSchema>;
+
+// Batches and jobs
+
+export const JobCountsSchema = z.object({
+  pending: z.number().int(),
+  submitting: z.number().int(),
+  queued: z.number().int(),
+  running: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  lost: z.number().int(),
+});
+
+export const BatchSummarySchema = z.object({
+  id: Id,
+  serviceId: z.string(),
+  workflowId: z.string().nullable(),
+  label: z.string(),
+  total: z.number().int(),
+  paused: z.boolean(),
+  createdAt: z.number(),
+  counts: JobCountsSchema,
+  /** Every job is succeeded, failed, cancelled or lost. */
+  finished: z.boolean(),
+});
+export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
+
+export const JobProgressSchema = z.object({ value: z.number(), max: z.number(), node: z.string().optional() });
+
+export const JobDtoSchema = z.object({
+  id: Id,
+  batchId: z.string(),
+  serviceId: z.string(),
+  seq: z.number(),
+  state: JobStateSchema,
+  identity: z.string().nullable(),
+  params: z.record(z.string(), JsonDtoSchema),
+  attempts: z.number().int(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  /** Queue edition: index in the input queue; Exclusive: ComfyUI's number. */
+  queueIndex: z.number().nullable(),
+  progress: JobProgressSchema.nullable(),
+  createdAt: z.number(),
+  submittedAt: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  nextAttemptAt: z.number().nullable(),
+});
+export type JobDto = z.infer<typeof JobDtoSchema>;
+
+export const JobFiltersSchema = z.object({
+  batchId: z.string().optional(),
+  serviceId: z.string().optional(),
+  states: z.array(JobStateSchema).optional(),
+  createdFrom: z.number().optional(),
+  createdTo: z.number().optional(),
+});
+
+export const PageJobsInputSchema = z.object({
+  filters: JobFiltersSchema.optional(),
+  cursor: z.string().max(1000).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  order: z.enum(['queue', 'latest']).optional(),
+});
+
+export const JobPageSchema = z.object({ jobs: z.array(JobDtoSchema), nextCursor: z.string().nullable() });
+
+export const OutputFileSchema = z.object({
+  node: z.string(),
+  kind: z.string(),
+  filename: z.string(),
+  subfolder: z.string(),
+  type: z.string(),
+});
+
+export const JobDetailSchema = JobDtoSchema.extend({
+  results: z.array(
+    z.object({
+      identity: z.string(),
+      outputs: z.array(OutputFileSchema),
+      error: z.string().nullable(),
+      at: z.number(),
+    }),
+  ),
+});
+export type JobDetailDto = z.infer<typeof JobDetailSchema>;
+
+// Events
+
+/** One job's new state in a `jobs.changed` delta; fields other than id/state are present when they changed. */
+export const JobChangeSchema = z.object({
+  id: Id,
+  batchId: z.string(),
+  serviceId: z.string(),
+  state: JobStateSchema,
+  progress: JobProgressSchema.nullable().optional(),
+  /** Queue edition: jobs ahead of it in the input queue. */
+  position: z.number().optional(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable().optional(),
+  /** Resent after a restart with the same task_id: the queue edition may run it twice, so an extra image is possible. */
+  duplicatePossible: z.boolean().optional(),
+});
+export type JobChangeDto = z.infer<typeof JobChangeSchema>;
+
+export const ConnectionStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('connecting'), attempt: z.number() }),
+  z.object({ state: z.literal('live') }),
+  z.object({ state: z.literal('backing-off'), attempt: z.number(), nextAttemptAt: z.number(), reason: z.string() }),
+  z.object({ state: z.literal('auth-failed'), reason: z.string() }),
+  z.object({ state: z.literal('stopped') }),
+]);
+
+export const ServiceConnectionSchema = z.object({
+  serviceId: z.string(),
+  /** The result watcher (queue edition) or progress socket (Exclusive). */
+  connection: ConnectionStateSchema,
+  /** Dispatch to this service is paused (its token was refused); `message` says what to do. */
+  dispatchPaused: z.boolean(),
+  message: z.string().optional(),
+});
+export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
+
+const BatchIdInput = z.object({ batchId: Id });
+const JobIdInput = z.object({ jobId: Id });
+const WorkflowIdInput = z.object({ id: Id });
+
+export const jobMethods = {
+  'workflows.list': method(Empty, z.array(WorkflowSummarySchema)),
+  /** With `serviceId` of an Exclusive service, bounds and choices come from its /object_info. */
+  'workflows.get': method(WorkflowIdInput.extend({ serviceId: ServiceIdSchema.optional() }), WorkflowDetailSchema),
+  /** JSON text or a ComfyUI PNG; the UI format is refused with how to export the API format. */
+  'workflows.import': method(WorkflowImportSchema, WorkflowSummarySchema),
+  'workflows.rename': method(
+    WorkflowIdInput.extend({ name: z.string().trim().min(1).max(200) }),
+    WorkflowSummarySchema,
+  ),
+  'workflows.duplicate': method(WorkflowIdInput, WorkflowSummarySchema),
+  /** Batches made from it stay (they keep their own copy). */
+  'workflows.delete': method(WorkflowIdInput, z.void()),
+  /** How many jobs, and the first few, without storing anything. */
+  'batches.preview': method(
+    z.object({ workflowId: Id, spec: BatchSpecInputSchema, count: z.number().int().min(0).max(50).optional() }),
+    BatchPreviewSchema,
+  ),
+  /** Expands and stores the batch; more than LARGE_BATCH jobs need `confirmLarge: true`. */
+  'batches.queue': method(
+    z.object({
+      serviceId: ServiceIdSchema,
+      workflowId: Id,
+      spec: BatchSpecInputSchema,
+      label: z.string().trim().max(200).optional(),
+      confirmLarge: z.boolean().optional(),
+    }),
+    BatchSummarySchema,
+  ),
+  /** Newest first; pass the last one's createdAt and id for the next page. */
+  'batches.list': method(
+    z.object({
+      limit: z.number().int().min(1).max(1000).optional(),
+      after: z.object({ createdAt: z.number(), id: Id }).optional(),
+    }),
+    z.array(BatchSummarySchema),
+  ),
+  'batches.get': method(BatchIdInput, BatchSummarySchema),
+  'batches.pause': method(BatchIdInput, BatchSummarySchema),
+  'batches.resume': method(BatchIdInput, BatchSummarySchema),
+  /** Cancels every unfinished job of the batch (pending at once; sent ones through the service). */
+  'batches.cancel': method(BatchIdInput, BatchSummarySchema),
+  /** Removes a batch once nothing of it is with the service; images stay. */
+  'batches.delete': method(BatchIdInput, z.void()),
+  'jobs.page': method(PageJobsInputSchema, JobPageSchema),
+  'jobs.get': method(JobIdInput, JobDetailSchema),
+  'jobs.cancel': method(JobIdInput, JobDtoSchema),
+  /** A failed, cancelled or lost job goes back to pending with a new identity. */
+  'jobs.retry': method(JobIdInput, JobDtoSchema),
+  /** Moves a pending job before another (null: to the end). Returns false when it is no longer pending. */
+  'jobs.reorder': method(z.object({ jobId: Id, beforeJobId: Id.nullable() }), z.boolean()),
+  /** The watcher/socket state of every service with an edition open. */
+  'jobs.connections': method(Empty, z.array(ServiceConnectionSchema)),
+};
+
+export const jobEvents = {
+  /** Coalesced: at most a few per second, each the latest state of every job that changed. */
+  'jobs.changed': z.object({ changes: z.array(JobChangeSchema) }),
+  'batches.changed': z.object({ batches: z.array(BatchSummarySchema) }),
+  'services.connection': ServiceConnectionSchema,
+};
