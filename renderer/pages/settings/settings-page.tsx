@@ -3,7 +3,9 @@ import { PageHeader } from '../../components/page-header';
 import { useSettings } from '../../settings/settings-context';
 import { AboutSection } from './about-section';
 import { AppearanceSection } from './appearance-section';
+import { DiagnosticsSection } from './diagnostics-section';
 import { ShortcutsSection } from './shortcuts-section';
+import { UpdatesSection } from './updates-section';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -19,6 +21,8 @@ export function SettingsPage() {
       <div className="settings">
         <AppearanceSection />
         <ShortcutsSection />
+        <UpdatesSection />
+        <DiagnosticsSection />
         <AboutSection />
       </div>
     </>
