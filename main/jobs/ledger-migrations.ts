@@ -119,6 +119,62 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'gallery index: image metadata, favorites, removed copies, prompt search',
+    up(db) {
+      // listed_at: when the image entered the gallery (first fetched or found missing); pending rows are not listed.
+      // removed: the artist deleted the local copy; the row and its parameters stay. path is relative to the data
+      // folder. The search index is FTS5 with the trigram tokenizer: substring matches in any script (CJK prompts
+      // have no spaces), kept in step with images by triggers.
+      db.exec(`
+        ALTER TABLE images ADD COLUMN batch_id TEXT;
+        ALTER TABLE images ADD COLUMN workflow_id TEXT;
+        ALTER TABLE images ADD COLUMN oss_key TEXT;
+        ALTER TABLE images ADD COLUMN source TEXT CHECK (source IN ('edition','oss','import'));
+        ALTER TABLE images ADD COLUMN size INTEGER;
+        ALTER TABLE images ADD COLUMN mime TEXT;
+        ALTER TABLE images ADD COLUMN media TEXT NOT NULL DEFAULT 'image' CHECK (media IN ('image','video'));
+        ALTER TABLE images ADD COLUMN animated INTEGER NOT NULL DEFAULT 0 CHECK (animated IN (0, 1));
+        ALTER TABLE images ADD COLUMN steps REAL;
+        ALTER TABLE images ADD COLUMN cfg REAL;
+        ALTER TABLE images ADD COLUMN sampler TEXT;
+        ALTER TABLE images ADD COLUMN scheduler TEXT;
+        ALTER TABLE images ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0 CHECK (favorite IN (0, 1));
+        ALTER TABLE images ADD COLUMN external INTEGER NOT NULL DEFAULT 0 CHECK (external IN (0, 1));
+        ALTER TABLE images ADD COLUMN removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1));
+        ALTER TABLE images ADD COLUMN listed_at INTEGER;
+        UPDATE images SET external = 1 WHERE result_id IN (SELECT id FROM results WHERE external = 1);
+        UPDATE images SET listed_at = created_at WHERE state != 'pending';
+        UPDATE images SET batch_id = (SELECT batch_id FROM jobs WHERE jobs.id = images.job_id) WHERE job_id IS NOT NULL;
+
+        CREATE INDEX images_listed ON images(removed, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_service ON images(service_id, removed, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_batch ON images(batch_id, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_workflow ON images(workflow_id, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_favorite ON images(created_at, id) WHERE listed_at IS NOT NULL AND favorite = 1;
+        CREATE INDEX images_sha ON images(sha256) WHERE sha256 IS NOT NULL;
+        CREATE INDEX images_oss_key ON images(service_id, oss_key) WHERE oss_key IS NOT NULL;
+
+        CREATE VIRTUAL TABLE images_fts USING fts5(
+          positive, negative, content='images', content_rowid='id', tokenize='trigram'
+        );
+        INSERT INTO images_fts(rowid, positive, negative) SELECT id, positive, negative FROM images;
+        CREATE TRIGGER images_fts_insert AFTER INSERT ON images BEGIN
+          INSERT INTO images_fts(rowid, positive, negative) VALUES (new.id, new.positive, new.negative);
+        END;
+        CREATE TRIGGER images_fts_delete AFTER DELETE ON images BEGIN
+          INSERT INTO images_fts(images_fts, rowid, positive, negative)
+            VALUES ('delete', old.id, old.positive, old.negative);
+        END;
+        CREATE TRIGGER images_fts_update AFTER UPDATE OF positive, negative ON images BEGIN
+          INSERT INTO images_fts(images_fts, rowid, positive, negative)
+            VALUES ('delete', old.id, old.positive, old.negative);
+          INSERT INTO images_fts(rowid, positive, negative) VALUES (new.id, new.positive, new.negative);
+        END;
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

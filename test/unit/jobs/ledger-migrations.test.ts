@@ -41,7 +41,15 @@ describe('ledger migrations', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LEDGER_VERSION);
-      expect(tables(db)).toEqual(['batches', 'images', 'jobs', 'results', 'workflows']);
+      // images_fts and its shadow tables: the gallery's prompt search (FTS5)
+      expect(tables(db).filter((name) => !name.startsWith('images_fts_'))).toEqual([
+        'batches',
+        'images',
+        'images_fts',
+        'jobs',
+        'results',
+        'workflows',
+      ]);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       db.close();
