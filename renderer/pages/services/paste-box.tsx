@@ -1,5 +1,6 @@
 // The fastest way in: paste the console's call information and main reads it (edition, URL, endpoint, token) as
-// you paste. The token stays in main; this box only learns that one was found and its last four characters.
+// you paste. The token stays in main; this box only learns that one was found and its last four characters, and
+// empties itself once main has it.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInfoDraftDto } from '../../../preload/schemas/services';
@@ -34,6 +35,8 @@ export function PasteBox(props: { onDraft: (draft: CallInfoDraftDto) => void; au
           setDraft(parsed);
           setError(null);
           onDraft.current(parsed);
+          // The token now waits in main under the draft id: clear the box so this window holds no copy of it.
+          if (parsed.hasToken) setText('');
         })
         .catch((cause: unknown) => {
           if (current === sequence.current) setError(errorMessage(cause));

@@ -1,0 +1,193 @@
+// The Services page end to end, against the simulator the app server started: add each edition by pasting its call
+// information and one click, see it turn healthy; a wrong token; edit; duplicate; delete with confirmation. No page
+// state ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
+import { appUrl } from './app-url';
+
+// "System" must resolve the same way on every machine; the light screenshots emulate a light OS.
+test.use({ locale: 'en-US', colorScheme: 'dark' });
+
+function simInfo(): SimulatorInfo {
+  const text = process.env.ARTLAB_E2E_SIM;
+  if (!text) throw new Error('ARTLAB_E2E_SIM is not set: run the tests through playwright.config.ts');
+  return simulatorInfoSchema.parse(JSON.parse(text));
+}
+
+const sim = simInfo();
+const WRONG_TOKEN = 'bm90LXRoZS1yaWdodC10b2tlbi0wMDAwMDAw';
+const secrets = [sim.queue.token, sim.exclusive.token, sim.oss.accessKeySecret, WRONG_TOKEN];
+
+/** The API edition as the English console shows it. */
+const queueCallInfo = [
+  'Call Information',
+  'Public Endpoint',
+  `URL: ${sim.queue.url}`,
+  `Token: ${sim.queue.token}`,
+  `Endpoint: ${sim.queue.endpoint}`,
+  `Service ID: ${sim.queue.service}`,
+].join('\n');
+/** The Exclusive edition as the Chinese console shows it: full-width colons. */
+const exclusiveCallInfo = ['调用信息', `公网调用地址：${sim.exclusive.url}`, `Token：${sim.exclusive.token}`].join(
+  '\n',
+);
+
+const card = (page: Page, name: string | RegExp) =>
+  page.getByTestId('service-card').filter({ has: page.getByRole('heading', { name, exact: true }) });
+const health = (locator: Locator) => locator.getByTestId('health-badge');
+
+async function shoot(page: Page, name: string) {
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.screenshot({ path: `test/e2e/screenshots/services-${name}-${theme}.png`, animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'dark' });
+}
+
+async function expectNoSecretOnPage(page: Page) {
+  const html = await page.content();
+  const text = await page.locator('body').innerText();
+  for (const secret of secrets) {
+    expect(html).not.toContain(secret);
+    expect(text).not.toContain(secret);
+  }
+}
+
+async function addByPaste(page: Page, callInformation: string) {
+  await page.getByRole('button', { name: 'Add a service' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a service' });
+  await dialog.getByRole('textbox', { name: 'Paste the call information' }).fill(callInformation);
+  await expect(dialog.getByTestId('paste-summary')).toContainText('token found ••••');
+  return dialog;
+}
+
+async function deleteService(page: Page, name: string) {
+  await card(page, name).getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete this service?' });
+  await confirm.getByRole('button', { name: 'Delete service' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(card(page, name)).toHaveCount(0);
+}
+
+// One app server serves the whole run: leave the Services page empty, as the other specs expect it.
+test.afterEach(async ({ page }) => {
+  await page.goto(`${appUrl()}#/services`);
+  const names = page.getByTestId('service-card').getByRole('heading');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Services');
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+  for (let left = await names.count(); left > 0; left = await names.count()) {
+    await deleteService(page, (await names.first().innerText()).trim());
+  }
+  await expect(page.getByRole('heading', { name: 'No services yet' })).toBeVisible();
+});
+
+test('pasting the call information and one click adds each edition, and both turn healthy', async ({ page }) => {
+  await page.goto(appUrl());
+  const dialog = await addByPaste(page, queueCallInfo);
+  await expect(dialog.getByRole('combobox', { name: 'Edition' })).toHaveValue('queue');
+  await expect(dialog.getByRole('textbox', { name: 'Service URL' })).toHaveValue(sim.queue.url);
+  await expect(dialog.getByRole('textbox', { name: 'Service name' })).toHaveValue('artlab_sim');
+  await expect(dialog.getByTestId('secret-stored')).toHaveText(`Token found ••••${sim.queue.token.slice(-4)}`);
+  await expectNoSecretOnPage(page);
+  await shoot(page, 'dialog-pasted');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  const queue = card(page, 'artlab_sim');
+  await expect(health(queue)).toHaveText('Healthy');
+  await expect(queue).toContainText('API edition (queue)');
+  await expect(queue).toContainText(sim.queue.service);
+
+  const chinese = await addByPaste(page, exclusiveCallInfo);
+  await expect(chinese.getByRole('combobox', { name: 'Edition' })).toHaveValue('exclusive');
+  await chinese.getByRole('textbox', { name: 'Name' }).fill('Sim Exclusive');
+  await page.keyboard.press('Control+Enter');
+  await expect(chinese).toBeHidden();
+  const exclusive = card(page, 'Sim Exclusive');
+  await expect(health(exclusive)).toHaveText('Healthy');
+  await expect(exclusive).toContainText('Exclusive');
+  await expect(exclusive).toContainText(new URL(sim.exclusive.url).host);
+
+  await expectNoSecretOnPage(page);
+  await shoot(page, 'list');
+});
+
+test('Enter in the paste box is a new line, not a save', async ({ page }) => {
+  await page.goto(appUrl());
+  await page.getByRole('button', { name: 'Add a service' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a service' });
+  const paste = dialog.getByRole('textbox', { name: 'Paste the call information' });
+  await paste.pressSequentially(`URL: ${sim.exclusive.url}`);
+  await paste.press('Enter');
+  await expect(dialog).toBeVisible();
+  await expect(paste).toHaveValue(`URL: ${sim.exclusive.url}\n`);
+  await expect(page.getByTestId('service-card')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('a token bound for plain http to another computer is warned about, and https is one click', async ({ page }) => {
+  await page.goto(appUrl());
+  const remote = 'http://comfy_pro.1234567890123456.cn-hangzhou.pai-eas.aliyuncs.com';
+  const dialog = await addByPaste(page, `URL: ${remote}/\nToken: ${WRONG_TOKEN}`);
+  const warning = dialog.getByRole('alert').filter({ hasText: 'unencrypted' });
+  await expect(warning).toBeVisible();
+  await warning.getByRole('button', { name: 'Use https://' }).click();
+  await expect(dialog.getByRole('textbox', { name: 'Service URL' })).toHaveValue(/^https:\/\/comfy_pro\./);
+  await expect(warning).toBeHidden();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('a wrong token shows auth failed, with what to do', async ({ page }) => {
+  await page.goto(appUrl());
+  const dialog = await addByPaste(page, `URL: ${sim.exclusive.url}\nToken: ${WRONG_TOKEN}`);
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Wrong token');
+  await dialog.getByRole('button', { name: 'Test' }).click();
+  await expect(health(dialog)).toHaveText('Auth failed');
+  await expect(dialog.getByRole('status').filter({ hasText: 'token' })).toBeVisible();
+  await shoot(page, 'dialog-auth-failed');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  const failed = card(page, 'Wrong token');
+  await expect(health(failed)).toHaveText('Auth failed');
+  await expect(failed).toContainText('Copy the token again');
+  await expectNoSecretOnPage(page);
+  await shoot(page, 'auth-failed');
+});
+
+test('editing shows the stored token only as a hint, and keeps it unless replaced', async ({ page }) => {
+  await page.goto(appUrl());
+  await (await addByPaste(page, exclusiveCallInfo)).getByRole('button', { name: 'Save' }).click();
+  const added = card(page, /^Local ComfyUI/);
+  await expect(health(added)).toHaveText('Healthy');
+  await added.getByRole('button', { name: 'Edit' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Edit / });
+  await expect(dialog.getByTestId('secret-stored')).toHaveText(`Token stored ••••${sim.exclusive.token.slice(-4)}`);
+  await expectNoSecretOnPage(page);
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Renamed Exclusive');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  const renamed = card(page, 'Renamed Exclusive');
+  await expect(renamed).toBeVisible();
+  // The token was kept: the check after saving still passes.
+  await expect(health(renamed)).toHaveText('Healthy');
+});
+
+test('duplicate makes a healthy copy; delete asks first and says jobs and images stay', async ({ page }) => {
+  await page.goto(appUrl());
+  await (await addByPaste(page, queueCallInfo)).getByRole('button', { name: 'Save' }).click();
+  await expect(health(card(page, 'artlab_sim'))).toHaveText('Healthy');
+  await card(page, 'artlab_sim').getByRole('button', { name: 'Duplicate' }).click();
+  const copy = card(page, 'artlab_sim (copy)');
+  await expect(health(copy)).toHaveText('Healthy');
+
+  await copy.getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete this service?' });
+  await expect(confirm).toContainText('Its jobs and images stay');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await shoot(page, 'delete-confirm');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(copy).toBeVisible();
+  await deleteService(page, 'artlab_sim (copy)');
+  await expect(card(page, 'artlab_sim')).toBeVisible();
+});
