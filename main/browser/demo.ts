@@ -56,6 +56,7 @@ if (values.browser) {
     );
   stopOn(() => served.close());
 } else {
+  process.stdout.write(`ArtLab Desktop (demo) is starting.\nData: ${dataDir}\nPress Ctrl+C to stop.\n`);
   const electron = spawn(join(root, 'node_modules/.bin/electron'), [root], {
     stdio: 'inherit',
     env: { ...process.env, ARTLAB_DEMO_DATA_DIR: dataDir, ARTLAB_DEMO_SERVICES: JSON.stringify(services) },
