@@ -112,6 +112,31 @@ test('pasting the call information and one click adds each edition, and both tur
   await shoot(page, 'list');
 });
 
+test('outputs on OSS with shared credentials: the bucket check passes and the secret shows only as a hint', async ({
+  page,
+}) => {
+  await page.goto(appUrl());
+  const dialog = await addByPaste(page, exclusiveCallInfo);
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('With OSS');
+  await dialog.getByText('Outputs on OSS').click();
+  await dialog.getByRole('checkbox', { name: /OSS bucket/ }).check();
+  await dialog.getByRole('textbox', { name: 'Storage path' }).fill(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
+  await dialog.getByRole('textbox', { name: 'Region' }).fill(sim.oss.region);
+  await dialog.getByRole('textbox', { name: 'Endpoint' }).fill(sim.oss.endpoint);
+  await dialog.getByRole('radio', { name: 'Use shared credentials' }).check();
+  await dialog.getByRole('textbox', { name: 'Shared AccessKey ID' }).fill(sim.oss.accessKeyId);
+  await dialog.getByLabel('Shared AccessKey secret').fill(sim.oss.accessKeySecret);
+  await dialog.getByRole('button', { name: 'Test' }).click();
+  await expect(health(dialog)).toHaveText('Healthy');
+  await expect(dialog.getByText(`Secret stored ••••${sim.oss.accessKeySecret.slice(-4)}`)).toBeVisible();
+  await expectNoSecretOnPage(page);
+  await shoot(page, 'dialog-oss');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const withOss = card(page, 'With OSS');
+  await expect(health(withOss)).toHaveText('Healthy');
+  await expect(withOss).toContainText(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
+});
+
 test('Enter in the paste box is a new line, not a save', async ({ page }) => {
   await page.goto(appUrl());
   await page.getByRole('button', { name: 'Add a service' }).click();
@@ -147,7 +172,8 @@ test('a wrong token shows auth failed, with what to do', async ({ page }) => {
   await expect(health(dialog)).toHaveText('Auth failed');
   await expect(dialog.getByRole('status').filter({ hasText: 'token' })).toBeVisible();
   await shoot(page, 'dialog-auth-failed');
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Test saved the new service: leaving now keeps it, and the button says so.
+  await dialog.getByRole('button', { name: 'Done' }).click();
   const failed = card(page, 'Wrong token');
   await expect(health(failed)).toHaveText('Auth failed');
   await expect(failed).toContainText('Copy the token again');

@@ -1,6 +1,6 @@
 // Add or edit a service: paste the call information (the form fills itself), adjust, Test (saves, then checks and
 // shows the result here), Save. Ctrl/Cmd+Enter saves from anywhere in the form; Enter in the paste box is a newline.
-import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ContractCallError } from '../../../preload/contract';
 import type { CallInfoDraftDto, HealthResult, ServiceDto } from '../../../preload/schemas/services';
@@ -13,11 +13,13 @@ import {
   applyDraft,
   emptyForm,
   formFromService,
+  sharedOssChange,
   toServiceInput,
   toServicePatch,
   type ServiceForm,
 } from './service-form';
 import { AdvancedFields, ConnectionFields, OssFields } from './service-form-fields';
+import './service-form.css';
 
 export interface ServiceDialogProps {
   /** null: closed; 'new': adding; a service: editing it. */
@@ -49,20 +51,26 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [result, setResult] = useState<HealthResult | null>(null);
-  const [sharedHint, setSharedHint] = useState<string | undefined>();
 
   useEffect(() => {
     artlab
       .call('services.sharedOss.get')
-      .then((shared) => {
-        if (shared.accessKeyId || shared.hasSecret) {
-          setSharedHint(
-            t('services.form.ossSharedSet', { id: shared.accessKeyId ?? '—', hint: shared.secretHint ?? '—' }),
-          );
-        }
-      })
-      .catch(() => undefined);
-  }, [t]);
+      .then((shared) =>
+        setForm((current) => ({
+          ...current,
+          sharedAccessKeyId: shared.accessKeyId ?? '',
+          storedSharedAccessKeyId: shared.accessKeyId ?? '',
+          storedSharedSecretHint: shared.hasSecret ? (shared.secretHint ?? '••••') : undefined,
+        })),
+      )
+      .catch((cause: unknown) => setError(errorMessage(cause)));
+  }, []);
+
+  // The result lands below the fold of a long form: bring it (or the error) into view.
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result || error) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [result, error]);
 
   const change = useCallback((patch: Partial<ServiceForm>) => {
     setForm((current) => ({ ...current, ...patch }));
@@ -73,6 +81,16 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
     setError(null);
     setErrors({});
     try {
+      const shared = sharedOssChange(form);
+      if (shared) {
+        const sharedStored = await artlab.call('services.sharedOss.set', shared);
+        setForm((current) => ({
+          ...current,
+          sharedSecret: '',
+          storedSharedAccessKeyId: sharedStored.accessKeyId ?? '',
+          storedSharedSecretHint: sharedStored.hasSecret ? (sharedStored.secretHint ?? '••••') : undefined,
+        }));
+      }
       const stored = saved
         ? await artlab.call('services.update', toServicePatch(saved.id, form, saved))
         : await artlab.call('services.create', toServiceInput(form));
@@ -139,17 +157,20 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       <PasteBox onDraft={onDraft} autoFocus={!props.initial} />
       <ConnectionFields form={form} change={change} errors={errors} />
       <AdvancedFields form={form} change={change} errors={errors} />
-      <OssFields form={form} change={change} errors={errors} sharedHint={sharedHint} />
-      {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
-      {error ? (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <OssFields form={form} change={change} errors={errors} />
+      <div ref={outcome} className="service-form__outcome">
+        {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
+        {error ? (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
       <div className="dialog__actions service-form__actions">
         <span className="service-form__shortcut muted">{t('services.form.shortcut')}</span>
         <button type="button" className="button" onClick={props.onClose}>
-          {t('common.cancel')}
+          {/* Once Test has saved a new service, leaving keeps it: say Done, not Cancel. */}
+          {saved && !props.initial ? t('services.form.done') : t('common.cancel')}
         </button>
         <button type="button" className="button" disabled={busy !== null} onClick={() => void test()}>
           {busy === 'test' ? t('services.form.testing') : t('services.form.test')}

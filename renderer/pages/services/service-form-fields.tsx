@@ -148,10 +148,11 @@ export function AdvancedFields({ form, change, errors }: FormFieldsProps) {
   );
 }
 
-export function OssFields(props: FormFieldsProps & { sharedHint?: string | undefined }) {
+export function OssFields(props: FormFieldsProps) {
   const { form, change, errors } = props;
   const { t } = useTranslation();
   const [replacingSecret, setReplacingSecret] = useState(false);
+  const [replacingShared, setReplacingShared] = useState(false);
   return (
     <details className="form-section form-section--collapsible" open={form.oss || undefined}>
       <summary>{t('services.form.ossSection')}</summary>
@@ -232,7 +233,29 @@ export function OssFields(props: FormFieldsProps & { sharedHint?: string | undef
               />
             </div>
           ) : (
-            <p className="field__hint">{props.sharedHint ?? t('services.form.ossSharedNone')}</p>
+            <>
+              <div className="form-row">
+                <TextField
+                  label={t('services.form.ossSharedKeyId')}
+                  value={form.sharedAccessKeyId}
+                  onChange={(sharedAccessKeyId) => change({ sharedAccessKeyId })}
+                  mono
+                />
+                <SecretField
+                  label={t('services.form.ossSharedSecret')}
+                  value={form.sharedSecret}
+                  onChange={(sharedSecret) => change({ sharedSecret })}
+                  stored={
+                    form.storedSharedSecretHint
+                      ? t('services.form.secretStored', { hint: form.storedSharedSecretHint })
+                      : undefined
+                  }
+                  replacing={replacingShared}
+                  onReplace={() => setReplacingShared(true)}
+                />
+              </div>
+              <p className="field__hint">{t('services.form.ossSharedHint')}</p>
+            </>
           )}
         </>
       ) : null}

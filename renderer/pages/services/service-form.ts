@@ -37,6 +37,11 @@ export interface ServiceForm {
   ossAccessKeyId: string;
   ossSecret: string;
   storedOssSecretHint?: string;
+  /** The shared OSS credentials (every service set to "shared" uses them): edited here, saved with the service. */
+  sharedAccessKeyId: string;
+  storedSharedAccessKeyId: string;
+  sharedSecret: string;
+  storedSharedSecretHint?: string;
 }
 
 export function emptyForm(): ServiceForm {
@@ -58,6 +63,9 @@ export function emptyForm(): ServiceForm {
     ossCredentials: 'own',
     ossAccessKeyId: '',
     ossSecret: '',
+    sharedAccessKeyId: '',
+    storedSharedAccessKeyId: '',
+    sharedSecret: '',
   };
 }
 
@@ -140,6 +148,15 @@ export function urlHost(url: string): string {
 function positiveInt(text: string): number | undefined {
   const value = Number(text.trim());
   return text.trim() && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** What `services.sharedOss.set` should store before this form is saved, or undefined if nothing changed. */
+export function sharedOssChange(form: ServiceForm): { accessKeyId: string; accessKeySecret?: string } | undefined {
+  if (!form.oss || form.ossCredentials !== 'shared') return undefined;
+  const accessKeyId = form.sharedAccessKeyId.trim();
+  const secret = form.sharedSecret.trim();
+  if (accessKeyId === form.storedSharedAccessKeyId && !secret) return undefined;
+  return secret ? { accessKeyId, accessKeySecret: secret } : { accessKeyId };
 }
 
 function ossInput(form: ServiceForm): NonNullable<ServiceInput['oss']> {
