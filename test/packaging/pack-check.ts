@@ -3,20 +3,22 @@
 //  2. `electron-builder --linux dir` packs the built app against a stub Electron (stub-electron.ts), which also
 //     makes electron-builder check its configuration schema;
 //  3. resources/app.asar holds only what the app needs (asar-policy.ts), with no secret in the bundles;
-//  4. the fuses read back from the packed executable are the ones assets/build/fuses.mjs asks for.
+//  4. the fuses read back from the packed executable are the ones assets/build/fuses.mjs asks for;
+//  5. the same for `--mac dir` against a stub Electron.app, plus the ASAR integrity hash in Info.plist.
 // It lives under test/ because it is a check, not part of the build (DESIGN.md fixes the top level).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { extractFile, listPackage } from '@electron/asar';
+import { extractFile, getRawHeader, listPackage } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { z } from 'zod';
 import { asarProblems, bareImports, secretsInText } from './asar-policy';
 import { configProblems, readBuilderConfig } from './builder-config';
-import { ELECTRON_DEFAULT_WIRE, writeStubElectron } from './stub-electron';
+import { ELECTRON_DEFAULT_WIRE, writeStubElectron, writeStubElectronApp } from './stub-electron';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Libraries Vite bundles into out/renderer: shipping them again in node_modules would only add weight. */
@@ -45,6 +47,69 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
     child.on('error', fail);
     child.on('close', (code) => done({ code, output }));
   });
+}
+
+/** Reads the fuse wire back from a packed app and compares it with assets/build/fuses.mjs. */
+async function reportFuses(platform: string, executable: string): Promise<void> {
+  const wire = await getCurrentFuseWire(executable);
+  const fuseModule: unknown = await import(pathToFileURL(join(root, 'assets/build/fuses.mjs')).href);
+  const { fuseConfig } = FuseModuleSchema.parse(fuseModule);
+  const fuseProblems: string[] = [];
+  const lines: string[] = [];
+  for (let index = 0; index < ELECTRON_DEFAULT_WIRE.length; index++) {
+    const name = FuseV1Options[index] ?? `fuse ${index}`;
+    const actual = wire[index as FuseV1Options] === FuseState.ENABLE ? 'on' : 'off';
+    const wanted = fuseConfig[String(index)];
+    const expected =
+      wanted === undefined ? (ELECTRON_DEFAULT_WIRE[index] === '1' ? 'on' : 'off') : wanted ? 'on' : 'off';
+    lines.push(`${name}=${actual}`);
+    if (actual !== expected) fuseProblems.push(`${name} is ${actual}, expected ${expected}`);
+  }
+  report(
+    `${platform}: fuses read back from the packed app (stub binary with Electron's fuse wire): ${lines.join(' ')}`,
+    fuseProblems,
+  );
+}
+
+/**
+ * `--mac dir` against a stub Electron.app: the fuses land in the framework binary, and Info.plist carries the hash
+ * of app.asar's header that EnableEmbeddedAsarIntegrityValidation checks at start (a mismatch would stop the app).
+ */
+async function checkMacApp(work: string, appId: string): Promise<void> {
+  const stubDir = join(work, 'electron-dist-mac');
+  await writeStubElectronApp(stubDir);
+  const outDir = join(work, 'dist-mac');
+  const builder = await run(join(root, 'node_modules/.bin/electron-builder'), [
+    '--mac',
+    'dir',
+    '--x64',
+    '--publish',
+    'never',
+    `-c.electronDist=${stubDir}`,
+    '-c.npmRebuild=false',
+    `-c.directories.output=${outDir}`,
+  ]);
+  const app = join(outDir, 'mac', 'ArtLab Desktop.app');
+  const built = builder.code === 0 && existsSync(join(app, 'Contents/Resources/app.asar'));
+  report(
+    'electron-builder --mac dir --x64 against a stub Electron.app (signing is skipped off macOS)',
+    built ? [] : [`electron-builder exited with ${String(builder.code)}:\n${builder.output.slice(-3000)}`],
+  );
+  if (!built) return;
+  const infoPlist = await readFile(join(app, 'Contents/Info.plist'), 'utf8');
+  const embedded =
+    /<key>Resources\/app\.asar<\/key>\s*<dict>[\s\S]*?<key>hash<\/key>\s*<string>([0-9a-f]{64})<\/string>/.exec(
+      infoPlist,
+    )?.[1];
+  const header = getRawHeader(join(app, 'Contents/Resources/app.asar')).headerString;
+  const actual = createHash('sha256').update(header).digest('hex');
+  const problems: string[] = [];
+  if (embedded !== actual)
+    problems.push(`Info.plist has ${embedded ?? 'no'} ASAR hash, app.asar's header is ${actual}`);
+  if (!infoPlist.includes(`<string>${appId}</string>`)) problems.push(`CFBundleIdentifier is not ${appId}`);
+  if (!existsSync(join(app, 'Contents/Resources/icon.icns'))) problems.push('Contents/Resources/icon.icns is missing');
+  report('macOS: Info.plist embeds the hash of app.asar (ASAR integrity), the bundle id and the icon', problems);
+  await reportFuses('macOS', app);
 }
 
 async function main(): Promise<void> {
@@ -123,25 +188,8 @@ async function main(): Promise<void> {
       existsSync(join(appDir, 'resources/tray-icon.png')) ? [] : ['resources/tray-icon.png is missing'],
     );
 
-    const executable = join(appDir, packageJson.name);
-    const wire = await getCurrentFuseWire(executable);
-    const fuseModule: unknown = await import(pathToFileURL(join(root, 'assets/build/fuses.mjs')).href);
-    const { fuseConfig } = FuseModuleSchema.parse(fuseModule);
-    const fuseProblems: string[] = [];
-    const lines: string[] = [];
-    for (let index = 0; index < ELECTRON_DEFAULT_WIRE.length; index++) {
-      const name = FuseV1Options[index] ?? `fuse ${index}`;
-      const actual = wire[index as FuseV1Options] === FuseState.ENABLE ? 'on' : 'off';
-      const wanted = fuseConfig[String(index)];
-      const expected =
-        wanted === undefined ? (ELECTRON_DEFAULT_WIRE[index] === '1' ? 'on' : 'off') : wanted ? 'on' : 'off';
-      lines.push(`${name}=${actual}`);
-      if (actual !== expected) fuseProblems.push(`${name} is ${actual}, expected ${expected}`);
-    }
-    report(
-      `fuses read back from the packed executable (stub binary with Electron's fuse wire): ${lines.join(' ')}`,
-      fuseProblems,
-    );
+    await reportFuses('linux', join(appDir, packageJson.name));
+    await checkMacApp(work, config.appId);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -31,3 +31,38 @@ export async function writeStubElectron(dir: string, wire = ELECTRON_DEFAULT_WIR
   await writeFile(join(dir, 'version'), 'stub\n');
   return executable;
 }
+
+const plist = (entries: Record<string, string>) =>
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n' +
+  '<plist version="1.0">\n<dict>\n' +
+  Object.entries(entries)
+    .map(([key, value]) => `  <key>${key}</key><string>${value}</string>\n`)
+    .join('') +
+  '</dict>\n</plist>\n';
+
+/**
+ * A stand-in `Electron.app` with the parts electron-builder edits: Info.plist, the main executable, the generic
+ * helper app, and the framework binary that carries the fuse wire on macOS.
+ */
+export async function writeStubElectronApp(dir: string, wire = ELECTRON_DEFAULT_WIRE): Promise<void> {
+  const contents = join(dir, 'Electron.app', 'Contents');
+  const helper = join(contents, 'Frameworks', 'Electron Helper.app', 'Contents');
+  const framework = join(contents, 'Frameworks', 'Electron Framework.framework');
+  for (const folder of [join(contents, 'MacOS'), join(contents, 'Resources'), join(helper, 'MacOS'), framework]) {
+    await mkdir(folder, { recursive: true });
+  }
+  const script = '#!/bin/sh\nexit 1\n';
+  const bundle = { CFBundlePackageType: 'APPL', CFBundleIdentifier: 'com.github.Electron' };
+  await writeFile(
+    join(contents, 'Info.plist'),
+    plist({ ...bundle, CFBundleExecutable: 'Electron', CFBundleName: 'Electron' }),
+  );
+  await writeFile(join(contents, 'MacOS', 'Electron'), script, { mode: 0o755 });
+  await writeFile(join(helper, 'Info.plist'), plist({ ...bundle, CFBundleExecutable: 'Electron Helper' }));
+  await writeFile(join(helper, 'MacOS', 'Electron Helper'), script, { mode: 0o755 });
+  await writeFile(
+    join(framework, 'Electron Framework'),
+    Buffer.concat([Buffer.from('stub'), Buffer.from(FUSE_SENTINEL), Buffer.from([1, wire.length]), Buffer.from(wire)]),
+  );
+}
