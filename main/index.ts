@@ -4,6 +4,7 @@ import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from './adapters';
+import { installAppMenu } from './electron/app-menu';
 import { createAutoUpdater } from './electron/auto-updater';
 import { createElectronDiagnosticsHost } from './electron/diagnostics-host';
 import { createElectronStore } from './electron/electron-store-adapter';
@@ -68,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       diagnostics: createElectronDiagnosticsHost(log.transports.file.getFile().path, currentWindow),
       presence,
     });
+    installAppMenu(studio, (message, error) => log.error(message, error));
     // `npm run demo`: the simulator's services, added through the Studio (Node-sealed secrets cannot cross over).
     const demoServices = process.env.ARTLAB_DEMO_SERVICES;
     if (demoDataDir && demoServices) {
