@@ -1,6 +1,7 @@
 // The Services page end to end, against the simulator the app server started: add each edition by pasting its call
 // information and one click, see it turn healthy; a wrong token; edit; duplicate; delete with confirmation. No page
 // state ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
 import { appUrl } from './app-url';
@@ -137,6 +138,34 @@ test('outputs on OSS with shared credentials: the bucket check passes and the se
   await expect(withOss).toContainText(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
 });
 
+/** Serious and critical axe violations (WCAG 2.2 AA), one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
+}
+
+test('the list and the filled dialog have no serious accessibility violation, in either theme', async ({ page }) => {
+  await page.goto(appUrl());
+  await (await addByPaste(page, queueCallInfo)).getByRole('button', { name: 'Save' }).click();
+  await expect(health(card(page, 'artlab_sim'))).toHaveText('Healthy');
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    expect(await seriousViolations(page), `list, ${theme}`).toEqual([]);
+    const dialog = await addByPaste(page, exclusiveCallInfo);
+    await dialog.getByText('Outputs on OSS').click();
+    await dialog.getByRole('checkbox', { name: /OSS bucket/ }).check();
+    expect(await seriousViolations(page), `dialog, ${theme}`).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  }
+});
+
 test('Enter in the paste box is a new line, not a save', async ({ page }) => {
   await page.goto(appUrl());
   await page.getByRole('button', { name: 'Add a service' }).click();
@@ -157,6 +186,7 @@ test('a token bound for plain http to another computer is warned about, and http
   const dialog = await addByPaste(page, `URL: ${remote}/\nToken: ${WRONG_TOKEN}`);
   const warning = dialog.getByRole('alert').filter({ hasText: 'unencrypted' });
   await expect(warning).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   await warning.getByRole('button', { name: 'Use https://' }).click();
   await expect(dialog.getByRole('textbox', { name: 'Service URL' })).toHaveValue(/^https:\/\/comfy_pro\./);
   await expect(warning).toBeHidden();
@@ -172,6 +202,7 @@ test('a wrong token shows auth failed, with what to do', async ({ page }) => {
   await expect(health(dialog)).toHaveText('Auth failed');
   await expect(dialog.getByRole('status').filter({ hasText: 'token' })).toBeVisible();
   await shoot(page, 'dialog-auth-failed');
+  expect(await seriousViolations(page)).toEqual([]);
   // Test saved the new service: leaving now keeps it, and the button says so.
   await dialog.getByRole('button', { name: 'Done' }).click();
   const failed = card(page, 'Wrong token');
