@@ -1,11 +1,14 @@
 // The composition root (DESIGN.md): the whole app without a window. Both transports serve `studio.handlers` and
 // forward `studio.events`; the Electron shell, the browser bridge, the CLI and the tests all build it the same way,
 // from adapters.
+import { join } from 'node:path';
 import type { ContractHandlers } from '../preload/contract';
 import type { Clock, KeyValueStore, Paths } from './adapters';
 import { EventHub } from './contract/event-hub';
 import { createDiagnosticsModule } from './diagnostics/diagnostics-module';
 import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnostics-host';
+import { createJobsModule, type JobsModule, type JobsModuleOptions } from './jobs/jobs-module';
+import { Ledger } from './jobs/ledger';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule } from './services/services-module';
 import type { Presence } from './presence';
@@ -27,11 +30,15 @@ export interface StudioAdapters {
   diagnostics?: DiagnosticsHost;
   /** Notifications, dock/taskbar progress and the tray, for domains that report background work. */
   presence?: Presence;
+  /** Scheduler tuning (the CLI's concurrency, tests' short timers). */
+  jobs?: Pick<JobsModuleOptions, 'editionDeps' | 'scheduler' | 'eventIntervalMs'>;
 }
 
 export interface Studio {
   readonly handlers: ContractHandlers;
   readonly events: EventHub;
+  /** The jobs domain: its ledger, scheduler and editions (for the CLI and the gallery). */
+  readonly jobs: JobsModule;
   /** Called when a renderer reports it is mounted (transports flush queued events on it). */
   onRendererReady(listener: () => void): () => void;
   close(): Promise<void>;
@@ -42,6 +49,32 @@ export function createStudio(adapters: StudioAdapters): Studio {
   const settings = new SettingsRepository(adapters.store);
   const readyListeners = new Set<() => void>();
   const services = createServicesModule({ ...adapters, events });
+  const jobs = createJobsModule({
+    ledger: Ledger.open(join(adapters.paths.dataDir, 'jobs.sqlite'), {
+      clock: adapters.clock,
+      ...(adapters.log ? { reportError: (error) => adapters.log?.('job progress not saved', error) } : {}),
+    }),
+    services,
+    events,
+    clock: adapters.clock,
+    ...adapters.jobs,
+    ...(adapters.log ? { log: adapters.log } : {}),
+    onBatchFinished: ({ batch, counts }) =>
+      adapters.presence?.notify(
+        'Batch finished',
+        `${batch.label}: ${counts.succeeded} of ${batch.total} succeeded` +
+          (counts.failed + counts.lost > 0 ? `, ${counts.failed + counts.lost} failed` : '') +
+          '.',
+      ),
+    onProgress: (fraction) => adapters.presence?.setProgress(fraction),
+    onRunningJobs: (count) => adapters.presence?.setRunningJobs(count),
+  });
+  // A saved service changed (token, URL, OSS) or went away: its edition is rebuilt or closed.
+  const stopWatchingServices = events.subscribe((event) => {
+    if (event !== 'services.changed') return;
+    jobs.servicesChanged().catch((error: unknown) => adapters.log?.('updating the job services failed', error));
+  });
+  jobs.start().catch((error: unknown) => adapters.log?.('starting the job scheduler failed', error));
   const updates = createUpdatesModule({
     updater: adapters.updater ?? unmanagedUpdater,
     store: adapters.store,
@@ -73,11 +106,13 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...services.handlers,
     ...updates.handlers,
     ...diagnostics.handlers,
+    ...jobs.handlers,
   };
 
   return {
     handlers,
     events,
+    jobs,
     onRendererReady(listener) {
       readyListeners.add(listener);
       return () => readyListeners.delete(listener);
@@ -85,6 +120,9 @@ export function createStudio(adapters: StudioAdapters): Studio {
     async close() {
       readyListeners.clear();
       updates.close();
+      stopWatchingServices();
+      await jobs.close();
+      jobs.ledger.close();
       await services.close();
     },
   };

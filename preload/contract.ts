@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './schemas/app';
 import { diagnosticsMethods } from './schemas/diagnostics';
+import { jobEvents, jobMethods } from './schemas/jobs';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
 import type { ContractError, Envelope, MethodSpec } from './schemas/common';
@@ -12,12 +13,14 @@ export const methods = {
   ...serviceMethods,
   ...updateMethods,
   ...diagnosticsMethods,
+  ...jobMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...appEvents,
   ...serviceEvents,
   ...updateEvents,
+  ...jobEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

@@ -1,0 +1,393 @@
+// The scheduler: one per Studio, one lane per service. It hands pending jobs to the service's edition as slots free
+// up — woken by events (a batch queued, a result stored, a retry timer), never by polling. The identity is written
+// before every send (DESIGN.md rule 4); a job that was sent before is looked up first and resent with the same
+// identity. Results are stored before the edition acknowledges them (the handler's promise resolves after the write).
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../adapters';
+import type { ApiWorkflow } from '../comfy/workflow-types';
+import type { ConnectionState, EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
+import { NotFoundError } from '../errors';
+import { REMOTE_STATES, isTerminal } from './job-state';
+import type { JobRecord, Ledger } from './ledger';
+import { recoverJobs } from './recovery';
+import { classifyFailure, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
+import { Lane, type JobChange, type ServiceTarget } from './scheduler-lane';
+
+export type { JobChange, ServiceTarget } from './scheduler-lane';
+
+/** Builds the edition of a service (throws NotFoundError when the service is gone). */
+export type EditionProvider = (serviceId: string) => ServiceTarget;
+
+export interface ResultStoredInfo {
+  jobId: string | null;
+  serviceId: string;
+  result: EditionResult;
+}
+
+export interface ConnectionReport {
+  serviceId: string;
+  connection: ConnectionState;
+  /** Sending to this service is paused (its token was refused) until the service is edited. */
+  dispatchPaused: boolean;
+  message?: string;
+}
+
+export interface SchedulerOptions {
+  ledger: Ledger;
+  editions: EditionProvider;
+  clock?: Clock;
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** A job with no result this long after it was sent ends as `lost` (the artist may retry it). Default 30 min. */
+  jobTimeoutMs?: number;
+  newIdentity?: () => string;
+  onJobChange?: (change: JobChange) => void;
+  onResultStored?: (info: ResultStoredInfo) => void;
+  onConnection?: (report: ConnectionReport) => void;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
+
+export class Scheduler {
+  private readonly ledger: Ledger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly newIdentity: () => string;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly closing = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.ledger = options.ledger;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    this.newIdentity = options.newIdentity ?? randomUUID;
+  }
+
+  // Services
+
+  /** Opens the service's lane if needed (recovering its unfinished jobs) and sends what is due. */
+  async wake(serviceId: string): Promise<void> {
+    await this.closing.get(serviceId);
+    const lane = this.open(serviceId);
+    if (lane) this.pump(lane);
+  }
+
+  /** The service changed (token, URL, OSS): its edition is rebuilt and its unfinished jobs reconciled again. */
+  async restartService(serviceId: string): Promise<void> {
+    const had = this.lanes.has(serviceId);
+    await this.closeService(serviceId);
+    if (had) await this.wake(serviceId);
+  }
+
+  /** The service was deleted (or the Studio closes): its edition is closed; its jobs stay in the ledger. */
+  async closeService(serviceId: string): Promise<void> {
+    const lane = this.lanes.get(serviceId);
+    if (!lane) return this.closing.get(serviceId);
+    this.lanes.delete(serviceId);
+    const done = lane.close().finally(() => this.closing.delete(serviceId));
+    this.closing.set(serviceId, done);
+    return done;
+  }
+
+  /** The open edition of a service (for downloads), opening its lane when needed. */
+  editionFor(serviceId: string): ServiceTarget['edition'] | undefined {
+    return this.open(serviceId)?.target.edition;
+  }
+
+  connections(): ConnectionReport[] {
+    return [...this.lanes.values()].map((lane) => lane.report());
+  }
+
+  // The artist's actions
+
+  async cancel(jobId: string): Promise<JobRecord> {
+    const job = this.jobOrThrow(jobId);
+    if (REMOTE_STATES.includes(job.state) && job.identity !== null) {
+      const lane = this.open(job.serviceId);
+      // A job still being sent is cancelled remotely once the service's reply names its place (see accepted()).
+      if (lane && !lane.sending.has(jobId)) await lane.cancelRemote(job.identity, receiptOf(job));
+    }
+    if (this.ledger.markCancelled(jobId)) this.settled(jobId);
+    return this.jobOrThrow(jobId);
+  }
+
+  /** Cancels every unfinished job of a batch: the pending ones at once, the sent ones through the service. */
+  async cancelBatch(batchId: string): Promise<void> {
+    const pending = this.ledger.pageJobs({ filters: { batchId, states: ['pending'] }, limit: 1_000 });
+    this.ledger.cancelPendingJobs(batchId);
+    for (const job of pending.jobs) this.changed(job.id);
+    const sent = this.ledger.pageJobs({ filters: { batchId, states: [...REMOTE_STATES] }, limit: 1_000 });
+    for (const job of sent.jobs) await this.cancel(job.id);
+  }
+
+  retry(jobId: string): JobRecord {
+    const job = this.jobOrThrow(jobId);
+    if (this.ledger.retryJob(jobId)) {
+      this.changed(jobId);
+      void this.wake(job.serviceId);
+    }
+    return this.jobOrThrow(jobId);
+  }
+
+  pauseBatch(batchId: string): void {
+    this.ledger.pauseBatch(batchId);
+  }
+
+  resumeBatch(batchId: string): void {
+    if (this.ledger.resumeBatch(batchId)) {
+      const batch = this.ledger.getBatch(batchId);
+      if (batch) void this.wake(batch.serviceId);
+    }
+  }
+
+  reorder(jobId: string, beforeJobId: string | null): boolean {
+    return this.ledger.reorder(jobId, beforeJobId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.lanes.keys()].map((id) => this.closeService(id)));
+    await Promise.all(this.closing.values());
+  }
+
+  // Lanes
+
+  private open(serviceId: string): Lane | undefined {
+    if (this.closed) return undefined;
+    const existing = this.lanes.get(serviceId);
+    if (existing) return existing;
+    let target: ServiceTarget;
+    try {
+      target = this.options.editions(serviceId);
+    } catch (error) {
+      this.log(`cannot open the service ${serviceId}`, error);
+      return undefined;
+    }
+    const lane = new Lane(serviceId, target, {
+      clock: this.clock,
+      timeoutMs: this.timeoutMs,
+      report: (report) => this.options.onConnection?.(report),
+      onTimeout: (jobId) => this.timedOut(jobId),
+      onRetryDue: () => this.pump(lane),
+      log: (message, error) => this.log(message, error),
+    });
+    this.lanes.set(serviceId, lane);
+    lane.subscribe((event) => this.onEvent(lane, event));
+    target.edition.start((result) => this.onResult(lane, result));
+    lane.track(
+      recoverJobs(
+        this.ledger.unfinishedJobs(serviceId),
+        {
+          lookup: (job) => target.edition.lookup(job.identity ?? '', receiptOf(job)),
+          adopt: (job, remote) => this.adopt(lane, job.id, job.identity ?? '', remote),
+          resend: (job, duplicatePossible) => {
+            lane.follow(job.id, job.batchId, job.identity ?? '', job.submittedAt ?? this.clock.now());
+            return this.send(
+              lane,
+              job.id,
+              job.identity ?? '',
+              () => this.ledger.jobWorkflow(job.id),
+              duplicatePossible,
+            );
+          },
+          follow: (job) => {
+            lane.follow(job.id, job.batchId, job.identity ?? '', job.submittedAt ?? this.clock.now());
+            target.edition.follow(job.identity ?? '', receiptOf(job));
+          },
+          failed: (job, error) => this.sendFailed(lane, job.id, error),
+        },
+        { lookupIsConclusive: target.lookupIsConclusive },
+      ).finally(() => this.pump(lane)),
+    );
+    return lane;
+  }
+
+  /** Sends what the lane has room for. Re-entrant calls fold into one more round. */
+  private pump(lane: Lane): void {
+    if (lane.closed || this.closed || lane.pausedReason !== undefined) return;
+    try {
+      const remote = lane.target.limit === 'remote' ? this.ledger.unfinishedJobs(lane.serviceId).length : 0;
+      const free = lane.target.concurrency - (lane.target.limit === 'remote' ? remote : lane.sending.size);
+      if (free > 0) for (const job of this.ledger.nextPending(lane.serviceId, free)) this.launch(lane, job);
+      lane.armRetry(this.ledger.nextRetryAt(lane.serviceId));
+    } catch (error) {
+      this.log(`sending jobs to ${lane.serviceId} failed`, error);
+    }
+  }
+
+  private launch(lane: Lane, job: JobRecord & { workflow: ApiWorkflow }): void {
+    const askFirst = job.identity !== null;
+    const identity = job.identity ?? this.newIdentity();
+    if (!this.ledger.assignIdentity(job.id, identity)) return;
+    lane.follow(job.id, job.batchId, identity, this.clock.now());
+    this.changed(job.id);
+    const lookup = askFirst ? () => lane.target.edition.lookup(identity, receiptOf(job)) : undefined;
+    lane.track(this.send(lane, job.id, identity, () => job.workflow, false, lookup));
+  }
+
+  /** Looks up (when asked), then submits with the stored identity; every outcome is written to the ledger. */
+  private async send(
+    lane: Lane,
+    jobId: string,
+    identity: string,
+    workflow: () => ApiWorkflow,
+    duplicatePossible: boolean,
+    lookup?: () => Promise<RemoteJobState>,
+  ): Promise<void> {
+    lane.sending.add(jobId);
+    try {
+      if (lookup && this.adopt(lane, jobId, identity, await lookup())) return;
+      if (lane.closed) return;
+      if (duplicatePossible) this.changed(jobId, { duplicatePossible: true });
+      const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });
+      if (!lane.closed) this.accepted(lane, jobId, receipt);
+    } catch (error) {
+      // After close the job stays `submitting`: the next start looks it up before sending it again.
+      if (!lane.closed) this.sendFailed(lane, jobId, error);
+    } finally {
+      lane.sending.delete(jobId);
+      this.pump(lane);
+    }
+  }
+
+  /** The service already has the identity: take its word instead of sending again. */
+  private adopt(lane: Lane, jobId: string, identity: string, remote: RemoteJobState): boolean {
+    if (remote.state === 'unknown') return false;
+    if (remote.state === 'done') {
+      void this.onResult(lane, remote.result).catch((error: unknown) => this.log('storing a result failed', error));
+      return true;
+    }
+    this.ledger.markQueued(jobId, { identity });
+    if (remote.state === 'running') this.ledger.markRunning(jobId);
+    const job = this.ledger.getJob(jobId);
+    if (job) lane.follow(jobId, job.batchId, identity, job.submittedAt ?? this.clock.now());
+    lane.target.edition.follow(identity, job ? receiptOf(job) : undefined);
+    this.changed(
+      jobId,
+      remote.state === 'queued' && remote.position !== undefined ? { position: remote.position } : {},
+    );
+    return true;
+  }
+
+  private accepted(lane: Lane, jobId: string, receipt: SubmitReceipt): void {
+    if (this.ledger.markQueued(jobId, receipt)) {
+      this.changed(jobId);
+      return;
+    }
+    // Cancelled while the request was on its way: now that the service has it, take it back.
+    if (this.ledger.getJob(jobId)?.state === 'cancelled') {
+      lane.track(
+        lane
+          .cancelRemote(receipt.identity, receipt)
+          .then(() => undefined)
+          .catch((error: unknown) => this.log('cancelling a job just sent failed', error)),
+      );
+    }
+  }
+
+  private sendFailed(lane: Lane, jobId: string, error: unknown): void {
+    const verdict = classifyFailure(error);
+    if (verdict.kind === 'internal') this.log(`sending job ${jobId} failed`, error);
+    if (verdict.auth) lane.pause(verdict.message);
+    const job = this.ledger.getJob(jobId);
+    if (!job) return;
+    if (verdict.retryable && job.attempts < this.policy.maxAttempts) {
+      const at = this.clock.now() + retryDelay(this.policy, job.attempts, this.random);
+      if (this.ledger.markFailed(jobId, verdict.kind, verdict.message, at)) lane.forget(jobId);
+    } else if (this.ledger.markFailed(jobId, verdict.kind, verdict.message)) {
+      lane.forget(jobId);
+    }
+    this.changed(jobId);
+  }
+
+  private async onResult(lane: Lane, result: EditionResult): Promise<void> {
+    await Promise.resolve();
+    const outcome = this.ledger.recordResult(lane.serviceId, result);
+    if (outcome.jobId !== null) this.settled(outcome.jobId);
+    if (outcome.isNew) {
+      try {
+        this.options.onResultStored?.({ jobId: outcome.jobId, serviceId: lane.serviceId, result });
+      } catch (error) {
+        this.log('a result listener failed', error);
+      }
+    }
+    this.pump(lane);
+  }
+
+  private onEvent(lane: Lane, event: EditionEvent): void {
+    if (event.type === 'connection') {
+      lane.setConnection(event.state);
+      return;
+    }
+    const job = lane.jobOf(event.identity, () => this.ledger.findJobByIdentity(lane.serviceId, event.identity));
+    if (!job) return;
+    if (event.type === 'running') {
+      if (this.ledger.markRunning(job.id)) this.changed(job.id);
+    } else if (event.type === 'progress') {
+      const progress = { value: event.value, max: event.max, ...(event.node ? { node: event.node } : {}) };
+      this.ledger.updateProgress(job.id, progress);
+      this.emit({ id: job.id, batchId: job.batchId, serviceId: lane.serviceId, state: 'running', progress });
+    } else if (event.position !== undefined) {
+      this.changed(job.id, { position: event.position });
+    }
+  }
+
+  private timedOut(jobId: string): void {
+    const minutes = Math.round(this.timeoutMs / 60_000);
+    const message = `No result came within ${minutes} minutes of sending; the service may have dropped the job. Retry it.`;
+    if (this.ledger.markLost(jobId, message)) this.settled(jobId);
+  }
+
+  /** A job reached a final state (or left the service): stop following it and tell the listeners. */
+  private settled(jobId: string): void {
+    const job = this.changed(jobId);
+    if (!job) return;
+    const lane = this.lanes.get(job.serviceId);
+    if (isTerminal(job.state) || job.state === 'pending') lane?.forget(jobId);
+    if (lane) this.pump(lane);
+  }
+
+  private changed(jobId: string, extra: Partial<JobChange> = {}): JobRecord | undefined {
+    const job = this.ledger.getJob(jobId);
+    if (!job) return undefined;
+    this.emit({
+      id: job.id,
+      batchId: job.batchId,
+      serviceId: job.serviceId,
+      state: job.state,
+      progress: job.progress,
+      error: job.error,
+      ...extra,
+    });
+    return job;
+  }
+
+  private emit(change: JobChange): void {
+    try {
+      this.options.onJobChange?.(change);
+    } catch (error) {
+      this.log('a job listener failed', error);
+    }
+  }
+
+  private jobOrThrow(jobId: string): JobRecord {
+    const job = this.ledger.getJob(jobId);
+    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+    return job;
+  }
+
+  private log(message: string, error?: unknown): void {
+    this.options.log?.(message, error);
+  }
+}
+
+function receiptOf(job: JobRecord): SubmitReceipt | undefined {
+  if (job.identity === null) return undefined;
+  return job.queueIndex === null ? { identity: job.identity } : { identity: job.identity, queueIndex: job.queueIndex };
+}

@@ -1,0 +1,85 @@
+// The edition of a saved service, built from its connection (secrets opened in main): the only place jobs/ chooses
+// between the editions (DESIGN.md rule 5). Used by the Studio (from the services module) and by the CLI.
+import { ExclusiveClient } from '../editions/exclusive/exclusive-client';
+import { QueueEdition, type WatcherTuning } from '../editions/queue/queue-edition';
+import { OssImageSource } from '../oss/oss-image-source';
+import type { OssTarget } from '../services/oss-probe';
+import type { ServiceTarget } from './scheduler-lane';
+
+/** Exclusive: prompts kept with the service at once — one running and one waiting keeps the GPU busy. */
+export const DEFAULT_EXCLUSIVE_CONCURRENCY = 2;
+/** Queue edition: submits in flight (the EAS queue buffers the rest). */
+export const DEFAULT_QUEUE_CONCURRENCY = 4;
+
+export interface EditionSettings {
+  edition: 'queue' | 'exclusive';
+  name: string;
+  url: string;
+  token?: string;
+  /** Queue edition: the stable consumer uid (uncommitted results come back to it after a restart). */
+  consumerUid?: string;
+  window?: number;
+  concurrency?: number;
+  leaveForeignResults?: boolean;
+  oss?: OssTarget;
+}
+
+export interface EditionDeps {
+  /** Whether the ledger has a job with this identity (the queue edition adopts the rest as external). */
+  ownsIdentity?: (identity: string) => boolean;
+  log?: (message: string, error?: unknown) => void;
+  /** Tests shorten the watcher's timers. */
+  watcher?: WatcherTuning;
+  exclusiveTiming?: ConstructorParameters<typeof ExclusiveClient>[0]['timing'];
+}
+
+export function ossImageSource(oss: OssTarget | undefined): OssImageSource | undefined {
+  if (!oss?.accessKeyId || !oss.accessKeySecret) return undefined;
+  return new OssImageSource({
+    storagePath: `oss://${oss.bucket}/${oss.prefix}`,
+    accessKeyId: oss.accessKeyId,
+    accessKeySecret: oss.accessKeySecret,
+    ...(oss.region ? { region: oss.region } : {}),
+    ...(oss.endpoint ? { endpoint: oss.endpoint } : {}),
+    ...(oss.securityToken ? { stsToken: oss.securityToken } : {}),
+  });
+}
+
+export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps = {}): ServiceTarget {
+  const label = `the service “${settings.name}”`;
+  if (settings.edition === 'exclusive') {
+    return {
+      edition: new ExclusiveClient({
+        url: settings.url,
+        label,
+        ...(settings.token ? { token: settings.token } : {}),
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.exclusiveTiming ? { timing: deps.exclusiveTiming } : {}),
+      }),
+      concurrency: settings.concurrency ?? DEFAULT_EXCLUSIVE_CONCURRENCY,
+      limit: 'remote',
+      lookupIsConclusive: true,
+    };
+  }
+  const images = ossImageSource(settings.oss);
+  const edition = new QueueEdition({
+    url: settings.url,
+    label,
+    uid: settings.consumerUid ?? 'artlab-desktop',
+    leaveForeignResults: settings.leaveForeignResults ?? false,
+    ...(settings.token ? { token: settings.token } : {}),
+    ...(settings.window ? { window: settings.window } : {}),
+    ...(deps.ownsIdentity ? { ownsIdentity: deps.ownsIdentity } : {}),
+    ...(images ? { images } : {}),
+    ...(deps.watcher ? { watcher: deps.watcher } : {}),
+  });
+  return {
+    edition,
+    concurrency: settings.concurrency ?? DEFAULT_QUEUE_CONCURRENCY,
+    limit: 'sending',
+    lookupIsConclusive: false,
+    close: async () => {
+      await images?.close();
+    },
+  };
+}
