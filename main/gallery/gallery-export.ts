@@ -1,0 +1,41 @@
+// Export: the cached originals copied byte for byte (the PNG's workflow and any other metadata intact) under the
+// names the service gave them; a name already taken in the folder gets " (2)", " (3)"… and nothing is overwritten.
+import { constants } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { cacheStorageError, type ImageCache } from './image-cache';
+import type { GalleryRow } from './gallery-rows';
+
+export async function exportOriginals(
+  rows: readonly GalleryRow[],
+  folder: string,
+  cache: ImageCache,
+): Promise<{ exported: number; skipped: number }> {
+  let exported = 0;
+  let skipped = 0;
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw cacheStorageError(error, `the folder ${folder}`);
+  }
+  for (const row of rows) {
+    if (row.state !== 'fetched' || row.removed || row.path === null) {
+      skipped += 1;
+      continue;
+    }
+    const ext = extname(row.filename);
+    const stem = row.filename.slice(0, row.filename.length - ext.length);
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? row.filename : `${stem} (${n})${ext}`;
+      try {
+        await copyFile(cache.absolute(row.path), join(folder, name), constants.COPYFILE_EXCL);
+        exported += 1;
+        break;
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === 'EEXIST' && n < 10_000) continue;
+        throw cacheStorageError(error, `"${row.filename}" (export to ${folder})`);
+      }
+    }
+  }
+  return { exported, skipped };
+}

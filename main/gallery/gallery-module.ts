@@ -1,0 +1,277 @@
+// The gallery domain of the Studio: the intake (fetch, verify, cache, index), the index queries and actions behind
+// the `gallery.*` contract, the OSS browser, and media lookup by id and variant for both transports.
+import { stat } from 'node:fs/promises';
+import type { Database } from 'better-sqlite3';
+import type { z } from 'zod';
+import type { galleryEvents, galleryMethods, ImageVariant } from '../../preload/schemas/gallery';
+import type { Clock } from '../adapters';
+import type { ApiWorkflow } from '../comfy/workflow-types';
+import type { Edition } from '../editions/edition';
+import { BadRequestError, NotFoundError } from '../errors';
+import { openLedgerDatabase } from '../jobs/ledger-database';
+import type { Ledger } from '../jobs/ledger';
+import { OssImageSource } from '../oss/oss-image-source';
+import type { OssTarget } from '../services/oss-probe';
+import { withStorage } from '../jobs/storage-errors';
+import { exportOriginals } from './gallery-export';
+import { GalleryIndex, type IndexChange } from './gallery-index';
+import type { GalleryRow } from './gallery-rows';
+import { ImageCache } from './image-cache';
+import { toGalleryImage, type MediaUrlBuilder } from './image-dto';
+import { ImageIntake, type ImageIntakeOptions, type JobFacts } from './image-intake';
+import { mimeOfCacheFile } from './media-probe';
+import { OssBrowser } from './oss-browser';
+import { rerunParams } from './rerun-params';
+
+type Methods = typeof galleryMethods;
+export type GalleryHandlers = {
+  [M in keyof Methods]: (input: z.output<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>>;
+};
+type Events = typeof galleryEvents;
+export type GalleryEmit = <E extends keyof Events>(event: E, payload: z.output<Events[E]>) => void;
+
+/** The shell's side of export and reveal; Node has no folder picker and no file manager. */
+export interface GalleryHost {
+  /** Asks the artist for a folder; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+  /** Shows the file in the file manager; false where there is none. */
+  reveal(path: string): Promise<boolean>;
+}
+
+export const nodeGalleryHost: GalleryHost = {
+  pickFolder: () => Promise.resolve(null),
+  reveal: () => Promise.resolve(false),
+};
+
+export interface GalleryModuleOptions {
+  dataDir: string;
+  /** The jobs ledger: the gallery indexes its `images` table over a second connection to the same file. */
+  ledger: Ledger;
+  clock: Clock;
+  emit: GalleryEmit;
+  mediaUrl: MediaUrlBuilder;
+  /** The services module's `connection`: only its OSS target is used. */
+  services: { connection(serviceId: string): { oss?: OssTarget } };
+  /** The open edition of a service (the jobs module's), for Exclusive `/view` downloads. */
+  editionFor(serviceId: string): Edition | undefined;
+  host?: GalleryHost;
+  intake?: Pick<ImageIntakeOptions, 'concurrency' | 'attempts' | 'backoffMs'>;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** A file to serve for a media request. */
+export interface MediaFile {
+  path: string;
+  mime: string;
+  size: number;
+}
+
+export interface GalleryModule {
+  readonly handlers: GalleryHandlers;
+  readonly intake: ImageIntake;
+  /** The file behind `<id>/<variant>`, or undefined (unknown id, not fetched, removed, no thumbnail for a video). */
+  media(id: number, variant: ImageVariant): Promise<MediaFile | undefined>;
+  close(): Promise<void>;
+}
+
+interface OpenSource {
+  fingerprint: string;
+  source: OssImageSource;
+}
+
+export function createGalleryModule(options: GalleryModuleOptions): GalleryModule {
+  const file = options.ledger.file;
+  const db: Database = openLedgerDatabase(file);
+  const run = <T>(work: () => T): T => withStorage(file, work);
+  const index = new GalleryIndex(db, () => options.clock.now());
+  const cache = new ImageCache(options.dataDir);
+  const host = options.host ?? nodeGalleryHost;
+  const dto = (row: GalleryRow) => toGalleryImage(row, options.mediaUrl);
+  const ossSources = new Map<string, OpenSource>();
+
+  /** The service's OSS source, rebuilt when its settings change; undefined when no usable location is set. */
+  function ossFor(serviceId: string): OssImageSource | undefined {
+    const target = options.services.connection(serviceId).oss;
+    const open = ossSources.get(serviceId);
+    if (!target?.accessKeyId || !target.accessKeySecret || (!target.region && !target.endpoint)) {
+      if (open) void open.source.close();
+      ossSources.delete(serviceId);
+      return undefined;
+    }
+    const fingerprint = JSON.stringify(target);
+    if (open?.fingerprint === fingerprint) return open.source;
+    if (open) void open.source.close();
+    const source = new OssImageSource({
+      storagePath: `oss://${target.bucket}/${target.prefix}`,
+      ...(target.region ? { region: target.region } : {}),
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      accessKeyId: target.accessKeyId,
+      accessKeySecret: target.accessKeySecret,
+      ...(target.securityToken ? { stsToken: target.securityToken } : {}),
+      // only an explicit http:// endpoint (the simulator, a proxy) goes without TLS
+      secure: !target.endpoint?.startsWith('http://'),
+    });
+    ossSources.set(serviceId, { fingerprint, source });
+    return source;
+  }
+
+  function jobFacts(jobId: string): JobFacts | undefined {
+    const job = options.ledger.getJob(jobId);
+    if (!job) return undefined;
+    const batch = options.ledger.getBatch(job.batchId);
+    return { batchId: job.batchId, workflowId: batch?.workflowId ?? null, workflow: options.ledger.jobWorkflow(jobId) };
+  }
+
+  function jobWorkflow(jobId: string): ApiWorkflow | undefined {
+    return options.ledger.getJob(jobId) ? options.ledger.jobWorkflow(jobId) : undefined;
+  }
+
+  const report = (change: IndexChange): void => {
+    options.emit(change.added ? 'gallery.added' : 'gallery.changed', { images: [dto(change.row)] });
+  };
+  const changed = (rows: GalleryRow[]): void => {
+    if (rows.length > 0) options.emit('gallery.changed', { images: rows.map(dto) });
+  };
+
+  const intake = new ImageIntake({
+    index,
+    cache,
+    sources: { edition: (serviceId) => options.editionFor(serviceId), oss: ossFor },
+    jobFacts: (jobId) => run(() => jobFacts(jobId)),
+    onChange: report,
+    ...options.intake,
+    ...(options.log ? { log: options.log } : {}),
+  });
+
+  const browser = new OssBrowser({
+    index,
+    recordExternalResult: (serviceId, result) => options.ledger.recordExternalResult(serviceId, result),
+    sourceFor(serviceId) {
+      const source = ossFor(serviceId);
+      if (!source) {
+        throw new NotFoundError(
+          'This service has no OSS output location (or no AccessKey for it). Add them in Services to browse its output folder.',
+        );
+      }
+      return source;
+    },
+    onQueued: () => intake.rescan(),
+  });
+
+  function rowOrThrow(id: number): GalleryRow {
+    const row = run(() => index.get(id));
+    if (!row) throw new NotFoundError('This image is no longer in the gallery.');
+    return row;
+  }
+
+  async function deleteLocal(ids: readonly number[]): Promise<number> {
+    const removed = run(() => index.markRemoved(ids));
+    for (const row of removed) {
+      if (row.path === null || row.sha256 === null) continue;
+      // Another image with the same bytes (a re-run with a fixed seed, an import of an own output) keeps the file.
+      if (!run(() => index.shaInUse(row.sha256 ?? ''))) await cache.remove(row.path, row.sha256);
+    }
+    changed(removed);
+    return removed.length;
+  }
+
+  const handlers: GalleryHandlers = {
+    'gallery.page': (input) => {
+      const page = run(() => index.page(input));
+      return Promise.resolve({
+        images: page.rows.map(dto),
+        nextCursor: page.nextCursor,
+        ...(page.total !== undefined ? { total: page.total } : {}),
+      });
+    },
+    'gallery.get': ({ id }) => {
+      const row = rowOrThrow(id);
+      const job = row.job_id === null ? undefined : run(() => options.ledger.getJob(row.job_id ?? ''));
+      return Promise.resolve({
+        ...dto(row),
+        negative: row.negative,
+        steps: row.steps,
+        cfg: row.cfg,
+        sampler: row.sampler,
+        scheduler: row.scheduler,
+        model: row.model,
+        ossKey: row.oss_key,
+        sha256: row.sha256,
+        source: row.source,
+        job: job
+          ? {
+              createdAt: job.createdAt,
+              submittedAt: job.submittedAt,
+              startedAt: job.startedAt,
+              finishedAt: job.finishedAt,
+            }
+          : null,
+        hasWorkflow: job !== undefined || (row.mime === 'image/png' && row.state === 'fetched' && !row.removed),
+      });
+    },
+    'gallery.setFavorite': ({ ids, favorite }) => {
+      const rows = run(() => index.setFavorite(ids, favorite));
+      changed(rows);
+      return Promise.resolve({ changed: rows.length });
+    },
+    'gallery.deleteLocal': async ({ ids }) => ({ removed: await deleteLocal(ids) }),
+    'gallery.export': async ({ ids, folder }) => {
+      const target = folder ?? (await host.pickFolder());
+      if (target === null) {
+        if (host === nodeGalleryHost) throw new BadRequestError('Give the folder to export to.');
+        return { folder: null, exported: 0, skipped: 0 };
+      }
+      const rows = run(() => index.getMany(ids));
+      const result = await exportOriginals(rows, target, cache);
+      return { folder: target, ...result, skipped: result.skipped + (ids.length - rows.length) };
+    },
+    'gallery.reveal': async ({ id }) => {
+      const row = rowOrThrow(id);
+      if (row.state !== 'fetched' || row.removed || row.path === null) return { revealed: false };
+      return { revealed: await host.reveal(cache.absolute(row.path)) };
+    },
+    'gallery.rerunParams': ({ id }) => {
+      const row = rowOrThrow(id);
+      return rerunParams(row, { cache, jobWorkflow: (jobId) => run(() => jobWorkflow(jobId)) });
+    },
+    'gallery.retry': ({ ids }) => {
+      const rows = run(() => index.markPending(ids));
+      changed(rows);
+      intake.rescan();
+      return Promise.resolve({ queued: rows.length });
+    },
+    'gallery.oss.list': (input) => browser.list(input),
+    'gallery.oss.import': (input) => Promise.resolve(run(() => browser.import(input))),
+  };
+
+  async function media(id: number, variant: ImageVariant): Promise<MediaFile | undefined> {
+    const row = run(() => index.get(id));
+    if (!row || row.state !== 'fetched' || row.removed || row.path === null || row.sha256 === null) return undefined;
+    let path: string;
+    let mime: string;
+    if (variant === 'original') {
+      path = cache.absolute(row.path);
+      mime = row.mime ?? mimeOfCacheFile(row.path);
+    } else {
+      if (row.media !== 'image') return undefined;
+      path = cache.thumbPath(row.sha256, variant === 'thumb256' ? 256 : 768);
+      mime = 'image/webp';
+    }
+    const info = await stat(path).catch(() => null);
+    return info?.isFile() ? { path, mime, size: info.size } : undefined;
+  }
+
+  intake.start();
+
+  return {
+    handlers,
+    intake,
+    media,
+    async close() {
+      await intake.close();
+      await Promise.all([...ossSources.values()].map((open) => open.source.close()));
+      ossSources.clear();
+      db.close();
+    },
+  };
+}
