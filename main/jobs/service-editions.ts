@@ -28,6 +28,8 @@ export interface EditionDeps {
   /** Whether the ledger has a job with this identity (the queue edition adopts the rest as external). */
   ownsIdentity?: (identity: string) => boolean;
   log?: (message: string, error?: unknown) => void;
+  /** Overrides the service's concurrency (the CLI's --concurrency). */
+  concurrency?: number;
   /** Tests shorten the watcher's timers. */
   watcher?: WatcherTuning;
   exclusiveTiming?: ConstructorParameters<typeof ExclusiveClient>[0]['timing'];
@@ -56,7 +58,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
         ...(deps.log ? { log: deps.log } : {}),
         ...(deps.exclusiveTiming ? { timing: deps.exclusiveTiming } : {}),
       }),
-      concurrency: settings.concurrency ?? DEFAULT_EXCLUSIVE_CONCURRENCY,
+      concurrency: deps.concurrency ?? settings.concurrency ?? DEFAULT_EXCLUSIVE_CONCURRENCY,
       limit: 'remote',
       lookupIsConclusive: true,
     };
@@ -75,7 +77,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
   });
   return {
     edition,
-    concurrency: settings.concurrency ?? DEFAULT_QUEUE_CONCURRENCY,
+    concurrency: deps.concurrency ?? settings.concurrency ?? DEFAULT_QUEUE_CONCURRENCY,
     limit: 'sending',
     lookupIsConclusive: false,
     close: async () => {

@@ -1,0 +1,55 @@
+// `artlab` (also `npm run cli -- …`): the headless Studio. `artlab run` queues a batch and downloads its outputs;
+// `artlab sim` starts the ArtLab simulator with the flags of `npm run sim`.
+import { readFileSync } from 'node:fs';
+import { isArtlabError } from '../errors';
+import { redact } from '../log/redact';
+import { runCommand } from './run-command';
+import { parseRunFlags, RUN_USAGE, UsageError } from './run-flags';
+
+const USAGE = `Usage: artlab <command> [options]
+
+  run <workflow> --url <service url> …   queue a batch and download its outputs (artlab run --help)
+  sim [--port P] [--json] …              start the ArtLab simulator (same flags as npm run sim)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'sim') {
+    // The simulator CLI reads process.argv itself.
+    process.argv = [process.argv[0] ?? 'node', 'artlab-sim', ...rest];
+    await import('../../test/sim/cli');
+    return -1;
+  }
+  if (command !== 'run' || rest.includes('--help') || rest.includes('-h')) {
+    const help = command === 'run' ? RUN_USAGE : USAGE;
+    const asked = command === undefined || command === 'help' || rest.includes('--help') || rest.includes('-h');
+    (asked ? process.stdout : process.stderr).write(help);
+    return asked ? 0 : 2;
+  }
+  const flags = parseRunFlags(rest, process.env, (file) => readFileSync(file, 'utf8'));
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return runCommand(
+    flags,
+    { stdout: (line) => process.stdout.write(`${line}\n`), stderr: process.stderr },
+    controller.signal,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // -1: a long-running command (the simulator) that exits by itself.
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage = error instanceof UsageError;
+    // A refused workflow (UI format) or a bad setting is the caller's to fix: exit 2, like a bad flag.
+    const callerFault =
+      usage || (isArtlabError(error) && ['validation', 'bad_request', 'not_found'].includes(error.kind));
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`artlab: ${redact(message)}\n${usage ? '\n' + RUN_USAGE : ''}`);
+    process.exitCode = callerFault ? 2 : 1;
+  },
+);

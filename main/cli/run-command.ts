@@ -1,0 +1,187 @@
+// `artlab run`: the same Studio the desktop app runs, without a window. The service is saved in the data folder
+// (token sealed there), the workflow imported into its library, the batch queued through the contract handlers, and
+// each finished job's outputs downloaded through its edition.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import type { JobChangeDto } from '../../preload/schemas/jobs';
+import { systemClock } from '../adapters';
+import { safeOutputName } from '../comfy/output-names';
+import { serializeWorkflow } from '../comfy/workflow-parse';
+import { starterWorkflow } from '../comfy/starter';
+import { isTerminal } from '../jobs/job-state';
+import { createNodeStore } from '../node-adapters';
+import { KeyFileEncryptor } from '../services/key-file-encryptor';
+import { createStudio, type Studio } from '../studio';
+import { ProgressBar } from './progress-bar';
+import type { RunFlags } from './run-flags';
+
+export interface RunOutput {
+  stdout: (line: string) => void;
+  stderr: NodeJS.WriteStream | { write(text: string): boolean; isTTY?: boolean };
+}
+
+interface JobOutcome {
+  job: string;
+  state: string;
+  files: string[];
+  error: string | null;
+}
+
+const SERVICE_NAME = 'artlab-cli';
+
+/** Runs the batch to the end; resolves with the exit code (0 only when every job succeeded and every file arrived). */
+export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortSignal): Promise<number> {
+  const started = Date.now();
+  const temporary = flags.dataDir === undefined;
+  const dataDir = flags.dataDir ? resolve(flags.dataDir) : mkdtempSync(join(tmpdir(), 'artlab-cli-'));
+  const outDir = resolve(flags.out);
+  mkdirSync(outDir, { recursive: true });
+  const studio = createStudio({
+    paths: { dataDir },
+    clock: systemClock,
+    encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
+    store: createNodeStore(dataDir),
+    app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
+    log: (message, error) => {
+      if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${message}: ${String(error)}\n`);
+    },
+    jobs: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
+  });
+  try {
+    return await runBatch(studio, flags, io, outDir, started, signal);
+  } finally {
+    await studio.close();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runBatch(
+  studio: Studio,
+  flags: RunFlags,
+  io: RunOutput,
+  outDir: string,
+  started: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { handlers } = studio;
+  const serviceId = await saveService(studio, flags);
+  const workflow = await handlers['workflows.import'](workflowInput(flags.source));
+
+  const outcomes = new Map<string, Promise<JobOutcome>>();
+  let batchId: string | undefined;
+  let total = 0;
+  const early: JobChangeDto[] = [];
+  const bar = new ProgressBar(io.stderr);
+  let settled = 0;
+  let finish: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve_) => (finish = resolve_));
+
+  const settle = (change: JobChangeDto): void => {
+    if (!isTerminal(change.state) || outcomes.has(change.id)) return;
+    const outcome = collect(studio, change.id, serviceId, outDir).then((result) => {
+      if (flags.json) io.stdout(JSON.stringify(result));
+      return result;
+    });
+    outcomes.set(change.id, outcome);
+    void outcome.then(() => {
+      settled += 1;
+      bar.update(settled, total);
+      if (settled === total) finish();
+    });
+  };
+  const unsubscribe = studio.events.subscribe((event, payload) => {
+    if (event !== 'jobs.changed') return;
+    for (const change of (payload as { changes: JobChangeDto[] }).changes) {
+      if (batchId === undefined) early.push(change);
+      else if (change.batchId === batchId) settle(change);
+    }
+  });
+  const aborted = new Promise<void>((resolve_) => signal?.addEventListener('abort', () => resolve_()));
+  try {
+    const batch = await handlers['batches.queue']({
+      serviceId,
+      workflowId: workflow.id,
+      spec: flags.spec,
+      confirmLarge: true,
+    });
+    batchId = batch.id;
+    total = batch.total;
+    bar.update(0, total);
+    for (const change of early.splice(0)) if (change.batchId === batchId) settle(change);
+    // Jobs that settled before this listener saw them (a very fast service) are read from the ledger.
+    for (const job of studio.jobs.ledger.pageJobs({ filters: { batchId }, limit: 1000 }).jobs) {
+      settle({ id: job.id, batchId: job.batchId, serviceId: job.serviceId, state: job.state });
+    }
+    await Promise.race([allDone, aborted]);
+    if (signal?.aborted) return 130;
+    const results = await Promise.all(outcomes.values());
+    bar.done();
+    const succeeded = results.filter((result) => result.state === 'succeeded' && result.error === null).length;
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    if (flags.json) io.stdout(JSON.stringify({ total, succeeded, failed: total - succeeded, seconds }));
+    else io.stderr.write(`${succeeded} of ${total} jobs succeeded in ${seconds} s; outputs in ${outDir}\n`);
+    return succeeded === total ? 0 : 1;
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Saves (or updates, in a kept data folder) the one service this run talks to. */
+async function saveService(studio: Studio, flags: RunFlags): Promise<string> {
+  const input = {
+    name: SERVICE_NAME,
+    url: flags.url,
+    edition: flags.edition,
+    token: flags.token ?? null,
+    ...(flags.concurrency !== undefined && flags.edition === 'queue'
+      ? { queue: { concurrency: flags.concurrency } }
+      : {}),
+    oss: flags.oss
+      ? {
+          location: flags.oss.location,
+          credentials: 'own' as const,
+          accessKeyId: flags.oss.accessKeyId,
+          accessKeySecret: flags.oss.accessKeySecret,
+          ...(flags.oss.endpoint ? { endpoint: flags.oss.endpoint } : {}),
+          ...(flags.oss.region ? { region: flags.oss.region } : {}),
+        }
+      : null,
+  };
+  const existing = (await studio.handlers['services.list'](undefined)).find((service) => service.name === SERVICE_NAME);
+  const saved = existing
+    ? await studio.handlers['services.update']({ ...input, id: existing.id })
+    : await studio.handlers['services.create'](input);
+  return saved.id;
+}
+
+function workflowInput(source: string): { name: string; json: string } | { name: string; pngBase64: string } {
+  if (source === 'starter') return { name: 'starter', json: serializeWorkflow(starterWorkflow()) };
+  const bytes = readFileSync(source);
+  const name = source.split(/[\\/]/).pop() ?? source;
+  return extname(source).toLowerCase() === '.png'
+    ? { name, pngBase64: bytes.toString('base64') }
+    : { name, json: bytes.toString('utf8') };
+}
+
+async function collect(studio: Studio, jobId: string, serviceId: string, outDir: string): Promise<JobOutcome> {
+  const job = studio.jobs.ledger.getJob(jobId);
+  const state = job?.state ?? 'lost';
+  const outcome: JobOutcome = { job: jobId, state, files: [], error: job?.error?.message ?? null };
+  if (state !== 'succeeded') return outcome;
+  const edition = studio.jobs.editionFor(serviceId);
+  try {
+    for (const result of studio.jobs.ledger.resultsOfJob(jobId)) {
+      for (const file of result.outputs) {
+        if (!edition) throw new Error('the service is not open');
+        const name = safeOutputName(file.filename, file.subfolder).replaceAll('/', '_');
+        const destination = join(outDir, name);
+        await edition.download(file, destination);
+        outcome.files.push(destination);
+      }
+    }
+  } catch (error) {
+    outcome.error = `An output could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return outcome;
+}

@@ -1,0 +1,178 @@
+// `artlab run` flags: parsed strictly, and every problem is a UsageError (exit 2) that names the flag. Secrets are
+// never flags — a token on the command line shows in `ps` — only the names of environment variables that hold them.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { BatchSpecInput } from '../../preload/schemas/jobs';
+import { detectEdition } from '../services/service-url';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --url <service url> [options]
+
+  --edition queue|exclusive   the service edition (inferred from the URL when omitted)
+  --token-env VAR             read the service token from environment variable VAR (default ARTLAB_TOKEN if set)
+  --prompts FILE              one prompt per line (blank lines skipped)
+  --negative TEXT             the negative prompt for every job
+  --seeds N|a,b,c             N: seeds N, N+1, …; a,b,c: run every prompt with each seed (default: random)
+  --count N                   jobs per prompt (and seed), default 1
+  --set <node>.<input>=<value>  set a parameter (repeatable)
+  --concurrency N             jobs sent to the service at once
+  --out DIR                   where outputs are saved (default ./artlab-output)
+  --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
+  --oss-endpoint URL --oss-region R --oss-key-id-env VAR --oss-secret-env VAR
+  --data-dir DIR              keep the job ledger here (a re-run recovers unfinished jobs); default: a temporary folder
+  --json                      one JSON line per finished job, then a summary line, on stdout
+`;
+
+export interface RunFlags {
+  source: string;
+  url: string;
+  edition: 'queue' | 'exclusive';
+  token?: string;
+  spec: BatchSpecInput;
+  concurrency?: number;
+  out: string;
+  oss?: { location: string; endpoint?: string; region?: string; accessKeyId: string; accessKeySecret: string };
+  dataDir?: string;
+  json: boolean;
+}
+
+const positiveInt = (flag: string) =>
+  z.coerce
+    .number({ error: `${flag} must be a whole number` })
+    .int(`${flag} must be a whole number`)
+    .min(1);
+
+function env(name: string | undefined, flag: string, environment: NodeJS.ProcessEnv): string | undefined {
+  if (name === undefined) return undefined;
+  const value = environment[name];
+  if (value === undefined || value.trim() === '') {
+    throw new UsageError(`${flag} names the environment variable ${name}, which is not set.`);
+  }
+  return value.trim();
+}
+
+/** `<node>.<input>=<value>`: numbers and true/false become values of their type, anything else stays text. */
+function parseSet(entry: string): [string, string | number | boolean] {
+  const eq = entry.indexOf('=');
+  const key = eq > 0 ? entry.slice(0, eq) : '';
+  if (!/^[^.=\s]+\.[^=\s]+$/.test(key)) {
+    throw new UsageError(`--set ${entry}: write it as <node>.<input>=<value>, e.g. --set 3.steps=30.`);
+  }
+  const text = entry.slice(eq + 1);
+  if (text === 'true' || text === 'false') return [key, text === 'true'];
+  const number = Number(text);
+  if (text.trim() !== '' && Number.isFinite(number) && (!Number.isInteger(number) || Number.isSafeInteger(number))) {
+    return [key, number];
+  }
+  return [key, text];
+}
+
+function parseSeeds(text: string): NonNullable<BatchSpecInput['seeds']> {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part))) {
+    throw new UsageError(`--seeds ${text}: give a starting seed (--seeds 42) or a list (--seeds 1,2,3).`);
+  }
+  const [first = '0'] = parts;
+  return parts.length === 1 ? { mode: 'increment', start: first } : { mode: 'list', values: parts };
+}
+
+export function parseRunFlags(
+  argv: string[],
+  environment: NodeJS.ProcessEnv,
+  readPrompts: (file: string) => string,
+): RunFlags {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1 || positionals[0] === undefined) {
+    throw new UsageError('Give exactly one workflow: a ComfyUI API-format .json, a ComfyUI .png, or "starter".');
+  }
+  if (!values.url) throw new UsageError('--url is required: the service URL from the console.');
+  const edition = values.edition ?? detectEdition(values.url);
+  if (edition !== 'queue' && edition !== 'exclusive') {
+    throw new UsageError(`--edition must be "queue" or "exclusive" (the URL ${values.url} does not say which).`);
+  }
+  const spec: BatchSpecInput = { seeds: values.seeds ? parseSeeds(values.seeds) : { mode: 'random' } };
+  if (values.count !== undefined) spec.countPerPrompt = checked(positiveInt('--count'), values.count);
+  if (values.negative !== undefined) spec.negative = values.negative;
+  if (values.prompts !== undefined) {
+    let text: string;
+    try {
+      text = readPrompts(values.prompts);
+    } catch (error) {
+      throw new UsageError(`--prompts ${values.prompts}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const prompts = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    if (prompts.length === 0) throw new UsageError(`--prompts ${values.prompts}: the file has no prompt.`);
+    spec.prompts = prompts;
+  }
+  if (values.set) spec.set = Object.fromEntries(values.set.map(parseSet));
+
+  const token = env(
+    values['token-env'] ?? (environment.ARTLAB_TOKEN ? 'ARTLAB_TOKEN' : undefined),
+    '--token-env',
+    environment,
+  );
+  const flags: RunFlags = {
+    source: positionals[0],
+    url: values.url,
+    edition,
+    spec,
+    out: values.out ?? 'artlab-output',
+    json: values.json ?? false,
+  };
+  if (token) flags.token = token;
+  if (values.concurrency !== undefined) flags.concurrency = checked(positiveInt('--concurrency'), values.concurrency);
+  if (values['data-dir']) flags.dataDir = values['data-dir'];
+  if (values.oss) {
+    const accessKeyId = env(values['oss-key-id-env'], '--oss-key-id-env', environment);
+    const accessKeySecret = env(values['oss-secret-env'], '--oss-secret-env', environment);
+    if (!accessKeyId || !accessKeySecret) {
+      throw new UsageError('--oss needs --oss-key-id-env and --oss-secret-env: the variables holding the AccessKey.');
+    }
+    if (!values['oss-endpoint'] && !values['oss-region']) {
+      throw new UsageError('--oss needs --oss-region (e.g. cn-shanghai) or --oss-endpoint.');
+    }
+    flags.oss = {
+      location: values.oss,
+      accessKeyId,
+      accessKeySecret,
+      ...(values['oss-endpoint'] ? { endpoint: values['oss-endpoint'] } : {}),
+      ...(values['oss-region'] ? { region: values['oss-region'] } : {}),
+    };
+  }
+  return flags;
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(result.error.issues[0]?.message ?? 'invalid value');
+  return result.data;
+}
+
+const OPTIONS = {
+  url: { type: 'string' },
+  edition: { type: 'string' },
+  'token-env': { type: 'string' },
+  prompts: { type: 'string' },
+  negative: { type: 'string' },
+  seeds: { type: 'string' },
+  count: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  out: { type: 'string' },
+  oss: { type: 'string' },
+  'oss-endpoint': { type: 'string' },
+  'oss-region': { type: 'string' },
+  'oss-key-id-env': { type: 'string' },
+  'oss-secret-env': { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;

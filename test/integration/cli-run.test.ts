@@ -1,0 +1,121 @@
+// `artlab run` against the simulator, as a child process: the issue's "done when" for both editions, and the clear
+// refusals (exit 2) of a bad flag, a missing environment variable and a UI-format workflow.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../sim/index';
+
+const cli = fileURLToPath(new URL('../../main/cli/index.ts', import.meta.url));
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let sim: Simulator;
+let dir: string;
+beforeAll(async () => {
+  sim = await startSimulator({ redeliveryGraceMs: 100 });
+  dir = mkdtempSync(join(tmpdir(), 'artlab-cli-'));
+});
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function ossFlags(): string[] {
+  const { oss } = sim.info;
+  return [
+    '--oss',
+    `oss://${oss.bucket}/${oss.prefix}/`,
+    '--oss-endpoint',
+    oss.endpoint,
+    '--oss-key-id-env',
+    'SIM_OSS_ID',
+    '--oss-secret-env',
+    'SIM_OSS_SECRET',
+  ];
+}
+
+describe('artlab run', () => {
+  it.each(['exclusive', 'queue'] as const)(
+    'runs 20 jobs of the starter on the %s edition and saves 20 PNGs',
+    async (edition) => {
+      const out = join(dir, `out-${edition}`);
+      const url = edition === 'exclusive' ? sim.info.exclusive.url : sim.info.queue.url;
+      const result = await run(
+        [
+          'run',
+          'starter',
+          '--url',
+          url,
+          '--token-env',
+          'SIM_TOKEN',
+          '--count',
+          '20',
+          '--json',
+          '--out',
+          out,
+          ...ossFlags(),
+        ],
+        {
+          SIM_TOKEN: edition === 'exclusive' ? sim.info.exclusive.token : sim.info.queue.token,
+          SIM_OSS_ID: sim.info.oss.accessKeyId,
+          SIM_OSS_SECRET: sim.info.oss.accessKeySecret,
+        },
+      );
+      expect(result.stderr).toContain('20/20 jobs');
+      expect(result.code).toBe(0);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toHaveLength(21);
+      for (const line of lines.slice(0, 20)) {
+        expect(line).toMatchObject({ state: 'succeeded', error: null, files: [expect.any(String)] });
+      }
+      expect(lines[20]).toMatchObject({ total: 20, succeeded: 20, failed: 0, seconds: expect.any(Number) });
+      const files = readdirSync(out);
+      expect(files.filter((name) => name.endsWith('.png'))).toHaveLength(20);
+      for (const name of files) expect(readFileSync(join(out, name)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+      // The token travelled in the environment only, and is not echoed anywhere.
+      expect(result.stdout + result.stderr).not.toContain(
+        edition === 'exclusive' ? sim.info.exclusive.token : sim.info.queue.token,
+      );
+    },
+  );
+
+  it('refuses a UI-format workflow with how to export the API format (exit 2)', async () => {
+    const file = join(dir, 'ui.json');
+    writeFileSync(file, JSON.stringify({ nodes: [], links: [], version: 0.4 }));
+    const result = await run(['run', file, '--url', sim.info.exclusive.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Export \(API\)/);
+  });
+
+  it('refuses an unknown flag and a token variable that is not set (exit 2)', async () => {
+    const bogus = await run(['run', 'starter', '--url', sim.info.exclusive.url, '--token', 'secret']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/--token/);
+    const missing = await run(['run', 'starter', '--url', sim.info.exclusive.url, '--token-env', 'ARTLAB_NO_SUCH_VAR']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ARTLAB_NO_SUCH_VAR');
+  });
+});
