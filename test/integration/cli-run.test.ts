@@ -89,9 +89,9 @@ describe('artlab run', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines).toHaveLength(21);
       for (const line of lines.slice(0, 20)) {
-        expect(line).toMatchObject({ state: 'succeeded', error: null, files: [expect.any(String)] });
+        expect(line).toMatchObject({ state: 'succeeded', error: null, files: [expect.any(String) as unknown] });
       }
-      expect(lines[20]).toMatchObject({ total: 20, succeeded: 20, failed: 0, seconds: expect.any(Number) });
+      expect(lines[20]).toMatchObject({ total: 20, succeeded: 20, failed: 0, seconds: expect.any(Number) as unknown });
       const files = readdirSync(out);
       expect(files.filter((name) => name.endsWith('.png'))).toHaveLength(20);
       for (const name of files) expect(readFileSync(join(out, name)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
