@@ -4,10 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { serveStudioInBrowser } from '../../main/browser/serve-studio';
 import { startSimulator } from '../sim/index';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-'));
+// `--data-dir DIR`: a spec's own app on a prepared folder (e.g. a damaged settings file), removed on stop like ours.
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
+const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-e2e-'));
 const sim = await startSimulator();
 const served = await serveStudioInBrowser({ dataDir, rendererDir: resolve(import.meta.dirname, '../../out/renderer') });
 process.stdout.write(`${JSON.stringify({ url: served.bridge.url, sim: sim.info })}\n`);

@@ -1,6 +1,11 @@
 // The Services page end to end, against the simulator the app server started: add each edition by pasting its call
 // information and one click, see it turn healthy; a wrong token; edit; duplicate; delete with confirmation. No page
 // state ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
@@ -247,4 +252,46 @@ test('duplicate makes a healthy copy; delete asks first and says jobs and images
   await expect(copy).toBeVisible();
   await deleteService(page, 'artlab_sim (copy)');
   await expect(card(page, 'artlab_sim')).toBeVisible();
+});
+
+/** Another app server (test/e2e/app-server.ts) on a prepared data folder, which it removes when stopped. */
+async function startOwnApp(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((done) => child.once('exit', done));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', () => reject(new Error('The second app server exited before it started')));
+    createInterface({ input: child.stdout }).once('line', resolve);
+  });
+  const { url } = JSON.parse(line) as { url: string };
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+test('a damaged settings file is explained with where its copy went, and can be dismissed', async ({ page }) => {
+  // An app of its own: the shared app server's settings must stay intact for the other specs.
+  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-damaged-'));
+  writeFileSync(join(dataDir, 'config.json'), '{ "services": [ this is not JSON');
+  const app = await startOwnApp(dataDir);
+  try {
+    await page.goto(app.url);
+    const banner = page.getByRole('region', { name: 'Where secrets are kept' });
+    await expect(banner).toContainText('The settings file was damaged and set aside');
+    await expect(banner).toContainText(join(dataDir, 'config.json.damaged'));
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'vault-incident');
+    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(banner).toBeHidden();
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'No services yet' })).toBeVisible();
+    await expect(banner).toBeHidden();
+  } finally {
+    await app.stop();
+  }
 });
