@@ -11,6 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { dispatchCall, type CallLogger } from '../contract/dispatch';
+import { mediaReply, type MediaLookup } from '../gallery/media-response';
 import type { Studio } from '../studio';
 
 export interface BrowserBridgeOptions {
@@ -19,6 +20,8 @@ export interface BrowserBridgeOptions {
   rendererDir: string;
   port?: number;
   log?: CallLogger;
+  /** The gallery's media by id and variant, served at `<secret>/media/<id>/<variant>`. */
+  media?: MediaLookup;
 }
 
 export interface BrowserBridge {
@@ -82,6 +85,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
     } catch {
       return void res.writeHead(400).end();
     }
+    if (relative.startsWith('media/')) return serveMedia(req, res, relative);
     const file = normalize(join(options.rendererDir, relative));
     if (!file.startsWith(normalize(options.rendererDir) + sep) || relative.includes('\0')) {
       return void res.writeHead(404).end();
@@ -97,6 +101,18 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
     });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file).pipe(res);
+  }
+
+  // Gallery media: looked up by id, never by path, behind the same Host/Origin and secret checks as everything else.
+  async function serveMedia(req: IncomingMessage, res: ServerResponse, relative: string): Promise<void> {
+    const [, id, variant, extra] = relative.split('/');
+    const reply =
+      options.media && extra === undefined
+        ? await mediaReply(options.media, id, variant, req.headers.range)
+        : await mediaReply(() => Promise.resolve(undefined), undefined, undefined);
+    res.writeHead(reply.status, { ...reply.headers, 'Referrer-Policy': 'no-referrer' });
+    if (!reply.body || req.method === 'HEAD') return void res.end();
+    createReadStream(reply.body.path, { start: reply.body.start, end: reply.body.end }).pipe(res);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
