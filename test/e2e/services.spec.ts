@@ -171,6 +171,24 @@ test('the list and the filled dialog have no serious accessibility violation, in
   }
 });
 
+test('saving an incomplete form says what is missing, next to the field', async ({ page }) => {
+  await page.goto(appUrl());
+  await page.getByRole('button', { name: 'Add a service' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a service' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Enter a name for the service.')).toBeVisible();
+  await expect(dialog.getByText('Paste the call information above, or enter the service URL.')).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Service URL' })).toHaveAttribute('aria-invalid', 'true');
+  await dialog.getByRole('textbox', { name: 'Name' }).fill('Nowhere');
+  await dialog.getByRole('textbox', { name: 'Service URL' }).fill('ftp://example.com/comfy');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  // main's sentence, under the field it is about.
+  await expect(dialog.getByRole('textbox', { name: 'Service URL' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByText(/Paste the URL from the call information/)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('service-card')).toHaveCount(0);
+});
+
 test('Enter in the paste box is a new line, not a save', async ({ page }) => {
   await page.goto(appUrl());
   await page.getByRole('button', { name: 'Add a service' }).click();

@@ -21,6 +21,8 @@ import {
 import { AdvancedFields, ConnectionFields, OssFields } from './service-form-fields';
 import './service-form.css';
 
+const ALWAYS_VISIBLE_FIELDS = new Set(['name', 'url', 'token', 'queue.endpoint', 'queue.serviceName']);
+
 export interface ServiceDialogProps {
   /** null: closed; 'new': adding; a service: editing it. */
   target: ServiceDto | 'new' | null;
@@ -79,7 +81,11 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
 
   const store = async (): Promise<ServiceDto | undefined> => {
     setError(null);
-    setErrors({});
+    const missing: Record<string, string> = {};
+    if (!form.name.trim()) missing.name = t('services.form.nameRequired');
+    if (!form.url.trim()) missing.url = t('services.form.urlRequired');
+    setErrors(missing);
+    if (Object.keys(missing).length > 0) return undefined;
     try {
       const shared = sharedOssChange(form);
       if (shared) {
@@ -107,8 +113,10 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       }));
       return stored;
     } catch (cause) {
-      if (cause instanceof ContractCallError && cause.input) setErrors({ [cause.input]: cause.message });
-      setError(errorMessage(cause));
+      const field = cause instanceof ContractCallError ? cause.input : undefined;
+      if (field) setErrors({ [field]: cause instanceof Error ? cause.message : '' });
+      // Fields always on screen show their own sentence; others (in a closed section) need the alert too.
+      if (!field || !ALWAYS_VISIBLE_FIELDS.has(field)) setError(errorMessage(cause));
       return undefined;
     }
   };
