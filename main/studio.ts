@@ -7,6 +7,9 @@ import type { Clock, KeyValueStore, Paths } from './adapters';
 import { EventHub } from './contract/event-hub';
 import { createDiagnosticsModule } from './diagnostics/diagnostics-module';
 import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnostics-host';
+import { createGalleryModule, type GalleryHost } from './gallery/gallery-module';
+import { bridgeMediaUrl, electronMediaUrl } from './gallery/image-dto';
+import type { MediaLookup } from './gallery/media-response';
 import { createJobsModule, type JobsModule, type JobsModuleOptions } from './jobs/jobs-module';
 import { Ledger } from './jobs/ledger';
 import type { Encryptor } from './services/encryptor';
@@ -32,6 +35,8 @@ export interface StudioAdapters {
   presence?: Presence;
   /** Scheduler tuning (the CLI's concurrency, tests' short timers). */
   jobs?: Pick<JobsModuleOptions, 'editionDeps' | 'scheduler' | 'eventIntervalMs'>;
+  /** Folder picker and file manager for the gallery's export and reveal; Node has neither. */
+  galleryHost?: GalleryHost;
 }
 
 export interface Studio {
@@ -39,6 +44,8 @@ export interface Studio {
   readonly events: EventHub;
   /** The jobs domain: its ledger, scheduler and editions (for the CLI and the gallery). */
   readonly jobs: JobsModule;
+  /** The gallery's originals and thumbnails by image id and variant, for the media protocol and the bridge. */
+  readonly media: MediaLookup;
   /** Called when a renderer reports it is mounted (transports flush queued events on it). */
   onRendererReady(listener: () => void): () => void;
   close(): Promise<void>;
@@ -75,6 +82,19 @@ export function createStudio(adapters: StudioAdapters): Studio {
     jobs.servicesChanged().catch((error: unknown) => adapters.log?.('updating the job services failed', error));
   });
   jobs.start().catch((error: unknown) => adapters.log?.('starting the job scheduler failed', error));
+  const gallery = createGalleryModule({
+    dataDir: adapters.paths.dataDir,
+    ledger: jobs.ledger,
+    clock: adapters.clock,
+    emit: (event, payload) => events.emit(event, payload),
+    mediaUrl: adapters.app.transport === 'electron' ? electronMediaUrl : bridgeMediaUrl,
+    services,
+    editionFor: (serviceId) => jobs.editionFor(serviceId),
+    ...(adapters.galleryHost ? { host: adapters.galleryHost } : {}),
+    ...(adapters.log ? { log: adapters.log } : {}),
+  });
+  // Results stored before this line are pending rows already: the gallery's start-up scan picks them up.
+  const stopIntake = jobs.onResultStored((info) => gallery.intake.enqueue(info));
   const updates = createUpdatesModule({
     updater: adapters.updater ?? unmanagedUpdater,
     store: adapters.store,
@@ -107,12 +127,14 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...updates.handlers,
     ...diagnostics.handlers,
     ...jobs.handlers,
+    ...gallery.handlers,
   };
 
   return {
     handlers,
     events,
     jobs,
+    media: (id, variant) => gallery.media(id, variant),
     onRendererReady(listener) {
       readyListeners.add(listener);
       return () => readyListeners.delete(listener);
@@ -121,6 +143,8 @@ export function createStudio(adapters: StudioAdapters): Studio {
       readyListeners.clear();
       updates.close();
       stopWatchingServices();
+      stopIntake();
+      await gallery.close();
       await jobs.close();
       jobs.ledger.close();
       await services.close();

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './schemas/app';
 import { diagnosticsMethods } from './schemas/diagnostics';
+import { galleryEvents, galleryMethods } from './schemas/gallery';
 import { jobEvents, jobMethods } from './schemas/jobs';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
@@ -14,6 +15,7 @@ export const methods = {
   ...updateMethods,
   ...diagnosticsMethods,
   ...jobMethods,
+  ...galleryMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -21,6 +23,7 @@ export const events = {
   ...serviceEvents,
   ...updateEvents,
   ...jobEvents,
+  ...galleryEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof methods;

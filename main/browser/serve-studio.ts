@@ -37,6 +37,7 @@ export async function serveStudioInBrowser(options: {
     rendererDir: options.rendererDir,
     port: options.port,
     log: (message, error) => console.error(message, error),
+    media: studio.media,
   });
   return {
     studio,
