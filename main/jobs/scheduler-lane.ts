@@ -3,7 +3,7 @@
 import type { Clock } from '../adapters';
 import type { ConnectionState, Edition, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { JobState } from './job-state';
-import type { JobProgress } from './ledger';
+import type { JobProgress, JobRecord } from './ledger';
 
 export interface ServiceTarget {
   edition: Edition;
@@ -185,4 +185,10 @@ export class Lane {
     await Promise.allSettled([...this.tasks]);
     await this.target.close?.();
   }
+}
+
+/** What the service was told about a job, for lookup and cancel. */
+export function receiptOf(job: JobRecord): SubmitReceipt | undefined {
+  if (job.identity === null) return undefined;
+  return job.queueIndex === null ? { identity: job.identity } : { identity: job.identity, queueIndex: job.queueIndex };
 }

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
-import type { ConnectionState, EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
+import type { EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
 import { NotFoundError } from '../errors';
 import { REMOTE_STATES, isTerminal } from './job-state';
 import type { JobRecord, Ledger } from './ledger';
 import { recoverJobs } from './recovery';
 import { classifyFailure, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
-import { Lane, type JobChange, type ServiceTarget } from './scheduler-lane';
+import { Lane, receiptOf, type JobChange, type LaneReport, type ServiceTarget } from './scheduler-lane';
 
 export type { JobChange, ServiceTarget } from './scheduler-lane';
 
@@ -24,13 +24,8 @@ export interface ResultStoredInfo {
   result: EditionResult;
 }
 
-export interface ConnectionReport {
-  serviceId: string;
-  connection: ConnectionState;
-  /** Sending to this service is paused (its token was refused) until the service is edited. */
-  dispatchPaused: boolean;
-  message?: string;
-}
+/** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
+export type ConnectionReport = LaneReport;
 
 export interface SchedulerOptions {
   ledger: Ledger;
@@ -173,7 +168,7 @@ export class Scheduler {
       clock: this.clock,
       timeoutMs: this.timeoutMs,
       report: (report) => this.options.onConnection?.(report),
-      onTimeout: (jobId) => this.timedOut(jobId),
+      onTimeout: (jobId) => lane.track(this.timedOut(lane, jobId)),
       onRetryDue: () => this.pump(lane),
       log: (message, error) => this.log(message, error),
     });
@@ -338,9 +333,31 @@ export class Scheduler {
     }
   }
 
-  private timedOut(jobId: string): void {
-    const minutes = Math.round(this.timeoutMs / 60_000);
-    const message = `No result came within ${minutes} minutes of sending; the service may have dropped the job. Retry it.`;
+  /**
+   * A job's time is up. A job the service still holds (a long EAS queue, a slow render) gets another period; one it
+   * no longer knows, whose result never came, is lost. When the service cannot be asked, the job is lost too: the
+   * artist can retry it, and a result that comes later still wins (see resultState).
+   */
+  private async timedOut(lane: Lane, jobId: string): Promise<void> {
+    const job = this.ledger.getJob(jobId);
+    if (!job || !REMOTE_STATES.includes(job.state) || job.identity === null) return;
+    let remote: RemoteJobState = { state: 'unknown' };
+    try {
+      remote = await lane.target.edition.lookup(job.identity, receiptOf(job));
+    } catch (error) {
+      this.log(`asking about job ${jobId} after its timeout failed`, error);
+    }
+    if (lane.closed) return;
+    if (remote.state === 'queued' || remote.state === 'running') {
+      lane.follow(jobId, job.batchId, job.identity, this.clock.now());
+      return;
+    }
+    if (remote.state === 'done') {
+      await this.onResult(lane, remote.result);
+      return;
+    }
+    const minutes = Math.max(1, Math.round(this.timeoutMs / 60_000));
+    const message = `No result came within ${minutes} minutes of sending, and the service no longer knows the job. Retry it.`;
     if (this.ledger.markLost(jobId, message)) this.settled(jobId);
   }
 
@@ -385,9 +402,4 @@ export class Scheduler {
   private log(message: string, error?: unknown): void {
     this.options.log?.(message, error);
   }
-}
-
-function receiptOf(job: JobRecord): SubmitReceipt | undefined {
-  if (job.identity === null) return undefined;
-  return job.queueIndex === null ? { identity: job.identity } : { identity: job.identity, queueIndex: job.queueIndex };
 }

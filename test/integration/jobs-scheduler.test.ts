@@ -127,13 +127,25 @@ describe('the scheduler', () => {
     expect(sent[0]?.id).toBe(last);
   });
 
-  it('declares a job lost when no result comes in time, and lets the artist retry it', async () => {
-    const r = await rig({ edition: 'exclusive', sim: { stepMs: 200 }, scheduler: { jobTimeoutMs: 300 } });
-    const { jobIds } = await r.queue(1);
+  it('declares a job lost when its time is up and the service no longer knows it, and lets the artist retry it', async () => {
+    const r = await rig({ edition: 'exclusive', sim: { stepMs: 100 }, scheduler: { jobTimeoutMs: 400 } });
+    const { batchId, jobIds } = await r.queue(1);
     const id = jobIds[0] ?? '';
+    await r.change((change) => change.id === id && change.state === 'running');
+    // A restart that loses ComfyUI's queue and history: the prompt is gone without a result.
+    await r.sim.exclusive.simulateRestart(20, { loseState: true });
     await r.change((change) => change.id === id && change.state === 'lost');
-    expect(r.ledger.getJob(id)?.error?.message).toMatch(/Retry/);
+    expect(r.ledger.getJob(id)?.error?.message).toMatch(/Retry it/);
     r.scheduler.retry(id);
-    expect(r.ledger.getJob(id)?.state).not.toBe('lost');
+    await r.settled(batchId);
+    expect(r.ledger.getJob(id)?.state).toBe('succeeded');
+  });
+
+  it('gives a job the service still runs another period instead of declaring it lost', async () => {
+    const r = await rig({ edition: 'exclusive', sim: { stepMs: 40 }, scheduler: { jobTimeoutMs: 200 } });
+    const { batchId, jobIds } = await r.queue(1);
+    await r.settled(batchId);
+    expect(r.ledger.getJob(jobIds[0] ?? '')?.state).toBe('succeeded');
+    expect(r.changes.some((change) => change.state === 'lost')).toBe(false);
   });
 });
