@@ -9,7 +9,9 @@ import { createAutoUpdater } from './electron/auto-updater';
 import { createElectronDiagnosticsHost } from './electron/diagnostics-host';
 import { createElectronStore } from './electron/electron-store-adapter';
 import { bindContract } from './electron/ipc';
+import { createElectronGalleryHost } from './electron/gallery-host';
 import { setUpLogging } from './electron/logging';
+import { handleMediaProtocol, registerMediaScheme } from './electron/media-protocol';
 import { createElectronPresence } from './electron/presence';
 import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
 import { createSecureWindow, hardenSession } from './electron/secure-window';
@@ -24,6 +26,8 @@ const demoDataDir = process.env.ARTLAB_DEMO_DATA_DIR;
 if (demoDataDir) app.setPath('userData', demoDataDir);
 
 const log = setUpLogging();
+// The gallery's artlab-media: scheme must be privileged before `ready` (standard URLs, streaming for <video>).
+registerMediaScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -68,7 +72,9 @@ if (!app.requestSingleInstanceLock()) {
       updater: createAutoUpdater({ feedUrl: process.env.ARTLAB_UPDATE_URL, log }),
       diagnostics: createElectronDiagnosticsHost(log.transports.file.getFile().path, currentWindow),
       presence,
+      galleryHost: createElectronGalleryHost(currentWindow),
     });
+    handleMediaProtocol(studio.media);
     installAppMenu(studio, (message, error) => log.error(message, error));
     // `npm run demo`: the simulator's services, added through the Studio (Node-sealed secrets cannot cross over).
     const demoServices = process.env.ARTLAB_DEMO_SERVICES;
