@@ -103,6 +103,8 @@ test('pasting the call information and one click adds each edition, and both tur
   await expect(health(queue)).toHaveText('Healthy');
   await expect(queue).toContainText('API edition (queue)');
   await expect(queue).toContainText(sim.queue.service);
+  // The jobs work's result watcher, as it reports itself.
+  await expect(queue.getByRole('definition').filter({ hasText: 'Live' })).toBeVisible();
 
   const chinese = await addByPaste(page, exclusiveCallInfo);
   await expect(chinese.getByRole('combobox', { name: 'Edition' })).toHaveValue('exclusive');
@@ -113,6 +115,7 @@ test('pasting the call information and one click adds each edition, and both tur
   await expect(health(exclusive)).toHaveText('Healthy');
   await expect(exclusive).toContainText('Exclusive');
   await expect(exclusive).toContainText(new URL(sim.exclusive.url).host);
+  await expect(exclusive.getByRole('definition').filter({ hasText: 'Live' })).toBeVisible();
 
   await expectNoSecretOnPage(page);
   await shoot(page, 'list');
@@ -231,6 +234,9 @@ test('a wrong token shows auth failed, with what to do', async ({ page }) => {
   const failed = card(page, 'Wrong token');
   await expect(health(failed)).toHaveText('Auth failed');
   await expect(failed).toContainText('Copy the token again');
+  // The progress socket met the same refusal: it stopped, and jobs for this service wait.
+  await expect(failed).toContainText('Stopped: the token was refused');
+  await expect(failed.getByRole('alert')).toContainText('Jobs for this service wait');
   await expectNoSecretOnPage(page);
   await shoot(page, 'auth-failed');
 });

@@ -1,5 +1,6 @@
 // One saved service in the list: what it is, where it is, whether it works, and what can be done with it.
 import { useTranslation } from 'react-i18next';
+import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { HealthBadge, healthState } from './health-view';
 import { urlHost } from './service-form';
@@ -11,10 +12,27 @@ export interface ServiceCardActions {
   onDelete: () => void;
 }
 
-export function ServiceCard(props: { service: ServiceDto; checking: boolean } & ServiceCardActions) {
+export function ServiceCard(
+  props: { service: ServiceDto; checking: boolean; connection: ServiceConnectionDto | undefined } & ServiceCardActions,
+) {
   const { t } = useTranslation();
-  const { service } = props;
+  const { service, connection } = props;
   const health = service.health;
+  const connectionText = (report: ServiceConnectionDto): string => {
+    const state = report.connection;
+    switch (state.state) {
+      case 'live':
+        return t('services.connection.live');
+      case 'connecting':
+        return t('services.connection.connecting', { n: state.attempt });
+      case 'backing-off':
+        return t('services.connection.backingOff', { reason: state.reason });
+      case 'auth-failed':
+        return t('services.connection.authFailed');
+      case 'stopped':
+        return t('services.connection.stopped');
+    }
+  };
   const state = healthState(health, props.checking);
   const facts: { label: string; value: string; mono?: boolean }[] = [
     { label: t('services.card.host'), value: urlHost(service.url), mono: true },
@@ -23,17 +41,20 @@ export function ServiceCard(props: { service: ServiceDto; checking: boolean } & 
     facts.push({ label: t('services.card.sink'), value: service.queue.sink, mono: true });
     facts.push({
       label: t('services.card.watcher'),
-      value:
-        health?.details.consumers !== undefined
-          ? t('services.card.consumers', { n: health.details.consumers })
-          : t('services.card.watcherUnknown'),
+      value: connection ? connectionText(connection) : t('services.card.watcherIdle'),
     });
+    if (health?.details.consumers !== undefined) {
+      facts.push({ label: t('services.card.consumersLabel'), value: String(health.details.consumers) });
+    }
     if (health?.details.queueLength !== undefined) {
       facts.push({
         label: t('services.card.queue'),
         value: t('services.card.waiting', { n: health.details.queueLength }),
       });
     }
+  }
+  if (!service.queue && connection) {
+    facts.push({ label: t('services.card.socket'), value: connectionText(connection) });
   }
   if (health?.details.device) facts.push({ label: t('services.card.device'), value: health.details.device });
   facts.push({
@@ -62,6 +83,11 @@ export function ServiceCard(props: { service: ServiceDto; checking: boolean } & 
           ? t('services.health.checkingSentence')
           : (health?.message ?? t('services.health.unknownSentence'))}
       </p>
+      {connection?.dispatchPaused && connection.message ? (
+        <p className="alert service-card__paused" role="alert">
+          {connection.message}
+        </p>
+      ) : null}
       <dl className="service-card__facts">
         {facts.map((fact) => (
           <div key={fact.label} className="service-card__fact">

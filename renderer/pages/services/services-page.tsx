@@ -73,6 +73,7 @@ export function ServicesPage() {
               key={service.id}
               service={service}
               checking={state.testing.has(service.id)}
+              connection={state.connections.get(service.id)}
               onTest={() => void state.test(service.id)}
               onEdit={() => setDialog(service)}
               onDuplicate={() => void duplicate(service)}

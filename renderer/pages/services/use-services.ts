@@ -1,6 +1,7 @@
 // The services list as React state: loaded once, then kept current by `services.changed` and `services.health`
 // (a health result arrives on its own event, between list changes, so it is merged into the matching record).
 import { useCallback, useEffect, useState } from 'react';
+import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
 import type { HealthResult, ServiceDto, VaultStatus } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
@@ -9,6 +10,8 @@ export interface ServicesState {
   /** null until the first answer. */
   services: ServiceDto[] | null;
   vault: VaultStatus | null;
+  /** Each service's result watcher (queue edition) or progress socket (Exclusive), once the jobs work opened it. */
+  connections: ReadonlyMap<string, ServiceConnectionDto>;
   /** A failure to load, as a sentence. */
   error: string | null;
   /** Checks being run by this window (the Test buttons show a spinner meanwhile). */
@@ -27,6 +30,7 @@ export function useServices(): ServicesState {
   const [vault, setVault] = useState<VaultStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
+  const [connections, setConnections] = useState<ReadonlyMap<string, ServiceConnectionDto>>(new Map());
 
   const refreshVault = useCallback(async () => {
     try {
@@ -45,7 +49,20 @@ export function useServices(): ServicesState {
     const offHealth = artlab.on('services.health', (result) => {
       setServices((current) => (current ? withHealth(current, result) : current));
     });
+    const offConnection = artlab.on('services.connection', (report) => {
+      setConnections((current) => new Map(current).set(report.serviceId, report));
+    });
     let cancelled = false;
+    artlab
+      .call('jobs.connections')
+      .then((reports) => {
+        if (cancelled) return;
+        // Reports that arrived by event meanwhile are newer than this answer.
+        setConnections(
+          (current) => new Map([...reports.map((report) => [report.serviceId, report] as const), ...current]),
+        );
+      })
+      .catch((cause: unknown) => setError(errorMessage(cause)));
     artlab
       .call('services.list')
       .then((list) => {
@@ -62,6 +79,7 @@ export function useServices(): ServicesState {
       cancelled = true;
       offChanged();
       offHealth();
+      offConnection();
     };
   }, [refreshVault]);
 
@@ -81,5 +99,5 @@ export function useServices(): ServicesState {
     }
   }, []);
 
-  return { services, vault, error, testing, test, refreshVault, setVault };
+  return { services, vault, connections, error, testing, test, refreshVault, setVault };
 }
