@@ -1,0 +1,119 @@
+// The gallery in the whole Studio, through the contract: a batch on either edition shows up in the gallery image by
+// image as its jobs finish (gallery.added), pages by batch, and one image re-runs with exactly its parameters.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MethodName, MethodResult } from '../../preload/contract';
+import type { GalleryImage } from '../../preload/schemas/gallery';
+import { systemClock } from '../../main/adapters';
+import { dispatchCall } from '../../main/contract/dispatch';
+import { createNodeStore } from '../../main/node-adapters';
+import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
+import { createStudio, type Studio } from '../../main/studio';
+import { startSimulator, type Simulator } from '../sim/index';
+
+let sim: Simulator;
+let dir: string;
+let studio: Studio;
+let added: GalleryImage[];
+let waiters: (() => void)[];
+
+beforeEach(async () => {
+  sim = await startSimulator({ stepMs: 2, redeliveryGraceMs: 100 });
+  dir = mkdtempSync(join(tmpdir(), 'artlab-gallery-studio-'));
+  added = [];
+  waiters = [];
+  studio = createStudio({
+    paths: { dataDir: dir },
+    clock: systemClock,
+    encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
+    store: createNodeStore(dir),
+    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
+    jobs: { eventIntervalMs: 20 },
+  });
+  studio.events.subscribe((event, payload) => {
+    if (event !== 'gallery.added') return;
+    added.push(...(payload as { images: GalleryImage[] }).images);
+    for (const wake of waiters.splice(0)) wake();
+  });
+});
+afterEach(async () => {
+  await studio.close();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call<M extends MethodName>(method: M, input?: unknown): Promise<MethodResult<M>> {
+  const envelope = await dispatchCall(studio.handlers, method, input);
+  if (!envelope.ok) throw new Error(`${method}: ${envelope.error.kind}: ${envelope.error.message}`);
+  return envelope.value as MethodResult<M>;
+}
+
+function imagesOf(batchId: string, count: number): Promise<GalleryImage[]> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const found = added.filter((image) => image.batchId === batchId);
+      if (found.length >= count) resolve(found);
+      else waiters.push(check);
+    };
+    check();
+  });
+}
+
+async function starterId(): Promise<string> {
+  const starter = (await call('workflows.list')).find((workflow) => workflow.source === 'starter');
+  if (!starter) throw new Error('no starter');
+  return starter.id;
+}
+
+const ossInput = () => ({
+  location: `oss://${sim.info.oss.bucket}/${sim.info.oss.prefix}/`,
+  region: sim.info.oss.region,
+  endpoint: sim.info.oss.endpoint,
+  credentials: 'own' as const,
+  accessKeyId: sim.info.oss.accessKeyId,
+  accessKeySecret: sim.info.oss.accessKeySecret,
+});
+
+describe('the gallery in the Studio', () => {
+  it('shows each image of a batch live from either edition, and re-runs one with exactly its parameters', async () => {
+    const exclusive = await call('services.create', {
+      name: 'direct',
+      url: sim.info.exclusive.url,
+      token: sim.info.exclusive.token,
+    });
+    const queue = await call('services.create', {
+      name: 'queue',
+      url: sim.info.queue.url,
+      token: sim.info.queue.token,
+      oss: ossInput(),
+    });
+    const workflowId = await starterId();
+    const spec = { prompts: ['a red fox', 'a blue owl'], seeds: { mode: 'random' } };
+    const direct = await call('batches.queue', { serviceId: exclusive.id, workflowId, spec });
+    const queued = await call('batches.queue', { serviceId: queue.id, workflowId, spec });
+
+    for (const batch of [direct, queued]) {
+      const images = await imagesOf(batch.id, 2);
+      expect(images.map((image) => image.positive).sort()).toEqual(['a blue owl', 'a red fox']);
+      expect(images.every((image) => image.state === 'fetched' && image.workflowId === workflowId)).toBe(true);
+      const page = await call('gallery.page', { filters: { batchId: batch.id } });
+      expect(page.images.map((image) => image.id).sort()).toEqual(images.map((image) => image.id).sort());
+    }
+    const fromQueue = await call('gallery.get', { id: added.find((i) => i.batchId === queued.id)?.id });
+    expect(fromQueue.source).toBe('oss');
+    const fromDirect = await call('gallery.get', { id: added.find((i) => i.batchId === direct.id)?.id });
+    expect(fromDirect.source).toBe('edition');
+
+    const original = added.find((image) => image.batchId === direct.id && image.positive === 'a blue owl');
+    const rerun = await call('gallery.rerunParams', { id: original?.id });
+    expect(rerun).toMatchObject({ serviceId: exclusive.id, workflowId, source: 'job' });
+    expect(rerun.values['3.seed']).toBe(original?.seed);
+    const again = await call('batches.queue', { serviceId: exclusive.id, workflowId, spec: { set: rerun.values } });
+    const [copy] = await imagesOf(again.id, 1);
+    expect(copy).toMatchObject({ positive: 'a blue owl', seed: original?.seed, width: original?.width });
+    const details = await call('gallery.get', { id: copy?.id });
+    expect(details.sha256).toBe((await call('gallery.get', { id: original?.id })).sha256);
+  });
+});
