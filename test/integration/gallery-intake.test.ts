@@ -1,6 +1,8 @@
 // The gallery's intake against the simulator: a real run of either edition ends as a cached, thumbnailed, indexed
 // image with its prompt; a damaged or refused file never reaches the index; pending work survives a restart.
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,6 +152,67 @@ describe('image intake', () => {
     await rig.gallery.handlers['gallery.retry']({ ids: [missing.id] });
     const fixed = await rig.image('gallery.changed', (image) => image.id === missing.id && image.state === 'fetched');
     expect(fixed).toMatchObject({ width: 64, height: 64, size: good.length });
+  });
+
+  it('never indexes a download cut off mid-body: retried, then missing, with nothing in the cache', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': '50000' });
+      res.write(Buffer.alloc(1000, 7));
+      setImmediate(() => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const port = (server.address() as AddressInfo).port;
+    const client = new ExclusiveClient({ url: `http://127.0.0.1:${port}`, progressSocket: false });
+    cleanups.push(() => client.close());
+    const rig = rigWith({ editionFor: () => client, attempts: 3 });
+    rig.rig.ledger.recordExternalResult(SERVICE, {
+      identity: 'cut-off',
+      external: true,
+      outputs: [{ node: '9', kind: 'images', filename: 'cut_00002_.png', subfolder: '', type: 'output' }],
+    });
+    rig.gallery.intake.enqueue();
+    const missing = await rig.image('gallery.added', (image) => image.filename === 'cut_00002_.png');
+    expect(missing).toMatchObject({ state: 'missing', url: null });
+    expect(missing.error).toMatch(/broke off|ended early|stopped/i);
+    expect(requests).toBe(3);
+    const files = await readdir(rig.dataDir, { recursive: true, withFileTypes: true });
+    expect(files.filter((entry) => entry.isFile()).map((entry) => entry.name)).toEqual([]);
+  });
+
+  it('keeps a video output whole and serves it without thumbnails', async () => {
+    const sim = await simulator();
+    const rig = rigWith({ oss: ossOf(sim) });
+    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42', 'latin1'), Buffer.alloc(4096, 3)]);
+    sim.oss.put(`${sim.info.oss.prefix}/output/clip_00001.mp4`, mp4);
+    rig.rig.ledger.recordExternalResult(SERVICE, {
+      identity: 'video',
+      external: true,
+      outputs: [
+        {
+          node: '12',
+          kind: 'gifs',
+          filename: 'clip_00001.mp4',
+          subfolder: '',
+          type: 'output',
+          format: 'video/h264-mp4',
+        },
+      ],
+    });
+    rig.gallery.intake.enqueue();
+    const video = await rig.image('gallery.added', (image) => image.filename === 'clip_00001.mp4');
+    expect(video).toMatchObject({
+      state: 'fetched',
+      media: 'video',
+      mime: 'video/mp4',
+      thumbUrl: null,
+      previewUrl: null,
+    });
+    expect(video.url).toBe(`media/${video.id}/original`);
+    expect(await rig.gallery.media(video.id, 'original')).toMatchObject({ mime: 'video/mp4', size: mp4.length });
+    expect(await rig.gallery.media(video.id, 'thumb256')).toBeUndefined();
   });
 
   it('refuses a hostile file name from the service without fetching anything', async () => {
