@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
-import { NotFoundError } from '../errors';
+import { isArtlabError, NotFoundError } from '../errors';
 import { REMOTE_STATES, isTerminal } from './job-state';
 import type { JobRecord, Ledger } from './ledger';
 import { recoverJobs } from './recovery';
@@ -162,6 +162,11 @@ export class Scheduler {
       target = this.options.editions(serviceId);
     } catch (error) {
       this.log(`cannot open the service ${serviceId}`, error);
+      // Its jobs wait; the Services page says why (a secret that cannot be opened, a malformed URL).
+      const message = isArtlabError(error)
+        ? error.message
+        : 'The service could not be opened. The details are in the log.';
+      this.options.onConnection?.({ serviceId, connection: { state: 'stopped' }, dispatchPaused: true, message });
       return undefined;
     }
     const lane = new Lane(serviceId, target, {

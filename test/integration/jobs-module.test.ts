@@ -1,6 +1,6 @@
 // The jobs domain through the contract, as the Compose and Queue pages use it: every call goes through dispatchCall
 // (payloads and replies parsed by their schemas) against a Studio and the simulator.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -173,6 +173,16 @@ describe('batches', () => {
     expect(typeof detail.params['3.seed']).toBe('string');
     expect(detail.results[0]?.outputs[0]?.filename).toMatch(/\.png$/);
     expect((await call('batches.list', {})).map((b) => b.id)).toContain(batch.id);
+
+    // An output downloaded through the service's edition carries its workflow: importing the PNG brings it back.
+    const output = detail.results[0]?.outputs[0];
+    if (!output) throw new Error('no output');
+    const file = join(dir, 'output.png');
+    await studio.jobs.editionFor(serviceId)?.download(output, file);
+    const fromPng = await call('workflows.import', { pngBase64: readFileSync(file).toString('base64') });
+    expect(fromPng).toMatchObject({ source: 'png', name: 'Workflow from image', nodeCount: 7 });
+    const positive = (await call('workflows.get', { id: fromPng.id })).parameters.find((p) => p.kind === 'positive');
+    expect(positive?.value).toBe(detail.params['6.text']);
   });
 
   it('pauses and resumes a batch, and cancels it', async () => {
