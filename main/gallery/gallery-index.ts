@@ -213,7 +213,7 @@ export class GalleryIndex {
   markPending(ids: readonly number[]): GalleryRow[] {
     return this.db.transaction(() => {
       const update = this.db.prepare(
-        `UPDATE images SET state = 'pending', error = NULL WHERE id = ? AND (state = 'missing' OR removed = 1)`,
+        `UPDATE images SET state = 'pending', error = NULL, removed = 0 WHERE id = ? AND (state = 'missing' OR removed = 1)`,
       );
       const changed = ids.filter((id) => update.run(id).changes > 0);
       return this.getMany(changed);

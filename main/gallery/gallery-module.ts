@@ -56,6 +56,8 @@ export interface GalleryModuleOptions {
   editionFor(serviceId: string): Edition | undefined;
   host?: GalleryHost;
   intake?: Pick<ImageIntakeOptions, 'concurrency' | 'attempts' | 'backoffMs'>;
+  /** How often coalesced gallery.added / gallery.changed go out (ms). Default 100. */
+  eventIntervalMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -126,11 +128,27 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     return options.ledger.getJob(jobId) ? options.ledger.jobWorkflow(jobId) : undefined;
   }
 
-  const report = (change: IndexChange): void => {
-    options.emit(change.added ? 'gallery.added' : 'gallery.changed', { images: [dto(change.row)] });
+  // Images arrive one by one (thousands for an OSS import): the renderer gets them coalesced, a few times a second,
+  // each image once per flush in its latest state.
+  const outbox = { added: new Map<number, GalleryRow>(), changed: new Map<number, GalleryRow>() };
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    flushTimer = undefined;
+    const added = [...outbox.added.values()];
+    const updated = [...outbox.changed.values()].filter((row) => !outbox.added.has(row.id));
+    outbox.added.clear();
+    outbox.changed.clear();
+    if (added.length > 0) options.emit('gallery.added', { images: added.map(dto) });
+    if (updated.length > 0) options.emit('gallery.changed', { images: updated.map(dto) });
   };
+  const queueEvent = (row: GalleryRow, added: boolean): void => {
+    if (added || outbox.added.has(row.id)) outbox.added.set(row.id, row);
+    else outbox.changed.set(row.id, row);
+    flushTimer ??= setTimeout(flush, options.eventIntervalMs ?? 100);
+  };
+  const report = (change: IndexChange): void => queueEvent(change.row, change.added);
   const changed = (rows: GalleryRow[]): void => {
-    if (rows.length > 0) options.emit('gallery.changed', { images: rows.map(dto) });
+    for (const row of rows) queueEvent(row, false);
   };
 
   const intake = new ImageIntake({
@@ -269,6 +287,8 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     media,
     async close() {
       await intake.close();
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
       await Promise.all([...ossSources.values()].map((open) => open.source.close()));
       ossSources.clear();
       db.close();

@@ -128,6 +128,44 @@ describe('gallery media over the browser bridge', () => {
     expect((await get(at(image.url), { Origin: 'http://evil.example' })).status).toBe(403);
   });
 
+  it('keeps bytes another image shares when one copy is deleted, and brings a removed image back on retry', async () => {
+    const twin = encodePng({ width: 12, height: 12, rgb: Buffer.alloc(432, 77) }, []);
+    for (const name of ['twin_a.png', 'twin_b.png']) sim.oss.put(`${sim.info.oss.prefix}/output/${name}`, twin);
+    await rig.gallery.handlers['gallery.oss.import']({
+      serviceId: 'svc-a',
+      files: ['twin_a.png', 'twin_b.png'].map((filename) => ({ filename, subfolder: '' })),
+    });
+    const a = await rig.image('gallery.added', (i) => i.filename === 'twin_a.png');
+    const b = await rig.image('gallery.added', (i) => i.filename === 'twin_b.png');
+    await rig.gallery.handlers['gallery.deleteLocal']({ ids: [a.id] });
+    expect((await get(at(b.url))).body.equals(twin)).toBe(true);
+    expect((await get(at(b.thumbUrl))).status).toBe(200);
+    const removed = await rig.gallery.handlers['gallery.page']({
+      filters: { removed: true },
+      sort: 'newest',
+      limit: 50,
+    });
+    expect(removed.images.map((i) => [i.id, i.state])).toContainEqual([a.id, 'removed']);
+
+    expect(await rig.gallery.handlers['gallery.retry']({ ids: [a.id] })).toEqual({ queued: 1 });
+    await rig.image('gallery.changed', (i) => i.id === a.id && i.state === 'fetched');
+    expect((await get(at(a.url))).body.equals(twin)).toBe(true);
+  });
+
+  it('marks favorites and finds them by the favorites filter', async () => {
+    expect(await rig.gallery.handlers['gallery.setFavorite']({ ids: [image.id], favorite: true })).toEqual({
+      changed: 1,
+    });
+    const favorites = await rig.gallery.handlers['gallery.page']({
+      filters: { favorites: true },
+      sort: 'newest',
+      limit: 50,
+    });
+    expect(favorites.images.map((i) => i.id)).toEqual([image.id]);
+    expect(favorites.images[0]?.favorite).toBe(true);
+    await rig.image('gallery.changed', (i) => i.id === image.id && i.favorite);
+  });
+
   it('stops serving an image once its local copy is deleted', async () => {
     const other = encodePng({ width: 10, height: 10, rgb: Buffer.alloc(300, 7) }, []);
     sim.oss.put(`${sim.info.oss.prefix}/output/gone_00001_.png`, other);

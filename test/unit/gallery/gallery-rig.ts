@@ -54,6 +54,7 @@ export function galleryRig(options: GalleryRigOptions = {}): GalleryRig {
       editionFor: options.editionFor ?? (() => undefined),
       ...(options.host ? { host: options.host } : {}),
       intake: { attempts: options.attempts ?? 3, backoffMs: 10 },
+      eventIntervalMs: 5,
     });
   const result: GalleryRig = {
     rig,
