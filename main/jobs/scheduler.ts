@@ -118,7 +118,16 @@ export class Scheduler {
     this.ledger.cancelPendingJobs(batchId);
     for (const job of pending.jobs) this.changed(job.id);
     const sent = this.ledger.pageJobs({ filters: { batchId, states: [...REMOTE_STATES] }, limit: 1_000 });
-    for (const job of sent.jobs) await this.cancel(job.id);
+    // One unreachable job must not keep the others running: try each, then report the first failure.
+    let failure: Error | undefined;
+    for (const job of sent.jobs) {
+      try {
+        await this.cancel(job.id);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (failure) throw failure;
   }
 
   retry(jobId: string): JobRecord {

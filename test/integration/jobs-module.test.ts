@@ -214,5 +214,9 @@ describe('batches', () => {
     // Editing the service (a new token) rebuilds its edition: sending resumes.
     await call('services.update', { id: service.id, token: sim.info.exclusive.token });
     await until(() => studio.jobs.scheduler.connections().some((c) => c.serviceId === service.id && !c.dispatchPaused));
+    // Deleting it closes its edition; its jobs stay in the ledger.
+    await call('services.delete', { id: service.id });
+    await until(() => !studio.jobs.scheduler.connections().some((c) => c.serviceId === service.id));
+    expect((await call('batches.list', {})).some((b) => b.serviceId === service.id)).toBe(true);
   });
 });
