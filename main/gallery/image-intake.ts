@@ -126,12 +126,15 @@ export class ImageIntake {
         const id = lane.queue.shift();
         if (id === undefined) break;
         lane.active += 1;
-        const run = this.run(id).finally(() => {
-          lane.active -= 1;
-          this.known.delete(id);
-          this.running.delete(run);
-          this.pump();
-        });
+        const run = this.run(id)
+          // Only the index itself failing (disk, damaged database) gets here: the row stays pending for the next start.
+          .catch((error: unknown) => this.options.log?.('The gallery could not record an image', error))
+          .finally(() => {
+            lane.active -= 1;
+            this.known.delete(id);
+            this.running.delete(run);
+            this.pump();
+          });
         this.running.add(run);
       }
     }
