@@ -175,6 +175,22 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'gallery filter indexes carry removed, so a filtered page is read in order without a scan',
+    up(db) {
+      // Every gallery page filters on removed; an index without it made SQLite walk images_listed and test each row.
+      db.exec(`
+        DROP INDEX images_listed_batch;
+        DROP INDEX images_listed_workflow;
+        DROP INDEX images_listed_favorite;
+        CREATE INDEX images_listed_batch ON images(batch_id, removed, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_workflow ON images(workflow_id, removed, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_favorite ON images(favorite, removed, created_at, id) WHERE listed_at IS NOT NULL;
+        CREATE INDEX images_listed_external ON images(external, removed, created_at, id) WHERE listed_at IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;
