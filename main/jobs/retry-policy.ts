@@ -12,7 +12,7 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 2_000, maxMs: 5 * 60_000, maxAttempts: 8 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 2_000, maxMs: 5 * 60_000, maxAttempts: 10 };
 
 export interface FailureVerdict {
   kind: ErrorKind;

@@ -56,18 +56,21 @@ describe('the scheduler', () => {
     expect(r.ledger.batchSummary(batchId).counts.succeeded).toBe(8);
   });
 
-  it('retries 5xx replies with the same identity until every job succeeds', async () => {
-    const sent = new Map<string, number>();
-    const r = await rig({ edition: 'exclusive', sim: { failRate: 0.3, seed: 7 }, wrap: countingSubmits(sent) });
-    const { batchId, jobIds } = await r.queue(10);
-    await r.settled(batchId, 30_000);
-    expect(r.ledger.batchSummary(batchId).counts.succeeded).toBe(10);
-    const jobs = jobIds.map((id) => r.ledger.getJob(id));
-    // Each job kept one identity through its retries, and some needed more than one attempt.
-    expect(new Set(jobs.map((job) => job?.identity)).size).toBe(10);
-    expect([...sent.keys()].every((identity) => jobs.some((job) => job?.identity === identity))).toBe(true);
-    expect(jobs.some((job) => (job?.attempts ?? 0) > 1)).toBe(true);
-  });
+  it.each(['exclusive', 'queue'] as const)(
+    'retries 5xx replies on the %s edition with the same identity',
+    async (edition) => {
+      const sent = new Map<string, number>();
+      const r = await rig({ edition, sim: { failRate: 0.3, seed: 7 }, wrap: countingSubmits(sent) });
+      const { batchId, jobIds } = await r.queue(10);
+      await r.settled(batchId, 30_000);
+      const jobs = jobIds.map((id) => r.ledger.getJob(id));
+      expect(jobs.filter((job) => job?.state !== 'succeeded').map((job) => [job?.attempts, job?.error])).toEqual([]);
+      // Each job kept one identity through its retries, and some needed more than one attempt.
+      expect(new Set(jobs.map((job) => job?.identity)).size).toBe(10);
+      expect([...sent.keys()].every((identity) => jobs.some((job) => job?.identity === identity))).toBe(true);
+      expect(jobs.some((job) => (job?.attempts ?? 0) > 1)).toBe(true);
+    },
+  );
 
   it('does not retry a workflow the service refuses', async () => {
     const sent = new Map<string, number>();

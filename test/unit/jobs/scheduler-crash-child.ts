@@ -36,7 +36,7 @@ const scheduler = new Scheduler({
       watcher: { backoff: { initialMs: 20, maxMs: 300 }, pingIntervalMs: 500, pongTimeoutMs: 2000 },
       exclusiveTiming: { pollIntervalMs: 100, maxPollIntervalMs: 300, quietAfterMs: 1000 },
     }),
-  retry: { baseMs: 20, maxMs: 200 },
+  retry: { baseMs: 20, maxMs: 200, maxAttempts: 30 },
   onJobChange: (change) => {
     process.stdout.write(`${change.state} ${change.id}\n`);
     if (settled()) {

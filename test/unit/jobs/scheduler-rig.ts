@@ -76,7 +76,7 @@ export async function schedulerRig(options: RigOptions): Promise<SchedulerRig> {
       });
       return options.wrap ? options.wrap(target) : target;
     },
-    retry: { baseMs: 20, maxMs: 200 },
+    retry: { baseMs: 20, maxMs: 200, maxAttempts: 30 },
     ...options.scheduler,
     onJobChange: (change) => {
       changes.push(change);
