@@ -1,27 +1,170 @@
-// The gallery before any image exists. The image grid (virtualised, thumbnails) replaces the empty state.
+// The gallery: every image the app fetched, in a virtualized grid that pages through the index as the artist scrolls,
+// with filters, multi-select and bulk actions, a lightbox, and the OSS browser for images made outside the app.
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { GalleryFilters } from '../../../preload/schemas/gallery';
+import { artlab } from '../../api/artlab';
+import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, GalleryIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { navigateTo } from '../../navigation/use-current-page';
+import { errorMessage } from '../../settings/settings-context';
+import { GalleryFilterBar, useFilterChoices } from './gallery-filters';
+import { GalleryGrid } from './gallery-grid';
+import { Lightbox } from './lightbox';
+import { OssBrowser } from './oss-browser';
+import { useGallery, type GallerySort } from './use-gallery';
+import { useSelection } from './use-selection';
+import './gallery.css';
 
 export function GalleryPage() {
   const { t } = useTranslation();
+  const [filters, setFilters] = useState<GalleryFilters>({});
+  const [sort, setSort] = useState<GallerySort>('newest');
+  const gallery = useGallery(filters, sort);
+  const choices = useFilterChoices();
+  const [open, setOpen] = useState<number | null>(null);
+  const [ossOpen, setOssOpen] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const selection = useSelection(gallery.images, open === null && !ossOpen && !confirmDelete);
+  const ids = [...selection.selected];
+
+  const run = useCallback(async (action: () => Promise<string | null>) => {
+    try {
+      setNotice(await action());
+      setActionError(null);
+    } catch (cause) {
+      setActionError(errorMessage(cause));
+    }
+  }, []);
+
+  const retry = useCallback(
+    (id: number) => void run(async () => (await artlab.call('gallery.retry', { ids: [id] }), null)),
+    [run],
+  );
+
+  const allFavorite = ids.length > 0 && gallery.images.every((i) => !selection.selected.has(i.id) || i.favorite);
+  const bulkFavorite = () =>
+    void run(async () => {
+      await artlab.call('gallery.setFavorite', { ids, favorite: !allFavorite });
+      return null;
+    });
+  const bulkExport = () =>
+    void run(async () => {
+      const result = await artlab.call('gallery.export', { ids });
+      if (result.folder === null) return null;
+      return t('gallery.bulk.exported', { count: result.exported, skipped: result.skipped, folder: result.folder });
+    });
+  const bulkDelete = () =>
+    void run(async () => {
+      setConfirmDelete(false);
+      const result = await artlab.call('gallery.deleteLocal', { ids });
+      selection.clear();
+      return t('gallery.bulk.deleted', { count: result.removed });
+    });
+
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const actions = (
+    <button type="button" className="button" onClick={() => setOssOpen(true)}>
+      {t('gallery.oss.open')}
+    </button>
+  );
+  const error = actionError ?? gallery.error;
+
   return (
-    <>
-      <PageHeader title={t('gallery.title')} subtitle={t('gallery.subtitle')} />
-      <EmptyState
-        icon={<GalleryIcon size={28} />}
-        title={t('gallery.empty.title')}
-        action={
-          <button type="button" className="button" onClick={() => navigateTo('compose')}>
-            {t('gallery.empty.action')}
-            <ArrowRightIcon size={18} />
+    <div className="gallery-page">
+      <PageHeader title={t('gallery.title')} subtitle={t('gallery.subtitle')} actions={actions} />
+      {gallery.total === 0 && !filtered ? (
+        <EmptyState
+          icon={<GalleryIcon size={28} />}
+          title={t('gallery.empty.title')}
+          action={
+            <button type="button" className="button" onClick={() => navigateTo('compose')}>
+              {t('gallery.empty.action')}
+              <ArrowRightIcon size={18} />
+            </button>
+          }
+        >
+          <p>{t('gallery.empty.body')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <GalleryFilterBar filters={filters} sort={sort} choices={choices} onFilters={setFilters} onSort={setSort} />
+          <div className="gallery-toolbar" aria-live="polite">
+            {ids.length > 0 ? (
+              <>
+                <span className="gallery-toolbar__count">{t('gallery.bulk.selected', { count: ids.length })}</span>
+                <button type="button" className="button" onClick={bulkFavorite}>
+                  {allFavorite ? t('gallery.bulk.unfavorite') : t('gallery.bulk.favorite')}
+                </button>
+                <button type="button" className="button" onClick={bulkExport}>
+                  {t('gallery.bulk.export')}
+                </button>
+                <button type="button" className="button" onClick={() => setConfirmDelete(true)}>
+                  {t('gallery.bulk.delete')}
+                </button>
+                <button type="button" className="button" onClick={selection.clear}>
+                  {t('gallery.bulk.clear')}
+                </button>
+              </>
+            ) : (
+              <span className="muted">
+                {gallery.total === null ? t('common.loading') : t('gallery.count', { count: gallery.total })}
+              </span>
+            )}
+          </div>
+          {error ? (
+            <p className="alert" role="alert">
+              {error}
+            </p>
+          ) : null}
+          {notice ? (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          ) : null}
+          {gallery.total === 0 ? (
+            <p className="muted gallery-none">{t('gallery.noMatch')}</p>
+          ) : (
+            <GalleryGrid
+              images={gallery.images}
+              total={gallery.total ?? 0}
+              selected={selection.selected}
+              onSelect={selection.select}
+              onOpen={setOpen}
+              onRetry={retry}
+              onNeedMore={gallery.loadMore}
+            />
+          )}
+        </>
+      )}
+      {open !== null ? (
+        <Lightbox
+          images={gallery.images}
+          index={open}
+          total={gallery.total ?? gallery.images.length}
+          onIndex={setOpen}
+          onNeedMore={gallery.loadMore}
+          onClose={() => setOpen(null)}
+        />
+      ) : null}
+      <OssBrowser open={ossOpen} services={choices.services} onClose={() => setOssOpen(false)} />
+      <Dialog open={confirmDelete} title={t('gallery.bulk.deleteTitle')} onClose={() => setConfirmDelete(false)}>
+        <div className="dialog__body">
+          <p>{t('gallery.bulk.deleteBody', { count: ids.length })}</p>
+        </div>
+        <div className="dialog__actions">
+          <button type="button" className="button" onClick={() => setConfirmDelete(false)} data-autofocus>
+            {t('common.cancel')}
           </button>
-        }
-      >
-        <p>{t('gallery.empty.body')}</p>
-      </EmptyState>
-    </>
+          <button type="button" className="button button--primary" onClick={bulkDelete}>
+            {t('gallery.bulk.deleteConfirm')}
+          </button>
+        </div>
+      </Dialog>
+    </div>
   );
 }

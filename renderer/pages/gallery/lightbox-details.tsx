@@ -1,0 +1,176 @@
+// The lightbox's metadata panel and the actions on one image.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { GalleryImageDetails } from '../../../preload/schemas/gallery';
+import { artlab, transport } from '../../api/artlab';
+import { Dialog } from '../../components/dialog';
+import { navigateTo } from '../../navigation/use-current-page';
+import { errorMessage } from '../../settings/settings-context';
+import { openInCompose } from '../compose/compose-prefill';
+
+function formatSize(bytes: number | null): string | null {
+  if (bytes === null) return null;
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function seconds(from: number | null | undefined, to: number | null | undefined): string | null {
+  if (from == null || to == null) return null;
+  return `${((to - from) / 1000).toFixed(1)} s`;
+}
+
+export function LightboxDetails(props: {
+  details: GalleryImageDetails;
+  onFavorite: () => void;
+  onError: (message: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  const { details: d, onError } = props;
+  const [copied, setCopied] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+
+  const act = (action: () => Promise<void>) => {
+    action().then(
+      () => onError(null),
+      (cause: unknown) => onError(errorMessage(cause)),
+    );
+  };
+  const copy = (what: string, text: string) =>
+    act(async () => {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    });
+  const rerun = () =>
+    act(async () => {
+      openInCompose(await artlab.call('gallery.rerunParams', { id: d.id }));
+      navigateTo('compose');
+    });
+  // The workflow alone: Compose opens it with its own values, not this image's.
+  const openWorkflow = () =>
+    act(async () => {
+      openInCompose({ ...(await artlab.call('gallery.rerunParams', { id: d.id })), values: {} });
+      navigateTo('compose');
+    });
+  const exportOne = () =>
+    act(async () => {
+      const result = await artlab.call('gallery.export', { ids: [d.id] });
+      if (result.folder !== null) setNote(t('gallery.lightbox.exported', { folder: result.folder }));
+    });
+  const size = d.width !== null && d.height !== null ? `${d.width} × ${d.height}` : null;
+  const job = d.job;
+  const rows: [string, string | null][] = [
+    [t('gallery.meta.seed'), d.seed],
+    [t('gallery.meta.steps'), d.steps === null ? null : String(d.steps)],
+    [t('gallery.meta.cfg'), d.cfg === null ? null : String(d.cfg)],
+    [t('gallery.meta.sampler'), [d.sampler, d.scheduler].filter(Boolean).join(' / ') || null],
+    [t('gallery.meta.model'), d.model],
+    [t('gallery.meta.size'), [size, formatSize(d.size)].filter(Boolean).join(' · ') || null],
+    [t('gallery.meta.service'), d.serviceId],
+    [t('gallery.meta.job'), d.jobId],
+    [t('gallery.meta.batch'), d.batchId],
+    [t('gallery.meta.created'), new Date(d.createdAt).toLocaleString()],
+    [t('gallery.meta.queued'), seconds(job?.createdAt, job?.startedAt)],
+    [t('gallery.meta.render'), seconds(job?.startedAt, job?.finishedAt)],
+  ];
+
+  return (
+    <div className="lightbox__details">
+      <div className="lightbox__actions">
+        <button type="button" className="button" aria-pressed={d.favorite} onClick={props.onFavorite}>
+          {d.favorite ? `★ ${t('gallery.lightbox.favorited')}` : `☆ ${t('gallery.lightbox.favorite')}`}
+        </button>
+        <button type="button" className="button button--primary" disabled={!d.hasWorkflow} onClick={rerun}>
+          {t('gallery.lightbox.rerun')}
+        </button>
+        {d.workflowId !== null ? (
+          <button type="button" className="button" onClick={openWorkflow}>
+            {t('gallery.lightbox.openWorkflow')}
+          </button>
+        ) : null}
+        <button type="button" className="button" disabled={d.state !== 'fetched'} onClick={exportOne}>
+          {t('gallery.lightbox.export')}
+        </button>
+        {transport === 'electron' ? (
+          <button
+            type="button"
+            className="button"
+            disabled={d.state !== 'fetched'}
+            onClick={() => act(async () => void (await artlab.call('gallery.reveal', { id: d.id })))}
+          >
+            {t('gallery.lightbox.reveal')}
+          </button>
+        ) : null}
+        {d.state === 'fetched' ? (
+          <button type="button" className="button" onClick={() => setConfirm(true)}>
+            {t('gallery.lightbox.delete')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button"
+            onClick={() => act(async () => void (await artlab.call('gallery.retry', { ids: [d.id] })))}
+          >
+            {t('gallery.tile.retry')}
+          </button>
+        )}
+      </div>
+      {note ? <p className="notice">{note}</p> : null}
+      {d.positive ? (
+        <section className="lightbox__prompt">
+          <div className="lightbox__label">
+            <h3>{t('gallery.meta.prompt')}</h3>
+            <button type="button" className="link-button" onClick={() => copy('prompt', d.positive ?? '')}>
+              {copied === 'prompt' ? t('gallery.lightbox.copied') : t('gallery.lightbox.copy')}
+            </button>
+          </div>
+          <p>{d.positive}</p>
+        </section>
+      ) : null}
+      {d.negative ? (
+        <section className="lightbox__prompt">
+          <div className="lightbox__label">
+            <h3>{t('gallery.meta.negative')}</h3>
+          </div>
+          <p>{d.negative}</p>
+        </section>
+      ) : null}
+      <dl className="lightbox__facts">
+        {rows
+          .filter((row): row is [string, string] => row[1] !== null && row[1] !== '')
+          .map(([label, value]) => (
+            <div key={label} className="lightbox__fact">
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+      {d.seed !== null ? (
+        <button type="button" className="link-button" onClick={() => copy('seed', d.seed ?? '')}>
+          {copied === 'seed' ? t('gallery.lightbox.copied') : t('gallery.lightbox.copySeed')}
+        </button>
+      ) : null}
+      <Dialog open={confirm} title={t('gallery.bulk.deleteTitle')} onClose={() => setConfirm(false)}>
+        <div className="dialog__body">
+          <p>{t('gallery.bulk.deleteBody', { count: 1 })}</p>
+        </div>
+        <div className="dialog__actions">
+          <button type="button" className="button" onClick={() => setConfirm(false)} data-autofocus>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              setConfirm(false);
+              act(async () => void (await artlab.call('gallery.deleteLocal', { ids: [d.id] })));
+            }}
+          >
+            {t('gallery.bulk.deleteConfirm')}
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}
