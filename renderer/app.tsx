@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { artlab } from './api/artlab';
 import { PageErrorBoundary } from './components/page-error-boundary';
 import { Sidebar } from './components/sidebar';
+import { WindowDrop } from './components/window-drop';
 import type { PageId } from './navigation/pages';
 import { useCurrentPage } from './navigation/use-current-page';
 import { usePageShortcuts } from './navigation/use-page-shortcuts';
@@ -52,6 +53,7 @@ export function App() {
           </PageErrorBoundary>
         </div>
       </main>
+      <WindowDrop />
     </div>
   );
 }
