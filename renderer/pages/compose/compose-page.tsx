@@ -1,28 +1,259 @@
-// Compose before a workflow is loaded. The workflow editor replaces the empty state; the built-in starter shows here.
+// Compose: pick a workflow, fill its form and the batch builder, see how many jobs that makes, and queue them
+// (Ctrl/Cmd+Enter). Workflow files (JSON or a ComfyUI PNG) and prompt lists (.txt) can be dropped anywhere here.
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LARGE_BATCH } from '../../../preload/schemas/jobs';
+import { artlab } from '../../api/artlab';
+import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, ComposeIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { navigateTo } from '../../navigation/use-current-page';
+import { shortcutModifier } from '../../navigation/use-page-shortcuts';
+import { errorMessage } from '../../settings/settings-context';
+import { BatchBuilder } from './batch-builder';
+import { BatchPreview } from './batch-preview';
+import { specFromDraft } from './compose-draft';
+import { ParameterForm } from './parameter-form';
+import { ServicePicker } from './service-picker';
+import { errorAt, useCompose } from './use-compose';
+import { WorkflowPicker } from './workflow-picker';
+import { isPromptList, workflowImportFromFile } from './workflow-files';
+import './compose.css';
 
 export function ComposePage() {
   const { t } = useTranslation();
-  return (
-    <>
-      <PageHeader title={t('compose.title')} subtitle={t('compose.subtitle')} />
-      <EmptyState
-        icon={<ComposeIcon size={28} />}
-        title={t('compose.empty.title')}
-        action={
-          <button type="button" className="button" onClick={() => navigateTo('services')}>
-            {t('compose.empty.action')}
-            <ArrowRightIcon size={18} />
-          </button>
+  const state = useCompose();
+  const { detail, draft, preview, serviceId, setDraft, setError, refreshWorkflows, selectWorkflow } = state;
+  const [dragging, setDragging] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [queueing, setQueueing] = useState(false);
+  const [queued, setQueued] = useState<{ label: string; total: number } | null>(null);
+  const dragDepth = useRef(0);
+
+  const importFiles = useCallback(
+    async (files: File[]) => {
+      for (const file of files) {
+        try {
+          if (isPromptList(file)) {
+            const text = await file.text();
+            setDraft((current) => ({ ...current, prompts: text }));
+            continue;
+          }
+          const summary = await artlab.call('workflows.import', await workflowImportFromFile(file));
+          await refreshWorkflows();
+          selectWorkflow(summary.id);
+          setError(null);
+        } catch (cause) {
+          setError(errorMessage(cause));
         }
-      >
-        <p>{t('compose.empty.body')}</p>
-        <p className="muted">{t('compose.empty.import')}</p>
-      </EmptyState>
-    </>
+      }
+    },
+    [refreshWorkflows, selectWorkflow, setDraft, setError],
+  );
+
+  const total = preview?.total ?? 0;
+  const canQueue = Boolean(detail && draft && serviceId && preview && total > 0 && !queueing);
+
+  const queue = useCallback(
+    async (confirmLarge: boolean) => {
+      if (!detail || !draft || !serviceId) return;
+      setQueueing(true);
+      try {
+        const label = draft.label.trim();
+        const batch = await artlab.call('batches.queue', {
+          serviceId,
+          workflowId: detail.id,
+          spec: specFromDraft(detail, draft),
+          ...(label ? { label } : {}),
+          ...(confirmLarge ? { confirmLarge } : {}),
+        });
+        setQueued({ label: batch.label, total: batch.total });
+        setError(null);
+      } catch (cause) {
+        const at = errorAt(cause);
+        if (at) state.setFieldError(at);
+        else setError(errorMessage(cause));
+      } finally {
+        setQueueing(false);
+      }
+    },
+    [detail, draft, serviceId, setError, state],
+  );
+
+  const requestQueue = useCallback(() => {
+    if (!canQueue) return;
+    if (total > LARGE_BATCH) setConfirming(true);
+    else void queue(false);
+  }, [canQueue, total, queue]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !confirming) {
+        event.preventDefault();
+        requestQueue();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [requestQueue, confirming]);
+
+  const onDragEnter = (event: DragEvent) => {
+    if (!event.dataTransfer.types.includes('Files')) return;
+    dragDepth.current += 1;
+    setDragging(true);
+  };
+  const onDragLeave = () => {
+    dragDepth.current = Math.max(0, dragDepth.current - 1);
+    if (dragDepth.current === 0) setDragging(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    dragDepth.current = 0;
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    if (files.length > 0) void importFiles(files);
+  };
+
+  const queueButton = (
+    <button
+      type="button"
+      className="button button--primary"
+      disabled={!canQueue}
+      onClick={requestQueue}
+      aria-keyshortcuts="Control+Enter Meta+Enter"
+      title={t('compose.queue.shortcut', { modifier: shortcutModifier })}
+      data-testid="queue-batch"
+    >
+      {t('compose.queue.button', { count: total })}
+      <kbd className="kbd compose-kbd">{shortcutModifier} ↵</kbd>
+    </button>
+  );
+
+  const noServices = state.services !== null && state.services.length === 0;
+  const previewError = state.fieldError ? state.fieldError.message : null;
+
+  return (
+    <div
+      className="compose"
+      onDragEnter={onDragEnter}
+      onDragLeave={onDragLeave}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
+    >
+      <PageHeader title={t('compose.title')} subtitle={t('compose.subtitle')} actions={queueButton} />
+      {state.error ? (
+        <p className="alert" role="alert">
+          {state.error}
+        </p>
+      ) : null}
+      {queued ? (
+        <div className="notice compose-queued" role="status">
+          <span>{t('compose.queue.done', { count: queued.total, label: queued.label })}</span>
+          <button type="button" className="button" onClick={() => navigateTo('queue')}>
+            {t('compose.queue.open')}
+            <ArrowRightIcon size={16} />
+          </button>
+        </div>
+      ) : null}
+      {noServices ? (
+        <EmptyState
+          icon={<ComposeIcon size={28} />}
+          title={t('compose.empty.title')}
+          action={
+            <button type="button" className="button" onClick={() => navigateTo('services')}>
+              {t('compose.empty.action')}
+              <ArrowRightIcon size={18} />
+            </button>
+          }
+        >
+          <p>{t('compose.empty.body')}</p>
+          <p className="muted">{t('compose.empty.import')}</p>
+        </EmptyState>
+      ) : state.workflows === null || state.services === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : (
+        <div className="compose-layout">
+          <div className="compose-main">
+            <WorkflowPicker
+              workflows={state.workflows}
+              workflowId={state.workflowId}
+              onSelect={selectWorkflow}
+              onImportFiles={(files) => void importFiles(files)}
+              onChanged={refreshWorkflows}
+              onError={setError}
+            />
+            {detail && draft ? (
+              <>
+                <BatchBuilder
+                  draft={draft}
+                  fields={detail.parameters}
+                  fieldError={state.fieldError}
+                  onChange={setDraft}
+                />
+                <ParameterForm
+                  fields={detail.parameters}
+                  values={draft.values}
+                  fieldError={state.fieldError}
+                  onChange={(id, value) =>
+                    setDraft((current) => ({ ...current, values: { ...current.values, [id]: value } }))
+                  }
+                />
+              </>
+            ) : null}
+          </div>
+          <aside className="compose-side">
+            <section className="compose-card">
+              <h2 className="compose-card__title">{t('compose.target.title')}</h2>
+              <ServicePicker services={state.services} serviceId={serviceId} onSelect={state.setServiceId} />
+              {draft ? (
+                <label className="field">
+                  <span className="field__label">{t('compose.target.label')}</span>
+                  <input
+                    className="compose-input"
+                    value={draft.label}
+                    placeholder={t('compose.target.labelPlaceholder')}
+                    onChange={(e) => setDraft((current) => ({ ...current, label: e.target.value }))}
+                  />
+                </label>
+              ) : null}
+              {detail ? (
+                <button type="button" className="compose-link" onClick={state.resetDraft}>
+                  {t('compose.target.reset')}
+                </button>
+              ) : null}
+            </section>
+            {detail && draft ? (
+              <BatchPreview preview={preview} busy={state.previewing} error={previewError} fields={detail.parameters} />
+            ) : null}
+          </aside>
+        </div>
+      )}
+      {dragging ? (
+        <div className="compose-drop" aria-hidden="true">
+          <p>{t('compose.workflow.dropHere')}</p>
+        </div>
+      ) : null}
+      <Dialog open={confirming} title={t('compose.queue.confirmTitle')} onClose={() => setConfirming(false)}>
+        <div className="dialog__body">
+          <p>{t('compose.queue.confirmBody', { count: total })}</p>
+          <div className="dialog__actions">
+            <button type="button" className="button" data-autofocus onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => {
+                setConfirming(false);
+                void queue(true);
+              }}
+            >
+              {t('compose.queue.button', { count: total })}
+            </button>
+          </div>
+        </div>
+      </Dialog>
+    </div>
   );
 }

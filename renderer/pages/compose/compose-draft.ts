@@ -1,0 +1,157 @@
+// The Compose form as the artist edits it (text as typed), and how it becomes the contract's batch spec. Kept per
+// workflow for the session, so switching pages or workflows does not lose a half-written batch.
+import type { BatchSpecInput, ParameterFieldDto, WorkflowDetailDto } from '../../../preload/schemas/jobs';
+
+export type SeedMode = 'fixed' | 'random' | 'increment' | 'list';
+export type FormValue = string | boolean;
+
+export interface SweepDraft {
+  key: number;
+  parameter: string;
+  mode: 'list' | 'range';
+  /** Comma-separated (or one per line). */
+  values: string;
+  start: string;
+  stop: string;
+  step: string;
+}
+
+export interface ComposeDraft {
+  /** `<node>.<input>` → the value as typed. */
+  values: Record<string, FormValue>;
+  prompts: string;
+  negative: string;
+  seedMode: SeedMode;
+  /** Decimal text: seeds go up to 2^64 − 1. */
+  seed: string;
+  seedList: string;
+  count: string;
+  sweeps: SweepDraft[];
+  combine: 'product' | 'zip';
+  label: string;
+}
+
+/** Fields the batch builder owns (prompts, negative, seeds); the parameter form shows the rest. */
+export const BUILDER_KINDS = new Set<ParameterFieldDto['kind']>(['positive', 'negative', 'seed']);
+
+const asText = (value: ParameterFieldDto['value']): FormValue => (typeof value === 'boolean' ? value : String(value));
+
+export function draftFromDetail(detail: WorkflowDetailDto): ComposeDraft {
+  const values: Record<string, FormValue> = {};
+  for (const field of detail.parameters) values[field.id] = asText(field.value);
+  const positive = detail.parameters.find((field) => field.kind === 'positive');
+  const negative = detail.parameters.find((field) => field.kind === 'negative');
+  const seed = detail.parameters.find((field) => field.kind === 'seed');
+  return {
+    values,
+    prompts: positive ? String(positive.value) : '',
+    negative: negative ? String(negative.value) : '',
+    seedMode: 'fixed',
+    seed: seed ? String(seed.value) : '0',
+    seedList: '',
+    count: '1',
+    sweeps: [],
+    combine: 'product',
+    label: '',
+  };
+}
+
+/** Applies re-run values (`<node>.<input>` → value) onto a fresh draft: prompts, negative and seed go to the builder. */
+export function draftWithValues(
+  detail: WorkflowDetailDto,
+  values: Record<string, string | number | boolean>,
+): ComposeDraft {
+  const draft = draftFromDetail(detail);
+  for (const field of detail.parameters) {
+    const value = values[field.id];
+    if (value === undefined) continue;
+    draft.values[field.id] = asText(value);
+    if (field.kind === 'positive') draft.prompts = String(value);
+    if (field.kind === 'negative') draft.negative = String(value);
+    if (field.kind === 'seed') draft.seed = String(value);
+  }
+  return draft;
+}
+
+const INTEGER = /^-?\d+$/;
+
+/** Integers beyond 2^53 stay decimal text so they arrive exact; anything unparsable goes as typed for main to name. */
+function literal(field: ParameterFieldDto | undefined, value: FormValue): string | number | boolean {
+  if (typeof value === 'boolean' || !field) return value;
+  const text = value.trim();
+  if (field.control === 'integer') {
+    if (!INTEGER.test(text)) return text;
+    const number = Number(text);
+    return Number.isSafeInteger(number) ? number : text;
+  }
+  if (field.control === 'number') {
+    const number = Number(text);
+    return text !== '' && Number.isFinite(number) ? number : text;
+  }
+  return value;
+}
+
+export const splitList = (text: string): string[] =>
+  text
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+function seedPlan(draft: ComposeDraft): NonNullable<BatchSpecInput['seeds']> {
+  switch (draft.seedMode) {
+    case 'random':
+      return { mode: 'random' };
+    case 'increment':
+      return { mode: 'increment', start: draft.seed.trim() };
+    case 'list':
+      return { mode: 'list', values: splitList(draft.seedList) };
+    case 'fixed':
+      return { mode: 'fixed', value: draft.seed.trim() };
+  }
+}
+
+function sweep(
+  fields: Map<string, ParameterFieldDto>,
+  draft: SweepDraft,
+): NonNullable<BatchSpecInput['sweeps']>[number] {
+  if (draft.mode === 'range') {
+    return {
+      parameter: draft.parameter,
+      range: { start: Number(draft.start), stop: Number(draft.stop), step: Number(draft.step) },
+    };
+  }
+  const field = fields.get(draft.parameter);
+  return { parameter: draft.parameter, values: splitList(draft.values).map((value) => literal(field, value)) };
+}
+
+/** The batch spec for preview and queueing: only the form values the artist changed travel in `set`. */
+export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): BatchSpecInput {
+  const fields = new Map(detail.parameters.map((field) => [field.id, field]));
+  const set: Record<string, string | number | boolean> = {};
+  for (const field of detail.parameters) {
+    if (BUILDER_KINDS.has(field.kind)) continue;
+    const value = draft.values[field.id];
+    if (value === undefined || value === asText(field.value)) continue;
+    set[field.id] = literal(field, value);
+  }
+  const has = (kind: ParameterFieldDto['kind']) => detail.parameters.some((field) => field.kind === kind);
+  const count = Number(draft.count);
+  const spec: BatchSpecInput = {
+    set,
+    countPerPrompt: Number.isInteger(count) && count >= 1 ? count : 1,
+    combine: draft.combine,
+  };
+  if (draft.prompts.trim() !== '') spec.prompts = draft.prompts;
+  if (has('negative')) spec.negative = draft.negative;
+  if (has('seed')) spec.seeds = seedPlan(draft);
+  const sweeps = draft.sweeps.filter((item) => item.parameter !== '').map((item) => sweep(fields, item));
+  if (sweeps.length > 0) spec.sweeps = sweeps;
+  return spec;
+}
+
+/** The session's memory: the last workflow, service and each workflow's draft (not persisted across restarts). */
+export const composeSession: {
+  workflowId: string | null;
+  serviceId: string | null;
+  drafts: Map<string, ComposeDraft>;
+} = { workflowId: null, serviceId: null, drafts: new Map() };

@@ -1,0 +1,126 @@
+// The workflow's parameters (all but prompts and seeds, which the batch builder owns): one control per field, with
+// the service's bounds and choices when known, and main's validation message under the field it names.
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
+import { BUILDER_KINDS, type FormValue } from './compose-draft';
+import type { FieldError } from './use-compose';
+
+export function useFieldLabel() {
+  const { t } = useTranslation();
+  return (field: ParameterFieldDto) =>
+    field.kind === 'other' ? field.label : t(`compose.kind.${field.kind}`, { defaultValue: field.label });
+}
+
+function ParameterControl(props: {
+  field: ParameterFieldDto;
+  value: FormValue;
+  error: string | undefined;
+  onChange: (value: FormValue) => void;
+}) {
+  const { t } = useTranslation();
+  const label = useFieldLabel();
+  const id = useId();
+  const { field, value } = props;
+  const described = props.error ? `${id}-error` : `${id}-hint`;
+  const common = {
+    id,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': described,
+    'data-field': field.id,
+  };
+  let control;
+  if (field.control === 'toggle') {
+    control = (
+      <input {...common} type="checkbox" checked={value === true} onChange={(e) => props.onChange(e.target.checked)} />
+    );
+  } else if (field.control === 'choice' && field.choices) {
+    const choices = field.choices.includes(String(value)) ? field.choices : [String(value), ...field.choices];
+    control = (
+      <select {...common} className="select" value={String(value)} onChange={(e) => props.onChange(e.target.value)}>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.control === 'textarea') {
+    control = (
+      <textarea
+        {...common}
+        className="textarea"
+        rows={3}
+        value={String(value)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    );
+  } else {
+    const numeric = field.control === 'integer' || field.control === 'number';
+    control = (
+      <input
+        {...common}
+        className="compose-input"
+        // Text, not type=number: seeds and INT bounds go beyond what a number input keeps exact.
+        type="text"
+        inputMode={numeric ? (field.control === 'integer' ? 'numeric' : 'decimal') : undefined}
+        spellCheck={false}
+        value={String(value)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    );
+  }
+  const range =
+    field.min !== undefined && field.max !== undefined
+      ? t('compose.form.range', { min: field.min, max: field.max })
+      : null;
+  return (
+    <div className={`field compose-field${field.control === 'toggle' ? ' compose-field--toggle' : ''}`}>
+      <label htmlFor={id} className="field__label">
+        {label(field)}
+      </label>
+      {control}
+      {props.error ? (
+        <div id={`${id}-error`} className="compose-error" role="alert">
+          {props.error}
+        </div>
+      ) : (
+        <div id={`${id}-hint`} className="field__hint">
+          {field.nodeTitle}
+          {range ? ` · ${range}` : ''}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ParameterForm(props: {
+  fields: ParameterFieldDto[];
+  values: Record<string, FormValue>;
+  fieldError: FieldError | null;
+  onChange: (id: string, value: FormValue) => void;
+}) {
+  const { t } = useTranslation();
+  const fields = props.fields.filter((field) => !BUILDER_KINDS.has(field.kind));
+  if (fields.length === 0) return null;
+  const errorFor = (field: ParameterFieldDto) =>
+    props.fieldError && (props.fieldError.id === field.id || props.fieldError.id === field.node)
+      ? props.fieldError.message
+      : undefined;
+  return (
+    <section className="compose-card">
+      <h2 className="compose-card__title">{t('compose.form.title')}</h2>
+      <div className="compose-grid">
+        {fields.map((field) => (
+          <ParameterControl
+            key={field.id}
+            field={field}
+            value={props.values[field.id] ?? ''}
+            error={errorFor(field)}
+            onChange={(value) => props.onChange(field.id, value)}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
