@@ -11,36 +11,11 @@ import { REMOTE_STATES, isTerminal } from './job-state';
 import type { JobRecord, Ledger } from './ledger';
 import { recoverJobs } from './recovery';
 import { classifyFailure, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
-import { Lane, receiptOf, type JobChange, type LaneReport, type ServiceTarget } from './scheduler-lane';
+import { Lane, receiptOf, type JobChange, type ServiceTarget } from './scheduler-lane';
+import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export type { JobChange, ServiceTarget } from './scheduler-lane';
-
-/** Builds the edition of a service (throws NotFoundError when the service is gone). */
-export type EditionProvider = (serviceId: string) => ServiceTarget;
-
-export interface ResultStoredInfo {
-  jobId: string | null;
-  serviceId: string;
-  result: EditionResult;
-}
-
-/** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
-export type ConnectionReport = LaneReport;
-
-export interface SchedulerOptions {
-  ledger: Ledger;
-  editions: EditionProvider;
-  clock?: Clock;
-  random?: () => number;
-  retry?: Partial<RetryPolicy>;
-  /** A job with no result this long after it was sent ends as `lost` (the artist may retry it). Default 30 min. */
-  jobTimeoutMs?: number;
-  newIdentity?: () => string;
-  onJobChange?: (change: JobChange) => void;
-  onResultStored?: (info: ResultStoredInfo) => void;
-  onConnection?: (report: ConnectionReport) => void;
-  log?: (message: string, error?: unknown) => void;
-}
+export type { ConnectionReport, EditionProvider, ResultStoredInfo, SchedulerOptions } from './scheduler-options';
 
 export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
 
@@ -209,7 +184,10 @@ export class Scheduler {
             lane.follow(job.id, job.batchId, job.identity ?? '', job.submittedAt ?? this.clock.now());
             target.edition.follow(job.identity ?? '', receiptOf(job));
           },
-          failed: (job, error) => this.sendFailed(lane, job.id, error),
+          failed: (job, error) => {
+            // After close (a restart, a changed service) the job stays as it is for the next lane to reconcile.
+            if (!lane.closed) this.sendFailed(lane, job.id, error);
+          },
         },
         { lookupIsConclusive: target.lookupIsConclusive },
       ).finally(() => this.pump(lane)),
@@ -268,6 +246,7 @@ export class Scheduler {
   /** The service already has the identity: take its word instead of sending again. */
   private adopt(lane: Lane, jobId: string, identity: string, remote: RemoteJobState): boolean {
     if (remote.state === 'unknown') return false;
+    if (lane.closed) return true;
     if (remote.state === 'done') {
       void this.onResult(lane, remote.result).catch((error: unknown) => this.log('storing a result failed', error));
       return true;

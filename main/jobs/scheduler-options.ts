@@ -1,0 +1,34 @@
+// What the scheduler is built from and what it reports: kept apart so that the Studio, the CLI and tests can name
+// them without the scheduler's internals.
+import type { Clock } from '../adapters';
+import type { EditionResult } from '../editions/edition';
+import type { Ledger } from './ledger';
+import type { RetryPolicy } from './retry-policy';
+import type { JobChange, LaneReport, ServiceTarget } from './scheduler-lane';
+
+/** Builds the edition of a service (throws NotFoundError when the service is gone). */
+export type EditionProvider = (serviceId: string) => ServiceTarget;
+
+export interface ResultStoredInfo {
+  jobId: string | null;
+  serviceId: string;
+  result: EditionResult;
+}
+
+/** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
+export type ConnectionReport = LaneReport;
+
+export interface SchedulerOptions {
+  ledger: Ledger;
+  editions: EditionProvider;
+  clock?: Clock;
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** A job with no result this long after it was sent ends as `lost` (the artist may retry it). Default 30 min. */
+  jobTimeoutMs?: number;
+  newIdentity?: () => string;
+  onJobChange?: (change: JobChange) => void;
+  onResultStored?: (info: ResultStoredInfo) => void;
+  onConnection?: (report: ConnectionReport) => void;
+  log?: (message: string, error?: unknown) => void;
+}
