@@ -1,0 +1,100 @@
+// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,renderer] [--soak-sec N] [--jobs N]`
+// One JSON line per measurement on stdout, then a summary line with the machine, the versions and the simulator
+// settings. Progress goes to stderr. Not part of `npm test`: the numbers depend on the machine.
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { SimulatorOptions } from '../sim/index';
+import { machine, packageVersions, type BenchResult } from './bench-report';
+import { galleryBench } from './gallery-bench';
+import { ledgerBench } from './ledger-bench';
+import { memoryBench } from './memory-bench';
+import { throughputBench } from './throughput-bench';
+
+const SECTIONS = ['throughput', 'ledger', 'gallery', 'memory', 'renderer'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const flagsSchema = z.object({
+  quick: z.boolean().default(false),
+  only: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',') : [...SECTIONS]))
+    .pipe(z.array(z.enum(SECTIONS))),
+  'soak-sec': z.coerce.number().int().min(5).optional(),
+  jobs: z.coerce.number().int().min(1).max(5_000).optional(),
+});
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    'soak-sec': { type: 'string' },
+    jobs: { type: 'string' },
+  },
+  strict: true,
+});
+const flags = flagsSchema.parse(values);
+const quick = flags.quick;
+
+/** Realistic settings: a 20 ms network, four API-edition workers, 1 ms per sampler step (20 steps: 20 ms a job). */
+const simulator: Partial<SimulatorOptions> = { latencyMs: 20, workers: 4, stepMs: 1 };
+const soakSimulator: Partial<SimulatorOptions> = { ...simulator, dropWsEvery: 7, redeliveryGraceMs: 500 };
+const settings = {
+  throughput: { jobs: flags.jobs ?? (quick ? 50 : 500), repeat: quick ? 1 : 2 },
+  ledger: { jobs: quick ? 20_000 : 100_000, repeat: quick ? 20 : 100 },
+  gallery: { images: quick ? 2_000 : 10_000, jobs: quick ? 2_000 : 10_000, repeat: quick ? 20 : 100 },
+  memory: {
+    jobs: quick ? 2_000 : 10_000,
+    images: quick ? 2_000 : 10_000,
+    soakSeconds: flags['soak-sec'] ?? (quick ? 10 : 60),
+  },
+};
+
+const results: BenchResult[] = [];
+const report = (result: BenchResult): void => {
+  results.push(result);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+};
+const progress = (text: string): void => {
+  process.stderr.write(`bench: ${text}\n`);
+};
+
+const started = performance.now();
+const ran: Section[] = [];
+for (const section of flags.only) {
+  progress(`${section}…`);
+  const sectionStarted = performance.now();
+  if (section === 'throughput') {
+    await throughputBench({ ...settings.throughput, sim: simulator, editions: ['queue', 'exclusive'] }, report);
+  } else if (section === 'ledger') {
+    ledgerBench(settings.ledger).forEach(report);
+  } else if (section === 'gallery') {
+    (await galleryBench(settings.gallery)).forEach(report);
+  } else if (section === 'memory') {
+    (await memoryBench({ ...settings.memory, sim: soakSimulator })).forEach(report);
+  } else {
+    const { rendererBench } = await import('./renderer-bench');
+    (await rendererBench({ jobs: settings.gallery.jobs, images: settings.gallery.images, quick })).forEach(report);
+  }
+  ran.push(section);
+  progress(`${section} done in ${Math.round((performance.now() - sectionStarted) / 1000)} s`);
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const judged = results.filter((result) => result.pass !== null);
+process.stdout.write(
+  `${JSON.stringify({
+    summary: true,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 1000),
+    sections: ran,
+    passed: judged.filter((result) => result.pass === true).map((result) => result.name),
+    missed: judged.filter((result) => result.pass === false).map((result) => result.name),
+    machine: machine(),
+    versions: packageVersions(root),
+    simulator: { throughput: simulator, soak: soakSimulator },
+    settings,
+  })}\n`,
+);
