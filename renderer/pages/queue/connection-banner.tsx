@@ -1,0 +1,38 @@
+// Shown only when a service's result watcher or progress socket is not well, or its dispatch waits for a new token:
+// jobs then stay where they are, and the artist should know why.
+import { useTranslation } from 'react-i18next';
+import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceDto } from '../../../preload/schemas/services';
+
+export function ConnectionBanner(props: {
+  connections: ReadonlyMap<string, ServiceConnectionDto>;
+  services: ReadonlyMap<string, ServiceDto>;
+}) {
+  const { t } = useTranslation();
+  const troubled = [...props.connections.values()].filter(
+    (report) =>
+      report.dispatchPaused || report.connection.state === 'backing-off' || report.connection.state === 'auth-failed',
+  );
+  if (troubled.length === 0) return null;
+  return (
+    <div className="notice queue-connections" role="status">
+      {troubled.map((report) => {
+        const name = props.services.get(report.serviceId)?.name ?? report.serviceId;
+        const { connection } = report;
+        const state =
+          connection.state === 'auth-failed'
+            ? t('queue.connection.authFailed', { name })
+            : connection.state === 'backing-off'
+              ? t('queue.connection.reconnecting', { name, attempt: connection.attempt })
+              : t('queue.connection.paused', { name });
+        const reason = report.message ?? ('reason' in connection ? connection.reason : undefined);
+        return (
+          <p key={report.serviceId} className="queue-connections__line">
+            <strong>{state}</strong>
+            {reason ? ` ${reason}` : ''}
+          </p>
+        );
+      })}
+    </div>
+  );
+}

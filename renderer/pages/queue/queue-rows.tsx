@@ -1,0 +1,183 @@
+// One batch header (label, service, counts, progress, batch actions) and one job row (state, prompt, seed, progress or
+// queue position, thumbnail, error sentence, job actions), as the virtualised list draws them.
+import { useTranslation } from 'react-i18next';
+import type { BatchSummaryDto, JobStateDto } from '../../../preload/schemas/jobs';
+import { jobSummary, queuePosition, type JobView } from './queue-store';
+
+const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
+
+function ProgressBar(props: { value: number; max: number; label: string }) {
+  const percent = props.max > 0 ? Math.min(100, Math.round((props.value / props.max) * 100)) : 0;
+  return (
+    <div
+      className="queue-progress"
+      role="progressbar"
+      aria-label={props.label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+    >
+      <div className="queue-progress__fill" style={{ width: `${percent}%` }} />
+    </div>
+  );
+}
+
+export function BatchHeader(props: {
+  batch: BatchSummaryDto;
+  serviceName: string;
+  expanded: boolean;
+  onToggle: () => void;
+  onPause: () => void;
+  onResume: () => void;
+  onCancel: () => void;
+  onRetryFailed: () => void;
+}) {
+  const { t } = useTranslation();
+  const { batch } = props;
+  const done = batch.counts.succeeded + batch.counts.failed + batch.counts.cancelled + batch.counts.lost;
+  const failed = batch.counts.failed + batch.counts.lost + batch.counts.cancelled;
+  return (
+    <div className="queue-batch" data-testid="queue-batch" data-batch-id={batch.id}>
+      <div className="queue-batch__top">
+        <button type="button" className="queue-batch__toggle" aria-expanded={props.expanded} onClick={props.onToggle}>
+          <span className="queue-batch__chevron" aria-hidden="true">
+            {props.expanded ? '▾' : '▸'}
+          </span>
+          <span className="queue-batch__label">{batch.label}</span>
+        </button>
+        <span className="queue-batch__service">{props.serviceName}</span>
+        <span className="queue-batch__total">
+          {t('queue.batch.done', { done, total: batch.total })}
+          {batch.paused ? ` · ${t('queue.batch.paused')}` : ''}
+        </span>
+        <span className="queue-batch__actions">
+          {!batch.finished ? (
+            batch.paused ? (
+              <button type="button" className="button button--small-q" onClick={props.onResume}>
+                {t('queue.batch.resume')}
+              </button>
+            ) : (
+              <button type="button" className="button button--small-q" onClick={props.onPause}>
+                {t('queue.batch.pause')}
+              </button>
+            )
+          ) : null}
+          {!batch.finished ? (
+            <button type="button" className="button button--small-q" onClick={props.onCancel}>
+              {t('queue.batch.cancel')}
+            </button>
+          ) : null}
+          {failed > 0 ? (
+            <button type="button" className="button button--small-q" onClick={props.onRetryFailed}>
+              {t('queue.batch.retry')}
+            </button>
+          ) : null}
+        </span>
+      </div>
+      <ProgressBar value={done} max={batch.total} label={t('queue.batch.progress', { label: batch.label })} />
+      <div className="queue-batch__counts">
+        {SHOWN_COUNTS.filter((state) => batch.counts[state] > 0).map((state) => (
+          <span key={state} className={`queue-count queue-count--${state}`}>
+            {t(`queue.state.${state}`)} {batch.counts[state]}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function JobRow(props: {
+  job: JobView;
+  index: number;
+  thumbUrl: string | undefined;
+  canMoveUp: boolean;
+  canMoveDown: boolean;
+  onCancel: () => void;
+  onRetry: () => void;
+  onMove: (direction: -1 | 1) => void;
+}) {
+  const { t } = useTranslation();
+  const { job } = props;
+  const { prompt, seed } = jobSummary(job.params);
+  const position = queuePosition(job);
+  const active =
+    job.state === 'pending' || job.state === 'submitting' || job.state === 'queued' || job.state === 'running';
+  const retryable = job.state === 'failed' || job.state === 'cancelled' || job.state === 'lost';
+  return (
+    <div className={`queue-job queue-job--${job.state}`} data-testid="queue-job" data-state={job.state}>
+      <div className="queue-job__thumb">
+        {props.thumbUrl ? <img src={props.thumbUrl} alt={t('queue.job.thumb', { n: props.index + 1 })} /> : null}
+      </div>
+      <div className="queue-job__body">
+        <div className="queue-job__line">
+          <span className={`queue-badge queue-badge--${job.state}`}>{t(`queue.state.${job.state}`)}</span>
+          <span className="queue-job__prompt" title={prompt ?? undefined}>
+            {prompt ?? t('queue.job.noPrompt')}
+          </span>
+        </div>
+        <div className="queue-job__meta">
+          <span>#{props.index + 1}</span>
+          {seed !== null ? <span>{t('queue.job.seed', { seed })}</span> : null}
+          {job.attempts > 1 ? <span>{t('queue.job.attempts', { count: job.attempts })}</span> : null}
+          {position !== null && (job.state === 'queued' || job.state === 'submitting') ? (
+            <span>{t('queue.job.position', { position })}</span>
+          ) : null}
+          {job.progress && job.state === 'running' ? (
+            <span>
+              {job.progress.node
+                ? t('queue.job.nodeProgress', {
+                    node: job.progress.node,
+                    value: job.progress.value,
+                    max: job.progress.max,
+                  })
+                : t('queue.job.progress', { value: job.progress.value, max: job.progress.max })}
+            </span>
+          ) : null}
+          {job.duplicatePossible ? (
+            <span className="queue-job__duplicate" title={t('queue.job.duplicateHint')}>
+              {t('queue.job.duplicate')}
+            </span>
+          ) : null}
+        </div>
+        {job.state === 'running' && job.progress ? (
+          <ProgressBar value={job.progress.value} max={job.progress.max} label={t('queue.job.progressLabel')} />
+        ) : null}
+        {job.error && job.state !== 'succeeded' ? <p className="queue-job__error">{job.error.message}</p> : null}
+      </div>
+      <div className="queue-job__actions">
+        {job.state === 'pending' ? (
+          <>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('queue.job.moveUp')}
+              disabled={!props.canMoveUp}
+              onClick={() => props.onMove(-1)}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('queue.job.moveDown')}
+              disabled={!props.canMoveDown}
+              onClick={() => props.onMove(1)}
+            >
+              ↓
+            </button>
+          </>
+        ) : null}
+        {active ? (
+          <button type="button" className="button button--small-q" onClick={props.onCancel}>
+            {t('queue.job.cancel')}
+          </button>
+        ) : null}
+        {retryable ? (
+          <button type="button" className="button button--small-q" onClick={props.onRetry}>
+            {t('queue.job.retry')}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
