@@ -146,6 +146,7 @@ export function GalleryPage() {
           images={gallery.images}
           index={open}
           total={gallery.total ?? gallery.images.length}
+          serviceName={(id) => choices.services.find((service) => service.id === id)?.name}
           onIndex={setOpen}
           onNeedMore={gallery.loadMore}
           onClose={() => setOpen(null)}
@@ -155,14 +156,14 @@ export function GalleryPage() {
       <Dialog open={confirmDelete} title={t('gallery.bulk.deleteTitle')} onClose={() => setConfirmDelete(false)}>
         <div className="dialog__body">
           <p>{t('gallery.bulk.deleteBody', { count: ids.length })}</p>
-        </div>
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={() => setConfirmDelete(false)} data-autofocus>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="button button--primary" onClick={bulkDelete}>
-            {t('gallery.bulk.deleteConfirm')}
-          </button>
+          <div className="dialog__actions gallery-dialog-actions">
+            <button type="button" className="button" onClick={() => setConfirmDelete(false)} data-autofocus>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="button button--primary" onClick={bulkDelete}>
+              {t('gallery.bulk.deleteConfirm')}
+            </button>
+          </div>
         </div>
       </Dialog>
     </div>

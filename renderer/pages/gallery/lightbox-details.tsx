@@ -22,6 +22,8 @@ function seconds(from: number | null | undefined, to: number | null | undefined)
 
 export function LightboxDetails(props: {
   details: GalleryImageDetails;
+  /** The service's name, when it still exists. */
+  serviceName: string | undefined;
   onFavorite: () => void;
   onError: (message: string | null) => void;
 }) {
@@ -67,7 +69,7 @@ export function LightboxDetails(props: {
     [t('gallery.meta.sampler'), [d.sampler, d.scheduler].filter(Boolean).join(' / ') || null],
     [t('gallery.meta.model'), d.model],
     [t('gallery.meta.size'), [size, formatSize(d.size)].filter(Boolean).join(' · ') || null],
-    [t('gallery.meta.service'), d.serviceId],
+    [t('gallery.meta.service'), props.serviceName ?? d.serviceId],
     [t('gallery.meta.job'), d.jobId],
     [t('gallery.meta.batch'), d.batchId],
     [t('gallery.meta.created'), new Date(d.createdAt).toLocaleString()],
@@ -154,21 +156,21 @@ export function LightboxDetails(props: {
       <Dialog open={confirm} title={t('gallery.bulk.deleteTitle')} onClose={() => setConfirm(false)}>
         <div className="dialog__body">
           <p>{t('gallery.bulk.deleteBody', { count: 1 })}</p>
-        </div>
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={() => setConfirm(false)} data-autofocus>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => {
-              setConfirm(false);
-              act(async () => void (await artlab.call('gallery.deleteLocal', { ids: [d.id] })));
-            }}
-          >
-            {t('gallery.bulk.deleteConfirm')}
-          </button>
+          <div className="dialog__actions gallery-dialog-actions">
+            <button type="button" className="button" onClick={() => setConfirm(false)} data-autofocus>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => {
+                setConfirm(false);
+                act(async () => void (await artlab.call('gallery.deleteLocal', { ids: [d.id] })));
+              }}
+            >
+              {t('gallery.bulk.deleteConfirm')}
+            </button>
+          </div>
         </div>
       </Dialog>
     </div>

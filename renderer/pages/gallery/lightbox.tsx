@@ -73,6 +73,7 @@ export function Lightbox(props: {
   images: readonly GalleryImage[];
   index: number;
   total: number;
+  serviceName: (id: string) => string | undefined;
   onIndex: (index: number) => void;
   onNeedMore: () => void;
   onClose: () => void;
@@ -124,10 +125,8 @@ export function Lightbox(props: {
   };
 
   const onKeyDown = (event: React.KeyboardEvent) => {
-    const target = event.target as HTMLElement;
-    if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) && event.key !== 'Escape') {
-      if (target.tagName !== 'BUTTON' || !['ArrowLeft', 'ArrowRight'].includes(event.key)) return;
-    }
+    // Typing in a field is not a shortcut; on a focused button only Enter and Space keep their meaning.
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test((event.target as HTMLElement).tagName)) return;
     const step = ZOOM_STEPS.indexOf(zoom);
     switch (event.key) {
       case 'ArrowRight':

@@ -166,41 +166,41 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
             ) : null}
           </>
         )}
-      </div>
-      <div className="dialog__actions oss-browser__actions">
-        <button
-          type="button"
-          className="button"
-          disabled={cursors.length < 2 || busy}
-          onClick={() => setCursors((list) => list.slice(0, -1))}
-        >
-          {t('gallery.oss.previous')}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!page?.nextCursor || busy}
-          onClick={() => setCursors((list) => [...list, page?.nextCursor ?? undefined])}
-        >
-          {t('gallery.oss.next')}
-        </button>
-        <span className="oss-browser__spacer" />
-        <button
-          type="button"
-          className="button"
-          disabled={busy || files.length === 0}
-          onClick={() => importFiles(files)}
-        >
-          {t('gallery.oss.importPage')}
-        </button>
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={busy || checked.size === 0}
-          onClick={() => importFiles(files.filter((file) => checked.has(fileKey(file))))}
-        >
-          {t('gallery.oss.importSelected', { count: checked.size })}
-        </button>
+        <div className="dialog__actions gallery-dialog-actions">
+          <button
+            type="button"
+            className="button"
+            disabled={cursors.length < 2 || busy}
+            onClick={() => setCursors((list) => list.slice(0, -1))}
+          >
+            {t('gallery.oss.previous')}
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={!page?.nextCursor || busy}
+            onClick={() => setCursors((list) => [...list, page?.nextCursor ?? undefined])}
+          >
+            {t('gallery.oss.next')}
+          </button>
+          <span className="oss-browser__spacer" />
+          <button
+            type="button"
+            className="button"
+            disabled={busy || files.length === 0}
+            onClick={() => importFiles(files)}
+          >
+            {t('gallery.oss.importPage')}
+          </button>
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={busy || checked.size === 0}
+            onClick={() => importFiles(files.filter((file) => checked.has(fileKey(file))))}
+          >
+            {t('gallery.oss.importSelected', { count: checked.size })}
+          </button>
+        </div>
       </div>
     </Dialog>
   );

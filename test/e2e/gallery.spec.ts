@@ -1,0 +1,253 @@
+// The Gallery page end to end, on an app server and simulator of its own (the shared app's gallery must stay empty for
+// the other specs): a batch queued through the contract appears in the grid image by image while the page is open;
+// the lightbox opens, moves with the keyboard, favorites with F and zooms; Re-run opens Compose; the OSS browser lists
+// the service's output folder and imports from it. Screenshots of grid, lightbox and OSS browser in both themes and
+// in zh-CN go to test/e2e/screenshots/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
+
+test.use({ locale: 'en-US', colorScheme: 'dark' });
+
+const replySchema = z.object({
+  type: z.literal('reply'),
+  id: z.number(),
+  envelope: z.union([
+    z.object({ ok: z.literal(true), value: z.unknown() }),
+    z.object({ ok: z.literal(false), error: z.object({ message: z.string() }) }),
+  ]),
+});
+
+/** The Node side of the bridge: what the Compose page would send, sent straight over the bridge's socket. */
+class BridgeClient {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: z.infer<typeof replySchema>) => void>();
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const parsed = replySchema.safeParse(JSON.parse(data.toString('utf8')));
+      if (parsed.success) this.waiting.get(parsed.data.id)?.(parsed.data);
+    });
+  }
+
+  static async connect(appUrl: string): Promise<BridgeClient> {
+    const url = new URL(appUrl);
+    const socket = new WebSocket(`ws://${url.host}${url.pathname.replace(/\/$/, '')}/ws`);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return new BridgeClient(socket);
+  }
+
+  async call(method: string, input: unknown = {}): Promise<unknown> {
+    const id = this.nextId++;
+    const reply = new Promise<z.infer<typeof replySchema>>((resolve) => this.waiting.set(id, resolve));
+    this.socket.send(JSON.stringify({ type: 'call', id, method, input }));
+    const { envelope } = await reply;
+    this.waiting.delete(id);
+    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
+    return envelope.value;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+interface OwnApp {
+  url: string;
+  sim: SimulatorInfo;
+  stop: () => Promise<void>;
+}
+
+async function startOwnApp(): Promise<OwnApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((done) => child.once('exit', done));
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', () => reject(new Error('The gallery app server exited before it started')));
+    createInterface({ input: child.stdout }).once('line', resolve);
+  });
+  const parsed = z.object({ url: z.string(), sim: simulatorInfoSchema }).parse(JSON.parse(line));
+  return {
+    ...parsed,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
+}
+
+async function shoot(page: Page, name: string) {
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    expect(await seriousViolations(page), `${name}, ${theme}`).toEqual([]);
+    await page.screenshot({ path: `test/e2e/screenshots/gallery-${name}-${theme}.png`, animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'dark' });
+}
+
+const PROMPTS = ['a red fox in the snow', 'a blue owl at night', 'a green frog on a leaf'];
+
+let app: OwnApp;
+let bridge: BridgeClient;
+let batchServiceId = '';
+
+test.beforeAll(async () => {
+  app = await startOwnApp();
+  bridge = await BridgeClient.connect(app.url);
+  // The batch's service fetches through /view; a second record with the simulator's OSS mount is the one browsed.
+  const direct = z.object({ id: z.string() }).parse(
+    await bridge.call('services.create', {
+      name: 'Gallery Sim',
+      url: app.sim.exclusive.url,
+      token: app.sim.exclusive.token,
+    }),
+  );
+  batchServiceId = direct.id;
+  await bridge.call('services.create', {
+    name: 'Gallery OSS',
+    url: app.sim.exclusive.url,
+    token: app.sim.exclusive.token,
+    oss: {
+      location: `oss://${app.sim.oss.bucket}/${app.sim.oss.prefix}/`,
+      region: app.sim.oss.region,
+      endpoint: app.sim.oss.endpoint,
+      credentials: 'own',
+      accessKeyId: app.sim.oss.accessKeyId,
+      accessKeySecret: app.sim.oss.accessKeySecret,
+    },
+  });
+});
+
+test.afterAll(async () => {
+  bridge.close();
+  await app.stop();
+});
+
+test('a batch appears live; the lightbox navigates, favorites and re-runs; the OSS browser imports', async ({
+  page,
+}) => {
+  await page.goto(`${app.url}#/gallery`);
+  await expect(page.getByRole('heading', { name: 'No images yet' })).toBeVisible();
+
+  const workflows = z
+    .array(z.object({ id: z.string(), source: z.string() }))
+    .parse(await bridge.call('workflows.list'));
+  const starter = workflows.find((workflow) => workflow.source === 'starter');
+  expect(starter).toBeDefined();
+  await bridge.call('batches.queue', {
+    serviceId: batchServiceId,
+    workflowId: starter?.id,
+    spec: { prompts: PROMPTS, seeds: { mode: 'random' } },
+    label: 'Gallery e2e',
+  });
+
+  // Live: the page was open before the batch was queued, and nothing reloads it.
+  const grid = page.getByRole('region', { name: 'Images' });
+  for (const prompt of PROMPTS) await expect(grid.getByRole('button', { name: prompt })).toBeVisible();
+  await expect(grid.locator('img')).toHaveCount(3);
+  await expect(page.getByText('Images: 3')).toBeVisible();
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll<HTMLImageElement>('.gallery-grid img')).every((img) => img.naturalWidth > 0),
+  );
+  await shoot(page, 'grid');
+
+  // Newest first: the last prompt of the batch finished last and is at the top.
+  const tiles = grid.getByRole('button');
+  await tiles.first().dblclick();
+  const lightbox = page.getByRole('dialog', { name: 'Image viewer' });
+  await expect(lightbox).toBeVisible();
+  await expect(lightbox.getByText('1 of 3')).toBeVisible();
+  await expect(lightbox.getByRole('term').filter({ hasText: 'Seed' })).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await expect(lightbox.getByText('2 of 3')).toBeVisible();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await expect(lightbox.getByText('2 of 3')).toBeVisible();
+  const shownPrompt = (await lightbox.locator('.lightbox__prompt p').first().innerText()).trim();
+  expect(PROMPTS).toContain(shownPrompt);
+  await page.keyboard.press('f');
+  await expect(lightbox.getByRole('button', { name: /Favorited/ })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('+');
+  await expect(lightbox.getByText('150%')).toBeVisible();
+  await page.keyboard.press('0');
+  await expect(lightbox.getByText('100%')).toBeVisible();
+  await shoot(page, 'lightbox');
+  await page.keyboard.press('Escape');
+  await expect(lightbox).toBeHidden();
+  await expect(grid.getByRole('button', { name: shownPrompt })).toContainText('★');
+
+  // Favorites filter: the one favorited.
+  await page.getByRole('checkbox', { name: 'Favorites' }).check();
+  await expect(grid.getByRole('button')).toHaveCount(1);
+  await page.getByRole('checkbox', { name: 'Favorites' }).uncheck();
+  await expect(grid.getByRole('button')).toHaveCount(3);
+
+  // Multi-select: click, Ctrl+click, then Ctrl+A.
+  await tiles.nth(0).click();
+  await tiles.nth(2).click({ modifiers: ['Control'] });
+  await expect(page.getByText('Selected: 2')).toBeVisible();
+  await grid.focus();
+  await page.keyboard.press('Control+a');
+  await expect(page.getByText('Selected: 3')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+
+  // The OSS browser: the simulator wrote the batch's outputs to its bucket; the OSS service has not imported them.
+  await page.getByRole('button', { name: 'Browse OSS' }).click();
+  const oss = page.getByRole('dialog', { name: 'Import from OSS' });
+  await expect(oss.getByRole('combobox', { name: 'Service' })).toHaveValue(/.+/);
+  const files = oss.getByRole('checkbox');
+  await expect(files.first()).toBeVisible();
+  await files.first().check();
+  await shoot(page, 'oss');
+  await oss.getByRole('button', { name: 'Import selected (1)' }).click();
+  await expect(oss.getByRole('status')).toContainText('Importing 1');
+  await oss.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByText('Images: 4')).toBeVisible();
+
+  // Re-run: Compose opens with the image's workflow and parameters.
+  await tiles.nth(1).dblclick();
+  await lightbox.getByRole('button', { name: 'Re-run' }).click();
+  await expect(page).toHaveURL(/#\/compose$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compose');
+
+  // The same grid and lightbox in Chinese.
+  await bridge.call('settings.update', { language: 'zh-CN' });
+  try {
+    await page.goto(`${app.url}#/gallery`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('图库');
+    const zhGrid = page.getByRole('region', { name: '图片' });
+    await expect(zhGrid.locator('img')).toHaveCount(4);
+    for (const theme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.screenshot({ path: `test/e2e/screenshots/gallery-grid-${theme}-zh-CN.png`, animations: 'disabled' });
+    }
+    await zhGrid.getByRole('button').first().dblclick();
+    await expect(page.getByRole('dialog', { name: '图片查看器' })).toBeVisible();
+    await expect(page.getByText('第 1 张，共 4 张')).toBeVisible();
+    await page.screenshot({ path: 'test/e2e/screenshots/gallery-lightbox-light-zh-CN.png', animations: 'disabled' });
+  } finally {
+    await bridge.call('settings.update', { language: 'system' });
+  }
+});
