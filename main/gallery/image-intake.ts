@@ -153,7 +153,7 @@ export class ImageIntake {
         return;
       } catch (error) {
         if (this.closed) return;
-        if (isArtlabError(error) && error.retryable && attempt < this.attempts) {
+        if (this.worthRetrying(row, error) && attempt < this.attempts) {
           await this.wait(Math.min(30_000, this.backoffMs * 2 ** (attempt - 1)));
           if (this.closed) return;
           continue;
@@ -166,6 +166,15 @@ export class ImageIntake {
         return;
       }
     }
+  }
+
+  /**
+   * Transient failures, and a job's file not found yet: an OSS mount can show a file a little after the service
+   * reported it. An import names an object that was listed, so its absence is final.
+   */
+  private worthRetrying(row: GalleryRow, error: unknown): boolean {
+    if (!isArtlabError(error)) return false;
+    return error.retryable || (error instanceof NotFoundError && row.source !== 'import');
   }
 
   private report(change: IndexChange | undefined): void {
