@@ -1,15 +1,18 @@
 // `artlab run`: the same Studio the desktop app runs, without a window. The service is saved in the data folder
 // (token sealed there), the workflow imported into its library, the batch queued through the contract handlers, and
 // each finished job's outputs downloaded through its edition.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import type { JobChangeDto } from '../../preload/schemas/jobs';
-import { systemClock } from '../adapters';
+import { z } from 'zod';
+import type { BatchSummaryDto, JobChangeDto } from '../../preload/schemas/jobs';
+import { systemClock, type KeyValueStore } from '../adapters';
 import { safeOutputName } from '../comfy/output-names';
 import { serializeWorkflow } from '../comfy/workflow-parse';
 import { starterWorkflow } from '../comfy/starter';
 import { isTerminal } from '../jobs/job-state';
+import { toBatchSummaryDto } from '../jobs/jobs-dto';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
@@ -37,11 +40,12 @@ export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortS
   const dataDir = flags.dataDir ? resolve(flags.dataDir) : mkdtempSync(join(tmpdir(), 'artlab-cli-'));
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
+  const store = createNodeStore(dataDir);
   const studio = createStudio({
     paths: { dataDir },
     clock: systemClock,
     encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
-    store: createNodeStore(dataDir),
+    store,
     app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
     log: (message, error) => {
       if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${message}: ${String(error)}\n`);
@@ -49,7 +53,7 @@ export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortS
     jobs: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
   });
   try {
-    return await runBatch(studio, flags, io, outDir, started, signal);
+    return await runBatch(studio, store, flags, io, outDir, started, signal);
   } finally {
     await studio.close();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
@@ -58,6 +62,7 @@ export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortS
 
 async function runBatch(
   studio: Studio,
+  store: KeyValueStore,
   flags: RunFlags,
   io: RunOutput,
   outDir: string,
@@ -66,7 +71,11 @@ async function runBatch(
 ): Promise<number> {
   const { handlers } = studio;
   const serviceId = await saveService(studio, flags);
-  const workflow = await handlers['workflows.import'](workflowInput(flags.source));
+  const source = workflowInput(flags.source);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ url: flags.url, edition: flags.edition, spec: flags.spec, source }))
+    .digest('hex');
+  const resumable = unfinishedRun(studio, store, fingerprint);
 
   const outcomes = new Map<string, Promise<JobOutcome>>();
   let batchId: string | undefined;
@@ -99,19 +108,37 @@ async function runBatch(
   });
   const aborted = new Promise<void>((resolve_) => signal?.addEventListener('abort', () => resolve_()));
   try {
-    const batch = await handlers['batches.queue']({
-      serviceId,
-      workflowId: workflow.id,
-      spec: flags.spec,
-      confirmLarge: true,
-    });
-    batchId = batch.id;
+    let batch = resumable;
+    if (batch) {
+      io.stderr.write(
+        `Resuming the unfinished batch of an earlier run with the same settings (${batch.total} jobs).\n`,
+      );
+    } else {
+      const workflow = await handlers['workflows.import'](source);
+      batch = await handlers['batches.queue']({
+        serviceId,
+        workflowId: workflow.id,
+        spec: flags.spec,
+        confirmLarge: true,
+      });
+      store.set(RUN_KEY, { fingerprint, batchId: batch.id });
+    }
+    const thisBatch = batch.id;
+    batchId = thisBatch;
     total = batch.total;
     bar.update(0, total);
     for (const change of early.splice(0)) if (change.batchId === batchId) settle(change);
-    // Jobs that settled before this listener saw them (a very fast service) are read from the ledger.
-    for (const job of studio.jobs.ledger.pageJobs({ filters: { batchId }, limit: 1000 }).jobs) {
-      settle({ id: job.id, batchId: job.batchId, serviceId: job.serviceId, state: job.state });
+    // Jobs that settled before this listener saw them (a fast service, an earlier run) are read from the ledger.
+    for (let cursor: string | undefined, more = true; more;) {
+      const page = studio.jobs.ledger.pageJobs({
+        filters: { batchId: thisBatch },
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const job of page.jobs)
+        settle({ id: job.id, batchId: job.batchId, serviceId: job.serviceId, state: job.state });
+      cursor = page.nextCursor ?? undefined;
+      more = cursor !== undefined;
     }
     await Promise.race([allDone, aborted]);
     if (signal?.aborted) return 130;
@@ -125,6 +152,22 @@ async function runBatch(
   } finally {
     unsubscribe();
   }
+}
+
+const RUN_KEY = 'cli.lastRun';
+const lastRunSchema = z.object({ fingerprint: z.string(), batchId: z.string() });
+
+/**
+ * A kept data folder remembers its last batch: the same command run again after a kill (or a crash) resumes that
+ * batch — recovery has already reconciled its jobs — instead of queueing it twice.
+ */
+function unfinishedRun(studio: Studio, store: KeyValueStore, fingerprint: string): BatchSummaryDto | undefined {
+  const last = lastRunSchema.safeParse(store.get(RUN_KEY));
+  if (!last.success || last.data.fingerprint !== fingerprint) return undefined;
+  const batch = studio.jobs.ledger.getBatch(last.data.batchId);
+  if (!batch) return undefined;
+  const summary = toBatchSummaryDto(studio.jobs.ledger.batchSummary(batch.id));
+  return summary.finished ? undefined : summary;
 }
 
 /** Saves (or updates, in a kept data folder) the one service this run talks to. */
