@@ -180,6 +180,7 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await expect(lightbox).toBeVisible();
   await expect(lightbox.getByText('1 of 3')).toBeVisible();
   await expect(lightbox.getByRole('term').filter({ hasText: 'Seed' })).toBeVisible();
+  await expect(lightbox.getByRole('definition').filter({ hasText: 'Gallery Sim' })).toBeVisible();
   await page.keyboard.press('ArrowRight');
   await expect(lightbox.getByText('2 of 3')).toBeVisible();
   await page.keyboard.press('ArrowLeft');

@@ -199,6 +199,7 @@ export function Lightbox(props: {
         {image && details?.id === image.id ? (
           <LightboxDetails
             details={{ ...details, favorite: image.favorite }}
+            serviceName={props.serviceName(image.serviceId)}
             onFavorite={favorite}
             onError={setError}
           />
