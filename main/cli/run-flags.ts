@@ -22,7 +22,8 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
   --oss-endpoint URL --oss-region R --oss-key-id-env VAR --oss-secret-env VAR
-  --data-dir DIR              keep the job ledger here (a re-run recovers unfinished jobs); default: a temporary folder
+  --data-dir DIR              keep the job ledger here: the same command run again resumes its unfinished batch
+                              (default: a temporary folder, removed at the end)
   --json                      one JSON line per finished job, then a summary line, on stdout
 `;
 
