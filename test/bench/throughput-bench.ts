@@ -36,9 +36,11 @@ async function appFlow(simOptions: Partial<SimulatorOptions>, edition: Edition, 
   const storedMs: number[] = [];
   const eventMs: number[] = [];
   const stopProbe = sim.onSinkPut((taskId, at) => sentAt.set(taskId, at));
+  // Joined after the run: a frame's put time crosses a process boundary and may arrive after its result is stored.
+  const storedAt = new Map<string, number>();
+  const eventAt = new Map<string, number>();
   const stopStored = studio.jobs.onResultStored((info) => {
-    const sent = sentAt.get(info.result.identity);
-    if (sent !== undefined) storedMs.push(wallClock() - sent);
+    if (!storedAt.has(info.result.identity)) storedAt.set(info.result.identity, wallClock());
   });
   try {
     const { queueId, exclusiveId } = await addSimulatorServices(studio, sim.info);
@@ -58,8 +60,7 @@ async function appFlow(simOptions: Partial<SimulatorOptions>, edition: Edition, 
         for (const change of (payload as { changes: JobChangeDto[] }).changes) {
           if (change.state !== 'succeeded') continue;
           const identity = studio.jobs.ledger.getJob(change.id)?.identity;
-          const sent = identity ? sentAt.get(identity) : undefined;
-          if (sent !== undefined) eventMs.push(now - sent);
+          if (identity && !eventAt.has(identity)) eventAt.set(identity, now);
         }
       } else if (event === 'gallery.added' || event === 'gallery.changed') {
         for (const image of (payload as { images: GalleryImage[] }).images) {
@@ -79,7 +80,14 @@ async function appFlow(simOptions: Partial<SimulatorOptions>, edition: Edition, 
       batchId = batch.id;
       for (const image of early.splice(0)) count(image);
       await done;
-      return { jobs, totalMs: performance.now() - started, images: fetched.size, storedMs, eventMs };
+      const totalMs = performance.now() - started;
+      for (const [identity, sent] of sentAt) {
+        const stored = storedAt.get(identity);
+        const emitted = eventAt.get(identity);
+        if (stored !== undefined) storedMs.push(stored - sent);
+        if (emitted !== undefined) eventMs.push(emitted - sent);
+      }
+      return { jobs, totalMs, images: fetched.size, storedMs, eventMs };
     } finally {
       unsubscribe();
     }
