@@ -233,6 +233,24 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await expect(page).toHaveURL(/#\/compose$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compose');
 
+  // A ComfyUI PNG dropped on another page opens its workflow in Compose (a synthetic drop: Playwright has no OS drag).
+  await page.goto(`${app.url}#/gallery`);
+  const thumb = await grid.locator('img').first().getAttribute('src');
+  expect(thumb).toMatch(/thumb256$/);
+  const dropped = await page.evaluateHandle(
+    async (src) => {
+      const bytes = await (await fetch(src)).arrayBuffer();
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped-workflow.png', { type: 'image/png' }));
+      return transfer;
+    },
+    (thumb ?? '').replace(/thumb256$/, 'original'),
+  );
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+  await expect(page).toHaveURL(/#\/compose$/);
+  const names = z.array(z.object({ name: z.string() })).parse(await bridge.call('workflows.list'));
+  expect(names.map((workflow) => workflow.name)).toContain('dropped-workflow');
+
   // The same grid and lightbox in Chinese.
   await bridge.call('settings.update', { language: 'zh-CN' });
   try {
