@@ -209,6 +209,10 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await tiles.nth(0).click();
   await tiles.nth(2).click({ modifiers: ['Control'] });
   await expect(page.getByText('Selected: 2')).toBeVisible();
+  await tiles.nth(1).click();
+  await tiles.nth(2).click({ modifiers: ['Shift'] });
+  await expect(page.getByText('Selected: 2')).toBeVisible();
+  await expect(tiles.nth(0)).toHaveAttribute('aria-pressed', 'false');
   await grid.focus();
   await page.keyboard.press('Control+a');
   await expect(page.getByText('Selected: 3')).toBeVisible();

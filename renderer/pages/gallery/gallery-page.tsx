@@ -24,7 +24,11 @@ export function GalleryPage() {
   const [sort, setSort] = useState<GallerySort>('newest');
   const gallery = useGallery(filters, sort);
   const choices = useFilterChoices();
-  const [open, setOpen] = useState<number | null>(null);
+  // The open image by id: live additions at the top shift indexes while the lightbox is showing.
+  const [openId, setOpenId] = useState<number | null>(null);
+  const openIndex = openId === null ? -1 : gallery.images.findIndex((image) => image.id === openId);
+  const open = openIndex >= 0 ? openIndex : null;
+  const openAt = useCallback((index: number) => setOpenId(gallery.images[index]?.id ?? null), [gallery.images]);
   const [ossOpen, setOssOpen] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -134,7 +138,7 @@ export function GalleryPage() {
               total={gallery.total ?? 0}
               selected={selection.selected}
               onSelect={selection.select}
-              onOpen={setOpen}
+              onOpen={openAt}
               onRetry={retry}
               onNeedMore={gallery.loadMore}
             />
@@ -147,9 +151,9 @@ export function GalleryPage() {
           index={open}
           total={gallery.total ?? gallery.images.length}
           serviceName={(id) => choices.services.find((service) => service.id === id)?.name}
-          onIndex={setOpen}
+          onIndex={openAt}
           onNeedMore={gallery.loadMore}
-          onClose={() => setOpen(null)}
+          onClose={() => setOpenId(null)}
         />
       ) : null}
       <OssBrowser open={ossOpen} services={choices.services} onClose={() => setOssOpen(false)} />
