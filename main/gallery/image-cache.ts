@@ -3,7 +3,7 @@
 // `images/incoming/` (same drive, so the final move is an atomic rename) and enters the cache only once it is proven
 // whole: a still must decode completely (the thumbnails are made from it), a video must be non-empty and start with
 // its container's magic bytes. So a partial or corrupt file is never indexed.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -125,9 +125,17 @@ export class ImageCache {
     const relativePath = this.relativeOriginal(sha256, type.ext);
     const target = this.absolute(relativePath);
     await mkdir(dirname(target), { recursive: true });
-    const existing = await stat(target).catch(() => null);
-    if (existing?.size === size) await rm(file, { force: true });
-    else await rename(file, target);
+    const sameSize = async (): Promise<boolean> => (await stat(target).catch(() => null))?.size === size;
+    if (await sameSize()) await rm(file, { force: true });
+    else {
+      try {
+        await rename(file, target);
+      } catch (error) {
+        // Windows refuses to replace a file that is open (being served): the same bytes are there already.
+        if (!(await sameSize())) throw error;
+        await rm(file, { force: true });
+      }
+    }
     return { ...type, sha256, size, relativePath, width, height, animated };
   }
 
@@ -161,7 +169,8 @@ export class ImageCache {
       )
         continue;
       await mkdir(dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.tmp`;
+      // unique: two downloads of the same bytes (a fixed-seed re-run) may make the same thumbnail at once
+      const temp = `${target}.${randomUUID()}.tmp`;
       try {
         await sharp(file, { pages: 1, failOn: 'error' })
           .rotate()

@@ -100,6 +100,14 @@ describe('image cache', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('download-'))).toEqual([]);
   });
 
+  it('takes the same bytes arriving twice at once, both whole', async () => {
+    const png = await still(600, 400);
+    const [a, b] = await Promise.all([cache.ingest(await incoming(png), 'a'), cache.ingest(await incoming(png), 'b')]);
+    expect(b.relativePath).toBe(a.relativePath);
+    expect((await readFile(cache.absolute(a.relativePath))).equals(png)).toBe(true);
+    expect(await sharp(cache.thumbPath(a.sha256, 256)).metadata()).toMatchObject({ width: 256 });
+  });
+
   it('marks an animated GIF or WebP and thumbnails its first frame', async () => {
     const frames = await Promise.all([frame(250), frame(0), frame(90)]);
     for (const format of ['gif', 'webp'] as const) {
