@@ -12,6 +12,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { z } from 'zod';
+import { Ledger } from '../../main/jobs/ledger';
+import { openLedgerDatabase } from '../../main/jobs/ledger-database';
 import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
 
 test.use({ locale: 'en-US', colorScheme: 'dark' });
@@ -67,8 +69,7 @@ interface OwnApp {
   stop: () => Promise<void>;
 }
 
-async function startOwnApp(): Promise<OwnApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-'));
+async function startOwnApp(dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-'))): Promise<OwnApp> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -272,5 +273,63 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
     await page.screenshot({ path: 'test/e2e/screenshots/gallery-lightbox-light-zh-CN.png', animations: 'disabled' });
   } finally {
     await bridge.call('settings.update', { language: 'system' });
+  }
+});
+
+/** A data folder whose gallery index holds `count` images (rows only: no cached files, so every media request 404s). */
+function seededDataDir(count: number): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-10k-'));
+  const file = join(dataDir, 'jobs.sqlite');
+  Ledger.open(file).close(); // creates the schema
+  const db = openLedgerDatabase(file);
+  const result = db.prepare(
+    `INSERT INTO results (id, service_id, identity, job_id, external, outputs, received_at)
+     VALUES (?, 'svc', ?, NULL, 1, '[]', ?)`,
+  );
+  const image = db.prepare(
+    `INSERT INTO images (id, result_id, service_id, node, kind, filename, subfolder, type, state, positive, seed,
+       created_at, favorite, external, listed_at, media)
+     VALUES (?, ?, 'svc', '9', 'images', ?, '', 'output', 'fetched', ?, ?, ?, 0, 1, ?, 'image')`,
+  );
+  const t0 = Date.now() - count * 1000;
+  db.transaction(() => {
+    for (let i = 1; i <= count; i++) {
+      const created = t0 + i * 1000;
+      result.run(i, `identity-${i}`, created);
+      image.run(i, i, `ComfyUI_${String(i).padStart(5, '0')}_.png`, `seeded image ${i}`, String(i), created, created);
+    }
+  })();
+  db.close();
+  return dataDir;
+}
+
+test('10,000 images: the first screen comes quickly, only visible tiles are in the page, and scrolling pages on', async ({
+  page,
+}) => {
+  const big = await startOwnApp(seededDataDir(10_000));
+  try {
+    const started = Date.now();
+    await page.goto(`${big.url}#/gallery`);
+    const grid = page.getByRole('region', { name: 'Images' });
+    await expect(grid.getByRole('button', { name: 'seeded image 10000', exact: true })).toBeVisible();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(page.getByText('Images: 10000')).toBeVisible();
+    // Virtualized: a screenful of tiles, not 10,000 (nor even the 200 of the first page).
+    expect(await grid.getByRole('button').count()).toBeLessThan(120);
+    // Files that cannot be loaded are "missing — retry" tiles, never broken images.
+    await expect(grid.getByRole('button').first()).toContainText('Missing');
+    await expect(grid.locator('img')).toHaveCount(0);
+    await page.screenshot({ path: 'test/e2e/screenshots/gallery-10k-missing-dark.png', animations: 'disabled' });
+
+    // Scrolled to the end, the pages between are fetched and the oldest image shows.
+    const oldest = grid.getByRole('button', { name: 'seeded image 1', exact: true });
+    await expect(async () => {
+      // Each scroll to the bottom asks for the next page; the one after it arrives extends the grid again.
+      await grid.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+      await expect(oldest).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 30_000 });
+    expect(await grid.getByRole('button').count()).toBeLessThan(120);
+  } finally {
+    await big.stop();
   }
 });
