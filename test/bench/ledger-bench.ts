@@ -66,6 +66,23 @@ export function ledgerBench(options: { jobs: number; repeat: number }): BenchRes
           { why: `no failed job among ${options.jobs}: a filter that cannot stop early` },
         ),
       );
+      // One job's state change as the scheduler makes it: a transaction of its own, synced to disk (synchronous=FULL).
+      const pending = ledger.pageJobs({ limit: options.repeat, filters: { batchId: lastBatch, states: ['pending'] } });
+      let n = 0;
+      const writes = timeSync(
+        () => {
+          const job = pending.jobs[n];
+          if (job) ledger.assignIdentity(job.id, `bench-${n}`);
+          n += 1;
+        },
+        options.repeat,
+        0,
+      );
+      results.push(
+        summarize('ledger.write.one-job', 'ms', writes, null, {
+          why: 'each of a job’s transitions (identity, queued, result) is a synced transaction on the main thread',
+        }),
+      );
     } finally {
       ledger.close();
     }
