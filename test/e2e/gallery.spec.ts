@@ -214,6 +214,9 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await tiles.nth(2).click({ modifiers: ['Shift'] });
   await expect(page.getByText('Selected: 2')).toBeVisible();
   await expect(tiles.nth(0)).toHaveAttribute('aria-pressed', 'false');
+  // Arrow keys move between tiles; Enter opens the focused one.
+  await page.keyboard.press('ArrowLeft');
+  await expect(tiles.nth(1)).toBeFocused();
   await grid.focus();
   await page.keyboard.press('Control+a');
   await expect(page.getByText('Selected: 3')).toBeVisible();

@@ -59,12 +59,33 @@ export function GalleryGrid(props: GridProps) {
   }, [lastRow, columns, images.length, onNeedMore]);
 
   const click = (index: number) => (event: MouseEvent) => {
+    setFocusIndex(index);
     props.onSelect(index, { ctrl: event.ctrlKey || event.metaKey, shift: event.shiftKey });
   };
+  // Arrow keys move focus between tiles (scrolling the row into view first, as it may not be rendered yet).
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  // Set by a key press only, and cleared once focused: a later render must not pull focus back from elsewhere.
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    if (pendingFocus.current === null) return;
+    const tile = scroller.current?.querySelector<HTMLElement>(`[data-index="${pendingFocus.current}"]`);
+    if (!tile) return;
+    tile.focus();
+    pendingFocus.current = null;
+  });
   const key = (index: number) => (event: KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns };
+    const move = moves[event.key];
     if (event.key === 'Enter') {
       event.preventDefault();
       props.onOpen(index);
+    } else if (move !== undefined) {
+      event.preventDefault();
+      const next = Math.min(images.length - 1, Math.max(0, index + move));
+      virtualizer.scrollToIndex(Math.floor(next / columns));
+      pendingFocus.current = next;
+      setFocusIndex(next);
+      if (event.shiftKey) props.onSelect(next, { ctrl: false, shift: true });
     }
   };
 
@@ -92,6 +113,8 @@ export function GalleryGrid(props: GridProps) {
                   aria-pressed={props.selected.has(image.id)}
                   aria-label={label}
                   data-image-id={image.id}
+                  data-index={index}
+                  tabIndex={index === (focusIndex ?? 0) ? 0 : -1}
                   onClick={click(index)}
                   onDoubleClick={() => props.onOpen(index)}
                   onKeyDown={key(index)}
