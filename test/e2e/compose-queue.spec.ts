@@ -219,3 +219,39 @@ test('a job of a paused batch is cancelled, retried, and finishes', async ({ pag
     timeout: 45_000,
   });
 });
+
+test('Compose and Queue read well in Chinese', async ({ page }) => {
+  await bridge.call('settings.update', { language: 'zh-CN' });
+  try {
+    await page.goto(`${app.url}#/compose`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
+    await expect(page.getByTestId('preview-total')).toBeVisible();
+    for (const theme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.screenshot({
+        path: `test/e2e/screenshots/compose-queue-compose-${theme}-zh-CN.png`,
+        animations: 'disabled',
+      });
+    }
+    await page.goto(`${app.url}#/queue`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('队列');
+    await expect(page.getByTestId('queue-job').first()).toBeVisible();
+    await expect(page.locator('.queue-job__thumb img').first()).toBeVisible();
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('.queue-job__thumb img')).every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    for (const theme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.screenshot({
+        path: `test/e2e/screenshots/compose-queue-queue-${theme}-zh-CN.png`,
+        animations: 'disabled',
+      });
+    }
+  } finally {
+    await bridge.call('settings.update', { language: 'system' });
+  }
+});

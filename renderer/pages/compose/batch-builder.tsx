@@ -153,7 +153,7 @@ export function BatchBuilder(props: {
       ) : null}
       <div className="compose-grid">
         {has('seed') ? (
-          <div className="field">
+          <div className="field compose-field--wide">
             <label htmlFor={`${id}-seed-mode`} className="field__label">
               {t('compose.batch.seeds')}
             </label>

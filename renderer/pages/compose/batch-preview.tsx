@@ -33,7 +33,10 @@ export function BatchPreview(props: {
           <ol className="batch-preview__list">
             {preview.jobs.map((job) => {
               const patch = Object.entries(job.patch).filter(
-                ([id]) => !props.fields.some((f) => f.id === id && (f.kind === 'positive' || f.kind === 'seed')),
+                ([id]) =>
+                  !props.fields.some(
+                    (f) => f.id === id && (f.kind === 'positive' || f.kind === 'negative' || f.kind === 'seed'),
+                  ),
               );
               return (
                 <li key={job.index} className="batch-preview__job">
