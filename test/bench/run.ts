@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,renderer] [--soak-sec N] [--jobs N]`
+// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,renderer] [--soak-sec N] [--jobs N] [--sizes 64,512]`
 // One JSON line per measurement on stdout, then a summary line with the machine, the versions and the simulator
 // settings. Progress goes to stderr. Not part of `npm test`: the numbers depend on the machine.
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,12 @@ const flagsSchema = z.object({
     .pipe(z.array(z.enum(SECTIONS))),
   'soak-sec': z.coerce.number().int().min(5).optional(),
   jobs: z.coerce.number().int().min(1).max(5_000).optional(),
+  /** Image sizes for the throughput runs, e.g. `64,512`. */
+  sizes: z
+    .string()
+    .default('64')
+    .transform((value) => value.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(16).max(2048))),
 });
 
 const { values } = parseArgs({
@@ -31,6 +37,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'soak-sec': { type: 'string' },
     jobs: { type: 'string' },
+    sizes: { type: 'string' },
   },
   strict: true,
 });
@@ -41,7 +48,7 @@ const quick = flags.quick;
 const simulator: Partial<SimulatorOptions> = { latencyMs: 20, workers: 4, stepMs: 1 };
 const soakSimulator: Partial<SimulatorOptions> = { ...simulator, dropWsEvery: 7, redeliveryGraceMs: 500 };
 const settings = {
-  throughput: { jobs: flags.jobs ?? (quick ? 50 : 500), repeat: quick ? 1 : 2 },
+  throughput: { jobs: flags.jobs ?? (quick ? 50 : 500), repeat: quick ? 1 : 2, sizes: flags.sizes },
   ledger: { jobs: quick ? 20_000 : 100_000, repeat: quick ? 20 : 100 },
   gallery: { images: quick ? 2_000 : 10_000, jobs: quick ? 2_000 : 10_000, repeat: quick ? 20 : 100 },
   memory: {
@@ -66,13 +73,10 @@ for (const section of flags.only) {
   progress(`${section}…`);
   const sectionStarted = performance.now();
   if (section === 'throughput') {
-    // 64×64 images keep the simulator (one thread rendering every image) from being the limit; 512×512 is the starter's.
-    for (const size of quick ? [64] : [64, 512]) {
-      const repeat = size === 512 ? 1 : settings.throughput.repeat;
-      await throughputBench(
-        { jobs: settings.throughput.jobs, repeat, size, sim: simulator, editions: ['queue', 'exclusive'] },
-        report,
-      );
+    // 64×64 by default keeps the simulator (one thread rendering every image) from being the limit; the starter's
+    // own 512×512 with --sizes 512.
+    for (const size of flags.sizes) {
+      await throughputBench({ ...settings.throughput, size, sim: simulator, editions: ['queue', 'exclusive'] }, report);
     }
   } else if (section === 'ledger') {
     ledgerBench(settings.ledger).forEach(report);
