@@ -1,7 +1,7 @@
 // What every benchmark prints: one JSON line per measurement (name, unit, samples, median, p95, target, pass), and
 // the machine, versions and simulator settings once in the summary, so a line in BENCHMARKS.md can be traced back.
 import { readFileSync } from 'node:fs';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface Target {
@@ -72,6 +72,8 @@ export function machine(): Record<string, unknown> {
     freeMemoryMB: Math.round(freemem() / 2 ** 20),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    // Other work on the machine skews every number: the 1, 5 and 15-minute load when the run ended.
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }
 
