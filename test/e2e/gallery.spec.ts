@@ -232,6 +232,8 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await shoot(page, 'oss');
   await oss.getByRole('button', { name: 'Import selected (1)' }).click();
   await expect(oss.getByRole('status')).toContainText('Importing 1');
+  // Once indexed, the imported file is marked on the page.
+  await expect(oss.getByRole('listitem').filter({ hasText: 'In gallery' })).toHaveCount(1);
   await oss.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByText('Images: 4')).toBeVisible();
 

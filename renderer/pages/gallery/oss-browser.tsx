@@ -36,7 +36,9 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const service = withOss.find((item) => item.id === serviceId) ?? withOss[0];
   const cursor = cursors.at(-1);
-  const listKey = JSON.stringify([service?.id, subfolder, cursor]);
+  // Bumped after an import, so the "in gallery" marks are read again.
+  const [generation, setGeneration] = useState(0);
+  const listKey = JSON.stringify([service?.id, subfolder, cursor, generation]);
   const busy = importing || (props.open && service !== undefined && loadedKey !== listKey);
 
   useEffect(() => {
@@ -47,7 +49,6 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
       .then((answer) => {
         if (cancelled) return;
         setPage(answer);
-        setChecked(new Set());
         setError(null);
         setLoadedKey(listKey);
       })
@@ -61,9 +62,16 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
     };
   }, [props.open, service, subfolder, cursor, listKey]);
 
+  // Imported files are marked once indexed: each arrival in the gallery reads the page again.
+  useEffect(() => {
+    if (!props.open) return;
+    return artlab.on('gallery.added', () => setGeneration((n) => n + 1));
+  }, [props.open]);
+
   const openFolder = (folder: string) => {
     setSubfolder(folder);
     setCursors([undefined]);
+    setChecked(new Set());
   };
   const importFiles = (files: readonly OssFile[]) => {
     if (!service || files.length === 0) return;
@@ -171,7 +179,10 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
             type="button"
             className="button"
             disabled={cursors.length < 2 || busy}
-            onClick={() => setCursors((list) => list.slice(0, -1))}
+            onClick={() => {
+              setChecked(new Set());
+              setCursors((list) => list.slice(0, -1));
+            }}
           >
             {t('gallery.oss.previous')}
           </button>
@@ -179,7 +190,10 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
             type="button"
             className="button"
             disabled={!page?.nextCursor || busy}
-            onClick={() => setCursors((list) => [...list, page?.nextCursor ?? undefined])}
+            onClick={() => {
+              setChecked(new Set());
+              setCursors((list) => [...list, page?.nextCursor ?? undefined]);
+            }}
           >
             {t('gallery.oss.next')}
           </button>
