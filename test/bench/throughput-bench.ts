@@ -10,6 +10,7 @@ import type { SimulatorOptions } from '../sim/index';
 import { summarize, type BenchResult } from './bench-report';
 import { referenceExclusiveFlow, referenceQueueFlow, type ReferenceRun } from './reference-flow';
 import { startSimulatorProcess, wallClock } from './sim-process';
+import type { StudioAdapters } from '../../main/studio';
 import { addSimulatorServices, benchStudio, call, starterWorkflowId } from './studio-rig';
 
 export type Edition = 'queue' | 'exclusive';
@@ -33,10 +34,11 @@ async function appFlow(
   edition: Edition,
   jobs: number,
   size: number,
+  tuning?: StudioAdapters['jobs'],
 ): Promise<AppRun> {
   const sim = await startSimulatorProcess(simOptions);
   const dir = mkdtempSync(join(tmpdir(), 'artlab-bench-app-'));
-  const studio = benchStudio(dir);
+  const studio = benchStudio(dir, tuning);
   const sentAt = new Map<string, number>();
   const storedMs: number[] = [];
   const eventMs: number[] = [];
@@ -140,6 +142,8 @@ export interface ThroughputOptions {
   size: number;
   /** Profiling the app alone (`--cpu-prof`): no reference run. */
   skipReference?: boolean;
+  /** The Studio's scheduler tuning (e.g. a shorter `eventIntervalMs`, to see what the event coalescing costs). */
+  tuning?: StudioAdapters['jobs'];
 }
 
 export async function throughputBench(
@@ -152,7 +156,7 @@ export async function throughputBench(
     const appRates: number[] = [];
     const appTotals: number[] = [];
     for (let i = 0; i < options.repeat; i++) {
-      const run = await appFlow(options.sim, edition, options.jobs, options.size);
+      const run = await appFlow(options.sim, edition, options.jobs, options.size, options.tuning);
       appRates.push((run.jobs / run.totalMs) * 1000);
       appTotals.push(run.totalMs / 1000);
       storedMs.push(...run.storedMs);
