@@ -27,13 +27,13 @@ export class QueueStore {
   batches: BatchSummaryDto[] = [];
   batchesComplete = false;
   readonly jobs = new Map<string, BatchJobs>();
-  /** jobId → its batch, for applying deltas without scanning. */
-  private readonly jobBatch = new Map<string, string>();
+  /** jobId → its batch and place in that batch's loaded list, for applying deltas without scanning. */
+  private readonly jobPlace = new Map<string, { batchId: string; index: number }>();
   readonly thumbs = new Map<string, string>();
 
   reset(): void {
     this.jobs.clear();
-    this.jobBatch.clear();
+    this.jobPlace.clear();
   }
 
   batchJobs(batchId: string): BatchJobs {
@@ -47,11 +47,10 @@ export class QueueStore {
 
   appendJobs(batchId: string, jobs: JobDto[], nextCursor: string | null): void {
     const entry = this.batchJobs(batchId);
-    const known = new Set(entry.jobs.map((job) => job.id));
     for (const job of jobs) {
-      if (known.has(job.id)) continue;
+      if (this.jobPlace.get(job.id)?.batchId === batchId) continue;
+      this.jobPlace.set(job.id, { batchId, index: entry.jobs.length });
       entry.jobs.push(job);
-      this.jobBatch.set(job.id, batchId);
     }
     entry.cursor = nextCursor;
     entry.complete = nextCursor === null;
@@ -74,12 +73,20 @@ export class QueueStore {
 
   /** A page of `batches.list`; a short page is the last. */
   addBatchPage(page: BatchSummaryDto[], pageSize: number): void {
+    // A page continues the list (older than everything loaded); only events may bring a batch that goes elsewhere.
+    const known = new Set(this.batches.map((batch) => batch.id));
+    this.batches.push(...page.filter((batch) => !known.has(batch.id)));
     this.batchesComplete = page.length < pageSize;
-    this.upsertBatches(page);
   }
 
   removeBatch(batchId: string): void {
     this.batches = this.batches.filter((batch) => batch.id !== batchId);
+    this.forgetJobs(batchId);
+  }
+
+  /** Drops a batch's loaded jobs (its next page starts from the beginning). */
+  forgetJobs(batchId: string): void {
+    for (const job of this.jobs.get(batchId)?.jobs ?? []) this.jobPlace.delete(job.id);
     this.jobs.delete(batchId);
   }
 
@@ -87,11 +94,11 @@ export class QueueStore {
   applyChanges(changes: JobChangeDto[]): boolean {
     let changed = false;
     for (const change of changes) {
-      const batchId = this.jobBatch.get(change.id);
-      const entry = batchId ? this.jobs.get(batchId) : undefined;
-      const index = entry ? entry.jobs.findIndex((job) => job.id === change.id) : -1;
+      const place = this.jobPlace.get(change.id);
+      const entry = place ? this.jobs.get(place.batchId) : undefined;
+      const index = place?.index ?? -1;
       const job = entry?.jobs[index];
-      if (!entry || !job) continue;
+      if (!entry || job?.id !== change.id) continue;
       const next: JobView = { ...job, state: change.state };
       if (change.progress !== undefined) next.progress = change.progress;
       if (change.error !== undefined) next.error = change.error;
@@ -106,9 +113,9 @@ export class QueueStore {
   }
 
   replaceJob(job: JobDto): void {
-    const entry = this.jobs.get(job.batchId);
-    const index = entry ? entry.jobs.findIndex((item) => item.id === job.id) : -1;
-    if (entry && index >= 0) entry.jobs[index] = job;
+    const place = this.jobPlace.get(job.id);
+    const entry = place ? this.jobs.get(place.batchId) : undefined;
+    if (entry && place && entry.jobs[place.index]?.id === job.id) entry.jobs[place.index] = job;
   }
 }
 

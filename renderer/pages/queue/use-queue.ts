@@ -89,7 +89,7 @@ export function useQueue(initialFilters: QueueFilters) {
   /** Reloads one batch's jobs from the start (after a reorder, whose new order only main knows). */
   const reloadBatch = useCallback(
     async (batchId: string) => {
-      store.jobs.delete(batchId);
+      store.forgetJobs(batchId);
       bump();
       await loadJobs(batchId);
     },
