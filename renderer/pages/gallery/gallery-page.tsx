@@ -115,9 +115,12 @@ export function GalleryPage() {
                 </button>
               </>
             ) : (
-              <span className="muted">
-                {gallery.total === null ? t('common.loading') : t('gallery.count', { count: gallery.total })}
-              </span>
+              <>
+                <span className="muted">
+                  {gallery.total === null ? t('common.loading') : t('gallery.count', { count: gallery.total })}
+                </span>
+                {gallery.total ? <span className="gallery-toolbar__hint">{t('gallery.hint')}</span> : null}
+              </>
             )}
           </div>
           {error ? (
