@@ -255,3 +255,43 @@ test('Compose and Queue read well in Chinese', async ({ page }) => {
     await bridge.call('settings.update', { language: 'system' });
   }
 });
+
+test('the library imports, renames, duplicates and deletes; a refused value is said at its field', async ({ page }) => {
+  const starter = z
+    .array(z.object({ id: z.string(), source: z.string() }))
+    .parse(await bridge.call('workflows.list'))
+    .find((workflow) => workflow.source === 'starter');
+  const { json } = z.object({ json: z.string() }).parse(await bridge.call('workflows.get', { id: starter?.id }));
+  await page.goto(`${app.url}#/compose`);
+  const picker = page.getByRole('combobox', { name: 'Workflow' });
+  await expect(picker).toHaveValue(/.+/);
+
+  await page.getByTestId('workflow-file').setInputFiles({
+    name: 'portrait.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(json),
+  });
+  await expect(picker.locator('option:checked')).toHaveText(/^portrait · Imported JSON/);
+
+  await page.getByRole('button', { name: 'Rename' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename workflow' });
+  await rename.getByRole('textbox', { name: 'Name' }).fill('Portrait studio');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(picker.locator('option:checked')).toHaveText(/^Portrait studio/);
+
+  await page.getByRole('button', { name: 'Duplicate' }).click();
+  await expect(picker.locator('option')).toHaveCount(3);
+  for (let remaining = 2; remaining >= 1; remaining -= 1) {
+    await picker.selectOption({ label: (await picker.locator('option').nth(1).innerText()).trim() });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete this workflow?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect(picker.locator('option')).toHaveCount(remaining);
+  }
+
+  const steps = page.getByRole('textbox', { name: 'Steps' });
+  await steps.fill('many');
+  await expect(steps).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: /^Queue/ })).toBeDisabled();
+  await page.getByRole('button', { name: "Reset the form to the workflow's values" }).click();
+  await expect(steps).not.toHaveAttribute('aria-invalid', 'true');
+});
