@@ -295,3 +295,46 @@ test('the library imports, renames, duplicates and deletes; a refused value is s
   await page.getByRole('button', { name: "Reset the form to the workflow's values" }).click();
   await expect(steps).not.toHaveAttribute('aria-invalid', 'true');
 });
+
+test('a paused batch of 10,000 jobs pages in as the list scrolls to its end', async ({ page }) => {
+  test.setTimeout(120_000);
+  const starter = z
+    .array(z.object({ id: z.string(), source: z.string() }))
+    .parse(await bridge.call('workflows.list'))
+    .find((workflow) => workflow.source === 'starter');
+  const big = z.object({ id: z.string() }).parse(
+    await bridge.call('batches.queue', {
+      serviceId: serviceIds[0],
+      workflowId: starter?.id,
+      spec: { seeds: { mode: 'increment', start: '1' }, countPerPrompt: 10_000 },
+      label: 'Ten thousand',
+      confirmLarge: true,
+    }),
+  );
+  await bridge.call('batches.pause', { batchId: big.id });
+  try {
+    await page.goto(`${app.url}#/queue`);
+    await page.getByRole('combobox', { name: 'Batch' }).selectOption({ label: 'Ten thousand' });
+    const list = page.getByTestId('queue-list');
+    await expect(page.getByTestId('queue-job').first()).toBeVisible();
+    // Each scroll to the end shows a higher job number once the next page has arrived.
+    let last = 0;
+    while (last < 10_000) {
+      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+      const highest = await page.waitForFunction((previous) => {
+        const numbers = Array.from(document.querySelectorAll('.queue-job__meta > span:first-child'), (span) =>
+          Number(span.textContent?.slice(1)),
+        );
+        const max = Math.max(0, ...numbers);
+        return max > previous ? max : false;
+      }, last);
+      last = Number(await highest.jsonValue());
+    }
+    await expect(page.getByText('#10000', { exact: true })).toBeVisible();
+    // Rows in the DOM stay few however far the list goes.
+    expect(await page.getByTestId('queue-job').count()).toBeLessThan(60);
+    await shoot(page, 'queue-ten-thousand');
+  } finally {
+    await bridge.call('batches.cancel', { batchId: big.id });
+  }
+});
