@@ -92,6 +92,20 @@ for (const section of flags.only) {
       },
       report,
     );
+    // Exclusive with six prompts kept on the service instead of the default two: what the default leaves idle.
+    await throughputBench(
+      {
+        ...settings.throughput,
+        repeat: 1,
+        size: flags.sizes[0] ?? 64,
+        sim: simulator,
+        editions: ['exclusive'],
+        skipReference: true,
+        tuning: { editionDeps: { concurrency: 6 } },
+        label: 'concurrency-6',
+      },
+      report,
+    );
   } else if (section === 'ledger') {
     ledgerBench(settings.ledger).forEach(report);
   } else if (section === 'gallery') {
