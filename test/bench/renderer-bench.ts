@@ -45,6 +45,14 @@ async function firstScreenMs(page: Page, url: string): Promise<number> {
   return page.evaluate(() => performance.now());
 }
 
+/** Navigation start → DOMContentLoaded: the bundle fetched and run, before any data. */
+function domContentLoadedMs(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    return navigation?.domContentLoadedEventEnd ?? Number.NaN;
+  });
+}
+
 async function scrollFrames(page: Page, frames: number): Promise<number[]> {
   return page.evaluate(`new Promise((resolve) => {
     const scroller = ${FIND_SCROLLER};
@@ -81,6 +89,7 @@ export async function rendererBench(options: { jobs: number; images: number; qui
     const repeat = options.quick ? 2 : 5;
     for (const pageName of ['queue', 'gallery'] as const) {
       const firstScreen: number[] = [];
+      const loaded: number[] = [];
       const frames: number[] = [];
       for (let i = 0; i < repeat; i++) {
         // The page's CSP forbids eval; the measuring scripts are strings, so only they need this.
@@ -92,6 +101,7 @@ export async function rendererBench(options: { jobs: number; images: number; qui
         const page = await context.newPage();
         try {
           firstScreen.push(await firstScreenMs(page, `${served.bridge.url}#/${pageName}`));
+          loaded.push(await domContentLoadedMs(page));
           frames.push(...(await scrollFrames(page, options.quick ? 60 : 180)));
         } finally {
           await context.close();
@@ -104,7 +114,7 @@ export async function rendererBench(options: { jobs: number; images: number; qui
           'ms',
           firstScreen,
           { kind: 'max', value: 500, on: 'median' },
-          notes,
+          { ...notes, domContentLoadedMs: loaded.map((ms) => Math.round(ms)) },
         ),
         summarize(
           `renderer.${pageName}.scroll-frame`,
