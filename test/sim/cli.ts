@@ -1,10 +1,30 @@
 // `npm run sim -- [flags]`: runs the simulator until SIGINT/SIGTERM. With --json it prints exactly one line, the
-// SimulatorInfo, so a script or test can read where everything is; otherwise a summary for a person.
+// SimulatorInfo, so a script or test can read where everything is; otherwise a summary for a person. npm itself writes
+// its `> pkg@ver sim` banner to stdout, and no per-script setting silences it (a project `.npmrc` with loglevel=silent
+// would also hide `npm install` warnings), so scripts run `npm run -s sim -- --json`.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSimulator, type SimulatorInfo, type SimulatorOptions } from './index';
 
 const DEFAULT_PORT = 8188;
+
+const SIM_USAGE = `Usage: npm run sim -- [options]
+
+  --port P                   Exclusive on P, the queue on P+2, OSS on P+3 (default 8188; 0 = free ports)
+  --json                     print exactly one line of JSON (the call information) instead of a summary;
+                             run it as \`npm run -s sim -- --json\` so npm's banner stays off stdout
+  --step-ms MS               how long each sampler step takes
+  --workers N                API-edition workers (1-64)
+  --latency-ms MS            added to every reply
+  --fail-rate F              share of requests answered with an error (0-1)
+  --rate-limit N             requests per second before 429
+  --drop-ws-every N          drop the WebSocket every N messages
+  --restart-every S          restart every server every S seconds
+  --worker-crash-rate F      share of API-edition tasks whose worker crashes (0-1)
+  --redelivery-grace-ms MS   before a crashed worker's task is delivered again
+  --seed N                   seed of the simulator's randomness
+  --help                     this text
+`;
 
 const flagsSchema = z.object({
   'latency-ms': z.coerce.number().int().min(0).optional(),
@@ -19,6 +39,7 @@ const flagsSchema = z.object({
   'redelivery-grace-ms': z.coerce.number().int().min(0).optional(),
   port: z.coerce.number().int().min(0).max(65532).default(DEFAULT_PORT),
   json: z.boolean().default(false),
+  help: z.boolean().default(false),
 });
 
 const numberFlags = [
@@ -41,6 +62,7 @@ function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
     options: {
       ...Object.fromEntries(numberFlags.map((name) => [name, { type: 'string' as const }])),
       json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -99,6 +121,10 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(SIM_USAGE);
+    return;
   }
   const simulator = await startSimulator(optionsFrom(flags));
   process.stdout.write(flags.json ? `${JSON.stringify(simulator.info)}\n` : summary(simulator.info));

@@ -157,4 +157,20 @@ describe('npm run sim', () => {
     expect(await exited).toBe(0);
     expect(lines).toHaveLength(1);
   });
+
+  it('--help documents `npm run -s sim -- --json`, since npm writes its banner to stdout without -s', async () => {
+    const child = spawn('node_modules/.bin/tsx', ['test/sim/cli.ts', '--help'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(0);
+    const help = Buffer.concat(chunks).toString('utf8');
+    expect(help).toContain('npm run -s sim -- --json');
+    expect(help).toContain('--port P');
+  });
 });
