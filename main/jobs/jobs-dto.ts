@@ -36,6 +36,7 @@ export function toJobDto(job: JobRecord): JobDto {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     nextAttemptAt: job.nextAttemptAt,
+    duplicatePossible: job.duplicatePossible,
   };
 }
 

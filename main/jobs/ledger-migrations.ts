@@ -191,6 +191,16 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'jobs remember that a resend may have produced a duplicate image',
+    up(db) {
+      // The queue edition cannot tell whether a worker took a task before a crash; the flag outlives the restart.
+      db.exec(
+        `ALTER TABLE jobs ADD COLUMN duplicate_possible INTEGER NOT NULL DEFAULT 0 CHECK (duplicate_possible IN (0, 1));`,
+      );
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

@@ -13,7 +13,7 @@ const maybeInteger = z.number().int().nullable();
 
 export const JOB_COLUMNS =
   'id, batch_id, service_id, seq, state, identity, params, attempts, error_kind, error_message, queue_index, ' +
-  'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at';
+  'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at, duplicate_possible';
 
 const jobRowSchema = z.object({
   id: text,
@@ -34,6 +34,7 @@ const jobRowSchema = z.object({
   started_at: maybeInteger,
   finished_at: maybeInteger,
   next_attempt_at: maybeInteger,
+  duplicate_possible: z.union([z.literal(0), z.literal(1)]),
 });
 
 export interface JobProgress {
@@ -66,6 +67,8 @@ export interface JobRecord {
   finishedAt: number | null;
   /** Set while a transient failure waits for its retry. */
   nextAttemptAt: number | null;
+  /** Resent with the same task_id after a restart: the queue edition may have run it twice. */
+  duplicatePossible: boolean;
 }
 
 function corrupt(what: string, detail: string): StorageError {
@@ -114,6 +117,7 @@ export function toJobRecord(row: unknown): JobRecord {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     nextAttemptAt: r.next_attempt_at,
+    duplicatePossible: r.duplicate_possible === 1,
   };
 }
 

@@ -302,7 +302,14 @@ export class Ledger {
       TRANSITIONS.retryJob,
       `state = 'pending', identity = NULL, queue_index = NULL, error_kind = NULL, error_message = NULL,
        submitted_at = NULL, started_at = NULL, finished_at = NULL, next_attempt_at = NULL,
-       progress_value = NULL, progress_max = NULL`,
+       progress_value = NULL, progress_max = NULL, duplicate_possible = 0`,
+    );
+  }
+
+  /** The job is resent with an identity a queue-edition worker may already have taken; kept across restarts. */
+  markDuplicatePossible(jobId: string): boolean {
+    return this.run(
+      () => this.db.prepare('UPDATE jobs SET duplicate_possible = 1 WHERE id = ?').run(jobId).changes > 0,
     );
   }
 

@@ -150,7 +150,14 @@ export class Scheduler {
       const message = isArtlabError(error)
         ? error.message
         : 'The service could not be opened. The details are in the log.';
-      this.options.onConnection?.({ serviceId, connection: { state: 'stopped' }, dispatchPaused: true, message });
+      this.options.onConnection?.({
+        serviceId,
+        connection: { state: 'stopped' },
+        dispatchPaused: true,
+        message,
+        code: 'service-unopenable',
+        params: { detail: message },
+      });
       return undefined;
     }
     const lane = new Lane(serviceId, target, {
@@ -231,7 +238,8 @@ export class Scheduler {
     try {
       if (lookup && this.adopt(lane, jobId, identity, await lookup())) return;
       if (lane.closed) return;
-      if (duplicatePossible) this.changed(jobId, { duplicatePossible: true });
+      if (duplicatePossible && this.ledger.markDuplicatePossible(jobId))
+        this.changed(jobId, { duplicatePossible: true });
       const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });
       if (!lane.closed) this.accepted(lane, jobId, receipt);
     } catch (error) {

@@ -195,6 +195,8 @@ export const JobDtoSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   nextAttemptAt: z.number().nullable(),
+  /** Resent after a restart with the same task_id: an extra image is possible (absent from older mains). */
+  duplicatePossible: z.boolean().optional(),
 });
 export type JobDto = z.infer<typeof JobDtoSchema>;
 
@@ -252,6 +254,27 @@ export const JobChangeSchema = z.object({
 });
 export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 
+/** Why dispatch to a service waits: its token was refused, or its saved record could not be opened. */
+export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable']);
+
+/**
+ * The kinds a job's `error.kind` takes (main/errors.ts ErrorKind); the field stays a string so a ledger row from a
+ * newer build still parses, and the renderer words the kinds it knows.
+ */
+export const JobErrorKindSchema = z.enum([
+  'auth',
+  'network',
+  'timeout',
+  'service',
+  'validation',
+  'storage',
+  'not_found',
+  'bad_request',
+  'cancelled',
+  'internal',
+]);
+export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
+
 export const ConnectionStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('connecting'), attempt: z.number() }),
   z.object({ state: z.literal('live') }),
@@ -267,6 +290,9 @@ export const ServiceConnectionSchema = z.object({
   /** Dispatch to this service is paused (its token was refused); `message` says what to do. */
   dispatchPaused: z.boolean(),
   message: z.string().optional(),
+  /** `message` as a code for the renderer to word; `params.detail` carries the underlying error's own sentence. */
+  code: ConnectionCodeSchema.optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 

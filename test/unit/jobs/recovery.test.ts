@@ -25,6 +25,7 @@ function job(id: string, state: JobRecord['state'], identity: string | null = `p
     startedAt: null,
     finishedAt: null,
     nextAttemptAt: null,
+    duplicatePossible: false,
   };
 }
 
