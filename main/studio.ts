@@ -15,6 +15,7 @@ import { Ledger } from './jobs/ledger';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule } from './services/services-module';
 import type { Presence } from './presence';
+import { batchFinishedMessage, presenceLanguage } from './presence-messages';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
@@ -66,13 +67,16 @@ export function createStudio(adapters: StudioAdapters): Studio {
     clock: adapters.clock,
     ...adapters.jobs,
     ...(adapters.log ? { log: adapters.log } : {}),
-    onBatchFinished: ({ batch, counts }) =>
-      adapters.presence?.notify(
-        'Batch finished',
-        `${batch.label}: ${counts.succeeded} of ${batch.total} succeeded` +
-          (counts.failed + counts.lost > 0 ? `, ${counts.failed + counts.lost} failed` : '') +
-          '.',
-      ),
+    onBatchFinished: ({ batch, counts }) => {
+      // In the language the artist chose, read when the batch ends so a change in Settings applies at once.
+      const message = batchFinishedMessage(presenceLanguage(settings.read().language), {
+        label: batch.label,
+        total: batch.total,
+        succeeded: counts.succeeded,
+        failed: counts.failed + counts.lost,
+      });
+      adapters.presence?.notify(message.title, message.body);
+    },
     onProgress: (fraction) => adapters.presence?.setProgress(fraction),
     onRunningJobs: (count) => adapters.presence?.setRunningJobs(count),
   });

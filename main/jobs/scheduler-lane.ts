@@ -39,6 +39,9 @@ export interface LaneReport {
   connection: ConnectionState;
   dispatchPaused: boolean;
   message?: string;
+  /** `message` as a code the renderer words in the artist's language (preload/schemas/jobs.ts). */
+  code?: 'token-refused' | 'service-unopenable';
+  params?: Record<string, string | number>;
 }
 
 export interface LaneDeps {
@@ -167,6 +170,8 @@ export class Lane {
     };
     if (this.pausedReason !== undefined) {
       report.message = `Jobs for this service wait: ${this.pausedReason} Update the token in the service's settings to continue.`;
+      report.code = 'token-refused';
+      report.params = { detail: this.pausedReason };
     }
     return report;
   }

@@ -4,11 +4,11 @@
 // ok / auth-failed / unreachable / misconfigured with a sentence saying what to do.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import type { HealthResult, HealthStatus } from '../../preload/schemas/services';
+import type { HealthCode, HealthResult, HealthStatus, MessageParams } from '../../preload/schemas/services';
 import type { Clock } from '../adapters';
 import { AuthError, NetworkError, ServiceError, TimeoutError } from '../errors';
 import { HttpClient } from '../editions/http';
-import { insecureTokenWarning } from './service-url';
+import { insecureTokenWarning, parseLooseUrl } from './service-url';
 import { checkOssOutput, type OssTarget } from './oss-probe';
 
 export interface HealthTarget {
@@ -50,46 +50,80 @@ export async function checkServiceHealth(target: HealthTarget, options: HealthCh
     target.edition === 'exclusive' ? [await checkExclusive(target, timeoutMs)] : await checkQueue(target, timeoutMs);
   if (target.oss) {
     const oss = await checkOssOutput(target.oss, timeoutMs);
-    outcomes.push({ part: { part: 'oss', status: oss.status, message: oss.message }, details: oss.details });
+    outcomes.push({
+      part: { part: 'oss', status: oss.status, message: oss.message, code: oss.code, params: oss.params },
+      details: oss.details,
+    });
   }
 
   const details: Details = Object.assign({}, ...outcomes.map((outcome) => outcome.details ?? {})) as Details;
   const failed = outcomes.find((outcome) => outcome.part.status !== 'ok');
   const warnings: string[] = [];
+  const warningCodes: NonNullable<HealthResult['warningCodes']> = [];
   let suggestedUrl: string | undefined;
   if (target.token) {
     const insecure = insecureTokenWarning(target.url);
     if (insecure) {
       warnings.push(insecure.warning);
+      warningCodes.push({ code: 'plain-http', params: { host: parseLooseUrl(target.url)?.hostname ?? target.url } });
       suggestedUrl = insecure.suggestedUrl;
     }
   }
   const latencyMs = outcomes[0]?.latencyMs;
+  const ok = okSentence(target, details, latencyMs);
   return {
     serviceId: target.serviceId,
     status: failed?.part.status ?? 'ok',
-    message: failed?.part.message ?? okSentence(target, details, latencyMs),
+    message: failed?.part.message ?? ok.message,
+    ...(failed ? codeOf(failed.part) : { code: ok.code, params: ok.params }),
     checkedAt: options.clock.now(),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     details,
     parts: outcomes.map((outcome) => outcome.part),
     warnings,
+    warningCodes,
     ...(suggestedUrl ? { suggestedUrl } : {}),
   };
 }
 
-function okSentence(target: HealthTarget, details: Details, latencyMs: number | undefined): string {
+interface Coded {
+  message: string;
+  code: HealthCode;
+  params: MessageParams;
+}
+
+function codeOf(part: Part): { code?: HealthCode; params?: MessageParams } {
+  return { ...(part.code ? { code: part.code } : {}), ...(part.params ? { params: part.params } : {}) };
+}
+
+/** A part's verdict with its code; the params name the subject (`name`, `queue`) and any values in the sentence. */
+function coded(part: Part['part'], status: HealthStatus, sentence: Coded): Part {
+  return { part, status, ...sentence };
+}
+
+// The latency, version, device and queue length are shown beside the sentence as facts, so the coded sentence
+// leaves them out and translations stay one fixed string each.
+function okSentence(target: HealthTarget, details: Details, latencyMs: number | undefined): Coded {
   const latency = latencyMs !== undefined ? ` in ${latencyMs} ms` : '';
   if (target.edition === 'exclusive') {
     const what = details.version ? `ComfyUI ${details.version}` : 'ComfyUI';
-    return `${what}${details.device ? ` on ${details.device}` : ''} answered${latency}. Ready.`;
+    return {
+      message: `${what}${details.device ? ` on ${details.device}` : ''} answered${latency}. Ready.`,
+      code: 'ready-exclusive',
+      params: { what },
+    };
   }
   const waiting = details.queueLength !== undefined ? `${details.queueLength} waiting in the queue` : 'queue reachable';
-  return `The service took the token and answered${latency}; ${waiting}. Ready.`;
+  return {
+    message: `The service took the token and answered${latency}; ${waiting}. Ready.`,
+    code: 'ready-queue',
+    params: {},
+  };
 }
 
 async function checkExclusive(target: HealthTarget, timeoutMs: number, signal?: AbortSignal): Promise<PartOutcome> {
   const label = `The service “${target.name}”`;
+  const subject = { name: target.name };
   const client = new HttpClient({ baseUrl: target.url, token: target.token, label, timeoutMs });
   try {
     const started = performance.now();
@@ -104,11 +138,11 @@ async function checkExclusive(target: HealthTarget, timeoutMs: number, signal?: 
     }
     if (!stats) {
       return {
-        part: {
-          part: 'service',
-          status: 'misconfigured',
+        part: coded('service', 'misconfigured', {
           message: `${label} answered, but not like ComfyUI. Check that the URL is the Exclusive edition's address (it ends with the service host and “/”).`,
-        },
+          code: 'not-comfyui',
+          params: subject,
+        }),
         latencyMs,
       };
     }
@@ -116,9 +150,13 @@ async function checkExclusive(target: HealthTarget, timeoutMs: number, signal?: 
     if (stats.system?.comfyui_version) details.version = stats.system.comfyui_version;
     const device = stats.devices?.[0]?.name;
     if (device) details.device = deviceLabel(device);
-    return { part: { part: 'service', status: 'ok', message: `${label} is ready.` }, details, latencyMs };
+    return {
+      part: coded('service', 'ok', { message: `${label} is ready.`, code: 'part-ready', params: subject }),
+      details,
+      latencyMs,
+    };
   } catch (error) {
-    return { part: partFromError('service', error, label) };
+    return { part: partFromError('service', error, label, subject) };
   } finally {
     await client.close();
   }
@@ -129,11 +167,11 @@ async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: Abor
   if (!queue) {
     return [
       {
-        part: {
-          part: 'sink',
-          status: 'misconfigured',
+        part: coded('sink', 'misconfigured', {
           message: 'The queue endpoint and service name are missing. Paste the call information again.',
-        },
+          code: 'queue-settings-missing',
+          params: { name: target.name },
+        }),
       },
     ];
   }
@@ -149,22 +187,23 @@ async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: Abor
   try {
     const outcomes: PartOutcome[] = [];
     const sinkLabel = `The result queue “${queue.serviceName}/sink”`;
+    const subject = { name: target.name, queue: queue.serviceName };
     const started = performance.now();
     let sink: Record<string, string | number> | undefined;
     try {
       sink = await attributes(`api/predict/${service}/sink`);
     } catch (error) {
-      return [{ part: partFromError('sink', error, sinkLabel) }];
+      return [{ part: partFromError('sink', error, sinkLabel, subject) }];
     }
     const latencyMs = Math.round(performance.now() - started);
     if (!sink) {
       return [
         {
-          part: {
-            part: 'sink',
-            status: 'misconfigured',
+          part: coded('sink', 'misconfigured', {
             message: `${sinkLabel} answered, but not like an EAS queue. Check the endpoint and the service name.`,
-          },
+            code: 'not-eas-queue',
+            params: subject,
+          }),
           latencyMs,
         },
       ];
@@ -172,7 +211,7 @@ async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: Abor
     // The docs spell it consumers.stats.total, the service sends consumers.status.total (eas-queue.md): accept both.
     const consumers = numberOf(sink['consumers.status.total'] ?? sink['consumers.stats.total']);
     outcomes.push({
-      part: { part: 'sink', status: 'ok', message: `${sinkLabel} took the token.` },
+      part: coded('sink', 'ok', { message: `${sinkLabel} took the token.`, code: 'part-ready', params: subject }),
       details: consumers !== undefined ? { consumers } : {},
       latencyMs,
     });
@@ -182,11 +221,15 @@ async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: Abor
       const input = await attributes(`api/predict/${service}`);
       const queueLength = numberOf(input?.['stream.length']);
       outcomes.push({
-        part: { part: 'input-queue', status: 'ok', message: `${inputLabel} is reachable.` },
+        part: coded('input-queue', 'ok', {
+          message: `${inputLabel} is reachable.`,
+          code: 'part-ready',
+          params: subject,
+        }),
         details: queueLength !== undefined ? { queueLength } : {},
       });
     } catch (error) {
-      outcomes.push({ part: partFromError('input-queue', error, inputLabel) });
+      outcomes.push({ part: partFromError('input-queue', error, inputLabel, subject) });
     }
     return outcomes;
   } finally {
@@ -194,27 +237,36 @@ async function checkQueue(target: HealthTarget, timeoutMs: number, signal?: Abor
   }
 }
 
-function partFromError(part: Part['part'], error: unknown, label: string): Part {
+function partFromError(part: Part['part'], error: unknown, label: string, subject: MessageParams): Part {
   let status: HealthStatus = 'unreachable';
   let message: string;
+  let code: HealthCode;
+  const params: MessageParams = { ...subject };
   if (error instanceof AuthError) {
     status = 'auth-failed';
     message = `${label} refused the token. Copy the token again from the console's call information.`;
+    code = 'token-refused';
   } else if (error instanceof ServiceError && error.status === 404) {
     status = 'misconfigured';
     message = `${label} was not found at this address (HTTP 404). Check the URL${part === 'service' ? '' : ' and the service name'}.`;
+    code = part === 'service' ? 'not-found' : 'not-found-queue';
   } else if (error instanceof ServiceError && (error.status === 502 || error.status === 503)) {
     message = `${label} is not running (HTTP ${error.status}). Start the service in the PAI-EAS console, then test again.`;
+    code = 'not-running';
+    params.status = error.status;
   } else if (error instanceof ServiceError) {
     status = error.status >= 500 ? 'unreachable' : 'misconfigured';
     message = `${label} answered HTTP ${error.status}. ${error.status >= 500 ? 'Check that the service is running.' : 'Check the URL.'}`;
+    code = error.status >= 500 ? 'http-server-error' : 'http-client-error';
+    params.status = error.status;
   } else if (error instanceof NetworkError || error instanceof TimeoutError) {
     message = `${label} could not be reached: ${error instanceof TimeoutError ? 'it did not answer in time' : 'the connection failed'}. Check that the service is running and the URL is right.`;
+    code = error instanceof TimeoutError ? 'timed-out' : 'connection-failed';
   } else {
     // Not a failure kind the HTTP client knows: a bug, left for the caller to record rather than hidden here.
     throw error;
   }
-  return { part, status, message };
+  return { part, status, message, code, params };
 }
 
 /** ComfyUI names devices like `cuda:0 NVIDIA A10 : cudaMallocAsync`: the card is what a user recognises. */

@@ -1,6 +1,6 @@
 // The OSS part of a health check: list one key under `<prefix>output/` with the service's credentials (oss.md),
 // through the gallery's OssImageSource so both read the bucket, and word its failures, the same way.
-import type { HealthStatus } from '../../preload/schemas/services';
+import type { HealthCode, HealthStatus, MessageParams } from '../../preload/schemas/services';
 import { AuthError, NetworkError, ServiceError, TimeoutError, ValidationError } from '../errors';
 import { OssImageSource } from '../oss/oss-image-source';
 
@@ -18,15 +18,21 @@ export interface OssTarget {
 export interface OssProbeResult {
   status: HealthStatus;
   message: string;
+  /** `message` as a code for the renderer to word; `params.where` is the output location. */
+  code: HealthCode;
+  params: MessageParams;
   details: { ossSampleKey?: string };
 }
 
 export async function checkOssOutput(target: OssTarget, timeoutMs: number): Promise<OssProbeResult> {
   const where = `oss://${target.bucket}/${target.prefix}output/`;
+  const params = { where };
   if (!target.region && !target.endpoint) {
     return {
       status: 'misconfigured',
       message: `The OSS output location ${where} has no region or endpoint. Add the bucket's region (e.g. cn-shanghai).`,
+      code: 'oss-no-region',
+      params,
       details: {},
     };
   }
@@ -35,6 +41,8 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
     return {
       status: 'misconfigured',
       message: `The OSS output location ${where} has no AccessKey. Add the AccessKey ID and secret, or use the shared credentials.`,
+      code: 'oss-no-access-key',
+      params,
       details: {},
     };
   }
@@ -53,7 +61,7 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       timeoutMs,
     });
   } catch (error) {
-    return { status: statusOf(error), message: messageOf(error), details: {} };
+    return failure(error, params);
   }
   try {
     const page = await source.listPage({ recursive: true, maxKeys: 1 });
@@ -63,13 +71,23 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       message: first
         ? `OSS output folder ${where} is readable.`
         : `OSS output folder ${where} is readable (empty so far).`,
+      code: first ? 'oss-readable' : 'oss-readable-empty',
+      params,
       details: first ? { ossSampleKey: first } : {},
     };
   } catch (error) {
-    return { status: statusOf(error), message: messageOf(error), details: {} };
+    return failure(error, params);
   } finally {
     await source.close();
   }
+}
+
+function failure(error: unknown, params: MessageParams): OssProbeResult {
+  const status = statusOf(error);
+  const code: HealthCode =
+    status === 'auth-failed' ? 'oss-auth-failed' : status === 'unreachable' ? 'oss-unreachable' : 'oss-misconfigured';
+  // The image source's own sentence goes along as `detail`, shown beside the translated one.
+  return { status, message: messageOf(error), code, params: { ...params, detail: messageOf(error) }, details: {} };
 }
 
 function statusOf(error: unknown): HealthStatus {

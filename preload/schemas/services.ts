@@ -54,10 +54,47 @@ export type ServicePatch = z.infer<typeof ServicePatchSchema>;
 export const HealthStatusSchema = z.enum(['ok', 'auth-failed', 'unreachable', 'misconfigured']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
+/**
+ * What a health sentence says, for the renderer to word in the artist's language; `message` stays the English
+ * fallback. A part's code is worded with its subject (the service, a queue, the OSS folder) taken from `part`.
+ */
+export const HealthCodeSchema = z.enum([
+  'ready-exclusive',
+  'ready-queue',
+  'part-ready',
+  'not-comfyui',
+  'not-eas-queue',
+  'queue-settings-missing',
+  'token-refused',
+  'not-found',
+  'not-found-queue',
+  'not-running',
+  'http-server-error',
+  'http-client-error',
+  'timed-out',
+  'connection-failed',
+  'oss-no-region',
+  'oss-no-access-key',
+  'oss-readable',
+  'oss-readable-empty',
+  'oss-auth-failed',
+  'oss-unreachable',
+  'oss-misconfigured',
+]);
+export type HealthCode = z.infer<typeof HealthCodeSchema>;
+
+/** Values a coded sentence names: a service or queue name, an HTTP status, an OSS location, a version. */
+export const MessageParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type MessageParams = z.infer<typeof MessageParamsSchema>;
+
+export const HealthWarningCodeSchema = z.enum(['plain-http']);
+
 export const HealthPartSchema = z.object({
   part: z.enum(['service', 'sink', 'input-queue', 'oss']),
   status: HealthStatusSchema,
   message: z.string(),
+  code: HealthCodeSchema.optional(),
+  params: MessageParamsSchema.optional(),
 });
 
 export const HealthResultSchema = z.object({
@@ -65,6 +102,9 @@ export const HealthResultSchema = z.object({
   status: HealthStatusSchema,
   /** One sentence saying what is wrong and what to do (or that all is well). */
   message: z.string(),
+  /** `message` as a code; when a part failed, the first failed part's (worded with that part's subject). */
+  code: HealthCodeSchema.optional(),
+  params: MessageParamsSchema.optional(),
   checkedAt: z.number(),
   latencyMs: z.number().optional(),
   details: z.object({
@@ -76,6 +116,8 @@ export const HealthResultSchema = z.object({
   }),
   parts: z.array(HealthPartSchema),
   warnings: z.array(z.string()),
+  /** `warnings` as codes, in the same order. */
+  warningCodes: z.array(z.object({ code: HealthWarningCodeSchema, params: MessageParamsSchema })).optional(),
   /** When the token would travel over plain http to a remote host: the same URL with https. */
   suggestedUrl: z.string().optional(),
 });

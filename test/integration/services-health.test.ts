@@ -47,12 +47,20 @@ describe('API-edition health', () => {
       ['input-queue', 'ok'],
     ]);
     expect(result.message).toMatch(/Ready/);
+    expect(result).toMatchObject({ code: 'ready-queue', warningCodes: [] });
+    expect(result.parts.map((part) => part.code)).toEqual(['part-ready', 'part-ready']);
   });
 
   it('says auth-failed with a bad token, and what to do', async () => {
     const result = await check(queueTarget({ token: 'wrong-token-123456' }));
     expect(result.status).toBe('auth-failed');
     expect(result.message).toMatch(/Copy the token again/);
+    // The code and the part it came from let the renderer word it: “结果队列“…/sink”拒绝了令牌…”.
+    expect(result).toMatchObject({
+      code: 'token-refused',
+      params: { name: 'sim queue', queue: queueTarget().queue?.serviceName },
+    });
+    expect(result.parts[0]).toMatchObject({ part: 'sink', code: 'token-refused' });
     expect(JSON.stringify(result)).not.toContain('wrong-token-123456');
   });
 
@@ -62,6 +70,7 @@ describe('API-edition health', () => {
     );
     expect(result.status).toBe('misconfigured');
     expect(result.message).toMatch(/service name/);
+    expect(result).toMatchObject({ code: 'not-found-queue', params: { queue: 'nope' } });
   });
 
   it('says unreachable, and to start it, when the service is stopped', async () => {
@@ -70,6 +79,7 @@ describe('API-edition health', () => {
       const result = await check(queueTarget());
       expect(result.status).toBe('unreachable');
       expect(result.message).toMatch(/Start the service/);
+      expect(result).toMatchObject({ code: 'not-running', params: { status: expect.any(Number) as number } });
     } finally {
       sim.queue.start();
     }
@@ -80,6 +90,7 @@ describe('API-edition health', () => {
     const url = `http://127.0.0.1:${port}/api/predict/x`;
     const result = await check(queueTarget({ url, queue: { endpoint: `http://127.0.0.1:${port}`, serviceName: 'x' } }));
     expect(result.status).toBe('unreachable');
+    expect(result.code).toBe('connection-failed');
   });
 });
 
@@ -87,7 +98,7 @@ describe('OSS health', () => {
   it('is ok when the output folder can be listed', async () => {
     const result = await check(queueTarget({ oss: ossTarget() }));
     expect(result.status).toBe('ok');
-    expect(result.parts.at(-1)).toMatchObject({ part: 'oss', status: 'ok' });
+    expect(result.parts.at(-1)).toMatchObject({ part: 'oss', status: 'ok', code: 'oss-readable-empty' });
   });
 
   it('names one key under output/ when there is one', async () => {
@@ -95,12 +106,18 @@ describe('OSS health', () => {
     sim.oss.put(`${prefix}/output/ComfyUI_00001_.png`, Buffer.from('png'));
     const result = await check(queueTarget({ oss: ossTarget() }));
     expect(result.details.ossSampleKey).toBe(`${prefix}/output/ComfyUI_00001_.png`);
+    expect(result.parts.at(-1)).toMatchObject({
+      code: 'oss-readable',
+      params: { where: expect.stringMatching(/^oss:\/\//) as string },
+    });
   });
 
   it('says auth-failed with a wrong AccessKey secret', async () => {
     const result = await check(queueTarget({ oss: ossTarget('not-the-secret-000') }));
     expect(result.status).toBe('auth-failed');
     expect(result.message).toMatch(/AccessKey/);
+    // The image source's own sentence travels as the detail shown beside the translated one.
+    expect(result).toMatchObject({ code: 'oss-auth-failed', params: { detail: result.message } });
     expect(JSON.stringify(result)).not.toContain('not-the-secret-000');
   });
 
@@ -108,11 +125,12 @@ describe('OSS health', () => {
     const result = await check(queueTarget({ oss: { ...ossTarget(), bucket: 'no-such-bucket' } }));
     expect(result.status).toBe('misconfigured');
     expect(result.message).toMatch(/bucket/);
+    expect(result.code).toBe('oss-misconfigured');
   });
 
   it('says misconfigured when no AccessKey is set', async () => {
     const result = await check(queueTarget({ oss: { ...ossTarget(), accessKeySecret: undefined } }));
-    expect(result).toMatchObject({ status: 'misconfigured' });
+    expect(result).toMatchObject({ status: 'misconfigured', code: 'oss-no-access-key' });
   });
 });
 
@@ -140,6 +158,7 @@ describe('plain http', () => {
     );
     expect(remote.warnings.join(' ')).toMatch(/unencrypted over http:\/\/ to 192\.0\.2\.1/);
     expect(remote.suggestedUrl).toBe('https://192.0.2.1/');
+    expect(remote.warningCodes).toEqual([{ code: 'plain-http', params: { host: '192.0.2.1' } }]);
   });
 });
 

@@ -1,6 +1,7 @@
 // A service's health as the artist reads it: a coloured dot with a word, and the check's sentence and facts.
 import { useTranslation } from 'react-i18next';
 import type { HealthResult, HealthStatus } from '../../../preload/schemas/services';
+import { healthSentence, partSentence, warningSentences, type Sentence } from './coded-messages';
 
 export type HealthState = HealthStatus | 'unknown' | 'checking';
 
@@ -31,21 +32,23 @@ export function HealthDetails(props: { result: HealthResult; onUseUrl?: (url: st
   if (details.queueLength !== undefined) facts.push(t('services.health.queueLength', { n: details.queueLength }));
   if (details.consumers !== undefined) facts.push(t('services.health.consumers', { n: details.consumers }));
   const failedParts = result.parts.filter((part) => part.status !== 'ok');
+  const message = healthSentence(t, result);
   return (
     <div className={`health-result health-result--${result.status}`} role="status">
-      <HealthBadge state={result.status} message={result.message} />
-      <p className="health-result__message">{result.message}</p>
+      <HealthBadge state={result.status} message={message.text} />
+      <p className="health-result__message">{message.text}</p>
+      <SentenceDetail sentence={message} />
       {facts.length > 0 ? <p className="health-result__facts">{facts.join(' · ')}</p> : null}
       {failedParts.length > 1 ? (
         <ul className="health-result__parts">
           {failedParts.map((part) => (
             <li key={part.part}>
-              <strong>{t(`services.health.part.${part.part}`)}</strong> {part.message}
+              <strong>{t(`services.health.part.${part.part}`)}</strong> {partSentence(t, part).text}
             </li>
           ))}
         </ul>
       ) : null}
-      {result.warnings.map((warning) => (
+      {warningSentences(t, result).map((warning) => (
         <p key={warning} className="health-result__warning">
           {warning}
         </p>
@@ -60,5 +63,15 @@ export function HealthDetails(props: { result: HealthResult; onUseUrl?: (url: st
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** The underlying error's own words under a coded sentence, muted: they are the server's, in its language. */
+export function SentenceDetail(props: { sentence: Sentence }) {
+  if (!props.sentence.detail) return null;
+  return (
+    <p className="sentence-detail" data-testid="sentence-detail">
+      {props.sentence.detail}
+    </p>
   );
 }

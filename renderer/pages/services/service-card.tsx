@@ -2,7 +2,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
 import type { ServiceDto } from '../../../preload/schemas/services';
-import { HealthBadge, healthState } from './health-view';
+import { connectionSentence, healthSentence } from './coded-messages';
+import { HealthBadge, healthState, SentenceDetail } from './health-view';
 import { urlHost } from './service-form';
 
 export interface ServiceCardActions {
@@ -34,6 +35,8 @@ export function ServiceCard(
     }
   };
   const state = healthState(health, props.checking);
+  const message = health ? healthSentence(t, health) : undefined;
+  const paused = connection ? connectionSentence(t, connection) : undefined;
   const facts: { label: string; value: string; mono?: boolean }[] = [
     { label: t('services.card.host'), value: urlHost(service.url), mono: true },
   ];
@@ -76,17 +79,19 @@ export function ServiceCard(
           <h2 className="service-card__name">{service.name}</h2>
           <span className={`badge badge--${service.edition}`}>{t(`services.edition.${service.edition}`)}</span>
         </div>
-        <HealthBadge state={state} message={health?.message} />
+        <HealthBadge state={state} message={message?.text} />
       </div>
       <p className={`service-card__message service-card__message--${state}`}>
         {state === 'checking'
           ? t('services.health.checkingSentence')
-          : (health?.message ?? t('services.health.unknownSentence'))}
+          : (message?.text ?? t('services.health.unknownSentence'))}
       </p>
-      {connection?.dispatchPaused && connection.message ? (
-        <p className="alert service-card__paused" role="alert">
-          {connection.message}
-        </p>
+      {state !== 'checking' && message ? <SentenceDetail sentence={message} /> : null}
+      {connection?.dispatchPaused && paused ? (
+        <div className="alert service-card__paused" role="alert">
+          <p>{paused.text}</p>
+          <SentenceDetail sentence={paused} />
+        </div>
       ) : null}
       <dl className="service-card__facts">
         {facts.map((fact) => (

@@ -1,0 +1,80 @@
+// Every code main can send with a sentence has its wording in both languages, so a zh-CN page never falls back to
+// main's English. The code lists come from the contract's zod enums, so a new code without wording fails here.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ErrorKind } from '../../../main/errors';
+import { batchFinishedMessage, presenceLanguage } from '../../../main/presence-messages';
+import { ConnectionCodeSchema, JobErrorKindSchema, type JobErrorKind } from '../../../preload/schemas/jobs';
+import { HealthCodeSchema, HealthPartSchema, HealthWarningCodeSchema } from '../../../preload/schemas/services';
+
+type Tree = { [key: string]: Tree | string };
+
+function load(file: string): Tree {
+  return JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../renderer/i18n', file), 'utf8')) as Tree;
+}
+
+function text(tree: Tree, path: string): string | undefined {
+  let node: Tree | string | undefined = tree;
+  for (const key of path.split('.')) node = typeof node === 'object' ? node[key] : undefined;
+  return typeof node === 'string' ? node : undefined;
+}
+
+const languages = { en: load('en.json'), 'zh-CN': load('zh-CN.json') };
+
+const groups: [string, readonly string[]][] = [
+  ['services.codes', HealthCodeSchema.options],
+  ['services.codeSubjects', HealthPartSchema.shape.part.options],
+  ['services.warningCodes', HealthWarningCodeSchema.options],
+  ['services.connectionCodes', ConnectionCodeSchema.options],
+  ['queue.errorKinds', JobErrorKindSchema.options],
+];
+
+describe('coded sentences', () => {
+  for (const [group, codes] of groups) {
+    it(`word every code of ${group} in English and Simplified Chinese`, () => {
+      for (const [language, tree] of Object.entries(languages)) {
+        const missing = codes.filter((code) => !text(tree, `${group}.${code}`));
+        expect(missing, `${language} ${group}`).toEqual([]);
+      }
+    });
+  }
+
+  it('word the Chinese health sentences in Chinese, naming only values and product names in Latin letters', () => {
+    for (const code of HealthCodeSchema.options) {
+      const zh = text(languages['zh-CN'], `services.codes.${code}`) ?? '';
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      const latin = zh.replace(/\{\{\w+\}\}/g, '').match(/[A-Za-z]{4,}/g) ?? [];
+      expect(
+        latin.filter((word) => !['ComfyUI', 'EAS', 'HTTP', 'AccessKey', 'Secret', 'shanghai', 'sink'].includes(word)),
+      ).toEqual([]);
+    }
+  });
+
+  it('know every error kind main has, and no other', () => {
+    // Checked by the compiler: a kind added to ErrorKind and not to the contract's enum (or back) fails here.
+    const same: [JobErrorKind] extends [ErrorKind] ? ([ErrorKind] extends [JobErrorKind] ? true : false) : false = true;
+    expect(same).toBe(true);
+  });
+});
+
+describe('the batch-finished notification', () => {
+  const counts = { label: 'Portraits', total: 6, succeeded: 5, failed: 1 };
+
+  it('speaks the language chosen in Settings', () => {
+    expect(batchFinishedMessage(presenceLanguage('zh-CN'), counts)).toEqual({
+      title: '批次已完成',
+      body: 'Portraits：6 个中 5 个成功，1 个失败。',
+    });
+    expect(batchFinishedMessage(presenceLanguage('en'), counts)).toEqual({
+      title: 'Batch finished',
+      body: 'Portraits: 5 of 6 succeeded, 1 failed.',
+    });
+  });
+
+  it('follows a Chinese system language when the setting is “system”', () => {
+    expect(presenceLanguage('system', 'zh-TW')).toBe('zh-CN');
+    expect(presenceLanguage('system', 'de-DE')).toBe('en');
+    expect(batchFinishedMessage('zh-CN', { ...counts, failed: 0 }).body).toBe('Portraits：6 个中 5 个成功。');
+  });
+});
