@@ -3,6 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
 import type { ServiceDto } from '../../../preload/schemas/services';
+import { connectionSentence } from '../services/coded-messages';
 
 export function ConnectionBanner(props: {
   connections: ReadonlyMap<string, ServiceConnectionDto>;
@@ -25,11 +26,16 @@ export function ConnectionBanner(props: {
             : connection.state === 'backing-off'
               ? t('queue.connection.reconnecting', { name, attempt: connection.attempt })
               : t('queue.connection.paused', { name });
-        const reason = report.message ?? ('reason' in connection ? connection.reason : undefined);
+        // A coded report is worded here; an uncoded reason is the error's own sentence, shown muted.
+        const coded = report.code ? connectionSentence(t, report) : undefined;
+        const reason = coded
+          ? coded.detail
+          : (report.message ?? ('reason' in connection ? connection.reason : undefined));
         return (
           <p key={report.serviceId} className="queue-connections__line">
             <strong>{state}</strong>
-            {reason ? ` ${reason}` : ''}
+            {coded ? ` ${coded.text}` : ''}
+            {reason ? <span className="queue-job__error-detail">{` ${reason}`}</span> : null}
           </p>
         );
       })}

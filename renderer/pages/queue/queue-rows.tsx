@@ -1,10 +1,26 @@
 // One batch header (label, service, counts, progress, batch actions) and one job row (state, prompt, seed, progress or
 // queue position, thumbnail, error sentence, job actions), as the virtualised list draws them.
 import { useTranslation } from 'react-i18next';
-import type { BatchSummaryDto, JobStateDto } from '../../../preload/schemas/jobs';
+import { JobErrorKindSchema, type BatchSummaryDto, type JobStateDto } from '../../../preload/schemas/jobs';
 import { jobSummary, queuePosition, type JobView } from './queue-store';
 
 const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
+
+/**
+ * A failed job: a headline in the artist's language from the error's kind, then the sentence main or the service
+ * wrote (muted; it may be the server's own English, and for a validation error it names the node and input).
+ */
+function JobError(props: { error: { kind: string; message: string } }) {
+  const { t } = useTranslation();
+  const kind = JobErrorKindSchema.safeParse(props.error.kind);
+  if (!kind.success) return <p className="queue-job__error">{props.error.message}</p>;
+  return (
+    <p className="queue-job__error">
+      <strong>{t(`queue.errorKinds.${kind.data}`)}</strong>{' '}
+      <span className="queue-job__error-detail">{props.error.message}</span>
+    </p>
+  );
+}
 
 function ProgressBar(props: { value: number; max: number; label: string }) {
   const percent = props.max > 0 ? Math.min(100, Math.round((props.value / props.max) * 100)) : 0;
@@ -142,7 +158,7 @@ export function JobRow(props: {
         {job.state === 'running' && job.progress ? (
           <ProgressBar value={job.progress.value} max={job.progress.max} label={t('queue.job.progressLabel')} />
         ) : null}
-        {job.error && job.state !== 'succeeded' ? <p className="queue-job__error">{job.error.message}</p> : null}
+        {job.error && job.state !== 'succeeded' ? <JobError error={job.error} /> : null}
       </div>
       <div className="queue-job__actions">
         {job.state === 'pending' ? (
