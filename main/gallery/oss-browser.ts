@@ -5,7 +5,6 @@
 import type { z } from 'zod';
 import type { OssImportInputSchema, OssListInputSchema, OssListPage } from '../../preload/schemas/gallery';
 import type { EditionResult } from '../editions/edition';
-import { isArtlabError } from '../errors';
 import type { RecordResultOutcome } from '../jobs/ledger';
 import type { OssImageSource } from '../oss/oss-image-source';
 import type { GalleryIndex } from './gallery-index';
@@ -27,20 +26,6 @@ function dateOf(text: string | undefined): number | null {
   return Number.isFinite(time) ? time : null;
 }
 
-/**
- * A listing is read-only, so a transient failure is retried at once: a kept-alive socket that the server closed just as
- * it was reused (ECONNRESET) is common under load and says nothing about the bucket.
- */
-async function withRetries<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isArtlabError(error) || !error.retryable || attempt >= attempts) throw error;
-    }
-  }
-}
-
 export class OssBrowser {
   constructor(private readonly options: OssBrowserOptions) {}
 
@@ -51,7 +36,8 @@ export class OssBrowser {
       maxKeys: input.limit,
       ...(input.cursor !== undefined ? { continuationToken: input.cursor } : {}),
     };
-    const page = await withRetries(() => source.listPage(request));
+    // A pooled socket the server closed as it was reused is sent again by OssImageSource itself.
+    const page = await source.listPage(request);
     const known = this.options.index.byOssKeys(
       input.serviceId,
       page.files.map((f) => f.key),

@@ -1,8 +1,10 @@
 // The gallery's view of a service's OSS output folder through the official SDK (reference/oss.md): get (streamed to a
 // `.part` file, resumed with Range after a break, renamed into place when complete), head, and a paginated listing.
 import { createWriteStream } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +27,8 @@ export interface OssImageSourceOptions {
   secure?: boolean;
   authorizationV4?: boolean;
   timeoutMs?: number;
+  /** How long an idle kept-alive socket stays in the pool (default 4 s, below OSS's ~60 s and Node's 5 s). */
+  idleSocketTimeoutMs?: number;
 }
 
 export interface OutputFileRef {
@@ -81,17 +85,67 @@ function normaliseRegion(region: string): string {
   return region.startsWith('oss-') ? region : `oss-${region}`;
 }
 
+/** Below every server idle timeout we meet, so that we, not the server, close an idle socket. */
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+
+type SocketPool = Pick<HttpAgent, 'keepSocketAlive' | 'reuseSocket'>;
+
+/**
+ * Node's agents keep idle sockets without a limit unless the server hints one (OSS does not): a socket the server has
+ * closed meanwhile fails with ECONNRESET when reused. A free socket gets its own idle timeout (the agent destroys a
+ * free socket that times out); a reused one loses it again so a slow download is not cut.
+ */
+function closeIdleSockets<T extends HttpAgent>(agent: T, idleMs: number): T {
+  const pool: SocketPool = agent;
+  const keep = pool.keepSocketAlive.bind(agent);
+  const reuse = pool.reuseSocket.bind(agent);
+  // The agents' sockets are net.Sockets (TLS ones too); the typings say Duplex.
+  pool.keepSocketAlive = (socket: Duplex): boolean => {
+    // Node's own keepSocketAlive returns whether the socket may stay (false when a server hint is too short) and
+    // sets the timeout a server's Keep-Alive hint asks for.
+    const kept = (keep as (socket: Duplex) => boolean | undefined)(socket) !== false;
+    const hinted = (socket as Socket).timeout ?? 0;
+    if (kept) (socket as Socket).setTimeout(hinted > 0 ? Math.min(hinted, idleMs) : idleMs);
+    return kept;
+  };
+  pool.reuseSocket = (socket: Duplex, request: ClientRequest): void => {
+    (socket as Socket).setTimeout(0);
+    reuse(socket, request);
+  };
+  return agent;
+}
+
+/**
+ * urllib reports a reset as status -1 with `keepalive socket: true` in the message, and ali-oss keeps only the message
+ * (the error code is replaced by urllib's error name): a request on a reused socket that the server closed as it was
+ * reused. Nothing reached the server, so an idempotent request may be sent again.
+ */
+export function isStaleSocketReset(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, message } = error as { status?: unknown; message?: unknown };
+  return (
+    status === -1 &&
+    typeof message === 'string' &&
+    /keepalive socket: true/.test(message) &&
+    /ECONNRESET|EPIPE|socket hang up/.test(message)
+  );
+}
+
 const STORAGE_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'EMFILE', 'EDQUOT', 'ENOENT']);
 
 export class OssImageSource {
   readonly location: StoragePath;
   private readonly client: OSS;
   // Our own keep-alive agents instead of the SDK's process-wide ones, so that close() really closes the sockets
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
 
   constructor(private readonly options: OssImageSourceOptions) {
     this.location = parseStoragePath(options.storagePath);
+    const idleMs = options.idleSocketTimeoutMs ?? IDLE_SOCKET_TIMEOUT_MS;
+    const agentOptions: AgentOptions = { keepAlive: true, maxSockets: 8 };
+    this.httpAgent = closeIdleSockets(new HttpAgent(agentOptions), idleMs);
+    this.httpsAgent = closeIdleSockets(new HttpsAgent(agentOptions), idleMs);
     if (!options.endpoint && !options.region) {
       throw new ValidationError('The OSS settings need a region (such as cn-shanghai) or an endpoint.');
     }
@@ -111,6 +165,16 @@ export class OssImageSource {
       ...(options.authorizationV4 ? { authorizationV4: true } : {}),
     };
     this.client = new OSS(sdkOptions);
+  }
+
+  /** GET, HEAD and list: sent once more when the pooled socket they went out on had been closed by the server. */
+  private async idempotent<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (!isStaleSocketReset(error)) throw error;
+      return request();
+    }
   }
 
   /** The key of an output file; throws ValidationError for a hostile name. */
@@ -134,7 +198,7 @@ export class OssImageSource {
   private async headKey(key: string, what: string): Promise<OssObjectInfo> {
     let result: OSS.HeadObjectResult;
     try {
-      result = await this.client.head(key);
+      result = await this.idempotent(() => this.client.head(key));
     } catch (error) {
       throw this.fail(error, what);
     }
@@ -209,7 +273,8 @@ export class OssImageSource {
   ): Promise<void> {
     let response: OSS.GetStreamResult;
     try {
-      response = await this.client.getStream(key, offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {});
+      const range = offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {};
+      response = await this.idempotent(() => this.client.getStream(key, range));
     } catch (error) {
       throw this.fail(error, what);
     }
@@ -260,12 +325,14 @@ export class OssImageSource {
     const prefix = sub === '' ? root : `${root}${sub}/`;
     let result: OSS.ListV2ObjectResult;
     try {
-      result = await this.client.listV2({
-        prefix,
-        'max-keys': Math.min(1000, Math.max(1, request.maxKeys ?? 1000)),
-        ...(request.recursive ? {} : { delimiter: '/' }),
-        ...(request.continuationToken ? { 'continuation-token': request.continuationToken } : {}),
-      });
+      result = await this.idempotent(() =>
+        this.client.listV2({
+          prefix,
+          'max-keys': Math.min(1000, Math.max(1, request.maxKeys ?? 1000)),
+          ...(request.recursive ? {} : { delimiter: '/' }),
+          ...(request.continuationToken ? { 'continuation-token': request.continuationToken } : {}),
+        }),
+      );
     } catch (error) {
       throw this.fail(error);
     }
