@@ -276,7 +276,9 @@ test('Compose and Queue read well in Chinese', async ({ page }) => {
   }
 });
 
-test('the library imports, renames, duplicates and deletes; a refused value is said at its field', async ({ page }) => {
+test('the library imports, renames, duplicates and deletes; a dropped prompt list fills the prompts; a refused value is said at its field', async ({
+  page,
+}) => {
   const starter = z
     .array(z.object({ id: z.string(), source: z.string() }))
     .parse(await bridge.call('workflows.list'))
@@ -301,6 +303,18 @@ test('the library imports, renames, duplicates and deletes; a refused value is s
 
   await page.getByRole('button', { name: 'Duplicate' }).click();
   await expect(picker.locator('option')).toHaveCount(3);
+  // A prompt list dropped anywhere on the page fills the prompts.
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['a red kite\na grey heron\n'], 'prompts.txt', { type: 'text/plain' }));
+    const target = document.querySelector('.compose-side');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target?.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }
+  });
+  await expect(page.getByRole('textbox', { name: 'Prompts' })).toHaveValue('a red kite\na grey heron\n');
+  await expect(page.getByTestId('preview-total')).toHaveText('2 jobs');
+
   // Delete the two imported ones by name; the starter stays for the other tests.
   for (let remaining = 2; remaining >= 1; remaining -= 1) {
     const imported = picker.locator('option', { hasText: /^Portrait studio/ }).first();
