@@ -1,5 +1,6 @@
 // What each simulated node computes. Nothing here touches a model: values are small descriptions (texts, sizes,
 // hashes) from which output images are drawn, so results are deterministic from seed and prompt text.
+import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { OutputFile } from './engine-types';
 import { hashString, type Pattern } from './image-synth';
 import { toFloat, toInt } from './validate-prompt';
@@ -95,7 +96,7 @@ function float(ctx: NodeContext, name: string, fallback: number): number {
 
 function text(ctx: NodeContext, name: string): string {
   const value = ctx.inputs[name];
-  return typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  return typeof value === 'string' ? value : stringifyJson(value ?? '');
 }
 
 function scaled(image: ImageValue, width: number, height: number): ImageValue {
@@ -189,7 +190,7 @@ const executors: Record<string, Executor> = {
     return { outputs: [], ui: { images } };
   },
   PreviewImage: async (ctx) => {
-    const suffix = hashString(ctx.nodeId + JSON.stringify(ctx.inputs))
+    const suffix = hashString(ctx.nodeId + stringifyJson(ctx.inputs))
       .toString(36)
       .slice(0, 5);
     const images = await ctx.saveImages(input(ctx, 'images', 'image'), `ComfyUI_temp_${suffix}`, 'temp');

@@ -149,9 +149,13 @@ export function decodePng(bytes: Buffer): DecodedPng {
   return result;
 }
 
-/** JSON as Python's json.dumps writes it by default: ", " and ": " separators, non-ASCII escaped as \uXXXX. */
+/**
+ * JSON as Python's json.dumps writes it by default: ", " and ": " separators, non-ASCII escaped as \uXXXX. Python's
+ * ints have no size limit: a bigint (a seed up to 2^64 - 1) is written with all its digits.
+ */
 export function pythonJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NaN';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') {

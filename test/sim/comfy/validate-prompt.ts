@@ -1,6 +1,7 @@
 // Prompt validation as ComfyUI's execution.validate_prompt does it: every class must exist, there must be an output
 // node, and each output node's inputs are checked recursively through its links. Error types, messages and
 // extra_info follow reference/comfyui-api.md so clients can be tested against the shapes a real server sends.
+import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { ApiPrompt, NodeErrorItem, PromptErrorBody, PromptValidation } from './engine-types';
 import { findNodeClass, type InputSpec } from './node-catalogue';
 
@@ -22,8 +23,8 @@ function repr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return stringifyJson(value);
 }
 
 /** Raised inside validation where ComfyUI's Python would raise (KeyError, IndexError). */
@@ -36,13 +37,22 @@ class PythonException extends Error {
   }
 }
 
-export type Converted = { ok: true; value: number | string | boolean } | { ok: false; message: string };
+export type Converted = { ok: true; value: number | bigint | string | boolean } | { ok: false; message: string };
+
+/** An exact integer: a number while it is safe, a bigint beyond (Python's int has no limit). */
+function exactInt(digits: string): number | bigint {
+  const big = BigInt(digits);
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
 
 /** int(val) in Python: floats truncate, integer strings parse, anything else fails. */
 export function toInt(value: unknown): Converted {
+  if (typeof value === 'bigint') return { ok: true, value };
   if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: Math.trunc(value) };
   if (typeof value === 'boolean') return { ok: true, value: value ? 1 : 0 };
-  if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return { ok: true, value: Number(value) };
+  if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) {
+    return { ok: true, value: exactInt(value.trim().replace(/^\+/, '')) };
+  }
   if (typeof value === 'string')
     return { ok: false, message: `invalid literal for int() with base 10: ${repr(value)}` };
   return { ok: false, message: `int() argument must be a string, a bytes-like object or a real number` };
@@ -67,7 +77,7 @@ function convertLiteral(type: string, value: unknown): Converted {
       return toFloat(value);
     case 'STRING':
       return typeof value === 'object' && value !== null
-        ? { ok: true, value: JSON.stringify(value) }
+        ? { ok: true, value: stringifyJson(value) }
         : { ok: true, value: String(value) };
     case 'BOOLEAN':
       return { ok: true, value: Boolean(value) };
@@ -232,7 +242,8 @@ class PromptValidator {
       );
     }
     const number = converted.value;
-    if (typeof number === 'number') {
+    // A bigint compares with the catalogue's number limits by value (2^64 - 1 is within the seed's max).
+    if (typeof number === 'number' || typeof number === 'bigint') {
       const { min, max } = options;
       if (typeof min === 'number' && number < min) {
         return errorItem('value_smaller_than_min', `Value ${number} smaller than min of ${min}`, name, {

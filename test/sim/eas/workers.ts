@@ -4,6 +4,7 @@
 // another worker after the grace period, and the job then completes once.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { parseJson, stringifyJson } from '../../../main/comfy/json-bigint';
 import { runPrompt as engineRun, validatePrompt as engineValidate } from '../comfy/engine';
 import type { ComfyEvent, OutputFile, PromptErrorBody, RunOptions, RunResult } from '../comfy/engine-types';
 import type { FaultInjector } from '../faults';
@@ -182,7 +183,7 @@ class Worker {
       if (!result || signal.aborted) return; // stopped: the item stays pending and is redelivered
       const tags: Record<string, string> = { requestId: item.tags.requestId ?? randomUUID() };
       if (item.tags.task_id !== undefined) tags.task_id = item.tags.task_id;
-      options.sink.put(Buffer.from(JSON.stringify(result.data)), tags);
+      options.sink.put(Buffer.from(stringifyJson(result.data)), tags);
       if (result.failed) this.pool.stats.failed += 1;
       else this.pool.stats.completed += 1;
       options.input.remove([item.index]);
@@ -202,7 +203,8 @@ class Worker {
     const now = this.pool.options.now ?? Date.now;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(item.data.toString('utf8'));
+      // Python's json keeps integers exact at any size: a 64-bit seed must not be rounded as JSON.parse would.
+      parsed = parseJson(item.data.toString('utf8'));
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'not JSON';
       return {

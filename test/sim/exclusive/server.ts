@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { parseJson as parseBigJson, stringifyJson } from '../../../main/comfy/json-bigint';
 import { objectInfoJson } from '../comfy/engine';
 import type { FaultInjector } from '../faults';
 import { byteRange, contentTypeFor, type ObjectStore } from '../oss/object-store';
@@ -68,16 +69,17 @@ async function readBody(req: IncomingMessage, limit = MAX_UPLOAD_SIZE): Promise<
   return Buffer.concat(chunks);
 }
 
+/** Python's json keeps integers exact at any size: a 64-bit seed must not be rounded as JSON.parse would. */
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) as unknown };
+    return { ok: true, value: parseBigJson(body.toString('utf8')) };
   } catch {
     return { ok: false };
   }
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
+  const body = stringifyJson(value);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

@@ -1,6 +1,7 @@
 // The /ws sockets of the simulated ComfyUI, by client id (ComfyUI's `sid`): events for a prompt go to the socket of
 // the client that submitted it; status and progress_state go to every socket. Applies the dropWsEvery fault.
 import type { WebSocket } from 'ws';
+import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { FaultInjector } from '../faults';
 
 interface Client {
@@ -32,7 +33,8 @@ export class WsHub {
 
   /** Sends to one client, or to every client when `clientId` is undefined. */
   send(type: string, data: Record<string, unknown>, clientId?: string): void {
-    const text = JSON.stringify({ type, data });
+    // An execution_error's current_inputs may hold a 64-bit seed (bigint).
+    const text = stringifyJson({ type, data });
     const targets = clientId === undefined ? [...this.clients.values()] : [this.clients.get(clientId)];
     for (const client of targets) {
       if (!client || client.socket.readyState !== client.socket.OPEN) continue;
