@@ -84,7 +84,7 @@ describe('the scheduler', () => {
   });
 
   it('fails a job refused for its token, pauses the service and says so', async () => {
-    const reports: { dispatchPaused: boolean; message?: string }[] = [];
+    const reports: { dispatchPaused: boolean; message?: string; code?: string }[] = [];
     const r = await rig({
       edition: 'exclusive',
       settings: { token: 'wrong-token', concurrency: 1 },
@@ -98,6 +98,10 @@ describe('the scheduler', () => {
     expect(failed[0]?.error?.kind).toBe('auth');
     expect(r.ledger.batchSummary(batchId).counts.pending).toBe(2);
     expect(reports.some((report) => report.dispatchPaused && /token/i.test(report.message ?? ''))).toBe(true);
+    // The code lets the Services and Queue pages word it in the artist's language.
+    expect(reports.filter((report) => report.dispatchPaused).every((report) => report.code === 'token-refused')).toBe(
+      true,
+    );
   });
 
   it('holds a paused batch and sends it on resume', async () => {
