@@ -5,8 +5,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJson, stringifyJson } from '../../main/comfy/json-bigint';
+import { parseJson } from '../../main/comfy/json-bigint';
 import { starterWorkflow } from '../../main/comfy/starter';
+import type { ApiWorkflow } from '../../main/comfy/workflow-types';
 import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
 import type { EditionResult } from '../../main/editions/edition';
 import { startSimulator, type Simulator } from '../sim/index';
@@ -31,6 +32,21 @@ afterEach(async () => {
 });
 
 const key = (name: string): string => `${sim.info.oss.prefix}/output/${name}`;
+
+/** Runs a workflow on the simulated Exclusive service from outside the app; its first output file. */
+async function simulatorImage(workflow: ApiWorkflow): Promise<EditionResult['outputs'][number] | undefined> {
+  const client = new ExclusiveClient({ url: sim.info.exclusive.url, token: sim.info.exclusive.token });
+  const done = new Promise<EditionResult>((resolve) =>
+    client.start((result) => {
+      resolve(result);
+      return Promise.resolve();
+    }),
+  );
+  await client.submit({ jobId: 'outside-the-app', identity: randomUUID(), workflow });
+  const file = (await done).outputs[0];
+  await client.close();
+  return file;
+}
 
 describe('OSS browser', () => {
   it('lists 2,500 objects page by page and imports them across pages, each once', async () => {
@@ -85,21 +101,12 @@ describe('OSS browser', () => {
   }, 120_000);
 
   it('imports a PNG the simulator made with the prompt, seed and settings ComfyUI embedded, and re-runs it exactly', async () => {
-    const client = new ExclusiveClient({ url: sim.info.exclusive.url, token: sim.info.exclusive.token });
     const workflow = starterWorkflow();
     const sampler = workflow['3'];
     if (sampler) sampler.inputs = { ...sampler.inputs, seed: 9007199254740991, steps: 7, cfg: 6.5 };
     const text = workflow['6'];
     if (text) text.inputs = { ...text.inputs, text: 'a glass teapot on moss' };
-    const done = new Promise<EditionResult>((resolve) =>
-      client.start((result) => {
-        resolve(result);
-        return Promise.resolve();
-      }),
-    );
-    await client.submit({ jobId: 'outside-the-app', identity: randomUUID(), workflow });
-    const file = (await done).outputs[0];
-    await client.close();
+    const file = await simulatorImage(workflow);
     expect(file).toBeDefined();
 
     const listed = await rig.gallery.handlers['gallery.oss.list']({ serviceId: SERVICE, limit: 100 });
@@ -124,17 +131,17 @@ describe('OSS browser', () => {
     expect(parseJson(rerun.workflowJson)).toEqual(workflow);
   });
 
-  it('keeps a seed beyond 2^53 from a PNG exact, in the index and in the re-run values', async () => {
+  it('keeps a seed beyond 2^53 from a PNG the simulator made exact, in the index and in the re-run values', async () => {
     const workflow = starterWorkflow();
     const sampler = workflow['3'];
     if (sampler) sampler.inputs = { ...sampler.inputs, seed: 18446744073709551615n };
-    const png = encodePng({ width: 8, height: 8, rgb: Buffer.alloc(192, 9) }, [['prompt', stringifyJson(workflow)]]);
-    sim.oss.put(key('big_00001_.png'), png);
+    const file = await simulatorImage(workflow);
+    if (!file) throw new Error('the simulator made no image');
     await rig.gallery.handlers['gallery.oss.import']({
       serviceId: SERVICE,
-      files: [{ filename: 'big_00001_.png', subfolder: '' }],
+      files: [{ filename: file.filename, subfolder: file.subfolder }],
     });
-    const added = await rig.image('gallery.added', (image) => image.filename === 'big_00001_.png');
+    const added = await rig.image('gallery.added', (image) => image.filename === file.filename);
     expect(added.seed).toBe('18446744073709551615');
     const rerun = await rig.gallery.handlers['gallery.rerunParams']({ id: added.id });
     expect(rerun.values['3.seed']).toBe('18446744073709551615');
