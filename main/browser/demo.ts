@@ -2,7 +2,7 @@
 // app with the simulator's two services already added. `--browser` serves it to a local browser through the bridge
 // and prints the URL; otherwise it starts Electron, which adds the same services itself (ARTLAB_DEMO_SERVICES).
 // Data lives in a throw-away folder unless --data-dir is given. Ctrl+C stops everything.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,13 @@ function stopOn(close: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
+/** The database's native module is built for one runtime at a time: match it to the one about to start. */
+function ensureNativeModules(runtime: 'node' | 'electron'): void {
+  execFileSync(process.execPath, [join(root, 'assets/build/native-modules.mjs'), runtime], { stdio: 'inherit' });
+}
+
 if (values.browser) {
+  ensureNativeModules('node');
   const served = await serveStudioInBrowser({
     dataDir,
     rendererDir: join(root, 'out/renderer'),
@@ -56,6 +62,7 @@ if (values.browser) {
     );
   stopOn(() => served.close());
 } else {
+  ensureNativeModules('electron');
   process.stdout.write(`ArtLab Desktop (demo) is starting.\nData: ${dataDir}\nPress Ctrl+C to stop.\n`);
   const electron = spawn(join(root, 'node_modules/.bin/electron'), [root], {
     stdio: 'inherit',
