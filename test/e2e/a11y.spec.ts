@@ -1,23 +1,10 @@
 // Accessibility end to end: axe-core on every page in both themes and both languages (no serious or critical
 // violation), and the Settings page's updates and diagnostics controls working from the keyboard alone.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { appUrl } from './app-url';
+import { seriousViolations } from './support/axe';
 
 const pageIds = ['services', 'compose', 'queue', 'gallery', 'settings'] as const;
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** Serious and critical violations, one readable line each (rule, what it asks, where). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Colours sampled mid-transition (a theme switch, a fade-in) give false contrast failures: let animations end.
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.id} (${violation.help}) at ${node.target.join(' ')}`),
-    );
-}
 
 // Theme and language stay on "system" (the app's default), so the emulated colour scheme and locale decide them.
 for (const colorScheme of ['light', 'dark'] as const) {

@@ -2,109 +2,17 @@
 // the other specs): on each edition, a batch of 6 from the starter (2 prompts × 3 seeds) is composed, previewed as 6,
 // queued with one click and watched to success in the Queue page, thumbnails included; in a second, paused batch one
 // job is cancelled, then retried and finished. Screenshots (compose filled, queue running, queue done) in both themes.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { z } from 'zod';
-import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
+import { BridgeClient } from './support/bridge-client';
+import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
+import { shootBothThemes } from './support/screenshots';
+import { createService, simOssMount } from './support/sim-services';
 
 test.use({ locale: 'en-US', colorScheme: 'dark' });
 
-const replySchema = z.object({
-  type: z.literal('reply'),
-  id: z.number(),
-  envelope: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown().optional() }),
-    z.object({ ok: z.literal(false), error: z.object({ message: z.string() }) }),
-  ]),
-});
-
-/** The Node side of the bridge: sets up services and drives the simulator-side steps the page does not own. */
-class BridgeClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: z.infer<typeof replySchema>) => void>();
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => {
-      const parsed = replySchema.safeParse(JSON.parse(data.toString('utf8')));
-      if (parsed.success) this.waiting.get(parsed.data.id)?.(parsed.data);
-    });
-  }
-
-  static async connect(appUrl: string): Promise<BridgeClient> {
-    const url = new URL(appUrl);
-    const socket = new WebSocket(`ws://${url.host}${url.pathname.replace(/\/$/, '')}/ws`);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return new BridgeClient(socket);
-  }
-
-  async call(method: string, input: unknown = {}): Promise<unknown> {
-    const id = this.nextId++;
-    const reply = new Promise<z.infer<typeof replySchema>>((resolve) => this.waiting.set(id, resolve));
-    this.socket.send(JSON.stringify({ type: 'call', id, method, input }));
-    const { envelope } = await reply;
-    this.waiting.delete(id);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.value;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-interface OwnApp {
-  url: string;
-  sim: SimulatorInfo;
-  stop: () => Promise<void>;
-}
-
-async function startOwnApp(): Promise<OwnApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-compose-queue-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', () => reject(new Error('The compose-queue app server exited before it started')));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  const parsed = z.object({ url: z.string(), sim: simulatorInfoSchema }).parse(JSON.parse(line));
-  return {
-    ...parsed,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
-}
-
-async function shoot(page: Page, name: string) {
-  for (const theme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    expect(await seriousViolations(page), `${name}, ${theme}`).toEqual([]);
-    await page.screenshot({ path: `test/e2e/screenshots/compose-queue-${name}-${theme}.png`, animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'dark' });
-}
+const shoot = (page: Page, name: string) =>
+  shootBothThemes(page, { file: (theme) => `compose-queue-${name}-${theme}.png`, axeLabel: name });
 
 const PROMPTS = ['a lighthouse at dawn, oil painting', 'a quiet mountain lake, watercolor'];
 const SEEDS = '101, 202, 303';
@@ -114,32 +22,16 @@ let bridge: BridgeClient;
 const serviceIds: string[] = [];
 
 test.beforeAll(async () => {
-  app = await startOwnApp();
+  app = await startOwnApp(ownDataDir('compose-queue'), 'compose-queue');
   bridge = await BridgeClient.connect(app.url);
-  const created = z.object({ id: z.string() });
   serviceIds.push(
-    created.parse(
-      await bridge.call('services.create', {
-        name: 'Sim Exclusive',
-        url: app.sim.exclusive.url,
-        token: app.sim.exclusive.token,
-      }),
-    ).id,
-    created.parse(
-      await bridge.call('services.create', {
-        name: 'Sim Queue',
-        url: app.sim.queue.url,
-        token: app.sim.queue.token,
-        oss: {
-          location: `oss://${app.sim.oss.bucket}/${app.sim.oss.prefix}/`,
-          region: app.sim.oss.region,
-          endpoint: app.sim.oss.endpoint,
-          credentials: 'own',
-          accessKeyId: app.sim.oss.accessKeyId,
-          accessKeySecret: app.sim.oss.accessKeySecret,
-        },
-      }),
-    ).id,
+    await createService(bridge, { name: 'Sim Exclusive', url: app.sim.exclusive.url, token: app.sim.exclusive.token }),
+    await createService(bridge, {
+      name: 'Sim Queue',
+      url: app.sim.queue.url,
+      token: app.sim.queue.token,
+      oss: simOssMount(app.sim),
+    }),
   );
 });
 

@@ -3,110 +3,20 @@
 // the lightbox opens, moves with the keyboard, favorites with F and zooms; Re-run opens Compose; the OSS browser lists
 // the service's output folder and imports from it. Screenshots of grid, lightbox and OSS browser in both themes and
 // in zh-CN go to test/e2e/screenshots/.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { z } from 'zod';
 import { Ledger } from '../../main/jobs/ledger';
 import { openLedgerDatabase } from '../../main/jobs/ledger-database';
-import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
+import { BridgeClient } from './support/bridge-client';
+import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
+import { shootBothThemes } from './support/screenshots';
+import { createService, simOssMount } from './support/sim-services';
 
 test.use({ locale: 'en-US', colorScheme: 'dark' });
 
-const replySchema = z.object({
-  type: z.literal('reply'),
-  id: z.number(),
-  envelope: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown() }),
-    z.object({ ok: z.literal(false), error: z.object({ message: z.string() }) }),
-  ]),
-});
-
-/** The Node side of the bridge: what the Compose page would send, sent straight over the bridge's socket. */
-class BridgeClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: z.infer<typeof replySchema>) => void>();
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => {
-      const parsed = replySchema.safeParse(JSON.parse(data.toString('utf8')));
-      if (parsed.success) this.waiting.get(parsed.data.id)?.(parsed.data);
-    });
-  }
-
-  static async connect(appUrl: string): Promise<BridgeClient> {
-    const url = new URL(appUrl);
-    const socket = new WebSocket(`ws://${url.host}${url.pathname.replace(/\/$/, '')}/ws`);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return new BridgeClient(socket);
-  }
-
-  async call(method: string, input: unknown = {}): Promise<unknown> {
-    const id = this.nextId++;
-    const reply = new Promise<z.infer<typeof replySchema>>((resolve) => this.waiting.set(id, resolve));
-    this.socket.send(JSON.stringify({ type: 'call', id, method, input }));
-    const { envelope } = await reply;
-    this.waiting.delete(id);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.value;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-interface OwnApp {
-  url: string;
-  sim: SimulatorInfo;
-  stop: () => Promise<void>;
-}
-
-async function startOwnApp(dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-'))): Promise<OwnApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', () => reject(new Error('The gallery app server exited before it started')));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  const parsed = z.object({ url: z.string(), sim: simulatorInfoSchema }).parse(JSON.parse(line));
-  return {
-    ...parsed,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
-}
-
-async function shoot(page: Page, name: string) {
-  for (const theme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    expect(await seriousViolations(page), `${name}, ${theme}`).toEqual([]);
-    await page.screenshot({ path: `test/e2e/screenshots/gallery-${name}-${theme}.png`, animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'dark' });
-}
+const shoot = (page: Page, name: string) =>
+  shootBothThemes(page, { file: (theme) => `gallery-${name}-${theme}.png`, axeLabel: name });
 
 const PROMPTS = ['a red fox in the snow', 'a blue owl at night', 'a green frog on a leaf'];
 
@@ -115,29 +25,19 @@ let bridge: BridgeClient;
 let batchServiceId = '';
 
 test.beforeAll(async () => {
-  app = await startOwnApp();
+  app = await startOwnApp(ownDataDir('gallery'), 'gallery');
   bridge = await BridgeClient.connect(app.url);
   // The batch's service fetches through /view; a second record with the simulator's OSS mount is the one browsed.
-  const direct = z.object({ id: z.string() }).parse(
-    await bridge.call('services.create', {
-      name: 'Gallery Sim',
-      url: app.sim.exclusive.url,
-      token: app.sim.exclusive.token,
-    }),
-  );
-  batchServiceId = direct.id;
-  await bridge.call('services.create', {
+  batchServiceId = await createService(bridge, {
+    name: 'Gallery Sim',
+    url: app.sim.exclusive.url,
+    token: app.sim.exclusive.token,
+  });
+  await createService(bridge, {
     name: 'Gallery OSS',
     url: app.sim.exclusive.url,
     token: app.sim.exclusive.token,
-    oss: {
-      location: `oss://${app.sim.oss.bucket}/${app.sim.oss.prefix}/`,
-      region: app.sim.oss.region,
-      endpoint: app.sim.oss.endpoint,
-      credentials: 'own',
-      accessKeyId: app.sim.oss.accessKeyId,
-      accessKeySecret: app.sim.oss.accessKeySecret,
-    },
+    oss: simOssMount(app.sim),
   });
 });
 
@@ -283,7 +183,7 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
 
 /** A data folder whose gallery index holds `count` images (rows only: no cached files, so every media request 404s). */
 function seededDataDir(count: number): string {
-  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-gallery-10k-'));
+  const dataDir = ownDataDir('gallery-10k');
   const file = join(dataDir, 'jobs.sqlite');
   Ledger.open(file).close(); // creates the schema
   const db = openLedgerDatabase(file);
@@ -311,7 +211,7 @@ function seededDataDir(count: number): string {
 test('10,000 images: the first screen comes quickly, only visible tiles are in the page, and scrolling pages on', async ({
   page,
 }) => {
-  const big = await startOwnApp(seededDataDir(10_000));
+  const big = await startOwnApp(seededDataDir(10_000), 'gallery');
   try {
     const started = Date.now();
     await page.goto(`${big.url}#/gallery`);

@@ -1,15 +1,15 @@
 // The Services page end to end, against the simulator the app server started: add each edition by pasting its call
 // information and one click, see it turn healthy; a wrong token; edit; duplicate; delete with confirmation. No page
 // state ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
 import { appUrl } from './app-url';
+import { seriousViolations } from './support/axe';
+import { startOwnApp } from './support/own-app';
+import { shootBothThemes } from './support/screenshots';
 
 // "System" must resolve the same way on every machine; the light screenshots emulate a light OS.
 test.use({ locale: 'en-US', colorScheme: 'dark' });
@@ -42,14 +42,7 @@ const card = (page: Page, name: string | RegExp) =>
   page.getByTestId('service-card').filter({ has: page.getByRole('heading', { name, exact: true }) });
 const health = (locator: Locator) => locator.getByTestId('health-badge');
 
-async function shoot(page: Page, name: string) {
-  for (const theme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({ path: `test/e2e/screenshots/services-${name}-${theme}.png`, animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'dark' });
-}
+const shoot = (page: Page, name: string) => shootBothThemes(page, { file: (theme) => `services-${name}-${theme}.png` });
 
 async function expectNoSecretOnPage(page: Page) {
   const html = await page.content();
@@ -145,17 +138,6 @@ test('outputs on OSS with shared credentials: the bucket check passes and the se
   await expect(health(withOss)).toHaveText('Healthy');
   await expect(withOss).toContainText(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
 });
-
-/** Serious and critical axe violations (WCAG 2.2 AA), one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
-}
 
 test('the list and the filled dialog have no serious accessibility violation, in either theme', async ({ page }) => {
   await page.goto(appUrl());
@@ -278,31 +260,12 @@ test('duplicate makes a healthy copy; delete asks first and says jobs and images
   await expect(card(page, 'artlab_sim')).toBeVisible();
 });
 
-/** Another app server (test/e2e/app-server.ts) on a prepared data folder, which it removes when stopped. */
-async function startOwnApp(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', () => reject(new Error('The second app server exited before it started')));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  const { url } = JSON.parse(line) as { url: string };
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 test('a damaged settings file is explained with where its copy went, and can be dismissed', async ({ page }) => {
   // An app of its own: the shared app server's settings must stay intact for the other specs.
   const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-damaged-'));
   writeFileSync(join(dataDir, 'config.json'), '{ "services": [ this is not JSON');
-  const app = await startOwnApp(dataDir);
+  // Another app server on a prepared data folder, which it removes when stopped.
+  const app = await startOwnApp(dataDir, 'second');
   try {
     await page.goto(app.url);
     const banner = page.getByRole('region', { name: 'Where secrets are kept' });

@@ -1,89 +1,16 @@
 // Sentences main makes (health checks, a paused service, a failed job's error) read in Chinese on a zh-CN system:
 // main sends codes and the renderer words them. Runs its own app (its services and failed job touch no other spec)
 // and saves zh-CN screenshots of Services (healthy and a refused token) and of Queue (a failed job).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { z } from 'zod';
-import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
+import { BridgeClient } from './support/bridge-client';
+import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
+import { shootBothThemes } from './support/screenshots';
+import { createService, simOssMount } from './support/sim-services';
 
 // Language stays on "system": the emulated locale decides it, as on an artist's Chinese machine.
 test.use({ locale: 'zh-CN', colorScheme: 'dark' });
-
-const replySchema = z.object({
-  type: z.literal('reply'),
-  id: z.number(),
-  envelope: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown().optional() }),
-    z.object({ ok: z.literal(false), error: z.object({ message: z.string() }) }),
-  ]),
-});
-
-/** The Node side of the browser bridge: sets up services and a batch the way the pages would. */
-class BridgeClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: z.infer<typeof replySchema>) => void>();
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => {
-      const parsed = replySchema.safeParse(JSON.parse(data.toString('utf8')));
-      if (parsed.success) this.waiting.get(parsed.data.id)?.(parsed.data);
-    });
-  }
-
-  static async connect(appUrl: string): Promise<BridgeClient> {
-    const url = new URL(appUrl);
-    const socket = new WebSocket(`ws://${url.host}${url.pathname.replace(/\/$/, '')}/ws`);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return new BridgeClient(socket);
-  }
-
-  async call(method: string, input: unknown = {}): Promise<unknown> {
-    const id = this.nextId++;
-    const reply = new Promise<z.infer<typeof replySchema>>((resolve) => this.waiting.set(id, resolve));
-    this.socket.send(JSON.stringify({ type: 'call', id, method, input }));
-    const { envelope } = await reply;
-    this.waiting.delete(id);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.value;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-interface OwnApp {
-  url: string;
-  sim: SimulatorInfo;
-  stop: () => Promise<void>;
-}
-
-async function startOwnApp(): Promise<OwnApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'artlab-e2e-zh-cn-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', () => reject(new Error('The zh-CN app server exited before it started')));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  const parsed = z.object({ url: z.string(), sim: simulatorInfoSchema }).parse(JSON.parse(line));
-  return {
-    ...parsed,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 type Tree = { [key: string]: Tree | string };
 const english = JSON.parse(readFileSync('renderer/i18n/en.json', 'utf8')) as Tree;
@@ -114,39 +41,21 @@ async function expectNoEnglishSentence(page: Page) {
   for (const sentence of forbidden) expect(text, `“${sentence}” on a zh-CN page`).not.toContain(sentence.trim());
 }
 
-async function shoot(page: Page, name: string) {
-  for (const theme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({
-      path: `test/e2e/screenshots/${name}-${theme}-zh-CN.png`,
-      animations: 'disabled',
-    });
-  }
-  await page.emulateMedia({ colorScheme: 'dark' });
-}
+const shoot = (page: Page, name: string) => shootBothThemes(page, { file: (theme) => `${name}-${theme}-zh-CN.png` });
 
 let app: OwnApp;
 let bridge: BridgeClient;
 const ids = { queue: '', exclusive: '', wrong: '' };
 
 test.beforeAll(async () => {
-  app = await startOwnApp();
+  app = await startOwnApp(ownDataDir('zh-cn'), 'zh-CN');
   bridge = await BridgeClient.connect(app.url);
-  const created = z.object({ id: z.string() });
-  const create = async (input: object) => created.parse(await bridge.call('services.create', input)).id;
+  const create = (input: object) => createService(bridge, input);
   ids.queue = await create({
     name: 'Sim Queue',
     url: app.sim.queue.url,
     token: app.sim.queue.token,
-    oss: {
-      location: `oss://${app.sim.oss.bucket}/${app.sim.oss.prefix}/`,
-      region: app.sim.oss.region,
-      endpoint: app.sim.oss.endpoint,
-      credentials: 'own',
-      accessKeyId: app.sim.oss.accessKeyId,
-      accessKeySecret: app.sim.oss.accessKeySecret,
-    },
+    oss: simOssMount(app.sim),
   });
   ids.exclusive = await create({ name: 'Sim Exclusive', url: app.sim.exclusive.url, token: app.sim.exclusive.token });
   ids.wrong = await create({
