@@ -1,26 +1,11 @@
 // The editable literal inputs of a workflow, found by class_type, input names and links, never by title (titles are
 // in the artist's UI language: "K采样器"). Each gets a kind that the Compose page and batch expansion understand.
 
+import { PARAMETER_KINDS } from '../../preload/schemas/jobs';
 import { findPromptRoles } from './prompt-roles';
 import { isLiteral, nodeTitle, sortedNodeIds, type ApiWorkflow, type LiteralValue } from './workflow-types';
 
-export const PARAMETER_KINDS = [
-  'positive',
-  'negative',
-  'prompt',
-  'seed',
-  'steps',
-  'cfg',
-  'sampler',
-  'scheduler',
-  'denoise',
-  'width',
-  'height',
-  'batch_size',
-  'checkpoint',
-  'filename_prefix',
-  'other',
-] as const;
+// The contract (preload/schemas/jobs.ts) is the one list of kinds, in the order the form shows them.
 export type ParameterKind = (typeof PARAMETER_KINDS)[number];
 
 export interface Parameter {

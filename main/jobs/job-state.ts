@@ -2,19 +2,12 @@
 // succeeded | failed | cancelled | lost). The ledger applies each transition with `WHERE state IN (...)`, so a late
 // event that races a cancel or a result changes nothing and reports that it did not apply.
 
-import { z } from 'zod';
+import type { z } from 'zod';
+import { JOB_STATES, JobStateSchema } from '../../preload/schemas/jobs';
 
-export const JOB_STATES = [
-  'pending',
-  'submitting',
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'lost',
-] as const;
-export const jobStateSchema = z.enum(JOB_STATES);
+// The contract (preload/schemas/jobs.ts) is the one list of states; the ledger checks its rows against it.
+export { JOB_STATES };
+export const jobStateSchema = JobStateSchema;
 export type JobState = z.infer<typeof jobStateSchema>;
 
 export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'lost'];

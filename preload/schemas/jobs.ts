@@ -1,12 +1,13 @@
 // Workflows, batches and jobs as the renderer sees them (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
 // bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
 import { z } from 'zod';
-import { Empty, method } from './common';
+import { Empty, ErrorKindSchema, method } from './common';
 import { ServiceIdSchema } from './services';
 
 const Id = z.string().min(1).max(100);
 
-export const JobStateSchema = z.enum([
+/** A job's states in the order of its life (main/jobs/job-state.ts says which operation moves it from where). */
+export const JOB_STATES = [
   'pending',
   'submitting',
   'queued',
@@ -15,7 +16,8 @@ export const JobStateSchema = z.enum([
   'failed',
   'cancelled',
   'lost',
-]);
+] as const;
+export const JobStateSchema = z.enum(JOB_STATES);
 export type JobStateDto = z.infer<typeof JobStateSchema>;
 
 /** A literal value: big integers as decimal text. */
@@ -41,7 +43,8 @@ export const WorkflowSummarySchema = z.object({
 });
 export type WorkflowSummaryDto = z.infer<typeof WorkflowSummarySchema>;
 
-export const ParameterKindSchema = z.enum([
+/** What an editable input is for, in the order the parameter form lists them (main/comfy/parameters.ts finds them). */
+export const PARAMETER_KINDS = [
   'positive',
   'negative',
   'prompt',
@@ -57,7 +60,8 @@ export const ParameterKindSchema = z.enum([
   'checkpoint',
   'filename_prefix',
   'other',
-]);
+] as const;
+export const ParameterKindSchema = z.enum(PARAMETER_KINDS);
 
 /** One field of the parameter form. `control` says how to draw it; bounds and choices come from the service when known. */
 export const ParameterFieldSchema = z.object({
@@ -261,18 +265,7 @@ export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable
  * The kinds a job's `error.kind` takes (main/errors.ts ErrorKind); the field stays a string so a ledger row from a
  * newer build still parses, and the renderer words the kinds it knows.
  */
-export const JobErrorKindSchema = z.enum([
-  'auth',
-  'network',
-  'timeout',
-  'service',
-  'validation',
-  'storage',
-  'not_found',
-  'bad_request',
-  'cancelled',
-  'internal',
-]);
+export const JobErrorKindSchema = ErrorKindSchema;
 export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
 
 export const ConnectionStateSchema = z.discriminatedUnion('state', [
