@@ -1,34 +1,14 @@
 // Image rows of the ledger as the gallery reads them (ledger step 2 added the gallery's columns), parsed with zod:
 // the database file is a boundary.
 import { z } from 'zod';
-import { parseRow } from '../jobs/ledger-rows';
+import { imageRowSchema, parseRow } from '../jobs/ledger-rows';
 
-const text = z.string();
 const maybeText = z.string().nullable();
 const maybeInteger = z.number().int().nullable();
 const flag = z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1);
 
-const galleryRowSchema = z.object({
-  id: z.number().int(),
-  result_id: z.number().int(),
-  job_id: maybeText,
-  service_id: text,
-  node: text,
-  kind: text,
-  filename: text,
-  subfolder: text,
-  type: text,
-  state: z.enum(['pending', 'fetched', 'missing']),
-  error: maybeText,
-  sha256: maybeText,
-  path: maybeText,
-  width: maybeInteger,
-  height: maybeInteger,
-  positive: maybeText,
-  negative: maybeText,
-  seed: maybeText,
-  model: maybeText,
-  created_at: z.number().int(),
+// The ledger's image columns, plus the ones the gallery added.
+const galleryRowSchema = imageRowSchema.extend({
   batch_id: maybeText,
   workflow_id: maybeText,
   oss_key: maybeText,

@@ -177,7 +177,8 @@ export function parseWorkflowRow(row: unknown): WorkflowRow {
 
 export const imageStateSchema = z.enum(['pending', 'fetched', 'missing']);
 
-const imageRowSchema = z.object({
+/** An image row's columns from ledger step 1; the gallery's rows extend it (main/gallery/gallery-rows.ts). */
+export const imageRowSchema = z.object({
   id: integer,
   result_id: integer,
   job_id: maybeText,
