@@ -6,6 +6,7 @@ import { readPngText, workflowFromPng } from '../../../main/comfy/png-metadata';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { serializeWorkflow, UI_FORMAT_MESSAGE } from '../../../main/comfy/workflow-parse';
 import { patchWorkflow } from '../../../main/comfy/workflow-patch';
+import { thrown } from './support';
 
 // A tiny PNG writer: a 1×1 RGBA image with the given extra chunks before its image data, as Pillow lays them out.
 function chunk(type: string, data: Buffer): Buffer {
@@ -58,16 +59,6 @@ function png(...extra: Buffer[]): Buffer {
 }
 
 const uiWorkflow = JSON.stringify({ last_node_id: 9, nodes: [{ id: 3, type: 'KSampler' }], links: [] });
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('readPngText', () => {
   it('reads tEXt, zTXt and iTXt (plain and compressed) chunks', () => {

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../main/errors';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { parseWorkflow, serializeWorkflow, UI_FORMAT_MESSAGE } from '../../../main/comfy/workflow-parse';
+import { thrown } from './support';
 
 const starterText = readFileSync(new URL('../../../main/comfy/starter-workflow.json', import.meta.url), 'utf8');
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('parseWorkflow', () => {
   it('reads the starter sample from its JSON text', () => {

@@ -4,16 +4,7 @@ import { ValidationError } from '../../../main/errors';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { parseWorkflow, serializeWorkflow } from '../../../main/comfy/workflow-parse';
 import { patchWorkflow } from '../../../main/comfy/workflow-patch';
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { thrown } from './support';
 
 describe('patchWorkflow', () => {
   it('returns a new workflow with the values set and leaves the original alone', () => {
