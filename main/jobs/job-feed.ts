@@ -1,5 +1,6 @@
 // Job changes on their way to the renderer and the shell: coalesced per job (the latest state wins, fields merged)
-// and flushed at most every `intervalMs`, with the summaries of the batches they touched. A batch whose last job
+// and flushed at most every `intervalMs` — a change after a quiet spell goes out on the next turn, so a single result
+// reaches the renderer at once while a burst is still coalesced — with the summaries of the batches they touched. A batch whose last job
 // settled is announced once (notification), and the overall progress of the batches seen working drives the
 // dock/taskbar bar.
 import type { JobChangeDto } from '../../preload/schemas/jobs';
@@ -28,6 +29,7 @@ export class JobFeed {
   private readonly working = new Set<string>();
   private readonly announced = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(private readonly options: JobFeedOptions) {}
@@ -39,19 +41,27 @@ export class JobFeed {
     this.pending.set(change.id, merged);
     this.touched.add(change.batchId);
     this.working.add(change.batchId);
-    this.timer ??= setTimeout(() => this.flush(), this.options.intervalMs ?? 100);
+    this.schedule();
   }
 
   /** A batch changed without a job change (queued, paused, resumed). */
   touchBatch(batchId: string): void {
     if (this.closed) return;
     this.touched.add(batchId);
-    this.timer ??= setTimeout(() => this.flush(), this.options.intervalMs ?? 100);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const interval = this.options.intervalMs ?? 100;
+    const sinceLast = performance.now() - this.lastFlushAt;
+    this.timer = setTimeout(() => this.flush(), sinceLast >= interval ? 0 : interval - sinceLast);
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastFlushAt = performance.now();
     try {
       if (this.pending.size > 0) {
         this.options.events.emit('jobs.changed', { changes: [...this.pending.values()] });

@@ -10,7 +10,7 @@ import { ledgerRig, result, type LedgerRig } from './ledger-rig';
 let rig: LedgerRig;
 afterEach(() => rig.cleanup());
 
-function setup() {
+function setup(intervalMs = 60_000) {
   rig = ledgerRig();
   const events = new EventHub();
   const seen: { event: EventName; payload: unknown }[] = [];
@@ -20,14 +20,32 @@ function setup() {
   const feed = new JobFeed({
     ledger: rig.ledger,
     events,
-    intervalMs: 60_000,
+    intervalMs,
     onBatchFinished: (summary) => finished.push(summary),
     onProgress: (fraction) => progress.push(fraction),
   });
   return { feed, seen, finished, progress };
 }
 
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 describe('the job feed', () => {
+  it('sends a change after a quiet spell on the next turn, and coalesces the burst that follows', async () => {
+    const { feed, seen } = setup(60_000);
+    const { batchId, jobIds } = rig.queue(['a']);
+    const [a = ''] = jobIds;
+    feed.push({ id: a, batchId, serviceId: 'svc-a', state: 'queued' });
+    feed.push({ id: a, batchId, serviceId: 'svc-a', state: 'running' });
+    await nextTurn();
+    expect(seen.filter((e) => e.event === 'jobs.changed')).toHaveLength(1);
+    feed.push({ id: a, batchId, serviceId: 'svc-a', state: 'succeeded' });
+    await nextTurn();
+    // Within the interval of the last flush: held back until the interval ends (or an explicit flush).
+    expect(seen.filter((e) => e.event === 'jobs.changed')).toHaveLength(1);
+    feed.close();
+    expect(seen.filter((e) => e.event === 'jobs.changed')).toHaveLength(2);
+  });
+
   it('sends the latest state of each job once per flush, merged with what changed before', () => {
     const { feed, seen } = setup();
     const { batchId, jobIds } = rig.queue(['a', 'b']);
