@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
+import { countAcceptedPrompts } from './support/accepted-prompts';
 
 const cli = fileURLToPath(new URL('../../main/cli/index.ts', import.meta.url));
 const JOBS = 30;
@@ -46,15 +47,7 @@ async function run(
 
 describe('artlab run after a kill', () => {
   it('resumes the same batch and finishes it with nothing lost or sent twice', async () => {
-    const accepted = new Map<string, number>();
-    const queue = sim.exclusive.queue;
-    const submit = queue.submit.bind(queue);
-    queue.submit = (body) => {
-      const reply = submit(body);
-      const id = (body as { prompt_id?: unknown }).prompt_id;
-      if (reply.status === 200 && typeof id === 'string') accepted.set(id, (accepted.get(id) ?? 0) + 1);
-      return reply;
-    };
+    const accepted = countAcceptedPrompts(sim);
     const out = join(dir, 'out');
     const args = [
       'run',

@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodName, MethodResult } from '../../preload/contract';
+import type { MethodName } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
 import { systemClock } from '../../main/adapters';
-import { dispatchCall } from '../../main/contract/dispatch';
 import { createNodeStore } from '../../main/node-adapters';
 import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
 import { createStudio, type Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { callStudio } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
@@ -44,11 +44,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call<M extends MethodName>(method: M, input?: unknown): Promise<MethodResult<M>> {
-  const envelope = await dispatchCall(studio.handlers, method, input);
-  if (!envelope.ok) throw new Error(`${method}: ${envelope.error.kind}: ${envelope.error.message}`);
-  return envelope.value as MethodResult<M>;
-}
+const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
 
 function imagesOf(batchId: string, count: number): Promise<GalleryImage[]> {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, MethodName, MethodResult } from '../../preload/contract';
+import type { EventName, MethodName } from '../../preload/contract';
 import { systemClock } from '../../main/adapters';
 import { dispatchCall } from '../../main/contract/dispatch';
 import { createNodeStore } from '../../main/node-adapters';
@@ -12,6 +12,7 @@ import type { Presence } from '../../main/presence';
 import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
 import { createStudio, type Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { callStudio } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
@@ -54,11 +55,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call<M extends MethodName>(method: M, input?: unknown): Promise<MethodResult<M>> {
-  const envelope = await dispatchCall(studio.handlers, method, input);
-  if (!envelope.ok) throw new Error(`${method}: ${envelope.error.kind}: ${envelope.error.message}`);
-  return envelope.value as MethodResult<M>;
-}
+const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
 
 async function failure(method: MethodName, input?: unknown): Promise<{ kind: string; message: string }> {
   const envelope = await dispatchCall(studio.handlers, method, input);

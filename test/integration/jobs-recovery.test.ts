@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../main/jobs/ledger';
 import { startSimulator, type Simulator } from '../sim/index';
+import { countAcceptedPrompts } from './support/accepted-prompts';
 import { settingsFor } from '../unit/jobs/scheduler-rig';
 
 const child = fileURLToPath(new URL('../unit/jobs/scheduler-crash-child.ts', import.meta.url));
@@ -57,15 +58,7 @@ function finalCounts(file: string) {
 describe('recovery after SIGKILL', () => {
   it('finishes a 200-job Exclusive batch across kills without running any prompt twice', async () => {
     sim = await startSimulator({ stepMs: 1 });
-    const accepted = new Map<string, number>();
-    const queue = sim.exclusive.queue;
-    const submit = queue.submit.bind(queue);
-    queue.submit = (body) => {
-      const reply = submit(body);
-      const id = (body as { prompt_id?: unknown }).prompt_id;
-      if (reply.status === 200 && typeof id === 'string') accepted.set(id, (accepted.get(id) ?? 0) + 1);
-      return reply;
-    };
+    const accepted = countAcceptedPrompts(sim);
     const file = join(dir, 'jobs.sqlite');
     const settings = settingsFor(sim, 'exclusive');
     let kills = 0;
@@ -79,7 +72,7 @@ describe('recovery after SIGKILL', () => {
     expect(counts.succeeded).toBe(JOBS);
     expect(accepted.size).toBe(JOBS);
     expect([...accepted.values()].every((times) => times === 1)).toBe(true);
-    expect(Object.keys(queue.history())).toHaveLength(JOBS);
+    expect(Object.keys(sim.exclusive.queue.history())).toHaveLength(JOBS);
   }, 90_000);
 
   it('finishes a 200-job queue-edition batch across kills with nothing lost', async () => {

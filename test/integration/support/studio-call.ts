@@ -1,0 +1,15 @@
+// Calling a whole Studio through the contract, as a transport would, for integration tests.
+import type { MethodName, MethodResult } from '../../../preload/contract';
+import { dispatchCall } from '../../../main/contract/dispatch';
+import type { Studio } from '../../../main/studio';
+
+/** The value of a call expected to succeed; a failure throws with its kind and sentence. */
+export async function callStudio<M extends MethodName>(
+  studio: Studio,
+  method: M,
+  input?: unknown,
+): Promise<MethodResult<M>> {
+  const envelope = await dispatchCall(studio.handlers, method, input);
+  if (!envelope.ok) throw new Error(`${method}: ${envelope.error.kind}: ${envelope.error.message}`);
+  return envelope.value as MethodResult<M>;
+}
