@@ -1,6 +1,7 @@
 // One interface per edition (DESIGN.md rule 5): jobs/ and gallery/ talk to this and never branch on the edition
 // beyond choosing the client. Identities (task_id / prompt_id) are chosen by the caller and stored in the ledger
 // before submit() is called (rule 4).
+import type { OutputFile } from '../comfy/outputs';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 
 export type EditionKind = 'queue' | 'exclusive';
@@ -14,6 +15,18 @@ export interface EditionOutputFile {
   subfolder: string;
   type: string;
   format?: string;
+}
+
+/** A file read from the service's outputs, as both editions report it (without the read-only `animated` mark). */
+export function editionOutputFile(file: OutputFile): EditionOutputFile {
+  return {
+    node: file.node,
+    kind: file.kind,
+    filename: file.filename,
+    subfolder: file.subfolder,
+    type: file.type,
+    ...(file.format !== undefined ? { format: file.format } : {}),
+  };
 }
 
 export interface SubmitRequest {

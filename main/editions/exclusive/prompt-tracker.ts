@@ -5,7 +5,7 @@
 import type { ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { AuthError } from '../../errors';
-import type { EditionEvent, EditionResult, ResultHandler } from '../edition';
+import { editionOutputFile, type EditionEvent, type EditionResult, type ResultHandler } from '../edition';
 import { backoffDelay } from './backoff';
 import { wsExecutingSchema, wsProgressSchema, wsPromptDataSchema } from './comfy-replies';
 import type { ExclusiveApi } from './exclusive-api';
@@ -216,14 +216,7 @@ export class PromptTracker {
     this.handOver(entry, {
       identity,
       external: false,
-      outputs: result.files.map((file) => ({
-        node: file.node,
-        kind: file.kind,
-        filename: file.filename,
-        subfolder: file.subfolder,
-        type: file.type,
-        ...(file.format !== undefined ? { format: file.format } : {}),
-      })),
+      outputs: result.files.map(editionOutputFile),
       ...(result.status === 'success' ? {} : { error: result.error }),
     });
     return true;

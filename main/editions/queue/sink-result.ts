@@ -4,7 +4,7 @@ import { parseSinkData, type ResultOptions } from '../../comfy/outputs';
 import { safeOutputName } from '../../comfy/output-names';
 import { excerpt } from '../../errors';
 import { redact } from '../../log/redact';
-import type { EditionOutputFile, EditionResult } from '../edition';
+import { editionOutputFile, type EditionOutputFile, type EditionResult } from '../edition';
 import type { WatchedFrame } from './sink-watcher';
 
 export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}): EditionResult {
@@ -20,14 +20,7 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
       refused.push(error instanceof Error ? error.message : String(error));
       continue;
     }
-    outputs.push({
-      node: file.node,
-      kind: file.kind,
-      filename: file.filename,
-      subfolder: file.subfolder,
-      type: file.type,
-      ...(file.format !== undefined ? { format: file.format } : {}),
-    });
+    outputs.push(editionOutputFile(file));
   }
   const reported = message ? redact(`The service reported: ${excerpt(message, 500)}`) : undefined;
   let error: string | undefined;
