@@ -1,18 +1,9 @@
 // Cancel and retry through the scheduler, on both editions: a pending job is dropped locally, a job waiting in the
 // service's queue is removed there, a running Exclusive job is interrupted; a cancelled or failed job can be retried.
-import { afterEach, describe, expect, it } from 'vitest';
-import { schedulerRig, type RigOptions, type SchedulerRig } from '../unit/jobs/scheduler-rig';
+import { describe, expect, it } from 'vitest';
+import { closingRigs } from './support/scheduler-rigs';
 
-const rigs: SchedulerRig[] = [];
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-});
-
-async function rig(options: RigOptions): Promise<SchedulerRig> {
-  const created = await schedulerRig(options);
-  rigs.push(created);
-  return created;
-}
+const rig = closingRigs();
 
 describe('cancel', () => {
   it.each(['exclusive', 'queue'] as const)('drops a pending job without asking the %s service', async (edition) => {

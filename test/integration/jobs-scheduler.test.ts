@@ -1,21 +1,13 @@
 // The scheduler against the simulator: concurrency, retries that keep the identity, final failures, pause/resume,
 // reorder, and the per-job timeout.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import { queueBatch } from '../../main/jobs/batch-queueing';
 import type { ServiceTarget } from '../../main/jobs/scheduler';
-import { schedulerRig, SERVICE, type RigOptions, type SchedulerRig } from '../unit/jobs/scheduler-rig';
+import { SERVICE, type SchedulerRig } from '../unit/jobs/scheduler-rig';
+import { closingRigs } from './support/scheduler-rigs';
 
-const rigs: SchedulerRig[] = [];
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.close();
-});
-
-async function rig(options: RigOptions): Promise<SchedulerRig> {
-  const created = await schedulerRig(options);
-  rigs.push(created);
-  return created;
-}
+const rig = closingRigs();
 
 /** Counts submits per identity, so a test can tell a retry with the same identity from a new one. */
 function countingSubmits(sent: Map<string, number>): (target: ServiceTarget) => ServiceTarget {
