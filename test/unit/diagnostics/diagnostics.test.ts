@@ -48,6 +48,11 @@ function tempDir(): string {
 const clock = { now: () => Date.UTC(2026, 10, 26, 12, 30, 45) };
 const app = { name: 'ArtLab Desktop', version: '1.2.3', platform: 'linux', transport: 'browser' };
 
+/** A diagnostics module on `host` with no services and default settings. */
+function moduleWithNoServices(host: DiagnosticsHost) {
+  return createDiagnosticsModule({ host, clock, app, services: () => Promise.resolve([]), settings: () => ({}) });
+}
+
 describe('the zip writer', () => {
   it('writes entries any zip reader can open: deflated text, stored bytes, UTF-8 names', () => {
     const modified = new Date(2026, 0, 2, 3, 4, 6);
@@ -105,13 +110,7 @@ describe('exporting diagnostics', () => {
   it('saves nothing when the artist cancels the save dialog', async () => {
     const dataDir = tempDir();
     const host: DiagnosticsHost = { ...nodeDiagnosticsHost(dataDir), chooseSavePath: () => Promise.resolve(null) };
-    const module = createDiagnosticsModule({
-      host,
-      clock,
-      app,
-      services: () => Promise.resolve([]),
-      settings: () => ({}),
-    });
+    const module = moduleWithNoServices(host);
     expect(await module.handlers['diagnostics.export'](undefined)).toEqual({ path: null });
   });
 
@@ -134,13 +133,7 @@ describe('exporting diagnostics', () => {
       ...nodeDiagnosticsHost(dataDir),
       chooseSavePath: () => Promise.resolve(join(dataDir, 'missing-folder', 'x.zip')),
     };
-    const module = createDiagnosticsModule({
-      host,
-      clock,
-      app,
-      services: () => Promise.resolve([]),
-      settings: () => ({}),
-    });
+    const module = moduleWithNoServices(host);
     await expect(module.handlers['diagnostics.export'](undefined)).rejects.toMatchObject({
       kind: 'storage',
       message: 'Could not save the diagnostics file (ENOENT). Choose another folder and try again.',
@@ -149,13 +142,7 @@ describe('exporting diagnostics', () => {
 
   it('creates the logs folder and reports that Node cannot open a file manager', async () => {
     const dataDir = tempDir();
-    const module = createDiagnosticsModule({
-      host: nodeDiagnosticsHost(dataDir),
-      clock,
-      app,
-      services: () => Promise.resolve([]),
-      settings: () => ({}),
-    });
+    const module = moduleWithNoServices(nodeDiagnosticsHost(dataDir));
     expect(await module.handlers['diagnostics.openLogs'](undefined)).toEqual({
       path: join(dataDir, 'logs'),
       opened: false,
