@@ -102,6 +102,17 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+/** OSS's answer to a wrong signature, with the string it signed so a client can compare its own. */
+function signatureMismatch(stringToSign: string): SignatureCheck {
+  return {
+    ok: false,
+    code: 'SignatureDoesNotMatch',
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    stringToSign,
+  };
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -213,13 +224,7 @@ function checkV4(request: SignedRequest, authorization: string, credentials: Cre
     if (sameText(v4Signature(credentials.accessKeySecret, scopeDate, region, stringToSign), signature))
       return { ok: true };
   }
-  return {
-    ok: false,
-    code: 'SignatureDoesNotMatch',
-    message:
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    stringToSign,
-  };
+  return signatureMismatch(stringToSign);
 }
 
 /** A V1 signed URL (`signatureUrl`): OSSAccessKeyId, Expires (epoch seconds) and Signature in the query. */
@@ -245,13 +250,7 @@ function checkSignedUrl(
     .update(Buffer.from(stringToSign, 'utf8'))
     .digest('base64');
   if (sameText(expected, query.get('Signature') ?? '')) return { ok: true };
-  return {
-    ok: false,
-    code: 'SignatureDoesNotMatch',
-    message:
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    stringToSign,
-  };
+  return signatureMismatch(stringToSign);
 }
 
 /** Checks the Authorization header of one request (V1 or V4), or a V1 signed URL. */
@@ -282,11 +281,5 @@ export function checkSignature(request: SignedRequest, credentials: Credentials,
     .update(Buffer.from(stringToSign, 'utf8'))
     .digest('base64');
   if (sameText(expected, signature)) return { ok: true };
-  return {
-    ok: false,
-    code: 'SignatureDoesNotMatch',
-    message:
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    stringToSign,
-  };
+  return signatureMismatch(stringToSign);
 }
