@@ -8,6 +8,8 @@ import { errorMessage } from '../../settings/settings-context';
 export type GallerySort = 'newest' | 'oldest';
 
 export const PAGE_SIZE = 200;
+/** The first page only needs to fill a screen (about 40 tiles at 1920×1080): it is what the artist waits for. */
+export const FIRST_PAGE_SIZE = 60;
 
 export interface GalleryState {
   images: readonly GalleryImage[];
@@ -63,7 +65,7 @@ export function useGallery(filters: GalleryFilters, sort: GallerySort): GalleryS
         filters: asked.filters,
         sort: asked.sort,
         cursor: cursor.current,
-        limit: PAGE_SIZE,
+        limit: first ? FIRST_PAGE_SIZE : PAGE_SIZE,
       })
       .then((page) => {
         // A filter changed while this page was on its way: its answer belongs to the old query.
