@@ -95,6 +95,15 @@ describe('prompt validation', () => {
     expect(big.node_errors['3']?.errors[0]?.type).toBe('value_bigger_than_max');
   });
 
+  it('takes the seed maximum 2^64 − 1 exactly and refuses one more, as ComfyUI does', () => {
+    expect(validatePrompt(starterWith((p) => p['3'] && (p['3'].inputs.seed = 2n ** 64n - 1n))).ok).toBe(true);
+    const over = rejected(starterWith((p) => p['3'] && (p['3'].inputs.seed = 2n ** 64n)));
+    expect(over.node_errors['3']?.errors[0]).toMatchObject({
+      type: 'value_bigger_than_max',
+      extra_info: { input_name: 'seed' },
+    });
+  });
+
   it('reports a value that cannot be converted as invalid_input_type', () => {
     const body = rejected(starterWith((p) => p['5'] && (p['5'].inputs.width = 'wide')));
     expect(body.node_errors['5']?.errors[0]).toMatchObject({

@@ -1,5 +1,6 @@
 // The simulator's node classes and their input specs: a small slice of ComfyUI's object_info, enough for the starter
 // workflow and a few model-free image nodes. Validation and GET /object_info both read it, so they cannot disagree.
+import { stringifyJson } from '../../../main/comfy/json-bigint';
 
 /** `[TYPE, options]` or `[[choices], options]`, as in object_info. */
 export type InputSpec = [string | string[], Record<string, unknown>?];
@@ -17,9 +18,8 @@ export interface NodeClass {
   output_name: string[];
 }
 
-/** ComfyUI's seed maximum (2^64 − 1) is beyond JavaScript's safe integers; the JSON carries the exact digits. */
-export const MAX_SEED = Number(2n ** 64n - 1n);
-const MAX_SEED_DIGITS = '18446744073709551615';
+/** ComfyUI's seed maximum (2^64 − 1) is beyond JavaScript's safe integers: kept as a bigint, written exactly. */
+export const MAX_SEED = 2n ** 64n - 1n;
 const MAX_RESOLUTION = 16384;
 
 export const CHECKPOINTS = [
@@ -247,5 +247,5 @@ export function objectInfoJson(classType?: string): string {
     const node = findNodeClass(classType);
     if (node) entries[node.name] = objectInfoEntry(node);
   }
-  return JSON.stringify(entries).replaceAll(String(MAX_SEED), MAX_SEED_DIGITS);
+  return stringifyJson(entries);
 }

@@ -245,14 +245,14 @@ class PromptValidator {
     // A bigint compares with the catalogue's number limits by value (2^64 - 1 is within the seed's max).
     if (typeof number === 'number' || typeof number === 'bigint') {
       const { min, max } = options;
-      if (typeof min === 'number' && number < min) {
+      if ((typeof min === 'number' || typeof min === 'bigint') && number < min) {
         return errorItem('value_smaller_than_min', `Value ${number} smaller than min of ${min}`, name, {
           input_name: name,
           input_config: spec,
           received_value: number,
         });
       }
-      if (typeof max === 'number' && number > max) {
+      if ((typeof max === 'number' || typeof max === 'bigint') && number > max) {
         return errorItem('value_bigger_than_max', `Value ${number} bigger than max of ${max}`, name, {
           input_name: name,
           input_config: spec,
