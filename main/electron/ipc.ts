@@ -3,9 +3,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CALL_CHANNEL, EVENT_CHANNEL, type EventName } from '../../preload/contract';
 import { dispatchCall, type CallLogger } from '../contract/dispatch';
+import { RendererEventGate, type NavigationDetails } from '../contract/renderer-event-gate';
 import type { Studio } from '../studio';
-
-const MAX_QUEUED_EVENTS = 10_000;
 
 export function bindContract(
   studio: Studio,
@@ -13,26 +12,13 @@ export function bindContract(
   isTrustedUrl: (url: string) => boolean,
   log: CallLogger,
 ): () => void {
-  let ready = false;
-  const queued: [EventName, unknown][] = [];
-
-  const send = (event: EventName, payload: unknown) => {
+  const gate = new RendererEventGate((event: EventName, payload: unknown) => {
     if (window.isDestroyed()) return;
     window.webContents.send(EVENT_CHANNEL, event, payload);
-  };
-
-  const unsubscribeEvents = studio.events.subscribe((event, payload) => {
-    if (ready) send(event, payload);
-    else if (queued.length < MAX_QUEUED_EVENTS) queued.push([event, payload]);
   });
-  const unsubscribeReady = studio.onRendererReady(() => {
-    ready = true;
-    for (const [event, payload] of queued.splice(0)) send(event, payload);
-  });
-  // A reload unmounts the renderer: queue again until it reports ready.
-  const onNavigate = () => {
-    ready = false;
-  };
+  const unsubscribeEvents = studio.events.subscribe((event, payload) => gate.push(event, payload));
+  const unsubscribeReady = studio.onRendererReady(() => gate.rendererReady());
+  const onNavigate = (details: NavigationDetails) => gate.navigationStarted(details);
   window.webContents.on('did-start-navigation', onNavigate);
 
   ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
