@@ -1,6 +1,6 @@
 // The Electron entry: lifecycle, the Studio built from Electron's adapters, the one window, the contract bound.
 // Everything with logic lives in plain-Node modules (DESIGN.md rule 1).
-import { app, BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from './adapters';
@@ -17,6 +17,7 @@ import { SafeStorageEncryptor } from './electron/safe-storage-encryptor';
 import { createSecureWindow, hardenSession } from './electron/secure-window';
 import { restoreWindowState, trackWindowState } from './electron/window-state';
 import { addDemoServicesFromEnv } from './browser/demo-services';
+import { isArtlabError } from './errors';
 import { RecoverableStore } from './services/recoverable-store';
 import type { Presence } from './presence';
 import { createStudio, type Studio } from './studio';
@@ -45,7 +46,22 @@ if (!app.requestSingleInstanceLock()) {
   process.on('uncaughtException', (error) => log.error('uncaught exception', error));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
 
-  void app.whenReady().then(async () => {
+  void app
+    .whenReady()
+    .then(startApp)
+    .catch((error: unknown) => {
+      // Without this an unopenable database (disk, permissions, a native module built for Node) would leave the artist
+      // with no window and no word: say what happened, where the details are, and quit.
+      log.error('start-up failed', error);
+      const reason = isArtlabError(error) ? error.message : 'An unexpected error stopped the start.';
+      dialog.showErrorBox(
+        'ArtLab Desktop cannot start',
+        `${reason}\n\nDetails are in the log: ${log.transports.file.getFile().path}`,
+      );
+      app.quit();
+    });
+
+  async function startApp(): Promise<void> {
     hardenSession();
     // A damaged config file is set aside and reported in the UI, never a crash at start-up.
     const store = new RecoverableStore({
@@ -99,7 +115,7 @@ if (!app.requestSingleInstanceLock()) {
       window = null;
     });
     await (devServer ? window.loadURL(devServer) : window.loadFile(rendererIndex));
-  });
+  }
 
   app.on('window-all-closed', () => {
     presence?.close();
