@@ -7,7 +7,6 @@ import { Sidebar } from './components/sidebar';
 import { WindowDrop } from './components/window-drop';
 import type { PageId } from './navigation/pages';
 import { useCurrentPage } from './navigation/use-current-page';
-import { usePageShortcuts } from './navigation/use-page-shortcuts';
 import { ComposePage } from './pages/compose/compose-page';
 import { GalleryPage } from './pages/gallery/gallery-page';
 import { QueuePage } from './pages/queue/queue-page';
@@ -36,7 +35,6 @@ export function App() {
   const { t } = useTranslation();
   const current = useCurrentPage();
   const Page = pages[current];
-  usePageShortcuts();
   useAnnounceReady();
 
   useEffect(() => {

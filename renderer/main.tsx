@@ -5,6 +5,7 @@ import { artlab } from './api/artlab';
 import { App } from './app';
 import { initI18n } from './i18n/i18n';
 import { resolveLanguage } from './i18n/resolve-language';
+import { installPageShortcuts } from './navigation/page-shortcuts';
 import { errorMessage, SettingsProvider } from './settings/settings-context';
 import { applyTheme } from './theme/apply-theme';
 import './styles/theme.css';
@@ -25,6 +26,7 @@ async function start(root: HTMLElement): Promise<void> {
     initialError = errorMessage(error);
   }
   applyTheme(initial.theme);
+  installPageShortcuts();
   await initI18n(resolveLanguage(initial.language, navigator.language));
   createRoot(root).render(
     <StrictMode>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hashForPage, pageIds, type PageId } from '../navigation/pages';
-import { shortcutModifier } from '../navigation/use-page-shortcuts';
+import { shortcutModifier } from '../navigation/page-shortcuts';
 import { ComposeIcon, GalleryIcon, LogoMark, QueueIcon, ServicesIcon, SettingsIcon } from './icons';
 
 const icons: Record<PageId, ReactNode> = {

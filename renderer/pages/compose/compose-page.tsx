@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, ComposeIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { navigateTo } from '../../navigation/use-current-page';
-import { shortcutModifier } from '../../navigation/use-page-shortcuts';
+import { shortcutModifier } from '../../navigation/page-shortcuts';
 import { errorMessage } from '../../settings/settings-context';
 import { BatchBuilder } from './batch-builder';
 import { BatchPreview } from './batch-preview';

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { pageIds } from '../../navigation/pages';
-import { shortcutModifier } from '../../navigation/use-page-shortcuts';
+import { shortcutModifier } from '../../navigation/page-shortcuts';
 import { SettingsSection } from './settings-section';
 
 export function ShortcutsSection() {

@@ -1,5 +1,4 @@
 // Ctrl+1..5 (Cmd on macOS) switch pages from anywhere, as in most desktop apps with a sidebar.
-import { useEffect } from 'react';
 import { pageForShortcutDigit } from './pages';
 import { navigateTo } from './use-current-page';
 
@@ -16,16 +15,18 @@ function shortcutDigit(event: KeyboardEvent): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-export function usePageShortcuts(): void {
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      const digit = shortcutDigit(event);
-      const page = digit === undefined ? undefined : pageForShortcutDigit(digit);
-      if (!page) return;
-      event.preventDefault();
-      navigateTo(page);
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+/**
+ * Installed once, before the first render: navigation is a module-level store, so the shortcuts need no component,
+ * and a key pressed while the first page paints is not lost to an effect that has not run yet. Returns the removal.
+ */
+export function installPageShortcuts(): () => void {
+  const onKeyDown = (event: KeyboardEvent) => {
+    const digit = shortcutDigit(event);
+    const page = digit === undefined ? undefined : pageForShortcutDigit(digit);
+    if (!page) return;
+    event.preventDefault();
+    navigateTo(page);
+  };
+  window.addEventListener('keydown', onKeyDown);
+  return () => window.removeEventListener('keydown', onKeyDown);
 }
