@@ -10,8 +10,8 @@ import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnos
 import { createGalleryModule, type GalleryHost } from './gallery/gallery-module';
 import { bridgeMediaUrl, electronMediaUrl } from './gallery/image-dto';
 import type { MediaLookup } from './gallery/media-response';
-import { createJobsModule, type JobsModule, type JobsModuleOptions } from './jobs/jobs-module';
-import { Ledger } from './jobs/ledger';
+import { createJobsModule, type JobsModule, type JobsModuleOptions } from './dispatch/jobs-module';
+import { Ledger } from './ledger/ledger';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule } from './services/services-module';
 import type { Presence } from './presence';

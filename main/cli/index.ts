@@ -1,5 +1,5 @@
-// `artlab` (also `npm run cli -- …`): the headless Studio. `artlab run` queues a batch and downloads its outputs;
-// `artlab sim` starts the ArtLab simulator with the flags of `npm run sim`.
+// `artlab` (also `npm run cli -- …`): the headless Studio. `artlab run` queues a batch and downloads its outputs.
+// (The simulator is a development tool, started with `npm run sim`; the published CLI does not carry it.)
 import { readFileSync } from 'node:fs';
 import { isArtlabError } from '../errors';
 import { redact } from '../log/redact';
@@ -9,17 +9,10 @@ import { parseRunFlags, RUN_USAGE, UsageError } from './run-flags';
 const USAGE = `Usage: artlab <command> [options]
 
   run <workflow> --url <service url> …   queue a batch and download its outputs (artlab run --help)
-  sim [--port P] [--json] …              start the ArtLab simulator (same flags as npm run sim)
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'sim') {
-    // The simulator CLI reads process.argv itself.
-    process.argv = [process.argv[0] ?? 'node', 'artlab-sim', ...rest];
-    await import('../../test/sim/cli');
-    return -1;
-  }
   if (command !== 'run' || rest.includes('--help') || rest.includes('-h')) {
     const help = command === 'run' ? RUN_USAGE : USAGE;
     const asked = command === undefined || command === 'help' || rest.includes('--help') || rest.includes('-h');
@@ -40,8 +33,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // -1: a long-running command (the simulator) that exits by itself.
-    if (code >= 0) process.exitCode = code;
+    process.exitCode = code;
   },
   (error: unknown) => {
     const usage = error instanceof UsageError;

@@ -1,7 +1,7 @@
 // Image rows of the ledger as the gallery reads them (ledger step 2 added the gallery's columns), parsed with zod:
 // the database file is a boundary.
 import { z } from 'zod';
-import { imageRowSchema, parseRow } from '../jobs/ledger-rows';
+import { imageRowSchema, parseRow } from '../ledger/ledger-rows';
 
 const maybeText = z.string().nullable();
 const maybeInteger = z.number().int().nullable();

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { OssImportInputSchema, OssListInputSchema, OssListPage } from '../../preload/schemas/gallery';
 import type { EditionResult } from '../editions/edition';
-import type { RecordResultOutcome } from '../jobs/ledger';
+import type { RecordResultOutcome } from '../ledger/ledger';
 import type { OssImageSource } from '../oss/oss-image-source';
 import type { GalleryIndex } from './gallery-index';
 

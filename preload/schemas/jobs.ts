@@ -6,7 +6,7 @@ import { ServiceIdSchema } from './services';
 
 const Id = z.string().min(1).max(100);
 
-/** A job's states in the order of its life (main/jobs/job-state.ts says which operation moves it from where). */
+/** A job's states in the order of its life (main/ledger/job-state.ts says which operation moves it from where). */
 export const JOB_STATES = [
   'pending',
   'submitting',
@@ -113,7 +113,7 @@ export const SweepSchema = z.union([
   z.object({ parameter: z.string(), range: z.object({ start: z.number(), stop: z.number(), step: z.number() }) }),
 ]);
 
-/** The batch builder's settings (main/jobs/batch-spec.ts says what each means). */
+/** The batch builder's settings (main/batches/batch-spec.ts says what each means). */
 export const BatchSpecInputSchema = z.object({
   /** One prompt per line (blank lines dropped) or a list. Omitted: the workflow's own prompt. */
   prompts: z.union([z.string().max(5_000_000), z.array(z.string()).max(100_000)]).optional(),

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ledger } from '../../main/jobs/ledger';
+import { Ledger } from '../../main/ledger/ledger';
 import { summarize, timeSync, type BenchResult } from './bench-report';
 import { seedJobs } from './seed-history';
 

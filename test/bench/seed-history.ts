@@ -3,8 +3,8 @@
 // through the scheduler would take hours; the benchmarks measure reading this history, not writing it.
 import { join } from 'node:path';
 import { starterWorkflow } from '../../main/comfy/starter';
-import { Ledger } from '../../main/jobs/ledger';
-import { openLedgerDatabase } from '../../main/jobs/ledger-database';
+import { Ledger } from '../../main/ledger/ledger';
+import { openLedgerDatabase } from '../../main/ledger/ledger-database';
 
 const SUBJECTS = ['a red fox in the snow', 'portrait of an old sailor', '山水画 云雾 远山', 'A Lighthouse at DUSK'];
 const BATCH_SIZE = 10_000;

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { z } from 'zod';
-import { Ledger } from '../../main/jobs/ledger';
-import { openLedgerDatabase } from '../../main/jobs/ledger-database';
+import { Ledger } from '../../main/ledger/ledger';
+import { openLedgerDatabase } from '../../main/ledger/ledger-database';
 import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';

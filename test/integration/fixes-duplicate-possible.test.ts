@@ -3,10 +3,10 @@
 // the flag, where before only the `jobs.changed` delta carried it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
-import { queueBatch } from '../../main/jobs/batch-queueing';
-import { toJobDto } from '../../main/jobs/jobs-dto';
+import { queueBatch } from '../../main/batches/batch-queueing';
+import { toJobDto } from '../../main/handlers/jobs-dto';
 import { JobDtoSchema } from '../../preload/schemas/jobs';
-import { schedulerRig, SERVICE, type SchedulerRig } from '../unit/jobs/scheduler-rig';
+import { schedulerRig, SERVICE, type SchedulerRig } from '../unit/dispatch/scheduler-rig';
 
 let rig: SchedulerRig | undefined;
 afterEach(async () => {

@@ -7,10 +7,10 @@ import { parseJson } from '../../main/comfy/json-bigint';
 import { readPngText } from '../../main/comfy/png-metadata';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { EditionResult } from '../../main/editions/edition';
-import { buildServiceTarget } from '../../main/jobs/service-editions';
+import { buildServiceTarget } from '../../main/editions/service-editions';
 import { mountKey } from '../sim/exclusive/output-naming';
 import { startSimulator, type Simulator } from '../sim/index';
-import { settingsFor } from '../unit/jobs/scheduler-rig';
+import { settingsFor } from '../unit/dispatch/scheduler-rig';
 
 const SEED = 18446744073709551615n;
 

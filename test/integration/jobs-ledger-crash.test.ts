@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../main/jobs/ledger';
+import { Ledger } from '../../main/ledger/ledger';
 
-const child = fileURLToPath(new URL('../unit/jobs/ledger-crash-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../unit/ledger/ledger-crash-child.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {

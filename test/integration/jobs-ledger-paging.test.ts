@@ -2,10 +2,10 @@
 // index, and walking the pages must give every matching job exactly once, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
-import type { JobState } from '../../main/jobs/job-state';
-import type { JobRecord } from '../../main/jobs/ledger';
-import type { PageJobsQuery } from '../../main/jobs/ledger-paging';
-import { ledgerRig, result, type LedgerRig } from '../unit/jobs/ledger-rig';
+import type { JobState } from '../../main/ledger/job-state';
+import type { JobRecord } from '../../main/ledger/ledger';
+import type { PageJobsQuery } from '../../main/ledger/ledger-paging';
+import { ledgerRig, result, type LedgerRig } from '../unit/ledger/ledger-rig';
 
 const workflow: ApiWorkflow = { '3': { class_type: 'KSampler', inputs: { seed: 0, steps: 20 } } };
 const PER_BATCH = 25_000;

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../main/jobs/ledger';
+import { Ledger } from '../../main/ledger/ledger';
 import { startSimulator, type Simulator } from '../sim/index';
 import { countAcceptedPrompts } from './support/accepted-prompts';
-import { settingsFor } from '../unit/jobs/scheduler-rig';
+import { settingsFor } from '../unit/dispatch/scheduler-rig';
 
-const child = fileURLToPath(new URL('../unit/jobs/scheduler-crash-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('../unit/dispatch/scheduler-crash-child.ts', import.meta.url));
 const JOBS = 200;
 
 let dir: string;

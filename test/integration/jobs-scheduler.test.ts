@@ -2,9 +2,9 @@
 // reorder, and the per-job timeout.
 import { describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
-import { queueBatch } from '../../main/jobs/batch-queueing';
-import type { ServiceTarget } from '../../main/jobs/scheduler';
-import { SERVICE, type SchedulerRig } from '../unit/jobs/scheduler-rig';
+import { queueBatch } from '../../main/batches/batch-queueing';
+import type { ServiceTarget } from '../../main/dispatch/scheduler';
+import { SERVICE, type SchedulerRig } from '../unit/dispatch/scheduler-rig';
 import { closingRigs } from './support/scheduler-rigs';
 
 const rig = closingRigs();

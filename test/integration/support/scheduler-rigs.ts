@@ -1,6 +1,6 @@
-// Scheduler rigs (test/unit/jobs/scheduler-rig.ts) that close themselves after each test of the file.
+// Scheduler rigs (test/unit/dispatch/scheduler-rig.ts) that close themselves after each test of the file.
 import { afterEach } from 'vitest';
-import { schedulerRig, type RigOptions, type SchedulerRig } from '../../unit/jobs/scheduler-rig';
+import { schedulerRig, type RigOptions, type SchedulerRig } from '../../unit/dispatch/scheduler-rig';
 
 /** Call at the top of a test file: the returned factory's rigs are all closed after each test. */
 export function closingRigs(): (options: RigOptions) => Promise<SchedulerRig> {

@@ -4,8 +4,8 @@ import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryFilters, GalleryPageInput } from '../../../preload/schemas/gallery';
 import { GalleryIndex } from '../../../main/gallery/gallery-index';
-import { openLedgerDatabase } from '../../../main/jobs/ledger-database';
-import { ledgerRig, type LedgerRig } from '../jobs/ledger-rig';
+import { openLedgerDatabase } from '../../../main/ledger/ledger-database';
+import { ledgerRig, type LedgerRig } from '../ledger/ledger-rig';
 
 const COUNT = 10_000;
 const T0 = 1_700_000_000_000;

@@ -8,7 +8,7 @@ import type { Edition } from '../../../main/editions/edition';
 import { createGalleryModule, type GalleryHost, type GalleryModule } from '../../../main/gallery/gallery-module';
 import { bridgeMediaUrl } from '../../../main/gallery/image-dto';
 import type { OssTarget } from '../../../main/services/oss-probe';
-import { ledgerRig, type LedgerRig } from '../jobs/ledger-rig';
+import { ledgerRig, type LedgerRig } from '../ledger/ledger-rig';
 
 export interface GalleryEvent {
   event: 'gallery.added' | 'gallery.changed';

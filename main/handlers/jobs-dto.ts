@@ -2,8 +2,8 @@
 // bigint), and only the fields the schemas name.
 import type { BatchSummaryDto, JobDto, JsonDto } from '../../preload/schemas/jobs';
 import type { JsonValue } from '../comfy/json-bigint';
-import { isTerminal, JOB_STATES } from './job-state';
-import type { BatchSummary, JobRecord } from './ledger';
+import { isTerminal, JOB_STATES } from '../ledger/job-state';
+import type { BatchSummary, JobRecord } from '../ledger/ledger';
 
 export function toJsonDto(value: JsonValue): JsonDto {
   if (typeof value === 'bigint') return value.toString();

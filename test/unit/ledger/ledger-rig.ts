@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import type { EditionResult } from '../../../main/editions/edition';
-import { expandBatch } from '../../../main/jobs/batch-expansion';
-import { Ledger, type LedgerOptions } from '../../../main/jobs/ledger';
+import { expandBatch } from '../../../main/batches/batch-expansion';
+import { Ledger, type LedgerOptions } from '../../../main/ledger/ledger';
 
 export class TestClock {
   constructor(public time = 1_700_000_000_000) {}

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { ValidationError } from '../../../main/errors';
-import { batchLabel, queueBatch } from '../../../main/jobs/batch-queueing';
-import { seededRandomSource } from '../../../main/jobs/seed-source';
-import { ledgerRig, type LedgerRig } from './ledger-rig';
+import { batchLabel, queueBatch } from '../../../main/batches/batch-queueing';
+import { seededRandomSource } from '../../../main/batches/seed-source';
+import { ledgerRig, type LedgerRig } from '../ledger/ledger-rig';
 
 let rig: LedgerRig;
 beforeEach(() => {

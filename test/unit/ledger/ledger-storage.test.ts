@@ -5,9 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { StorageError, ValidationError } from '../../../main/errors';
-import { Ledger } from '../../../main/jobs/ledger';
-import { openLedgerDatabase } from '../../../main/jobs/ledger-database';
-import { toStorageError } from '../../../main/jobs/storage-errors';
+import { Ledger } from '../../../main/ledger/ledger';
+import { openLedgerDatabase } from '../../../main/ledger/ledger-database';
+import { toStorageError } from '../../../main/ledger/storage-errors';
 
 let dir: string;
 beforeEach(() => {

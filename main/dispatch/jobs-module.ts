@@ -13,14 +13,14 @@ import type { Edition } from '../editions/edition';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { ServiceConnection } from '../services/services-module';
 import type { ServiceRecord } from '../services/service-record';
-import { countJobs, previewJobs } from './batch-expansion';
-import { queueBatch } from './batch-queueing';
+import { countJobs, previewJobs } from '../batches/batch-expansion';
+import { queueBatch } from '../batches/batch-queueing';
 import { JobFeed } from './job-feed';
-import { toBatchSummaryDto, toJobDto, toLiteralDto } from './jobs-dto';
-import type { BatchSummary, Ledger, WorkflowRecord } from './ledger';
+import { toBatchSummaryDto, toJobDto, toLiteralDto } from '../handlers/jobs-dto';
+import type { BatchSummary, Ledger, WorkflowRecord } from '../ledger/ledger';
 import { Scheduler, type EditionProvider, type ResultStoredInfo, type SchedulerOptions } from './scheduler';
-import { buildServiceTarget, type EditionDeps } from './service-editions';
-import { parameterForm } from './workflow-form';
+import { buildServiceTarget, type EditionDeps } from '../editions/service-editions';
+import { parameterForm } from '../workflows/workflow-form';
 
 export type JobHandlers = Pick<ContractHandlers, keyof typeof jobMethods>;
 

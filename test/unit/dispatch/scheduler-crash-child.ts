@@ -3,11 +3,11 @@
 // `done` once the batch is settled. The parent kills it with SIGKILL at random points.
 // argv: <ledger file> <settings JSON> <count>
 import { starterWorkflow } from '../../../main/comfy/starter';
-import { queueBatch } from '../../../main/jobs/batch-queueing';
-import { isTerminal } from '../../../main/jobs/job-state';
-import { Ledger } from '../../../main/jobs/ledger';
-import { Scheduler } from '../../../main/jobs/scheduler';
-import { buildServiceTarget, type EditionSettings } from '../../../main/jobs/service-editions';
+import { queueBatch } from '../../../main/batches/batch-queueing';
+import { isTerminal } from '../../../main/ledger/job-state';
+import { Ledger } from '../../../main/ledger/ledger';
+import { Scheduler } from '../../../main/dispatch/scheduler';
+import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
 
 const [file = '', settingsJson = '{}', countText = '200'] = process.argv.slice(2);
 const settings = JSON.parse(settingsJson) as EditionSettings;

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { starterWorkflow } from '../../../main/comfy/starter';
-import { queueBatch } from '../../../main/jobs/batch-queueing';
-import type { BatchSpec } from '../../../main/jobs/batch-spec';
-import { isTerminal, jobStateSchema } from '../../../main/jobs/job-state';
-import { Ledger } from '../../../main/jobs/ledger';
-import { Scheduler, type JobChange, type SchedulerOptions, type ServiceTarget } from '../../../main/jobs/scheduler';
-import { buildServiceTarget, type EditionSettings } from '../../../main/jobs/service-editions';
+import { queueBatch } from '../../../main/batches/batch-queueing';
+import type { BatchSpec } from '../../../main/batches/batch-spec';
+import { isTerminal, jobStateSchema } from '../../../main/ledger/job-state';
+import { Ledger } from '../../../main/ledger/ledger';
+import { Scheduler, type JobChange, type SchedulerOptions, type ServiceTarget } from '../../../main/dispatch/scheduler';
+import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/index';
 
 export const SERVICE = 'svc';

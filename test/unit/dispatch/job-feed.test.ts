@@ -3,9 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../preload/contract';
 import { EventHub } from '../../../main/contract/event-hub';
-import { JobFeed } from '../../../main/jobs/job-feed';
-import type { BatchSummary } from '../../../main/jobs/ledger';
-import { ledgerRig, result, type LedgerRig } from './ledger-rig';
+import { JobFeed } from '../../../main/dispatch/job-feed';
+import type { BatchSummary } from '../../../main/ledger/ledger';
+import { ledgerRig, result, type LedgerRig } from '../ledger/ledger-rig';
 
 let rig: LedgerRig;
 afterEach(() => rig.cleanup());

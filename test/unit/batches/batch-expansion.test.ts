@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { ValidationError } from '../../../main/errors';
-import { countJobs, expandBatch, planJobs, previewJobs } from '../../../main/jobs/batch-expansion';
-import { parseBatchSpec, type BatchSpec } from '../../../main/jobs/batch-spec';
-import { MAX_SEED, seededRandomSource } from '../../../main/jobs/seed-source';
+import { countJobs, expandBatch, planJobs, previewJobs } from '../../../main/batches/batch-expansion';
+import { parseBatchSpec, type BatchSpec } from '../../../main/batches/batch-spec';
+import { MAX_SEED, seededRandomSource } from '../../../main/batches/seed-source';
 
 const workflow = starterWorkflow();
 

@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../../test/sim/index';
-import { addDemoServices, demoServiceInputs } from './demo-services';
-import { serveStudioInBrowser } from './serve-studio';
+import { startSimulator } from './index';
+import { addDemoServices, demoServiceInputs } from '../../main/browser/demo-services';
+import { serveStudioInBrowser } from '../../main/browser/serve-studio';
 
 const { values } = parseArgs({
   options: {

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { parseWorkflow, serializeWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { NotFoundError, ValidationError } from '../errors';
-import { parseJsonColumn, parseWorkflowRow, type WorkflowSource } from './ledger-rows';
+import { parseJsonColumn, parseWorkflowRow, type WorkflowSource } from '../ledger/ledger-rows';
 
 export interface WorkflowRecord {
   id: string;

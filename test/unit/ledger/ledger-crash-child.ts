@@ -1,7 +1,7 @@
 // Run as its own process by jobs-ledger-crash.test.ts, which kills it with SIGKILL: no close(), no flush, no exit
 // handler. Each line it prints is a promise already made to the outside world (a request about to be sent, a sink
 // frame about to be committed), so after the kill the ledger must hold everything printed.
-import { Ledger } from '../../../main/jobs/ledger';
+import { Ledger } from '../../../main/ledger/ledger';
 
 const [file = '', mode = ''] = process.argv.slice(2);
 const ledger = Ledger.open(file);

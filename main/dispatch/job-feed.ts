@@ -5,8 +5,8 @@
 // dock/taskbar bar.
 import type { JobChangeDto } from '../../preload/schemas/jobs';
 import type { EventHub } from '../contract/event-hub';
-import { isBatchFinished, toBatchSummaryDto } from './jobs-dto';
-import type { BatchSummary, Ledger } from './ledger';
+import { isBatchFinished, toBatchSummaryDto } from '../handlers/jobs-dto';
+import type { BatchSummary, Ledger } from '../ledger/ledger';
 import type { JobChange } from './scheduler-lane';
 
 /**

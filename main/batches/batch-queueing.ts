@@ -4,8 +4,8 @@
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { expandBatch, type ExpansionOptions } from './batch-expansion';
 import type { BatchSpec } from './batch-spec';
-import type { Ledger } from './ledger';
-import type { BatchRecord } from './ledger-rows';
+import type { Ledger } from '../ledger/ledger';
+import type { BatchRecord } from '../ledger/ledger-rows';
 
 export interface QueueBatchRequest {
   serviceId: string;

@@ -1,10 +1,10 @@
 // The edition of a saved service, built from its connection (secrets opened in main): the only place jobs/ chooses
 // between the editions (DESIGN.md rule 5). Used by the Studio (from the services module) and by the CLI.
-import { ExclusiveClient } from '../editions/exclusive/exclusive-client';
-import { QueueEdition, type WatcherTuning } from '../editions/queue/queue-edition';
+import { ExclusiveClient } from './exclusive/exclusive-client';
+import { QueueEdition, type WatcherTuning } from './queue/queue-edition';
 import { OssImageSource } from '../oss/oss-image-source';
 import type { OssTarget } from '../services/oss-probe';
-import type { ServiceTarget } from './scheduler-lane';
+import type { ServiceTarget } from '../dispatch/scheduler-lane';
 
 /** Exclusive: prompts kept with the service at once — one running and one waiting keeps the GPU busy. */
 export const DEFAULT_EXCLUSIVE_CONCURRENCY = 2;

@@ -3,8 +3,8 @@
 // cannot be asked.
 import { describe, expect, it } from 'vitest';
 import type { RemoteJobState } from '../../../main/editions/edition';
-import type { JobRecord } from '../../../main/jobs/ledger';
-import { recoverJobs, type RecoveryOps } from '../../../main/jobs/recovery';
+import type { JobRecord } from '../../../main/ledger/ledger';
+import { recoverJobs, type RecoveryOps } from '../../../main/dispatch/recovery';
 import { NetworkError } from '../../../main/errors';
 
 function job(id: string, state: JobRecord['state'], identity: string | null = `p-${id}`): JobRecord {

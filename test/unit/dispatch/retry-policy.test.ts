@@ -1,7 +1,7 @@
 // Which send failures come back, and when.
 import { describe, expect, it } from 'vitest';
 import { AuthError, NetworkError, ServiceError, TimeoutError, ValidationError } from '../../../main/errors';
-import { classifyFailure, retryDelay } from '../../../main/jobs/retry-policy';
+import { classifyFailure, retryDelay } from '../../../main/dispatch/retry-policy';
 
 describe('the retry policy', () => {
   it('retries network failures, timeouts, 5xx and 429, and nothing else', () => {

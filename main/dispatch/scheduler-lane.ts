@@ -2,8 +2,8 @@
 // the retry timer and the connection state. Timers are armed for the next due moment only (no polling).
 import type { Clock } from '../adapters';
 import type { ConnectionState, Edition, EditionEvent, SubmitReceipt } from '../editions/edition';
-import type { JobState } from './job-state';
-import type { JobProgress, JobRecord } from './ledger';
+import type { JobState } from '../ledger/job-state';
+import type { JobProgress, JobRecord } from '../ledger/ledger';
 
 export interface ServiceTarget {
   edition: Edition;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobProgress } from '../../../main/jobs/ledger-rows';
-import { ProgressBuffer } from '../../../main/jobs/progress-buffer';
+import type { JobProgress } from '../../../main/ledger/ledger-rows';
+import { ProgressBuffer } from '../../../main/ledger/progress-buffer';
 
 describe('progress buffer', () => {
   it('writes many ticks of a job as one entry with the latest value, once per interval', async () => {

@@ -2,7 +2,7 @@
 // them without the scheduler's internals.
 import type { Clock } from '../adapters';
 import type { EditionResult } from '../editions/edition';
-import type { Ledger } from './ledger';
+import type { Ledger } from '../ledger/ledger';
 import type { RetryPolicy } from './retry-policy';
 import type { JobChange, LaneReport, ServiceTarget } from './scheduler-lane';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATES, isTerminal, resultState, TRANSITIONS } from '../../../main/jobs/job-state';
+import { JOB_STATES, isTerminal, resultState, TRANSITIONS } from '../../../main/ledger/job-state';
 
 describe('job states', () => {
   it('lets a successful result win over every state but succeeded: the images exist', () => {

@@ -25,7 +25,7 @@ import {
   type ResultRecord,
 } from './ledger-results';
 import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
-import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from './ledger-workflows';
+import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from '../workflows/workflow-table';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
@@ -34,7 +34,7 @@ export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
 export type { FetchedImage, RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
-export type { NewWorkflow, WorkflowRecord } from './ledger-workflows';
+export type { NewWorkflow, WorkflowRecord } from '../workflows/workflow-table';
 
 export interface LedgerOptions {
   clock?: Clock;

@@ -4,7 +4,7 @@
 // cannot see a task once a worker took it (results come only through the sink), so its resend may duplicate an
 // image, and the job says so. Jobs already queued or running are followed until their result arrives.
 import type { RemoteJobState } from '../editions/edition';
-import type { JobRecord } from './ledger';
+import type { JobRecord } from '../ledger/ledger';
 
 export interface RecoveryOps {
   /** What the service knows of the job's identity. */

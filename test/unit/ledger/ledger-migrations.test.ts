@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../../main/errors';
-import { Ledger } from '../../../main/jobs/ledger';
-import { openLedgerDatabase } from '../../../main/jobs/ledger-database';
+import { Ledger } from '../../../main/ledger/ledger';
+import { openLedgerDatabase } from '../../../main/ledger/ledger-database';
 import {
   LEDGER_MIGRATIONS,
   LEDGER_VERSION,
   migrateLedger,
   type LedgerMigration,
-} from '../../../main/jobs/ledger-migrations';
+} from '../../../main/ledger/ledger-migrations';
 
 let dir: string;
 beforeEach(() => {
