@@ -1,24 +1,39 @@
 // The composition root (DESIGN.md): the whole app without a window. Both transports serve `studio.handlers` and
 // forward `studio.events`; the Electron shell, the browser bridge, the CLI and the tests all build it the same way,
-// from adapters.
+// from adapters. It owns what the domains share: the one database connection, the pool of open editions, the
+// renderer-facing event hub and the main-side domain bus.
 import { join } from 'node:path';
 import type { ContractHandlers } from '../preload/contract';
 import type { Clock, KeyValueStore, Paths } from './adapters';
 import { EventHub } from './contract/event-hub';
 import { createDiagnosticsModule } from './diagnostics/diagnostics-module';
 import { nodeDiagnosticsHost, type DiagnosticsHost } from './diagnostics/diagnostics-host';
+import { createDispatchModule, type DispatchModule, type DispatchModuleOptions } from './dispatch/dispatch-module';
+import { DomainBus } from './domain-bus';
+import { EditionPool } from './editions/edition-pool';
+import { buildServiceTarget, type EditionDeps } from './editions/service-editions';
 import { createGalleryModule, type GalleryHost } from './gallery/gallery-module';
 import { bridgeMediaUrl, electronMediaUrl } from './gallery/image-dto';
 import type { MediaLookup } from './gallery/media-response';
-import { createJobsModule, type JobsModule, type JobsModuleOptions } from './dispatch/jobs-module';
+import { appHandlers } from './handlers/app';
+import { batchHandlers } from './handlers/batches';
+import { diagnosticsHandlers } from './handlers/diagnostics';
+import { galleryHandlers } from './handlers/gallery';
+import { jobHandlers } from './handlers/jobs';
+import { serviceHandlers } from './handlers/services';
+import { updateHandlers } from './handlers/updates';
+import { workflowHandlers } from './handlers/workflows';
+import { openLedgerDatabase } from './ledger/ledger-database';
 import { Ledger } from './ledger/ledger';
 import type { Encryptor } from './services/encryptor';
-import { createServicesModule } from './services/services-module';
+import { createServicesModule, type ServicesModule } from './services/services-module';
 import type { Presence } from './presence';
 import { batchFinishedMessage, presenceLanguage } from './presence-messages';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
+import { ServiceCatalogues } from './workflows/service-catalogues';
+import { WorkflowLibrary } from './workflows/workflow-library';
 
 export interface StudioAdapters {
   paths: Paths;
@@ -34,8 +49,8 @@ export interface StudioAdapters {
   diagnostics?: DiagnosticsHost;
   /** Notifications, dock/taskbar progress and the tray, for domains that report background work. */
   presence?: Presence;
-  /** Scheduler tuning (the CLI's concurrency, tests' short timers). */
-  jobs?: Pick<JobsModuleOptions, 'editionDeps' | 'scheduler' | 'eventIntervalMs'>;
+  /** Dispatch tuning (the CLI's concurrency, tests' short timers). */
+  dispatch?: Pick<DispatchModuleOptions, 'scheduler' | 'eventIntervalMs'> & { editionDeps?: EditionDeps };
   /** Folder picker and file manager for the gallery's export and reveal; Node has neither. */
   galleryHost?: GalleryHost;
 }
@@ -43,8 +58,14 @@ export interface StudioAdapters {
 export interface Studio {
   readonly handlers: ContractHandlers;
   readonly events: EventHub;
-  /** The jobs domain: its ledger, scheduler and editions (for the CLI and the gallery). */
-  readonly jobs: JobsModule;
+  /** Main-side reactions between domains (never sent to a renderer). */
+  readonly bus: DomainBus;
+  /** The open edition of each service, shared by dispatch, the gallery and the catalogues. */
+  readonly editions: EditionPool;
+  /** The dispatch domain: the scheduler and the job feed (benchmarks and tests watch it). */
+  readonly dispatch: DispatchModule;
+  /** The ledger, for tests and benchmarks that inspect what was stored; the app goes through the handlers. */
+  readonly ledger: Ledger;
   /** The gallery's originals and thumbnails by image id and variant, for the media protocol and the bridge. */
   readonly media: MediaLookup;
   /** Called when a renderer reports it is mounted (transports flush queued events on it). */
@@ -53,20 +74,68 @@ export interface Studio {
 }
 
 export function createStudio(adapters: StudioAdapters): Studio {
+  const log = adapters.log ?? (() => undefined);
   const events = new EventHub();
+  const bus = new DomainBus((event, error) => log(`a reaction to ${event} failed`, error));
   const settings = new SettingsRepository(adapters.store);
   const readyListeners = new Set<() => void>();
-  const services = createServicesModule({ ...adapters, events });
-  const jobs = createJobsModule({
-    ledger: Ledger.open(join(adapters.paths.dataDir, 'jobs.sqlite'), {
+  const now = () => adapters.clock.now();
+
+  // One connection per process: the ledger, the workflow library and the gallery's index share it.
+  const databaseFile = join(adapters.paths.dataDir, 'jobs.sqlite');
+  const database = openLedgerDatabase(databaseFile);
+  let ledger: Ledger;
+  try {
+    ledger = new Ledger(database, {
+      file: databaseFile,
       clock: adapters.clock,
-      ...(adapters.log ? { reportError: (error) => adapters.log?.('job progress not saved', error) } : {}),
-    }),
+      ...(adapters.log ? { reportError: (error) => log('job progress not saved', error) } : {}),
+    });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const library = new WorkflowLibrary(database, databaseFile, now);
+
+  const services: ServicesModule = createServicesModule({ ...adapters, events, bus });
+  const editions = new EditionPool((serviceId) => {
+    const { record, token, oss } = services.connection(serviceId);
+    return buildServiceTarget(
+      {
+        edition: record.edition,
+        name: record.name,
+        url: record.url,
+        ...(token ? { token } : {}),
+        ...(oss ? { oss } : {}),
+        ...(record.queue
+          ? {
+              consumerUid: record.queue.consumerUid,
+              window: record.queue.windowSize,
+              concurrency: record.queue.concurrency,
+              leaveForeignResults: record.queue.foreignResults === 'leave',
+            }
+          : {}),
+      },
+      {
+        ownsIdentity: (identity) => ledger.findJobByIdentity(serviceId, identity) !== undefined,
+        log,
+        ...adapters.dispatch?.editionDeps,
+      },
+    );
+  }, log);
+  const catalogues = new ServiceCatalogues((serviceId) => editions.edition(serviceId), log);
+
+  const dispatch = createDispatchModule({
+    ledger,
+    editions,
     services,
     events,
     clock: adapters.clock,
-    ...adapters.jobs,
-    ...(adapters.log ? { log: adapters.log } : {}),
+    log,
+    ...(adapters.dispatch?.scheduler ? { scheduler: adapters.dispatch.scheduler } : {}),
+    ...(adapters.dispatch?.eventIntervalMs !== undefined ? { eventIntervalMs: adapters.dispatch.eventIntervalMs } : {}),
+    onResultStored: (info) => bus.emit('result.stored', info),
+    onServiceReset: (serviceId) => catalogues.forget(serviceId),
     onBatchFinished: ({ batch, counts }) => {
       // In the language the artist chose, read when the batch ends so a change in Settings applies at once.
       const message = batchFinishedMessage(presenceLanguage(settings.read().language), {
@@ -80,25 +149,27 @@ export function createStudio(adapters: StudioAdapters): Studio {
     onProgress: (fraction) => adapters.presence?.setProgress(fraction),
     onRunningJobs: (count) => adapters.presence?.setRunningJobs(count),
   });
-  // A saved service changed (token, URL, OSS) or went away: its edition is rebuilt or closed.
-  const stopWatchingServices = events.subscribe((event) => {
-    if (event !== 'services.changed') return;
-    jobs.servicesChanged().catch((error: unknown) => adapters.log?.('updating the job services failed', error));
+  // A saved service changed (token, URL, OSS) or went away: its lane is restarted or closed.
+  const stopWatchingServices = bus.on('services.changed', () => {
+    dispatch.servicesChanged().catch((error: unknown) => log('updating the job services failed', error));
   });
-  jobs.start().catch((error: unknown) => adapters.log?.('starting the job scheduler failed', error));
+  library.ensureStarter();
+  dispatch.start().catch((error: unknown) => log('starting the job scheduler failed', error));
+
   const gallery = createGalleryModule({
     dataDir: adapters.paths.dataDir,
-    ledger: jobs.ledger,
+    database,
+    ledger,
     clock: adapters.clock,
     emit: (event, payload) => events.emit(event, payload),
     mediaUrl: adapters.app.transport === 'electron' ? electronMediaUrl : bridgeMediaUrl,
     services,
-    editionFor: (serviceId) => jobs.editionFor(serviceId),
+    editionFor: (serviceId) => editions.edition(serviceId),
     ...(adapters.galleryHost ? { host: adapters.galleryHost } : {}),
     ...(adapters.log ? { log: adapters.log } : {}),
   });
   // Results stored before this line are pending rows already: the gallery's start-up scan picks them up.
-  const stopIntake = jobs.onResultStored((info) => gallery.intake.enqueue(info));
+  const stopIntake = bus.on('result.stored', (info) => gallery.intake.enqueue(info));
   const updates = createUpdatesModule({
     updater: adapters.updater ?? unmanagedUpdater,
     store: adapters.store,
@@ -111,33 +182,36 @@ export function createStudio(adapters: StudioAdapters): Studio {
     host: adapters.diagnostics ?? nodeDiagnosticsHost(adapters.paths.dataDir),
     clock: adapters.clock,
     app: adapters.app,
-    services: () => services.handlers['services.list'](undefined),
+    services: () => Promise.resolve(services.views()),
     settings: () => settings.read(),
   });
 
   const handlers: ContractHandlers = {
-    'app.info': () => Promise.resolve({ ...adapters.app, dataDir: adapters.paths.dataDir }),
-    'app.ready': () => {
-      for (const listener of readyListeners) listener();
-      return Promise.resolve();
-    },
-    'settings.get': () => Promise.resolve(settings.read()),
-    'settings.update': (patch) => {
-      const next = settings.update(patch);
-      events.emit('settings.changed', next);
-      return Promise.resolve(next);
-    },
-    ...services.handlers,
-    ...updates.handlers,
-    ...diagnostics.handlers,
-    ...jobs.handlers,
-    ...gallery.handlers,
+    ...appHandlers({
+      app: adapters.app,
+      dataDir: adapters.paths.dataDir,
+      settings,
+      events,
+      rendererReady: () => {
+        for (const listener of readyListeners) listener();
+      },
+    }),
+    ...serviceHandlers(services),
+    ...updateHandlers(updates),
+    ...diagnosticsHandlers(diagnostics),
+    ...workflowHandlers(library, catalogues),
+    ...batchHandlers({ ledger, library, dispatch, services }),
+    ...jobHandlers(ledger, dispatch),
+    ...galleryHandlers(gallery),
   };
 
   return {
     handlers,
     events,
-    jobs,
+    bus,
+    editions,
+    dispatch,
+    ledger,
     media: (id, variant) => gallery.media(id, variant),
     onRendererReady(listener) {
       readyListeners.add(listener);
@@ -149,8 +223,11 @@ export function createStudio(adapters: StudioAdapters): Studio {
       stopWatchingServices();
       stopIntake();
       await gallery.close();
-      await jobs.close();
-      jobs.ledger.close();
+      await dispatch.close();
+      await editions.close();
+      ledger.close();
+      database.close();
+      bus.clear();
       await services.close();
     },
   };

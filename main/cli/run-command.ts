@@ -12,7 +12,7 @@ import { safeOutputName } from '../comfy/output-names';
 import { serializeWorkflow } from '../comfy/workflow-parse';
 import { starterWorkflow } from '../comfy/starter';
 import { isTerminal } from '../ledger/job-state';
-import { toBatchSummaryDto } from '../handlers/jobs-dto';
+import { isArtlabError } from '../errors';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
@@ -50,7 +50,7 @@ export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortS
     log: (message, error) => {
       if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${message}: ${String(error)}\n`);
     },
-    jobs: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
+    dispatch: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
   });
   try {
     return await runBatch(studio, store, flags, io, outDir, started, signal);
@@ -75,7 +75,7 @@ async function runBatch(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ url: flags.url, edition: flags.edition, spec: flags.spec, source }))
     .digest('hex');
-  const resumable = unfinishedRun(studio, store, fingerprint);
+  const resumable = await unfinishedRun(studio, store, fingerprint);
 
   const outcomes = new Map<string, Promise<JobOutcome>>();
   let batchId: string | undefined;
@@ -130,7 +130,7 @@ async function runBatch(
     for (const change of early.splice(0)) if (change.batchId === batchId) settle(change);
     // Jobs that settled before this listener saw them (a fast service, an earlier run) are read from the ledger.
     for (let cursor: string | undefined, more = true; more;) {
-      const page = studio.jobs.ledger.pageJobs({
+      const page = await studio.handlers['jobs.page']({
         filters: { batchId: thisBatch },
         limit: 1000,
         ...(cursor ? { cursor } : {}),
@@ -161,13 +161,18 @@ const lastRunSchema = z.object({ fingerprint: z.string(), batchId: z.string() })
  * A kept data folder remembers its last batch: the same command run again after a kill (or a crash) resumes that
  * batch — recovery has already reconciled its jobs — instead of queueing it twice.
  */
-function unfinishedRun(studio: Studio, store: KeyValueStore, fingerprint: string): BatchSummaryDto | undefined {
+async function unfinishedRun(
+  studio: Studio,
+  store: KeyValueStore,
+  fingerprint: string,
+): Promise<BatchSummaryDto | undefined> {
   const last = lastRunSchema.safeParse(store.get(RUN_KEY));
   if (!last.success || last.data.fingerprint !== fingerprint) return undefined;
-  const batch = studio.jobs.ledger.getBatch(last.data.batchId);
-  if (!batch) return undefined;
-  const summary = toBatchSummaryDto(studio.jobs.ledger.batchSummary(batch.id));
-  return summary.finished ? undefined : summary;
+  const summary = await studio.handlers['batches.get']({ batchId: last.data.batchId }).catch((error: unknown) => {
+    if (isArtlabError(error) && error.kind === 'not_found') return undefined;
+    throw error;
+  });
+  return summary?.finished === false ? summary : undefined;
 }
 
 /** Saves (or updates, in a kept data folder) the one service this run talks to. */
@@ -208,13 +213,13 @@ function workflowInput(source: string): { name: string; json: string } | { name:
 }
 
 async function collect(studio: Studio, jobId: string, serviceId: string, outDir: string): Promise<JobOutcome> {
-  const job = studio.jobs.ledger.getJob(jobId);
+  const job = await studio.handlers['jobs.get']({ jobId }).catch(() => undefined);
   const state = job?.state ?? 'lost';
   const outcome: JobOutcome = { job: jobId, state, files: [], error: job?.error?.message ?? null };
-  if (state !== 'succeeded') return outcome;
-  const edition = studio.jobs.editionFor(serviceId);
+  if (state !== 'succeeded' || !job) return outcome;
+  const edition = studio.editions.edition(serviceId);
   try {
-    for (const result of studio.jobs.ledger.resultsOfJob(jobId)) {
+    for (const result of job.results) {
       for (const file of result.outputs) {
         if (!edition) throw new Error('the service is not open');
         const name = safeOutputName(file.filename, file.subfolder).replaceAll('/', '_');

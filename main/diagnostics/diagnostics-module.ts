@@ -4,15 +4,19 @@
 import { open, readdir, rename, writeFile, mkdir } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ContractHandlers } from '../../preload/contract';
-import type { diagnosticsMethods } from '../../preload/schemas/diagnostics';
+import type { MethodResult } from '../../preload/contract';
 import type { Clock } from '../adapters';
 import { StorageError } from '../errors';
 import { redact } from '../log/redact';
 import type { DiagnosticsHost } from './diagnostics-host';
 import { writeZip, type ZipEntry } from './zip-writer';
 
-export type DiagnosticsHandlers = Pick<ContractHandlers, keyof typeof diagnosticsMethods>;
+/** The diagnostics domain as the contract's handlers (main/handlers/diagnostics.ts) use it. */
+export interface DiagnosticsApi {
+  /** Asks the shell where to save, then writes the redacted bundle there; `path: null` when cancelled. */
+  exportBundle(): Promise<MethodResult<'diagnostics.export'>>;
+  openLogs(): Promise<MethodResult<'diagnostics.openLogs'>>;
+}
 
 /** The newest part of each log is what explains a problem; older parts only make the bundle heavy. */
 const MAX_LOG_BYTES = 4 * 1024 * 1024;
@@ -26,8 +30,7 @@ export interface DiagnosticsModuleOptions {
   settings: () => unknown;
 }
 
-export interface DiagnosticsModule {
-  readonly handlers: DiagnosticsHandlers;
+export interface DiagnosticsModule extends DiagnosticsApi {
   /** Builds the zip in memory (exposed for tests and the CLI). */
   bundle(): Promise<Buffer>;
 }
@@ -94,8 +97,8 @@ export function createDiagnosticsModule(options: DiagnosticsModuleOptions): Diag
     ]);
   }
 
-  const handlers: DiagnosticsHandlers = {
-    'diagnostics.export': async () => {
+  const api: DiagnosticsApi = {
+    exportBundle: async () => {
       const path = await host.chooseSavePath(`artlab-diagnostics-${stamp(clock.now())}.zip`);
       if (path === null) return { path: null };
       const data = await bundle();
@@ -109,11 +112,11 @@ export function createDiagnosticsModule(options: DiagnosticsModuleOptions): Diag
       }
       return { path };
     },
-    'diagnostics.openLogs': async () => {
+    openLogs: async () => {
       await mkdir(host.logsDir, { recursive: true });
       return { path: host.logsDir, opened: await host.openFolder(host.logsDir) };
     },
   };
 
-  return { handlers, bundle };
+  return { ...api, bundle };
 }

@@ -5,7 +5,7 @@
 // dock/taskbar bar.
 import type { JobChangeDto } from '../../preload/schemas/jobs';
 import type { EventHub } from '../contract/event-hub';
-import { isBatchFinished, toBatchSummaryDto } from '../handlers/jobs-dto';
+import { isBatchFinished, toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { BatchSummary, Ledger } from '../ledger/ledger';
 import type { JobChange } from './scheduler-lane';
 

@@ -1,24 +1,10 @@
 // One service's lane in the scheduler: its edition, the jobs being sent, the jobs it follows with their deadlines,
 // the retry timer and the connection state. Timers are armed for the next due moment only (no polling).
 import type { Clock } from '../adapters';
-import type { ConnectionState, Edition, EditionEvent, SubmitReceipt } from '../editions/edition';
+import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
+import type { ServiceTarget } from '../editions/service-editions';
 import type { JobState } from '../ledger/job-state';
 import type { JobProgress, JobRecord } from '../ledger/ledger';
-
-export interface ServiceTarget {
-  edition: Edition;
-  /** How many jobs at once: see `limit`. */
-  concurrency: number;
-  /**
-   * `remote`: jobs the service holds (submitting, queued, running) — Exclusive, where a queue kept short lets cancel and
-   * reorder still matter. `sending`: requests in flight — the queue edition, whose EAS queue buffers by itself.
-   */
-  limit: 'remote' | 'sending';
-  /** False for the queue edition: a lookup cannot prove that a task was never taken. */
-  lookupIsConclusive: boolean;
-  /** Releases what the edition needed besides itself (an OSS client). */
-  close?: () => Promise<void>;
-}
 
 /** A job's new state, as the scheduler reports it (coalesced for the renderer by the jobs module). */
 export interface JobChange {
@@ -50,6 +36,8 @@ export interface LaneDeps {
   report: (report: LaneReport) => void;
   onTimeout: (jobId: string) => void;
   onRetryDue: () => void;
+  /** Closes the service's edition in the pool that lent it (aborting its requests). */
+  release: () => Promise<void>;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -186,9 +174,8 @@ export class Lane {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer.timer);
     this.unsubscribe();
     // Closing the edition aborts its requests, so the sends still in flight settle now.
-    await this.target.edition.close();
+    await this.deps.release();
     await Promise.allSettled([...this.tasks]);
-    await this.target.close?.();
   }
 }
 

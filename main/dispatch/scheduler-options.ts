@@ -4,10 +4,8 @@ import type { Clock } from '../adapters';
 import type { EditionResult } from '../editions/edition';
 import type { Ledger } from '../ledger/ledger';
 import type { RetryPolicy } from './retry-policy';
-import type { JobChange, LaneReport, ServiceTarget } from './scheduler-lane';
-
-/** Builds the edition of a service (throws NotFoundError when the service is gone). */
-export type EditionProvider = (serviceId: string) => ServiceTarget;
+import type { EditionLender } from '../editions/edition-pool';
+import type { JobChange, LaneReport } from './scheduler-lane';
 
 export interface ResultStoredInfo {
   jobId: string | null;
@@ -20,7 +18,8 @@ export type ConnectionReport = LaneReport;
 
 export interface SchedulerOptions {
   ledger: Ledger;
-  editions: EditionProvider;
+  /** The Studio's edition pool: a lane borrows its service's edition and releases it when it closes. */
+  editions: EditionLender;
   clock?: Clock;
   random?: () => number;
   retry?: Partial<RetryPolicy>;

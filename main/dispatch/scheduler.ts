@@ -11,11 +11,12 @@ import { REMOTE_STATES, isTerminal } from '../ledger/job-state';
 import type { JobRecord, Ledger } from '../ledger/ledger';
 import { recoverJobs } from './recovery';
 import { classifyFailure, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
-import { Lane, receiptOf, type JobChange, type ServiceTarget } from './scheduler-lane';
+import type { ServiceTarget } from '../editions/service-editions';
+import { Lane, receiptOf, type JobChange } from './scheduler-lane';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
-export type { JobChange, ServiceTarget } from './scheduler-lane';
-export type { ConnectionReport, EditionProvider, ResultStoredInfo, SchedulerOptions } from './scheduler-options';
+export type { JobChange } from './scheduler-lane';
+export type { ConnectionReport, ResultStoredInfo, SchedulerOptions } from './scheduler-options';
 
 export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
 
@@ -58,16 +59,12 @@ export class Scheduler {
   /** The service was deleted (or the Studio closes): its edition is closed; its jobs stay in the ledger. */
   async closeService(serviceId: string): Promise<void> {
     const lane = this.lanes.get(serviceId);
-    if (!lane) return this.closing.get(serviceId);
+    // With no lane, the pool may still hold the service's edition (opened for a download): it goes stale too.
+    if (!lane) return this.closing.get(serviceId) ?? this.options.editions.release(serviceId);
     this.lanes.delete(serviceId);
     const done = lane.close().finally(() => this.closing.delete(serviceId));
     this.closing.set(serviceId, done);
     return done;
-  }
-
-  /** The open edition of a service (for downloads), opening its lane when needed. */
-  editionFor(serviceId: string): ServiceTarget['edition'] | undefined {
-    return this.open(serviceId)?.target.edition;
   }
 
   connections(): ConnectionReport[] {
@@ -143,7 +140,7 @@ export class Scheduler {
     if (existing) return existing;
     let target: ServiceTarget;
     try {
-      target = this.options.editions(serviceId);
+      target = this.options.editions.target(serviceId);
     } catch (error) {
       this.log(`cannot open the service ${serviceId}`, error);
       // Its jobs wait; the Services page says why (a secret that cannot be opened, a malformed URL).
@@ -166,6 +163,7 @@ export class Scheduler {
       report: (report) => this.options.onConnection?.(report),
       onTimeout: (jobId) => lane.track(this.timedOut(lane, jobId)),
       onRetryDue: () => this.pump(lane),
+      release: () => this.options.editions.release(serviceId),
       log: (message, error) => this.log(message, error),
     });
     this.lanes.set(serviceId, lane);

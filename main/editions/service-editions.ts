@@ -4,7 +4,7 @@ import { ExclusiveClient } from './exclusive/exclusive-client';
 import { QueueEdition, type WatcherTuning } from './queue/queue-edition';
 import { OssImageSource } from '../oss/oss-image-source';
 import type { OssTarget } from '../services/oss-probe';
-import type { ServiceTarget } from '../dispatch/scheduler-lane';
+import type { Edition } from './edition';
 
 /** Exclusive: prompts kept with the service at once — one running and one waiting keeps the GPU busy. */
 export const DEFAULT_EXCLUSIVE_CONCURRENCY = 2;
@@ -33,6 +33,21 @@ export interface EditionDeps {
   /** Tests shorten the watcher's timers. */
   watcher?: WatcherTuning;
   exclusiveTiming?: ConstructorParameters<typeof ExclusiveClient>[0]['timing'];
+}
+
+export interface ServiceTarget {
+  edition: Edition;
+  /** How many jobs at once: see `limit`. */
+  concurrency: number;
+  /**
+   * `remote`: jobs the service holds (submitting, queued, running) — Exclusive, where a queue kept short lets cancel and
+   * reorder still matter. `sending`: requests in flight — the queue edition, whose EAS queue buffers by itself.
+   */
+  limit: 'remote' | 'sending';
+  /** False for the queue edition: a lookup cannot prove that a task was never taken. */
+  lookupIsConclusive: boolean;
+  /** Releases what the edition needed besides itself (an OSS client). */
+  close?: () => Promise<void>;
 }
 
 export function ossImageSource(oss: OssTarget | undefined): OssImageSource | undefined {

@@ -3,12 +3,12 @@
 import { stat } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
+import type { MethodArgs, MethodResult } from '../../preload/contract';
 import type { galleryEvents, galleryMethods, ImageVariant } from '../../preload/schemas/gallery';
 import type { Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { Edition } from '../editions/edition';
 import { BadRequestError, NotFoundError } from '../errors';
-import { openLedgerDatabase } from '../ledger/ledger-database';
 import type { Ledger } from '../ledger/ledger';
 import { OssImageSource } from '../oss/oss-image-source';
 import type { OssTarget } from '../services/oss-probe';
@@ -23,10 +23,24 @@ import { mimeOfCacheFile } from './media-probe';
 import { OssBrowser } from './oss-browser';
 import { rerunParams } from './rerun-params';
 
-type Methods = typeof galleryMethods;
-export type GalleryHandlers = {
-  [M in keyof Methods]: (input: z.output<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>>;
-};
+type Result<M extends keyof typeof galleryMethods> = MethodResult<M>;
+type Args<M extends keyof typeof galleryMethods> = MethodArgs<M>;
+
+/** The gallery as the contract's handlers (main/handlers/gallery.ts) use it. */
+export interface GalleryApi {
+  page(input: Args<'gallery.page'>): Result<'gallery.page'>;
+  get(id: number): Result<'gallery.get'>;
+  setFavorite(ids: readonly number[], favorite: boolean): Result<'gallery.setFavorite'>;
+  /** Removes the local copies (the cache file stays while another image has the same bytes). */
+  deleteLocal(ids: readonly number[]): Promise<Result<'gallery.deleteLocal'>>;
+  /** Copies originals into `folder`, or a folder the shell asks the artist for. */
+  exportOriginals(ids: readonly number[], folder: string | undefined): Promise<Result<'gallery.export'>>;
+  reveal(id: number): Promise<Result<'gallery.reveal'>>;
+  rerunParams(id: number): Promise<Result<'gallery.rerunParams'>>;
+  retry(ids: readonly number[]): Result<'gallery.retry'>;
+  listOss(input: Args<'gallery.oss.list'>): Promise<Result<'gallery.oss.list'>>;
+  importOss(input: Args<'gallery.oss.import'>): Result<'gallery.oss.import'>;
+}
 type Events = typeof galleryEvents;
 export type GalleryEmit = <E extends keyof Events>(event: E, payload: z.output<Events[E]>) => void;
 
@@ -45,7 +59,9 @@ export const nodeGalleryHost: GalleryHost = {
 
 export interface GalleryModuleOptions {
   dataDir: string;
-  /** The jobs ledger: the gallery indexes its `images` table over a second connection to the same file. */
+  /** The Studio's one database connection: the gallery owns its `images` table. */
+  database: Database;
+  /** The jobs ledger, for the facts of the job an image came from. */
   ledger: Ledger;
   clock: Clock;
   emit: GalleryEmit;
@@ -68,8 +84,7 @@ export interface MediaFile {
   size: number;
 }
 
-export interface GalleryModule {
-  readonly handlers: GalleryHandlers;
+export interface GalleryModule extends GalleryApi {
   readonly intake: ImageIntake;
   /** The file behind `<id>/<variant>`, or undefined (unknown id, not fetched, removed, no thumbnail for a video). */
   media(id: number, variant: ImageVariant): Promise<MediaFile | undefined>;
@@ -83,7 +98,7 @@ interface OpenSource {
 
 export function createGalleryModule(options: GalleryModuleOptions): GalleryModule {
   const file = options.ledger.file;
-  const db: Database = openLedgerDatabase(file);
+  const db = options.database;
   const run = <T>(work: () => T): T => withStorage(file, work);
   const index = new GalleryIndex(db, () => options.clock.now());
   const cache = new ImageCache(options.dataDir);
@@ -193,19 +208,19 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     return removed.length;
   }
 
-  const handlers: GalleryHandlers = {
-    'gallery.page': (input) => {
+  const api: GalleryApi = {
+    page: (input) => {
       const page = run(() => index.page(input));
-      return Promise.resolve({
+      return {
         images: page.rows.map(dto),
         nextCursor: page.nextCursor,
         ...(page.total !== undefined ? { total: page.total } : {}),
-      });
+      };
     },
-    'gallery.get': ({ id }) => {
+    get: (id) => {
       const row = rowOrThrow(id);
       const job = row.job_id === null ? undefined : run(() => options.ledger.getJob(row.job_id ?? ''));
-      return Promise.resolve({
+      return {
         ...dto(row),
         negative: row.negative,
         steps: row.steps,
@@ -225,15 +240,15 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
             }
           : null,
         hasWorkflow: job !== undefined || (row.mime === 'image/png' && row.state === 'fetched' && !row.removed),
-      });
+      };
     },
-    'gallery.setFavorite': ({ ids, favorite }) => {
+    setFavorite: (ids, favorite) => {
       const rows = run(() => index.setFavorite(ids, favorite));
       changed(rows);
-      return Promise.resolve({ changed: rows.length });
+      return { changed: rows.length };
     },
-    'gallery.deleteLocal': async ({ ids }) => ({ removed: await deleteLocal(ids) }),
-    'gallery.export': async ({ ids, folder }) => {
+    deleteLocal: async (ids) => ({ removed: await deleteLocal(ids) }),
+    exportOriginals: async (ids, folder) => {
       const target = folder ?? (await host.pickFolder());
       if (target === null) {
         if (host === nodeGalleryHost) throw new BadRequestError('Give the folder to export to.');
@@ -243,23 +258,23 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       const result = await exportOriginals(rows, target, cache);
       return { folder: target, ...result, skipped: result.skipped + (ids.length - rows.length) };
     },
-    'gallery.reveal': async ({ id }) => {
+    reveal: async (id) => {
       const row = rowOrThrow(id);
       if (row.state !== 'fetched' || row.removed || row.path === null) return { revealed: false };
       return { revealed: await host.reveal(cache.absolute(row.path)) };
     },
-    'gallery.rerunParams': ({ id }) => {
+    rerunParams: (id) => {
       const row = rowOrThrow(id);
       return rerunParams(row, { cache, jobWorkflow: (jobId) => run(() => jobWorkflow(jobId)) });
     },
-    'gallery.retry': ({ ids }) => {
+    retry: (ids) => {
       const rows = run(() => index.markPending(ids));
       changed(rows);
       intake.rescan();
-      return Promise.resolve({ queued: rows.length });
+      return { queued: rows.length };
     },
-    'gallery.oss.list': (input) => browser.list(input),
-    'gallery.oss.import': (input) => Promise.resolve(run(() => browser.import(input))),
+    listOss: (input) => browser.list(input),
+    importOss: (input) => run(() => browser.import(input)),
   };
 
   async function media(id: number, variant: ImageVariant): Promise<MediaFile | undefined> {
@@ -282,7 +297,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
   intake.start();
 
   return {
-    handlers,
+    ...api,
     intake,
     media,
     async close() {
@@ -291,7 +306,6 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       flush();
       await Promise.all([...ossSources.values()].map((open) => open.source.close()));
       ossSources.clear();
-      db.close();
     },
   };
 }

@@ -25,7 +25,6 @@ import {
   type ResultRecord,
 } from './ledger-results';
 import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
-import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from '../workflows/workflow-table';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
@@ -34,7 +33,6 @@ export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
 export type { FetchedImage, RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
-export type { NewWorkflow, WorkflowRecord } from '../workflows/workflow-table';
 
 export interface LedgerOptions {
   clock?: Clock;
@@ -53,7 +51,6 @@ export class Ledger {
   readonly file: string;
   private readonly clock: Clock;
   private readonly newId: () => string;
-  private readonly workflows: WorkflowTable;
   private readonly results: ResultTable;
   private readonly batches: BatchTable;
   private readonly queries: JobQueries;
@@ -85,7 +82,6 @@ export class Ledger {
       options.reportError ?? ((error) => console.error('Ledger: progress not saved', error)),
     );
     const now = (): number => this.clock.now();
-    this.workflows = new WorkflowTable(db, now, this.newId);
     this.results = new ResultTable(db, now);
     this.batches = new BatchTable(db, now, this.newId);
     this.queries = new JobQueries(db, now);
@@ -98,24 +94,6 @@ export class Ledger {
 
   private now(): number {
     return this.clock.now();
-  }
-
-  // Workflows
-
-  createWorkflow(workflow: NewWorkflow): WorkflowRecord {
-    return this.run(() => this.workflows.create(workflow));
-  }
-  getWorkflow(id: string): WorkflowRecord {
-    return this.run(() => this.workflows.get(id));
-  }
-  listWorkflows(): WorkflowRecord[] {
-    return this.run(() => this.workflows.list());
-  }
-  renameWorkflow(id: string, name: string): WorkflowRecord {
-    return this.run(() => this.workflows.rename(id, name));
-  }
-  deleteWorkflow(id: string): boolean {
-    return this.run(() => this.workflows.delete(id));
   }
 
   // Batches

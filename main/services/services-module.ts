@@ -2,7 +2,7 @@
 // demand and periodic), and the contract handlers over them. Other domains (jobs, gallery) reach a service's
 // secrets only through `connection(id)`, in main.
 import { randomUUID } from 'node:crypto';
-import type { ContractHandlers } from '../../preload/contract';
+import type { MethodArgs, MethodResult } from '../../preload/contract';
 import type {
   serviceMethods,
   HealthResult,
@@ -12,6 +12,7 @@ import type {
 } from '../../preload/schemas/services';
 import type { Clock, KeyValueStore } from '../adapters';
 import type { EventHub } from '../contract/event-hub';
+import type { DomainBus } from '../domain-bus';
 import { BadRequestError, isArtlabError } from '../errors';
 import { CallInfoDrafts } from './call-info-drafts';
 import { parseCallInfo } from './call-info-parser';
@@ -28,13 +29,34 @@ import { insecureTokenWarning } from './service-url';
 import { maskSecret } from '../log/redact';
 import { Vault } from './vault';
 
-export type ServiceHandlers = Pick<ContractHandlers, keyof typeof serviceMethods>;
+type Result<M extends keyof typeof serviceMethods> = MethodResult<M>;
+
+/** The services domain as the contract's handlers (main/handlers/services.ts) and other domains use it. */
+export interface ServicesApi {
+  /** Every saved service as the renderer sees it: secrets as `hasToken` and a masked hint only. */
+  views(): Result<'services.list'>;
+  view(id: string): Result<'services.get'>;
+  create(input: ServiceInput): Result<'services.create'>;
+  update(patch: ServicePatch): Result<'services.update'>;
+  duplicate(id: string): Result<'services.duplicate'>;
+  remove(id: string): void;
+  /** Reads pasted call information into a draft; the token stays in main behind a draft id. */
+  parseCallInfo(text: string): Result<'services.parseCallInfo'>;
+  test(id: string): Promise<HealthResult>;
+  sharedOss(): Result<'services.sharedOss.get'>;
+  setSharedOss(input: MethodArgs<'services.sharedOss.set'>): Result<'services.sharedOss.set'>;
+  vaultStatus(): VaultStatus;
+  acceptWeakVault(): VaultStatus;
+  resetVault(): VaultStatus;
+}
 
 export interface ServicesModuleOptions {
   store: KeyValueStore;
   encryptor: Encryptor;
   clock: Clock;
   events: EventHub;
+  /** Main-side reactions: dispatch restarts the lane of a changed service. */
+  bus?: DomainBus;
   /** Periodic health checks; 0 turns them off (tests). Default 5 minutes. */
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
@@ -48,8 +70,7 @@ export interface ServiceConnection {
   oss?: OssTarget;
 }
 
-export interface ServicesModule {
-  readonly handlers: ServiceHandlers;
+export interface ServicesModule extends ServicesApi {
   /** Opens the service's secrets for a client in main. Throws NotFoundError / StorageError. */
   connection(serviceId: string): ServiceConnection;
   list(): ServiceRecord[];
@@ -64,7 +85,11 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
   const health = new Map<string, HealthResult>();
 
   const dto = (record: ServiceRecord) => toServiceDto(record, vault, health.get(record.id));
-  const emitChanged = () => events.emit('services.changed', repository.list().map(dto));
+  const emitChanged = () => {
+    const records = repository.list();
+    events.emit('services.changed', records.map(dto));
+    options.bus?.emit('services.changed', { serviceIds: records.map((record) => record.id) });
+  };
 
   function vaultStatus(): VaultStatus {
     const incident = isRecoverableStore(store) ? store.incident : undefined;
@@ -155,10 +180,10 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
     return result;
   }
 
-  const handlers: ServiceHandlers = {
-    'services.list': () => Promise.resolve(repository.list().map(dto)),
-    'services.get': ({ id }) => Promise.resolve(dto(repository.get(id))),
-    'services.create': (input) => {
+  const api: ServicesApi = {
+    views: () => repository.list().map(dto),
+    view: (id) => dto(repository.get(id)),
+    create: (input) => {
       const id = randomUUID();
       const record = buildRecord(input, undefined, { id, now: clock.now(), newConsumerUid: randomUUID });
       const changes = secretChanges(input, secretRefs(id));
@@ -166,9 +191,9 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       repository.save(record);
       if (input.tokenFromDraft) drafts.forget(input.tokenFromDraft);
       emitChanged();
-      return Promise.resolve(dto(record));
+      return dto(record);
     },
-    'services.update': (patch) => {
+    update: (patch) => {
       const existing = repository.get(patch.id);
       const record = buildRecord(patch, existing, { id: existing.id, now: clock.now(), newConsumerUid: randomUUID });
       const changes = secretChanges(patch, secretRefs(existing.id));
@@ -177,9 +202,9 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       if (patch.tokenFromDraft) drafts.forget(patch.tokenFromDraft);
       health.delete(existing.id);
       emitChanged();
-      return Promise.resolve(dto(record));
+      return dto(record);
     },
-    'services.duplicate': ({ id }) => {
+    duplicate: (id) => {
       const existing = repository.get(id);
       const copyId = randomUUID();
       const now = clock.now();
@@ -199,32 +224,32 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       vault.copy(from.ossSecurityToken, to.ossSecurityToken);
       repository.save(copy);
       emitChanged();
-      return Promise.resolve(dto(copy));
+      return dto(copy);
     },
-    'services.delete': ({ id }) => {
+    remove: (id) => {
       repository.get(id);
       repository.remove(id);
       vault.deletePrefix(`service/${id}/`);
       health.delete(id);
       emitChanged();
-      return Promise.resolve();
+      return;
     },
-    'services.parseCallInfo': ({ text }) => {
+    parseCallInfo: (text) => {
       const { token, ...rest } = parseCallInfo(text);
-      if (!token) return Promise.resolve({ ...rest, hasToken: false });
+      if (!token) return { ...rest, hasToken: false };
       const insecure = rest.url ? insecureTokenWarning(rest.url) : undefined;
-      return Promise.resolve({
+      return {
         ...rest,
         notes: insecure ? [...rest.notes, insecure.warning] : rest.notes,
         ...(insecure ? { suggestedUrl: insecure.suggestedUrl } : {}),
         draftId: drafts.keep(token),
         hasToken: true,
         tokenHint: maskSecret(token),
-      });
+      };
     },
-    'services.test': ({ id }) => test(id),
-    'services.sharedOss.get': () => Promise.resolve(readSharedOss(store, vault)),
-    'services.sharedOss.set': (input) => {
+    test: (id) => test(id),
+    sharedOss: () => readSharedOss(store, vault),
+    setSharedOss: (input) => {
       const changes: [string, string | null | undefined][] = [
         [SHARED_OSS_REFS.secret, input.accessKeySecret],
         [SHARED_OSS_REFS.securityToken, input.securityToken],
@@ -233,21 +258,21 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       applySecrets(changes);
       writeSharedOssKeyId(store, input.accessKeyId);
       emitChanged();
-      return Promise.resolve(readSharedOss(store, vault));
+      return readSharedOss(store, vault);
     },
-    'vault.status': () => Promise.resolve(vaultStatus()),
-    'vault.acceptWeak': () => {
+    vaultStatus: () => vaultStatus(),
+    acceptWeakVault: () => {
       if (vault.status().strength !== 'weak') {
-        return Promise.reject(new BadRequestError('There is no weaker mode to accept: secrets are stored normally.'));
+        throw new BadRequestError('There is no weaker mode to accept: secrets are stored normally.');
       }
       vault.acceptWeak();
-      return Promise.resolve(vaultStatus());
+      return vaultStatus();
     },
-    'vault.reset': () => {
+    resetVault: () => {
       vault.forgetUnreadable();
       if (isRecoverableStore(store)) store.clearIncident();
       emitChanged();
-      return Promise.resolve(vaultStatus());
+      return vaultStatus();
     },
   };
 
@@ -265,7 +290,7 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       : undefined;
 
   return {
-    handlers,
+    ...api,
     connection,
     list: () => repository.list(),
     async close() {

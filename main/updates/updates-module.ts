@@ -1,13 +1,10 @@
 // The updates domain of the Studio: the artist's "check automatically" setting, a check at start and one a day,
-// and the contract handlers over the Updater port.
-import type { ContractHandlers } from '../../preload/contract';
-import type { updateMethods, UpdateStatus } from '../../preload/schemas/updates';
+// over the Updater port.
+import type { UpdateStatus } from '../../preload/schemas/updates';
 import type { Clock, KeyValueStore } from '../adapters';
 import type { EventHub } from '../contract/event-hub';
 import { BadRequestError } from '../errors';
 import type { Updater } from './updater';
-
-export type UpdateHandlers = Pick<ContractHandlers, keyof typeof updateMethods>;
 
 const SETTING_KEY = 'updates.autoCheck';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,7 +23,13 @@ export interface UpdatesModuleOptions {
 }
 
 export interface UpdatesModule {
-  readonly handlers: UpdateHandlers;
+  status(): UpdateStatus;
+  /** Checks now (where the desktop app manages updates) and returns the state after. */
+  check(): Promise<UpdateStatus>;
+  /** Restarts into a downloaded update. */
+  restart(): void;
+  /** Turns the automatic check on or off. */
+  configure(autoCheck: boolean): UpdateStatus;
   close(): void;
 }
 
@@ -70,31 +73,30 @@ export function createUpdatesModule(options: UpdatesModuleOptions): UpdatesModul
   const unsubscribe = updater.onChange(() => events.emit('updates.changed', status()));
   schedule(firstDelay);
 
-  const handlers: UpdateHandlers = {
-    'updates.status': () => Promise.resolve(status()),
-    'updates.check': async () => {
-      if (updater.managed) await check();
-      return status();
-    },
-    'updates.restart': () => {
-      if (!updater.managed) return Promise.reject(new BadRequestError('Updates are managed by the desktop app.'));
-      if (updater.snapshot().state !== 'ready') {
-        return Promise.reject(new BadRequestError('No update has been downloaded yet.'));
-      }
-      updater.restart();
-      return Promise.resolve();
-    },
-    'updates.configure': ({ autoCheck: next }) => {
-      store.set(SETTING_KEY, next);
-      schedule(next ? firstDelay : 0);
-      const current = status();
-      events.emit('updates.changed', current);
-      return Promise.resolve(current);
-    },
-  };
+  async function checkNow(): Promise<UpdateStatus> {
+    if (updater.managed) await check();
+    return status();
+  }
+
+  function restart(): void {
+    if (!updater.managed) throw new BadRequestError('Updates are managed by the desktop app.');
+    if (updater.snapshot().state !== 'ready') throw new BadRequestError('No update has been downloaded yet.');
+    updater.restart();
+  }
+
+  function configure(next: boolean): UpdateStatus {
+    store.set(SETTING_KEY, next);
+    schedule(next ? firstDelay : 0);
+    const current = status();
+    events.emit('updates.changed', current);
+    return current;
+  }
 
   return {
-    handlers,
+    status,
+    check: checkNow,
+    restart,
+    configure,
     close() {
       clearTimeout(timer);
       timer = undefined;

@@ -4,7 +4,7 @@ import type { ParameterFieldDto } from '../../preload/schemas/jobs';
 import type { NodeCatalog } from '../comfy/node-catalog';
 import { findParameters, type Parameter } from '../comfy/parameters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
-import { toLiteralDto } from '../handlers/jobs-dto';
+import { toLiteralDto } from '../comfy/json-dto';
 
 const TEXTAREA_KINDS = new Set<Parameter['kind']>(['positive', 'negative', 'prompt']);
 const INTEGER_KINDS = new Set<Parameter['kind']>(['seed', 'steps', 'width', 'height', 'batch_size']);

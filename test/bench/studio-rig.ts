@@ -9,7 +9,7 @@ import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
 import { createStudio, type Studio, type StudioAdapters } from '../../main/studio';
 import type { SimulatorInfo } from '../sim/index';
 
-export function benchStudio(dataDir: string, jobs?: StudioAdapters['jobs']): Studio {
+export function benchStudio(dataDir: string, jobs?: StudioAdapters['dispatch']): Studio {
   return createStudio({
     paths: { dataDir },
     clock: systemClock,
@@ -19,7 +19,7 @@ export function benchStudio(dataDir: string, jobs?: StudioAdapters['jobs']): Stu
     log: (message, error) => {
       if (process.env.ARTLAB_DEBUG) console.error(`studio: ${message}`, error);
     },
-    ...(jobs ? { jobs } : {}),
+    ...(jobs ? { dispatch: jobs } : {}),
   });
 }
 

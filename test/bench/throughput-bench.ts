@@ -34,7 +34,7 @@ async function appFlow(
   edition: Edition,
   jobs: number,
   size: number,
-  tuning?: StudioAdapters['jobs'],
+  tuning?: StudioAdapters['dispatch'],
 ): Promise<AppRun> {
   const sim = await startSimulatorProcess(simOptions);
   const dir = mkdtempSync(join(tmpdir(), 'artlab-bench-app-'));
@@ -46,7 +46,7 @@ async function appFlow(
   // Joined after the run: a frame's put time crosses a process boundary and may arrive after its result is stored.
   const storedAt = new Map<string, number>();
   const eventAt = new Map<string, number>();
-  const stopStored = studio.jobs.onResultStored((info) => {
+  const stopStored = studio.bus.on('result.stored', (info) => {
     if (!storedAt.has(info.result.identity)) storedAt.set(info.result.identity, wallClock());
   });
   try {
@@ -66,7 +66,7 @@ async function appFlow(
       if (event === 'jobs.changed') {
         for (const change of (payload as { changes: JobChangeDto[] }).changes) {
           if (change.state !== 'succeeded') continue;
-          const identity = studio.jobs.ledger.getJob(change.id)?.identity;
+          const identity = studio.ledger.getJob(change.id)?.identity;
           if (identity && !eventAt.has(identity)) eventAt.set(identity, now);
         }
       } else if (event === 'gallery.added' || event === 'gallery.changed') {
@@ -143,7 +143,7 @@ export interface ThroughputOptions {
   /** Profiling the app alone (`--cpu-prof`): no reference run. */
   skipReference?: boolean;
   /** The Studio's scheduler tuning (e.g. a shorter `eventIntervalMs`, to see what the event coalescing costs). */
-  tuning?: StudioAdapters['jobs'];
+  tuning?: StudioAdapters['dispatch'];
   /** Added to the names, for a run with tuning. */
   label?: string;
 }

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import { queueBatch } from '../../main/batches/batch-queueing';
-import { toJobDto } from '../../main/handlers/jobs-dto';
+import { toJobDto } from '../../main/ledger/ledger-dto';
 import { JobDtoSchema } from '../../preload/schemas/jobs';
 import { schedulerRig, SERVICE, type SchedulerRig } from '../unit/dispatch/scheduler-rig';
 

@@ -42,7 +42,7 @@ beforeEach(async () => {
     store: createNodeStore(dir),
     app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
     presence,
-    jobs: { eventIntervalMs: 20 },
+    dispatch: { eventIntervalMs: 20 },
   });
   studio.events.subscribe((event, payload) => {
     events.push({ event, payload: JSON.parse(JSON.stringify(payload)) as unknown });
@@ -175,7 +175,7 @@ describe('batches', () => {
     const output = detail.results[0]?.outputs[0];
     if (!output) throw new Error('no output');
     const file = join(dir, 'output.png');
-    await studio.jobs.editionFor(serviceId)?.download(output, file);
+    await studio.editions.edition(serviceId)?.download(output, file);
     const fromPng = await call('workflows.import', { pngBase64: readFileSync(file).toString('base64') });
     expect(fromPng).toMatchObject({ source: 'png', name: 'Workflow from image', nodeCount: 7 });
     const positive = (await call('workflows.get', { id: fromPng.id })).parameters.find((p) => p.kind === 'positive');
@@ -210,10 +210,12 @@ describe('batches', () => {
     expect(connections.find((c) => c.serviceId === service.id)?.dispatchPaused).toBe(true);
     // Editing the service (a new token) rebuilds its edition: sending resumes.
     await call('services.update', { id: service.id, token: sim.info.exclusive.token });
-    await until(() => studio.jobs.scheduler.connections().some((c) => c.serviceId === service.id && !c.dispatchPaused));
+    await until(() =>
+      studio.dispatch.scheduler.connections().some((c) => c.serviceId === service.id && !c.dispatchPaused),
+    );
     // Deleting it closes its edition; its jobs stay in the ledger.
     await call('services.delete', { id: service.id });
-    await until(() => !studio.jobs.scheduler.connections().some((c) => c.serviceId === service.id));
+    await until(() => !studio.dispatch.scheduler.connections().some((c) => c.serviceId === service.id));
     expect((await call('batches.list', {})).some((b) => b.serviceId === service.id)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import { queueBatch } from '../../main/batches/batch-queueing';
-import type { ServiceTarget } from '../../main/dispatch/scheduler';
+import type { ServiceTarget } from '../../main/editions/service-editions';
 import { SERVICE, type SchedulerRig } from '../unit/dispatch/scheduler-rig';
 import { closingRigs } from './support/scheduler-rigs';
 

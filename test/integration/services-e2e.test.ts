@@ -10,6 +10,7 @@ import { EventHub } from '../../main/contract/event-hub';
 import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
 import { createRecoverableNodeStore } from '../../main/services/recoverable-store';
 import { createServicesModule } from '../../main/services/services-module';
+import { serviceHandlers } from '../../main/handlers/services';
 import { startSimulator, type Simulator } from '../sim/index';
 import { openStudio, type TestStudio } from '../unit/services/studio-harness';
 
@@ -141,7 +142,7 @@ describe('the periodic check', () => {
       healthIntervalMs: 20,
     });
     try {
-      await services.handlers['services.create']({
+      await serviceHandlers(services)['services.create']({
         name: 'periodic',
         url: sim.info.exclusive.url,
         token: sim.info.exclusive.token,

@@ -7,6 +7,7 @@ import { createDiagnosticsModule } from '../../../main/diagnostics/diagnostics-m
 import { nodeDiagnosticsHost, type DiagnosticsHost } from '../../../main/diagnostics/diagnostics-host';
 import { writeZip } from '../../../main/diagnostics/zip-writer';
 import { registerSecret, forgetSecret } from '../../../main/log/redact';
+import { diagnosticsHandlers } from '../../../main/handlers/diagnostics';
 
 /** An independent reader: the central directory, each local header, inflate, and the CRC of every entry. */
 function readZip(zip: Buffer): Map<string, string> {
@@ -88,7 +89,7 @@ describe('exporting diagnostics', () => {
       settings: () => ({ theme: 'dark' }),
     });
     try {
-      const { path } = await module.handlers['diagnostics.export'](undefined);
+      const { path } = await diagnosticsHandlers(module)['diagnostics.export'](undefined);
       expect(path).toBe(join(dataDir, 'diagnostics', 'artlab-diagnostics-20261126-123045.zip'));
       const files = readZip(readFileSync(path ?? ''));
       expect([...files.keys()].sort()).toEqual(
@@ -111,7 +112,7 @@ describe('exporting diagnostics', () => {
     const dataDir = tempDir();
     const host: DiagnosticsHost = { ...nodeDiagnosticsHost(dataDir), chooseSavePath: () => Promise.resolve(null) };
     const module = moduleWithNoServices(host);
-    expect(await module.handlers['diagnostics.export'](undefined)).toEqual({ path: null });
+    expect(await diagnosticsHandlers(module)['diagnostics.export'](undefined)).toEqual({ path: null });
   });
 
   it('still exports when the services cannot be listed, saying why in services.json', async () => {
@@ -134,7 +135,7 @@ describe('exporting diagnostics', () => {
       chooseSavePath: () => Promise.resolve(join(dataDir, 'missing-folder', 'x.zip')),
     };
     const module = moduleWithNoServices(host);
-    await expect(module.handlers['diagnostics.export'](undefined)).rejects.toMatchObject({
+    await expect(diagnosticsHandlers(module)['diagnostics.export'](undefined)).rejects.toMatchObject({
       kind: 'storage',
       message: 'Could not save the diagnostics file (ENOENT). Choose another folder and try again.',
     });
@@ -143,7 +144,7 @@ describe('exporting diagnostics', () => {
   it('creates the logs folder and reports that Node cannot open a file manager', async () => {
     const dataDir = tempDir();
     const module = moduleWithNoServices(nodeDiagnosticsHost(dataDir));
-    expect(await module.handlers['diagnostics.openLogs'](undefined)).toEqual({
+    expect(await diagnosticsHandlers(module)['diagnostics.openLogs'](undefined)).toEqual({
       path: join(dataDir, 'logs'),
       opened: false,
     });

@@ -7,6 +7,7 @@ import { queueBatch } from '../../../main/batches/batch-queueing';
 import { isTerminal } from '../../../main/ledger/job-state';
 import { Ledger } from '../../../main/ledger/ledger';
 import { Scheduler } from '../../../main/dispatch/scheduler';
+import { EditionPool } from '../../../main/editions/edition-pool';
 import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
 
 const [file = '', settingsJson = '{}', countText = '200'] = process.argv.slice(2);
@@ -30,12 +31,13 @@ function settled(): boolean {
 
 const scheduler = new Scheduler({
   ledger,
-  editions: () =>
+  editions: new EditionPool(() =>
     buildServiceTarget(settings, {
       ownsIdentity: (identity) => ledger.findJobByIdentity(SERVICE, identity) !== undefined,
       watcher: { backoff: { initialMs: 20, maxMs: 300 }, pingIntervalMs: 500, pongTimeoutMs: 2000 },
       exclusiveTiming: { pollIntervalMs: 100, maxPollIntervalMs: 300, quietAfterMs: 1000 },
     }),
+  ),
   retry: { baseMs: 20, maxMs: 200, maxAttempts: 30 },
   onJobChange: (change) => {
     process.stdout.write(`${change.state} ${change.id}\n`);

@@ -8,8 +8,9 @@ import { queueBatch } from '../../../main/batches/batch-queueing';
 import type { BatchSpec } from '../../../main/batches/batch-spec';
 import { isTerminal, jobStateSchema } from '../../../main/ledger/job-state';
 import { Ledger } from '../../../main/ledger/ledger';
-import { Scheduler, type JobChange, type SchedulerOptions, type ServiceTarget } from '../../../main/dispatch/scheduler';
-import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
+import { Scheduler, type JobChange, type SchedulerOptions } from '../../../main/dispatch/scheduler';
+import { EditionPool } from '../../../main/editions/edition-pool';
+import { buildServiceTarget, type EditionSettings, type ServiceTarget } from '../../../main/editions/service-editions';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/index';
 
 export const SERVICE = 'svc';
@@ -68,14 +69,14 @@ export async function schedulerRig(options: RigOptions): Promise<SchedulerRig> {
   const settings = { ...settingsFor(sim, options.edition), ...options.settings };
   const scheduler = new Scheduler({
     ledger,
-    editions: () => {
+    editions: new EditionPool(() => {
       const target = buildServiceTarget(settings, {
         ownsIdentity: (identity) => ledger.findJobByIdentity(SERVICE, identity) !== undefined,
         watcher: { backoff: { initialMs: 20, maxMs: 500 }, pingIntervalMs: 500, pongTimeoutMs: 2000 },
         exclusiveTiming: { pollIntervalMs: 100, maxPollIntervalMs: 500, quietAfterMs: 1000 },
       });
       return options.wrap ? options.wrap(target) : target;
-    },
+    }),
     retry: { baseMs: 20, maxMs: 200, maxAttempts: 30 },
     ...options.scheduler,
     onJobChange: (change) => {

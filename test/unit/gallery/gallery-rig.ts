@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { GalleryImage } from '../../../preload/schemas/gallery';
 import type { Edition } from '../../../main/editions/edition';
 import { createGalleryModule, type GalleryHost, type GalleryModule } from '../../../main/gallery/gallery-module';
+import { galleryHandlers, type GalleryHandlers } from '../../../main/handlers/gallery';
+import { openLedgerDatabase } from '../../../main/ledger/ledger-database';
 import { bridgeMediaUrl } from '../../../main/gallery/image-dto';
 import type { OssTarget } from '../../../main/services/oss-probe';
 import { ledgerRig, type LedgerRig } from '../ledger/ledger-rig';
@@ -23,15 +25,18 @@ export interface GalleryRigOptions {
   attempts?: number;
 }
 
+/** The gallery module with the contract's handlers over it, as the Studio serves them. */
+export type ServedGallery = GalleryModule & { handlers: GalleryHandlers };
+
 export interface GalleryRig {
   rig: LedgerRig;
   dataDir: string;
-  gallery: GalleryModule;
+  gallery: ServedGallery;
   events: GalleryEvent[];
   /** The next image (from now or already seen) in an event of that kind that matches. */
   image(event: GalleryEvent['event'], match: (image: GalleryImage) => boolean): Promise<GalleryImage>;
   /** Closes the gallery and opens a new one on the same files, as a restart would. */
-  restart(): GalleryModule;
+  restart(): ServedGallery;
   cleanup(): Promise<void>;
 }
 
@@ -40,9 +45,12 @@ export function galleryRig(options: GalleryRigOptions = {}): GalleryRig {
   const dataDir = mkdtempSync(join(tmpdir(), 'artlab-gallery-'));
   const events: GalleryEvent[] = [];
   const waiters = new Set<() => void>();
-  const build = (): GalleryModule =>
-    createGalleryModule({
+  // The gallery's own connection to the ledger's file, as the Studio's shared one would be.
+  let database = openLedgerDatabase(rig.file);
+  const build = (): ServedGallery => {
+    const gallery = createGalleryModule({
       dataDir,
+      database,
       ledger: rig.ledger,
       clock: rig.clock,
       emit: (event, payload) => {
@@ -56,6 +64,8 @@ export function galleryRig(options: GalleryRigOptions = {}): GalleryRig {
       intake: { attempts: options.attempts ?? 3, backoffMs: 10 },
       eventIntervalMs: 5,
     });
+    return Object.assign(gallery, { handlers: galleryHandlers(gallery) });
+  };
   const result: GalleryRig = {
     rig,
     dataDir,
@@ -75,12 +85,15 @@ export function galleryRig(options: GalleryRigOptions = {}): GalleryRig {
       });
     },
     restart() {
-      void result.gallery.close();
+      const previous = { gallery: result.gallery, database };
+      void previous.gallery.close().finally(() => previous.database.close());
+      database = openLedgerDatabase(rig.file);
       result.gallery = build();
       return result.gallery;
     },
     async cleanup() {
       await result.gallery.close();
+      database.close();
       rig.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -66,7 +66,12 @@ describe('ledger migrations', () => {
   it('runs nothing when a current file is opened again, and keeps its data', () => {
     const file = join(dir, 'ledger.sqlite');
     const first = Ledger.open(file);
-    first.createWorkflow({ name: 'kept', workflow: { '1': { class_type: 'X', inputs: {} } }, source: 'import' });
+    first.createBatch({
+      serviceId: 's',
+      label: 'kept',
+      spec: {},
+      jobs: [{ workflow: { '1': { class_type: 'X', inputs: {} } }, params: {} }],
+    });
     first.close();
     const db = openLedgerDatabase(file);
     try {
@@ -75,7 +80,7 @@ describe('ledger migrations', () => {
       db.close();
     }
     const again = Ledger.open(file);
-    expect(again.listWorkflows().map((w) => w.name)).toEqual(['kept']);
+    expect(again.pageBatches(10).map((batch) => batch.label)).toEqual(['kept']);
     again.close();
   });
 

@@ -58,7 +58,14 @@ describe('ledger storage failures', () => {
     const ledger = new Ledger(db, { file });
     try {
       db.pragma('query_only = ON');
-      const error = caught(() => ledger.createWorkflow({ name: 'x', workflow: starterWorkflow(), source: 'import' }));
+      const error = caught(() =>
+        ledger.createBatch({
+          serviceId: 's',
+          label: 'x',
+          spec: {},
+          jobs: [{ workflow: starterWorkflow(), params: {} }],
+        }),
+      );
       expect(error).toBeInstanceOf(StorageError);
       expect((error as StorageError).message).toMatch(/cannot write to the job database.*writable/);
     } finally {
@@ -87,7 +94,14 @@ describe('ledger storage failures', () => {
     try {
       db.pragma('busy_timeout = 0');
       other.exec('BEGIN IMMEDIATE');
-      const error = caught(() => ledger.createWorkflow({ name: 'x', workflow: starterWorkflow(), source: 'import' }));
+      const error = caught(() =>
+        ledger.createBatch({
+          serviceId: 's',
+          label: 'x',
+          spec: {},
+          jobs: [{ workflow: starterWorkflow(), params: {} }],
+        }),
+      );
       expect(error).toBeInstanceOf(StorageError);
       expect((error as StorageError).message).toMatch(/in use by another program/);
     } finally {

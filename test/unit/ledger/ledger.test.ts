@@ -389,24 +389,3 @@ describe('ledger: recovery view', () => {
     expect(rig.ledger.unfinishedJobs('svc-b')).toEqual([]);
   });
 });
-
-describe('ledger: workflow library', () => {
-  it('creates, lists by name, renames and deletes workflows; batches keep their jobs', () => {
-    const starter = rig.ledger.createWorkflow({ name: 'Starter', workflow: starterWorkflow(), source: 'starter' });
-    const imported = rig.ledger.createWorkflow({ name: ' anime ', workflow: starterWorkflow(), source: 'png' });
-    expect(rig.ledger.listWorkflows().map((w) => w.name)).toEqual(['anime', 'Starter']);
-    expect(rig.ledger.renameWorkflow(imported.id, 'Zebra').name).toBe('Zebra');
-    expect(() => rig.ledger.renameWorkflow(imported.id, '  ')).toThrow(ValidationError);
-    const { batch, jobIds } = rig.ledger.createBatch({
-      serviceId: 'svc-a',
-      workflowId: starter.id,
-      label: 'x',
-      spec: {},
-      jobs: [{ workflow: starter.workflow, params: {} }],
-    });
-    expect(rig.ledger.deleteWorkflow(starter.id)).toBe(true);
-    expect(() => rig.ledger.getWorkflow(starter.id)).toThrow(NotFoundError);
-    expect(rig.ledger.getBatch(batch.id)?.workflowId).toBeNull();
-    expect(rig.ledger.getJob(jobIds[0] ?? '')?.state).toBe('pending');
-  });
-});

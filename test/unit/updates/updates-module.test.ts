@@ -8,6 +8,7 @@ import { EventHub } from '../../../main/contract/event-hub';
 import { createNodeStore } from '../../../main/node-adapters';
 import { createUpdatesModule, type UpdatesModule } from '../../../main/updates/updates-module';
 import { unmanagedUpdater, type Updater, type UpdaterSnapshot } from '../../../main/updates/updater';
+import { updateHandlers } from '../../../main/handlers/updates';
 
 /** An updater whose feed always has version 2.0.0: each check goes checking → downloading → ready. */
 class FeedUpdater implements Updater {
@@ -84,9 +85,9 @@ function setUp(updater: Updater, timing: { firstCheckDelayMs?: number; intervalM
 describe('updates outside the desktop app', () => {
   it('reports that updates are managed by the desktop app and refuses to restart', async () => {
     const { module } = setUp(unmanagedUpdater);
-    const status = await module.handlers['updates.status'](undefined);
+    const status = await updateHandlers(module)['updates.status'](undefined);
     expect(status).toMatchObject({ managed: false, state: 'unsupported', currentVersion: '1.0.0', autoCheck: true });
-    await expect(module.handlers['updates.restart'](undefined)).rejects.toThrow(
+    await expect(updateHandlers(module)['updates.restart'](undefined)).rejects.toThrow(
       'Updates are managed by the desktop app.',
     );
   });
@@ -112,7 +113,7 @@ describe('updates in the desktop app', () => {
   it('does not check by itself when the artist turned automatic checks off, and remembers it', async () => {
     const updater = new FeedUpdater();
     const first = setUp(updater);
-    const off = await first.module.handlers['updates.configure']({ autoCheck: false });
+    const off = await updateHandlers(first.module)['updates.configure']({ autoCheck: false });
     expect(off.autoCheck).toBe(false);
     expect(first.store.get('updates.autoCheck')).toBe(false);
 
@@ -125,7 +126,7 @@ describe('updates in the desktop app', () => {
       firstCheckDelayMs: 0,
     });
     modules.push(again);
-    expect((await again.handlers['updates.status'](undefined)).autoCheck).toBe(false);
+    expect((await updateHandlers(again)['updates.status'](undefined)).autoCheck).toBe(false);
     // Absence cannot be awaited: give a 0 ms first check ample time to have run.
     await new Promise<void>((resolve) => setTimeout(resolve, 30));
     expect(updater.checks).toBe(0);
@@ -134,11 +135,13 @@ describe('updates in the desktop app', () => {
   it('checks on demand and records when, and restarts only once an update is downloaded', async () => {
     const updater = new FeedUpdater();
     const { module } = setUp(updater);
-    await expect(module.handlers['updates.restart'](undefined)).rejects.toThrow('No update has been downloaded yet.');
-    const status = await module.handlers['updates.check'](undefined);
+    await expect(updateHandlers(module)['updates.restart'](undefined)).rejects.toThrow(
+      'No update has been downloaded yet.',
+    );
+    const status = await updateHandlers(module)['updates.check'](undefined);
     expect(status.state).toBe('ready');
     expect(status.lastCheckedAt).toBeTypeOf('number');
-    await module.handlers['updates.restart'](undefined);
+    await updateHandlers(module)['updates.restart'](undefined);
     expect(updater.restarts).toBe(1);
   });
 });

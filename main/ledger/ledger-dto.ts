@@ -1,22 +1,9 @@
 // Ledger records as the contract carries them: big integers become decimal text (JSON transports cannot carry
 // bigint), and only the fields the schemas name.
-import type { BatchSummaryDto, JobDto, JsonDto } from '../../preload/schemas/jobs';
-import type { JsonValue } from '../comfy/json-bigint';
-import { isTerminal, JOB_STATES } from '../ledger/job-state';
-import type { BatchSummary, JobRecord } from '../ledger/ledger';
-
-export function toJsonDto(value: JsonValue): JsonDto {
-  if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return value.map(toJsonDto);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJsonDto(inner)]));
-  }
-  return value;
-}
-
-export function toLiteralDto(value: string | number | bigint | boolean): string | number | boolean {
-  return typeof value === 'bigint' ? value.toString() : value;
-}
+import type { BatchSummaryDto, JobDto } from '../../preload/schemas/jobs';
+import { toJsonDto } from '../comfy/json-dto';
+import { isTerminal, JOB_STATES } from './job-state';
+import type { BatchSummary, JobRecord } from './ledger';
 
 export function toJobDto(job: JobRecord): JobDto {
   return {

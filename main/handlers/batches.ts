@@ -1,0 +1,103 @@
+// batches.*: preview a batch spec, queue it (written to the ledger in full before anything is sent), and the
+// artist's actions on a batch.
+import type { ContractHandlers } from '../../preload/contract';
+import { answer } from './answer';
+import { LARGE_BATCH } from '../../preload/schemas/jobs';
+import { countJobs, previewJobs } from '../batches/batch-expansion';
+import { queueBatch } from '../batches/batch-queueing';
+import { toLiteralDto } from '../comfy/json-dto';
+import type { DispatchModule } from '../dispatch/dispatch-module';
+import { BadRequestError, NotFoundError } from '../errors';
+import { toBatchSummaryDto } from '../ledger/ledger-dto';
+import type { Ledger } from '../ledger/ledger';
+import type { ServiceRecord } from '../services/service-record';
+import type { WorkflowLibrary } from '../workflows/workflow-library';
+
+export type BatchHandlers = Pick<
+  ContractHandlers,
+  | 'batches.preview'
+  | 'batches.queue'
+  | 'batches.list'
+  | 'batches.get'
+  | 'batches.pause'
+  | 'batches.resume'
+  | 'batches.cancel'
+  | 'batches.delete'
+>;
+
+export interface BatchHandlerDeps {
+  ledger: Ledger;
+  library: WorkflowLibrary;
+  dispatch: DispatchModule;
+  services: { list(): ServiceRecord[] };
+}
+
+export function batchHandlers({ ledger, library, dispatch, services }: BatchHandlerDeps): BatchHandlers {
+  const { scheduler, feed } = dispatch;
+
+  function summary(batchId: string) {
+    if (!ledger.getBatch(batchId)) throw new NotFoundError('This batch is no longer in the ledger.');
+    return toBatchSummaryDto(ledger.batchSummary(batchId));
+  }
+
+  return {
+    'batches.preview': ({ workflowId, spec, count }) =>
+      answer(() => {
+        const workflow = library.get(workflowId).workflow;
+        const total = countJobs(spec);
+        const jobs = previewJobs(workflow, spec, count ?? 5).map((job) => ({
+          index: job.index,
+          prompt: job.prompt,
+          seed: job.seed,
+          patch: Object.fromEntries(Object.entries(job.patch).map(([key, value]) => [key, toLiteralDto(value)])),
+        }));
+        return { total, large: total > LARGE_BATCH, jobs };
+      }),
+    'batches.queue': ({ serviceId, workflowId, spec, label, confirmLarge }) =>
+      answer(() => {
+        if (!services.list().some((service) => service.id === serviceId)) {
+          throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
+        }
+        const total = countJobs(spec);
+        if (total > LARGE_BATCH && confirmLarge !== true) {
+          throw new BadRequestError(
+            `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
+          );
+        }
+        const workflow = library.get(workflowId).workflow;
+        const { batch } = queueBatch(ledger, { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) });
+        feed.touchBatch(batch.id);
+        void scheduler.wake(serviceId);
+        return summary(batch.id);
+      }),
+    'batches.list': ({ limit, after }) =>
+      answer(() =>
+        ledger.pageBatches(limit ?? 100, after).map((batch) => toBatchSummaryDto(ledger.batchSummary(batch.id))),
+      ),
+    'batches.get': ({ batchId }) => answer(() => summary(batchId)),
+    'batches.pause': ({ batchId }) =>
+      answer(() => {
+        summary(batchId);
+        scheduler.pauseBatch(batchId);
+        feed.touchBatch(batchId);
+        return summary(batchId);
+      }),
+    'batches.resume': ({ batchId }) =>
+      answer(() => {
+        summary(batchId);
+        scheduler.resumeBatch(batchId);
+        feed.touchBatch(batchId);
+        return summary(batchId);
+      }),
+    'batches.cancel': async ({ batchId }) => {
+      summary(batchId);
+      await scheduler.cancelBatch(batchId);
+      feed.touchBatch(batchId);
+      return summary(batchId);
+    },
+    'batches.delete': ({ batchId }) =>
+      answer(() => {
+        if (!ledger.deleteBatch(batchId)) throw new NotFoundError('This batch is no longer in the ledger.');
+      }),
+  };
+}

@@ -1,0 +1,38 @@
+// workflows.*: the artist's workflow library, and a workflow's parameters as a form (with bounds and choices from
+// the chosen service's node catalogue when it has one).
+import type { ContractHandlers } from '../../preload/contract';
+import { answer } from './answer';
+import { serializeWorkflow } from '../comfy/workflow-parse';
+import type { ServiceCatalogues } from '../workflows/service-catalogues';
+import { parameterForm } from '../workflows/workflow-form';
+import { workflowSummary, type WorkflowLibrary } from '../workflows/workflow-library';
+
+export type WorkflowHandlers = Pick<
+  ContractHandlers,
+  | 'workflows.list'
+  | 'workflows.get'
+  | 'workflows.import'
+  | 'workflows.rename'
+  | 'workflows.duplicate'
+  | 'workflows.delete'
+>;
+
+export function workflowHandlers(library: WorkflowLibrary, catalogues: ServiceCatalogues): WorkflowHandlers {
+  return {
+    'workflows.list': () => answer(() => library.list().map(workflowSummary)),
+    'workflows.get': async ({ id, serviceId }) => {
+      const record = library.get(id);
+      const catalog = await catalogues.get(serviceId);
+      return {
+        ...workflowSummary(record),
+        parameters: parameterForm(record.workflow, catalog),
+        json: serializeWorkflow(record.workflow, 2),
+        catalogFrom: catalog ? ('service' as const) : ('builtin' as const),
+      };
+    },
+    'workflows.import': (input) => answer(() => workflowSummary(library.import(input))),
+    'workflows.rename': ({ id, name }) => answer(() => workflowSummary(library.rename(id, name))),
+    'workflows.duplicate': ({ id }) => answer(() => workflowSummary(library.duplicate(id))),
+    'workflows.delete': ({ id }) => answer(() => library.delete(id)),
+  };
+}
