@@ -178,6 +178,10 @@ describe('the main bundle, booted with the stand-in electron', () => {
     ]);
   });
 
+  it('adds no preload of its own beside the app preload to the session', () => {
+    expect(shell.details('session.registerPreloadScript')).toEqual([]);
+  });
+
   it.each([
     ['another webContents', 'other-contents', appPage, true],
     ['a foreign page in the app window', 'app-window', 'https://evil.example/', true],
