@@ -3,7 +3,8 @@ import log from 'electron-log/main';
 import { redact } from '../log/redact';
 
 export function setUpLogging(): typeof log {
-  log.initialize();
+  // No log.initialize(): it registers electron-log's own preload on the session, which would expose `__electronLog`
+  // to every page beside `window.artlab` (preload/index.ts: nothing else). Main's file log needs no initialize.
   log.transports.file.maxSize = 5 * 1024 * 1024;
   log.hooks.push((message) => ({
     ...message,
