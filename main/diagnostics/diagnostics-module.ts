@@ -4,12 +4,12 @@
 import { open, readdir, rename, writeFile, mkdir } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { basename, join } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import type { MethodResult } from '../../preload/contract';
 import type { Clock } from '../adapters';
 import { StorageError } from '../errors';
 import { redact } from '../log/redact';
 import type { DiagnosticsHost } from './diagnostics-host';
-import { writeZip, type ZipEntry } from './zip-writer';
 
 /** The diagnostics domain as the contract's handlers (main/handlers/diagnostics.ts) use it. */
 export interface DiagnosticsApi {
@@ -49,6 +49,14 @@ async function readTail(path: string): Promise<string> {
   }
 }
 
+// Zip entries carry DOS dates, which start in 1980, and fflate refuses years outside 1980–2099: a machine whose clock
+// reads 1970 (a dead clock battery) must still be able to send its logs.
+function zipEntryTime(ms: number): Date {
+  const date = new Date(ms);
+  const year = date.getFullYear();
+  return year >= 1980 && year <= 2099 ? date : new Date(1980, 0, 1);
+}
+
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
@@ -57,19 +65,20 @@ export function createDiagnosticsModule(options: DiagnosticsModuleOptions): Diag
   const { host, clock } = options;
   const json = (value: unknown) => Buffer.from(redact(JSON.stringify(value, null, 2)), 'utf8');
 
-  async function logEntries(modified: Date): Promise<ZipEntry[]> {
+  /** The newest part of each log, by its name inside the bundle. */
+  async function logFiles(): Promise<Zippable> {
+    const files: Zippable = {};
     let names: string[];
     try {
       names = await readdir(host.logsDir);
     } catch {
-      return []; // no log written yet
+      return files; // no log written yet
     }
-    const entries: ZipEntry[] = [];
     for (const name of names.filter((file) => file.endsWith('.log')).sort()) {
       const text = await readTail(join(host.logsDir, name));
-      entries.push({ name: `logs/${basename(name)}`, data: Buffer.from(redact(text), 'utf8'), modified });
+      files[`logs/${basename(name)}`] = Buffer.from(redact(text), 'utf8');
     }
-    return entries;
+    return files;
   }
 
   async function bundle(): Promise<Buffer> {
@@ -88,13 +97,17 @@ export function createDiagnosticsModule(options: DiagnosticsModuleOptions): Diag
       'ArtLab Desktop diagnostics.\n\nversions.json: app, OS and runtime versions\nservices.json: services and ' +
       'their last health check\nsettings.json: app settings\nlogs/: the newest part of each log\n\nTokens, ' +
       'AccessKey secrets and signatures are replaced by [redacted].\n';
-    return writeZip([
-      { name: 'README.txt', data: Buffer.from(readme), modified },
-      { name: 'versions.json', data: json(versions), modified },
-      { name: 'services.json', data: json(services), modified },
-      { name: 'settings.json', data: json(options.settings()), modified },
-      ...(await logEntries(modified)),
-    ]);
+    const zip = zipSync(
+      {
+        'README.txt': Buffer.from(readme),
+        'versions.json': json(versions),
+        'services.json': json(services),
+        'settings.json': json(options.settings()),
+        ...(await logFiles()),
+      },
+      { mtime: zipEntryTime(now) },
+    );
+    return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
   }
 
   const api: DiagnosticsApi = {

@@ -53,6 +53,56 @@ describe('parseJson', () => {
     expect(() => parseJson('['.repeat(100_000))).toThrow(ValidationError);
   });
 
+  it('keeps a negative zero, as JSON.parse does', () => {
+    expect(Object.is(parseJson('-0'), -0)).toBe(true);
+    expect(parseJson('[-0.0, -0e5]')).toEqual([-0, -0]);
+    expect(stringifyJson(parseJson('[-0]'))).toBe('[0]');
+  });
+
+  it('reads an exponent as a number even when it names an integer beyond 2^53, as ComfyUI reads a float', () => {
+    expect(parseJson('[1E+2, 2.5e-3, 1e21, 9007199254740993e0]')).toEqual([100, 0.0025, 1e21, 9007199254740992]);
+  });
+
+  it('reads exponents beyond the range of a double as JSON.parse does, and writes them as null', () => {
+    const value = parseJson('[1e400, -1e400, 1e-400]');
+    expect(value).toEqual([Infinity, -Infinity, 0]);
+    expect(stringifyJson(value)).toBe('[null,null,0]');
+  });
+
+  it('lets the last of duplicate keys win, as JSON.parse and ComfyUI do', () => {
+    expect(parseJson('{"seed": 1, "steps": 20, "seed": 18446744073709551615}')).toEqual({
+      seed: 18446744073709551615n,
+      steps: 20,
+    });
+  });
+
+  it('never lets a "__proto__" or "constructor" key reach a prototype, nested or repeated', () => {
+    const value = parseJson(
+      '{"a": {"__proto__": {"polluted": 1}}, "__proto__": {"polluted": 2}, "__proto__": {"polluted": 3},' +
+        ' "constructor": {"prototype": {"polluted": 4}}}',
+    ) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: 3 });
+    expect(Object.keys(value)).toEqual(['a', '__proto__', 'constructor']);
+    expect(Object.keys(value.a as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('accepts 513 levels of nesting and refuses the 514th, in objects as in arrays', () => {
+    expect(parseJson('['.repeat(513) + ']'.repeat(513))).toBeInstanceOf(Array);
+    expect(() => parseJson('['.repeat(514) + ']'.repeat(514))).toThrow(
+      'nesting deeper than 512 levels at line 1, column 514',
+    );
+    expect(() => parseJson('{"a":'.repeat(100_000))).toThrow('nesting deeper than 512 levels');
+  });
+
+  it('does not count brackets inside strings, escaped quotes included, as nesting', () => {
+    const text = JSON.stringify({ prompt: '"[{'.repeat(10_000), tail: '\\' });
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+  });
+
   it('agrees with JSON.parse on any JSON, except that unsafe integers are exact', () => {
     const asNumbers = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? Number(value) : value);
     fc.assert(
@@ -87,6 +137,34 @@ describe('stringifyJson', () => {
         expect(stringifyJson(value, indent)).toBe(JSON.stringify(value, null, indent));
       }),
     );
+  });
+
+  it('writes an object with nothing to write as {} when indenting, as JSON.stringify does', () => {
+    const value = { a: { skipped: undefined, alsoSkipped: () => 1 }, b: [] };
+    expect(stringifyJson(value, 2)).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('matches JSON.stringify for any value it can write: dates, sparse arrays, undefined, boxed values', () => {
+    const anything = fc.anything({
+      withDate: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withTypedArray: true,
+    });
+    fc.assert(
+      fc.property(anything, fc.constantFrom(0, 2), (value, indent) => {
+        expect(stringifyJson(value, indent)).toBe(JSON.stringify(value, null, indent) ?? 'null');
+      }),
+    );
+  });
+
+  it('refuses data that contains itself with a ValidationError, not a stack overflow', () => {
+    const loop: unknown[] = [];
+    loop.push(loop);
+    expect(() => stringifyJson(loop)).toThrow(ValidationError);
   });
 
   it('round-trips any big integer exactly', () => {

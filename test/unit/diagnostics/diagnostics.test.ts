@@ -1,39 +1,48 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiagnosticsModule } from '../../../main/diagnostics/diagnostics-module';
 import { nodeDiagnosticsHost, type DiagnosticsHost } from '../../../main/diagnostics/diagnostics-host';
-import { writeZip } from '../../../main/diagnostics/zip-writer';
 import { registerSecret, forgetSecret } from '../../../main/log/redact';
 import { diagnosticsHandlers } from '../../../main/handlers/diagnostics';
 
-/** An independent reader: the central directory, each local header, inflate, and the CRC of every entry. */
+interface ZipFileSeen {
+  text: string;
+  /** [year, month, day, hour, minute, second] as the entry's DOS date says, in local time. */
+  dateTime: number[];
+}
+
+// Python's zipfile shares no code with fflate: it reads the central directory, honours the UTF-8 name flag and checks
+// every entry's CRC as it reads it. (python3 is on every machine that can build better-sqlite3.)
+const PYTHON_ZIP_READER = `
+import io, json, sys, zipfile
+archive = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+assert archive.testzip() is None
+print(json.dumps([[i.filename, archive.read(i).decode("utf-8"), list(i.date_time)] for i in archive.infolist()]))
+`;
+/** python3 behind a version manager's shim can take seconds to start on a busy machine. */
+const PYTHON_TEST_TIMEOUT_MS = 30_000;
+
+/** The bundle's files in the order the zip lists them, as an independent reader sees them. */
+function readZipWithPython(zip: Buffer): Map<string, ZipFileSeen> {
+  const out = execFileSync('python3', ['-c', PYTHON_ZIP_READER], { input: zip });
+  const entries = JSON.parse(out.toString('utf8')) as [string, string, number[]][];
+  return new Map(entries.map(([name, text, dateTime]) => [name, { text, dateTime }]));
+}
+
+/** The bundle's files by name, read with fflate (the tests that read with Python prove the format interoperates). */
 function readZip(zip: Buffer): Map<string, string> {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  expect(end).toBeGreaterThan(-1);
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, string>();
-  for (let i = 0; i < count; i++) {
-    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
-    const method = zip.readUInt16LE(at + 10);
-    const crc = zip.readUInt32LE(at + 16);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extra = zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    expect(zip.readUInt32LE(local)).toBe(0x04034b50);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(start, start + size);
-    const data = method === 8 ? inflateRawSync(raw) : raw;
-    expect(crc32(data)).toBe(crc);
-    files.set(name, data.toString('utf8'));
-    at += 46 + nameLength + extra;
-  }
-  return files;
+  return new Map(Object.entries(unzipSync(zip)).map(([name, data]) => [name, strFromU8(data)]));
+}
+
+/** The local date and time a zip entry stores for `ms` (DOS dates count seconds in twos). */
+function dosDateTime(ms: number): number[] {
+  const d = new Date(ms);
+  const seconds = d.getSeconds() - (d.getSeconds() % 2);
+  return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), seconds];
 }
 
 const dirs: string[] = [];
@@ -54,22 +63,47 @@ function moduleWithNoServices(host: DiagnosticsHost) {
   return createDiagnosticsModule({ host, clock, app, services: () => Promise.resolve([]), settings: () => ({}) });
 }
 
-describe('the zip writer', () => {
-  it('writes entries any zip reader can open: deflated text, stored bytes, UTF-8 names', () => {
-    const modified = new Date(2026, 0, 2, 3, 4, 6);
-    const text = 'line\n'.repeat(1000);
-    const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 131) % 256));
-    const files = readZip(
-      writeZip([
-        { name: 'logs/main.log', data: Buffer.from(text), modified },
-        { name: 'bytes.bin', data: random, modified },
-        { name: '说明.txt', data: Buffer.from('你好'), modified },
-      ]),
-    );
-    expect([...files.keys()]).toEqual(['logs/main.log', 'bytes.bin', '说明.txt']);
-    expect(files.get('logs/main.log')).toBe(text);
-    expect(files.get('说明.txt')).toBe('你好');
-  });
+describe('the diagnostics bundle', () => {
+  it(
+    'opens in an independent zip reader: every CRC right, UTF-8 log names, dated when it was made',
+    async () => {
+      const dataDir = tempDir();
+      const logsDir = join(dataDir, 'logs');
+      mkdirSync(logsDir);
+      const text = 'job 41 succeeded\n'.repeat(5000);
+      writeFileSync(join(logsDir, 'main.log'), text);
+      writeFileSync(join(logsDir, '渲染.log'), '你好\n');
+      const files = readZipWithPython(await moduleWithNoServices(nodeDiagnosticsHost(dataDir, logsDir)).bundle());
+      expect([...files.keys()]).toEqual([
+        'README.txt',
+        'versions.json',
+        'services.json',
+        'settings.json',
+        'logs/main.log',
+        'logs/渲染.log',
+      ]);
+      expect(files.get('logs/main.log')?.text).toBe(text);
+      expect(files.get('logs/渲染.log')?.text).toBe('你好\n');
+      for (const file of files.values()) expect(file.dateTime).toEqual(dosDateTime(clock.now()));
+    },
+    PYTHON_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'still exports when the clock reads a time before zip dates begin (1980)',
+    async () => {
+      const module = createDiagnosticsModule({
+        host: nodeDiagnosticsHost(tempDir()),
+        clock: { now: () => 0 },
+        app,
+        services: () => Promise.resolve([]),
+        settings: () => ({}),
+      });
+      const files = readZipWithPython(await module.bundle());
+      expect(files.get('README.txt')?.dateTime).toEqual([1980, 1, 1, 0, 0, 0]);
+    },
+    PYTHON_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('exporting diagnostics', () => {
