@@ -10,7 +10,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dispatchCall, type CallLogger } from '../contract/dispatch';
+import { WorkflowImportSchema } from '../../preload/schemas/jobs';
+import { dispatchCall, toContractError } from '../contract/dispatch';
+import { redactingSink, type RedactingLogSink } from '../log/log-sink';
 import { mediaReply, type MediaLookup } from '../gallery/media-response';
 import type { Studio } from '../studio';
 
@@ -19,7 +21,8 @@ export interface BrowserBridgeOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   port?: number;
-  log?: CallLogger;
+  /** Unexpected errors of calls and sockets; standard error when not given. */
+  log?: RedactingLogSink;
   /** The gallery's media by id and variant, served at `<secret>/media/<id>/<variant>`. */
   media?: MediaLookup;
 }
@@ -38,6 +41,23 @@ const CallMessage = z.object({
   input: z.unknown().optional(),
 });
 
+/**
+ * The largest message a socket accepts: the largest `workflows.import` the contract allows, plus room for the call's
+ * envelope. A PNG travels as base64, one byte per character (its bytes × 4/3). A workflow's JSON text costs at most
+ * 3 UTF-8 bytes per character once sent as a JSON string: a valid JSON text holds no raw control characters, and
+ * quotes, backslashes and line breaks grow to two bytes. Imports stay ordinary calls over the socket rather than an
+ * upload route beside it: one door, one secret check, one schema, and the same renderer code as over IPC.
+ */
+export const MAX_MESSAGE_BYTES = largestImportBytes() + 1024 * 1024;
+
+function largestImportBytes(): number {
+  const [jsonImport, pngImport] = WorkflowImportSchema.options;
+  const jsonChars = jsonImport.shape.json.maxLength;
+  const pngChars = pngImport.shape.pngBase64.maxLength;
+  if (jsonChars === null || pngChars === null) throw new Error('workflows.import must bound the size of its input');
+  return Math.max(3 * jsonChars, pngChars);
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -54,6 +74,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
   const prefix = `/${secret}/`;
   const sockets = new Set<Socket>();
   let port = 0;
+  const log = options.log ?? redactingSink((line) => process.stderr.write(`${line}\n`));
 
   const hostAllowed = (req: IncomingMessage): boolean => {
     const allowed = [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -115,13 +136,18 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
     createReadStream(reply.body.path, { start: reply.body.start, end: reply.body.end }).pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
+    // Node's HTTP server stops listening for errors on a socket it hands over for an upgrade; until ws adopts it,
+    // a reset from the peer would be an unhandled 'error'.
+    const onEarlyError = (error: Error) => log('a browser socket failed before it was opened', error);
+    socket.on('error', onEarlyError);
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!hostAllowed(req) || !secretMatches(path) || path !== `${prefix}ws`) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    socket.off('error', onEarlyError);
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 
@@ -130,6 +156,9 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
     });
     ws.on('close', unsubscribe);
+    // ws emits 'error' for a frame it refuses (invalid UTF-8 text, a message over maxPayload, a bad opcode) and
+    // closes that socket itself (1007, 1009, 1002). Without a listener the error would end the whole process.
+    ws.on('error', (error) => log('a browser socket was closed after a frame it could not accept', error));
     ws.on('message', (raw, isBinary) => {
       let message: z.infer<typeof CallMessage>;
       try {
@@ -139,9 +168,20 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
         ws.close(1003, 'malformed message');
         return;
       }
-      void dispatchCall(options.studio.handlers, message.method, message.input, options.log).then((envelope) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id: message.id, envelope }));
-      });
+      void dispatchCall(options.studio.handlers, message.method, message.input, log)
+        .then((envelope) => JSON.stringify({ type: 'reply', id: message.id, envelope }))
+        .catch((error: unknown) => {
+          // A reply that cannot be serialised is a bug: the caller still gets an answer, the log the details.
+          log(`${message.method} reply could not be sent`, error);
+          return JSON.stringify({
+            type: 'reply',
+            id: message.id,
+            envelope: { ok: false, error: toContractError(error) },
+          });
+        })
+        .then((reply) => {
+          if (ws.readyState === ws.OPEN) ws.send(reply);
+        });
     });
   }
 

@@ -4,7 +4,7 @@ import { systemClock } from '../adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createRecoverableNodeStore } from '../services/recoverable-store';
 import { createStudio, type Studio } from '../studio';
-import { redact } from '../log/redact';
+import { redactingSink } from '../log/log-sink';
 import { startBrowserBridge, type BrowserBridge } from './bridge-server';
 
 export interface ServedStudio {
@@ -18,7 +18,10 @@ export async function serveStudioInBrowser(options: {
   rendererDir: string;
   port?: number;
   version?: string;
+  /** Where log lines go (standard error when not given); every line is redacted before it gets there. */
+  writeLog?: (line: string) => void;
 }): Promise<ServedStudio> {
+  const log = redactingSink(options.writeLog ?? ((line) => process.stderr.write(`${line}\n`)));
   const studio = createStudio({
     paths: { dataDir: options.dataDir },
     clock: systemClock,
@@ -30,13 +33,13 @@ export async function serveStudioInBrowser(options: {
       platform: process.platform,
       transport: 'browser',
     },
-    log: (message, error) => console.error(redact(message), error instanceof Error ? redact(error.message) : ''),
+    log,
   });
   const bridge = await startBrowserBridge({
     studio,
     rendererDir: options.rendererDir,
     port: options.port,
-    log: (message, error) => console.error(message, error),
+    log,
     media: studio.media,
   });
   return {

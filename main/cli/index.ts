@@ -24,11 +24,9 @@ async function main(argv: string[]): Promise<number> {
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return runCommand(
-    flags,
-    { stdout: (line) => process.stdout.write(`${line}\n`), stderr: process.stderr },
-    controller.signal,
-  );
+  // Everything the run prints passes redact(): job errors quote services, and a service may echo a token back.
+  const stderr = { write: (text: string) => process.stderr.write(redact(text)), isTTY: process.stderr.isTTY };
+  return runCommand(flags, { stdout: (line) => process.stdout.write(`${redact(line)}\n`), stderr }, controller.signal);
 }
 
 main(process.argv.slice(2)).then(

@@ -13,6 +13,7 @@ import { serializeWorkflow } from '../comfy/workflow-parse';
 import { starterWorkflow } from '../comfy/starter';
 import { isTerminal } from '../ledger/job-state';
 import { isArtlabError } from '../errors';
+import { redactingSink } from '../log/log-sink';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
@@ -47,9 +48,9 @@ export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortS
     encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
     store,
     app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
-    log: (message, error) => {
-      if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${message}: ${String(error)}\n`);
-    },
+    log: redactingSink((line) => {
+      if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${line}\n`);
+    }),
     dispatch: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
   });
   try {

@@ -5,6 +5,7 @@
 import type { ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { AuthError } from '../../errors';
+import { partitionOutputNames } from '../../comfy/output-names';
 import { editionOutputFile, type EditionEvent, type EditionResult, type ResultHandler } from '../edition';
 import { backoffDelay } from './backoff';
 import { wsExecutingSchema, wsProgressSchema, wsPromptDataSchema } from './comfy-replies';
@@ -213,11 +214,13 @@ export class PromptTracker {
       }
       return false;
     }
+    const { safe, refused } = partitionOutputNames(result.files);
+    const error = result.status === 'success' ? (safe.length === 0 ? refused[0] : undefined) : result.error;
     this.handOver(entry, {
       identity,
       external: false,
-      outputs: result.files.map(editionOutputFile),
-      ...(result.status === 'success' ? {} : { error: result.error }),
+      outputs: safe.map(editionOutputFile),
+      ...(error !== undefined ? { error } : {}),
     });
     return true;
   }

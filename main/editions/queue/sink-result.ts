@@ -1,7 +1,7 @@
 // A sink frame as an EditionResult: the files and failure read by comfy/outputs (both data shapes), the frame's own
 // `message` as the failure when no file came back, and output names a hostile service could abuse refused here.
 import { parseSinkData, type ResultOptions } from '../../comfy/outputs';
-import { safeOutputName } from '../../comfy/output-names';
+import { partitionOutputNames } from '../../comfy/output-names';
 import { excerpt } from '../../errors';
 import { redact } from '../../log/redact';
 import { editionOutputFile, type EditionOutputFile, type EditionResult } from '../edition';
@@ -11,17 +11,8 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
   const identity = frame.taskId ?? `sink-${frame.index}`;
   const message = frame.message.trim();
   const parsed = parseSinkData(frame.data, options);
-  const outputs: EditionOutputFile[] = [];
-  const refused: string[] = [];
-  for (const file of parsed.files) {
-    try {
-      safeOutputName(file.filename, file.subfolder);
-    } catch (error) {
-      refused.push(error instanceof Error ? error.message : String(error));
-      continue;
-    }
-    outputs.push(editionOutputFile(file));
-  }
+  const { safe, refused } = partitionOutputNames(parsed.files);
+  const outputs: EditionOutputFile[] = safe.map(editionOutputFile);
   const reported = message ? redact(`The service reported: ${excerpt(message, 500)}`) : undefined;
   let error: string | undefined;
   if (frame.data.length === 0 && reported) error = reported;
