@@ -8,21 +8,23 @@ import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { rebuildReason } from './native-load-error.mjs';
 
 const root = join(import.meta.dirname, '../..');
 const marker = join(root, 'node_modules/.artlab-native-target');
 const require = createRequire(import.meta.url);
 const target = process.argv[2];
 
-function loadsInNode() {
+/** undefined when better-sqlite3 loads in this Node; otherwise why it must be built. */
+function whyRebuildForNode() {
   try {
     const Database = require('better-sqlite3');
     new Database(':memory:').close();
-    return true;
+    return undefined;
   } catch (error) {
-    const text = String(error?.message ?? error);
-    if (/NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|invalid ELF|was compiled against/.test(text)) return false;
-    throw error;
+    const reason = rebuildReason(error);
+    if (reason === undefined) throw error;
+    return reason;
   }
 }
 
@@ -32,8 +34,9 @@ function run(command) {
 }
 
 if (target === 'node') {
-  if (!loadsInNode()) {
-    console.error('better-sqlite3 is built for Electron; rebuilding it for Node (about 2 minutes)…');
+  const reason = whyRebuildForNode();
+  if (reason !== undefined) {
+    console.error(`better-sqlite3 is ${reason}; building it for Node (about 2 minutes)…`);
     run('npm rebuild better-sqlite3');
   }
   writeFileSync(marker, 'node');

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
 import type { EditionEvent, EditionResult } from '../../main/editions/edition';
@@ -56,6 +56,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await sim.close();
   await rm(dir, { recursive: true, force: true });
@@ -176,6 +177,9 @@ describe('Exclusive edition client', () => {
   });
 
   it('hands a result over again when storing it failed, and stops once it is stored', async () => {
+    // Only setTimeout is faked, following the real clock, so the client and the simulator run as usual; the test can
+    // then jump many poll intervals at once.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
     const client = new ExclusiveClient({
       url: sim.info.exclusive.url,
       token: sim.info.exclusive.token,
@@ -193,9 +197,9 @@ describe('Exclusive edition client', () => {
     });
     const identity = await submit(client);
     await done;
-    // several poll intervals later: nothing more is handed over
+    // many poll intervals later: nothing more is handed over
     await sim.exclusive.queue.idle();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(5_000);
     expect(attempts).toEqual([identity, identity]);
   });
 

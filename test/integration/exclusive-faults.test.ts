@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ConnectionState, EditionEvent, EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
@@ -47,15 +47,25 @@ async function submit(client: ExclusiveClient): Promise<string> {
 }
 
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await sim?.close();
   sim = undefined;
 });
 
+/**
+ * Only setTimeout is faked, and it still follows the real clock, so sockets and the simulator run as usual; the test
+ * can then jump far past every backoff period at once to show that no reconnect was ever scheduled.
+ */
+function fakeTimeouts(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+}
+
 describe('Exclusive edition under faults', () => {
   it('refuses a wrong token with an AuthError, and the progress socket stops with auth-failed', async () => {
     const running = await simulator();
     const wrong = 'not-the-token-0123456789';
+    fakeTimeouts();
     const { client, states, events } = connect(running, { token: wrong });
     const error = await submit(client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
@@ -63,8 +73,8 @@ describe('Exclusive edition under faults', () => {
     await expect.poll(states).toContain('auth-failed');
     const failed = events.find((e) => e.type === 'connection' && e.state.state === 'auth-failed');
     expect(JSON.stringify(failed)).not.toContain(wrong);
-    // several backoff periods later, still exactly one attempt: no reconnect loop on a refused token
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // many backoff periods later, still exactly one attempt: no reconnect loop on a refused token
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(states().filter((s) => s === 'connecting')).toHaveLength(1);
     expect(running.exclusive.socketCount()).toBe(0);
   });
@@ -78,10 +88,11 @@ describe('Exclusive edition under faults', () => {
 
   it('ends in auth-failed, socket and polling both stopped, when a followed prompt meets a refused token', async () => {
     const running = await simulator();
+    fakeTimeouts();
     const { client, states } = connect(running, { token: 'wrong-token-abcdef' });
     client.follow(randomUUID());
     await expect.poll(() => client.connectionState.state).toBe('auth-failed');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(states().filter((s) => s === 'connecting')).toHaveLength(1);
     expect(states().at(-1)).toBe('auth-failed');
   });

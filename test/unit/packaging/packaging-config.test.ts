@@ -93,9 +93,7 @@ describe('what app.asar may hold', () => {
   });
 
   it('reads bare imports from a bundle, leaving builtins, relative paths and electron out', () => {
-    // Spelled through a variable so the process-boundary test does not take this text for an import.
-    const shell = 'electron';
-    const bundle = `import { z } from "zod";\nimport log from 'electron-log/main';\nimport { app } from "${shell}";
+    const bundle = `import { z } from "zod";\nimport log from 'electron-log/main';\nimport { app } from "electron";
       import { join } from "node:path";\nimport fs from "fs";\nimport "./chunk.js";\nconst u = await import("@scope/pkg/deep");`;
     expect(bareImports(bundle)).toEqual(['@scope/pkg', 'electron-log', 'zod']);
     expect(packageOfSpecifier('electron')).toBeUndefined();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UpdateStatus } from '../../../preload/schemas/updates';
 import { systemClock } from '../../../main/adapters';
 import { EventHub } from '../../../main/contract/event-hub';
@@ -46,6 +46,7 @@ class FeedUpdater implements Updater {
 const dirs: string[] = [];
 const modules: UpdatesModule[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const module of modules.splice(0)) module.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -117,6 +118,8 @@ describe('updates in the desktop app', () => {
     expect(off.autoCheck).toBe(false);
     expect(first.store.get('updates.autoCheck')).toBe(false);
 
+    // The module's timers are fake from here: two days pass at once, past the first check and a daily one.
+    vi.useFakeTimers();
     const again = createUpdatesModule({
       updater,
       store: first.store,
@@ -127,8 +130,7 @@ describe('updates in the desktop app', () => {
     });
     modules.push(again);
     expect((await updateHandlers(again)['updates.status'](undefined)).autoCheck).toBe(false);
-    // Absence cannot be awaited: give a 0 ms first check ample time to have run.
-    await new Promise<void>((resolve) => setTimeout(resolve, 30));
+    await vi.advanceTimersByTimeAsync(2 * 24 * 60 * 60_000);
     expect(updater.checks).toBe(0);
   });
 
