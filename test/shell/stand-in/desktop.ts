@@ -1,9 +1,9 @@
 // The desktop side of the stand-in `electron` (re-exported by electron.ts): the OS shell, the keychain, dialogs, the
 // application menu, notifications, the tray and the screen. Typed against Electron's declarations like the rest.
 import { EventEmitter } from 'node:events';
-/* eslint-disable no-restricted-imports -- types only: they keep the stand-in's signatures honest to Electron's API */
+/* eslint-disable no-restricted-imports, boundaries/dependencies -- types only: they keep the stand-in's signatures honest to Electron's API */
 import type { Dialog, MenuItemConstructorOptions, Rectangle, SafeStorage, Shell } from 'electron';
-/* eslint-enable no-restricted-imports */
+/* eslint-enable no-restricted-imports, boundaries/dependencies */
 import { record } from './recorder';
 
 export const shell: Pick<Shell, 'openExternal' | 'showItemInFolder' | 'openPath'> = {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-/* eslint-disable no-restricted-imports -- types only: they keep the stand-in's signatures honest to Electron's API */
+/* eslint-disable no-restricted-imports, boundaries/dependencies -- types only: they keep the stand-in's signatures honest to Electron's API */
 import type {
   App,
   BrowserWindowConstructorOptions,
@@ -24,7 +24,7 @@ import type {
   WebContents,
   WindowOpenHandlerResponse,
 } from 'electron';
-/* eslint-enable no-restricted-imports */
+/* eslint-enable no-restricted-imports, boundaries/dependencies */
 import { STAND_IN_APP, STAND_IN_ENV } from './messages';
 import { exitAfterFlush, record, requiredEnv } from './recorder';
 

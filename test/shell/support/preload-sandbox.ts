@@ -3,9 +3,9 @@
 // test answers. What the preload exposes lands in `mainWorld`, the page's side of the bridge.
 import { EventEmitter } from 'node:events';
 import vm from 'node:vm';
-/* eslint-disable no-restricted-imports -- types only: they keep the stand-in's signatures honest to Electron's API */
+/* eslint-disable no-restricted-imports, boundaries/dependencies -- types only: they keep the stand-in's signatures honest to Electron's API */
 import type { ContextBridge, IpcRenderer } from 'electron';
-/* eslint-enable no-restricted-imports */
+/* eslint-enable no-restricted-imports, boundaries/dependencies */
 
 export type InvokeAnswer = (channel: string, args: unknown[]) => Promise<unknown>;
 
