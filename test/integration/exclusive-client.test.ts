@@ -6,49 +6,33 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
-import type { EditionEvent, EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
 import { NetworkError, NotFoundError, ServiceError, ValidationError } from '../../main/errors';
 import { startSimulator, type Simulator } from '../sim/index';
 import { ObjectStore } from '../sim/oss/object-store';
 import { startExclusiveServer } from '../sim/exclusive/server';
+import { connectExclusive, PNG_SIGNATURE, submitWorkflow, type ConnectedClient } from './support/exclusive-rig';
 
 let sim: Simulator;
 let dir: string;
 const clients: ExclusiveClient[] = [];
 
-/** A started client whose results are collected; `result(id)` resolves when that identity's result arrives. */
-function connect(options: Partial<ExclusiveClientOptions> = {}) {
-  const client = new ExclusiveClient({
+/** A started client on the simulator's Exclusive service, closed after the test. */
+function connect(options: Partial<ExclusiveClientOptions> = {}): ConnectedClient {
+  const connected = connectExclusive({
     url: sim.info.exclusive.url,
     token: sim.info.exclusive.token,
     timing: { pollIntervalMs: 100, maxPollIntervalMs: 400 },
     backoff: { initialMs: 50, maxMs: 400 },
     ...options,
   });
-  clients.push(client);
-  const results: EditionResult[] = [];
-  const waiters = new Map<string, (result: EditionResult) => void>();
-  const events: EditionEvent[] = [];
-  client.onEvent((event) => events.push(event));
-  client.start((result) => {
-    results.push(result);
-    waiters.get(result.identity)?.(result);
-    return Promise.resolve();
-  });
-  const result = (identity: string): Promise<EditionResult> => {
-    const found = results.find((r) => r.identity === identity);
-    return found ? Promise.resolve(found) : new Promise((resolve) => waiters.set(identity, resolve));
-  };
-  return { client, results, events, result };
+  clients.push(connected.client);
+  return connected;
 }
 
 function submit(client: ExclusiveClient, workflow: ApiWorkflow = starterWorkflow()) {
-  const identity = randomUUID();
-  return client.submit({ identity, jobId: `job-${identity.slice(0, 8)}`, workflow }).then(() => identity);
+  return submitWorkflow(client, workflow);
 }
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 beforeEach(async () => {
   sim = await startSimulator({ stepMs: 5, workers: 1 });
