@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
 import { connectExclusive, submitWorkflow, type ConnectedClient } from '../integration/support/exclusive-rig';
+import { CACHED_RUN_FRAMES, FRESH_RUN_FRAMES } from './support/comfy-frames';
 import { framesOf, recordFrames, type FrameRecorder } from './support/frame-recorder';
 import { comfyUrl, invertWorkflow, noiseWorkflow } from './support/peer-service';
 
@@ -44,22 +45,7 @@ describe('live progress from a real ComfyUI', () => {
     const submitter = connect({ clientId: own.clientId, progressSocket: false });
     const identity = await submitWorkflow(submitter.client, invertWorkflow());
     await own.finished(identity);
-    expect(framesOf(own.frames, identity)).toEqual([
-      'execution_start',
-      'execution_cached',
-      'progress_state',
-      'executing:1',
-      'progress_state',
-      'progress_state',
-      'executing:2',
-      'progress_state',
-      'progress_state',
-      'executing:3',
-      'executed:3',
-      'progress_state',
-      'execution_success',
-      'executing',
-    ]);
+    expect(framesOf(own.frames, identity)).toEqual(FRESH_RUN_FRAMES);
 
     // ComfyUI publishes frames in order from one queue: once the bystander's own prompt has ended, any frame of the
     // first prompt meant for it would have arrived before.
@@ -80,17 +66,31 @@ describe('live progress from a real ComfyUI', () => {
     await own.finished(first);
     const again = await submitWorkflow(submitter.client, workflow);
     await own.finished(again);
-    expect(framesOf(own.frames, again)).toEqual([
-      'execution_start',
-      'execution_cached',
-      'executed:3',
-      'progress_state',
-      'execution_success',
-      'executing',
-    ]);
+    expect(framesOf(own.frames, again)).toEqual(CACHED_RUN_FRAMES);
     const cached = own.frames.find(
       (frame) => frame.type === 'execution_cached' && JSON.stringify(frame.data).includes(again),
     );
     expect((cached?.data as { nodes: string[] }).nodes).toEqual(['1', '2', '3']);
+  });
+
+  it('sends progress_state to every socket, and executing to none, for a prompt without a client_id', async () => {
+    const watcher = record();
+    await watcher.live;
+    const reply = await fetch(new URL('prompt', comfyUrl()), {
+      method: 'POST',
+      body: JSON.stringify({ prompt: invertWorkflow() }),
+    });
+    const { prompt_id: promptId } = (await reply.json()) as { prompt_id: string };
+    // The status frame of the emptied queue follows the run's last frame.
+    await expect
+      .poll(() =>
+        watcher.frames.some(
+          (frame) =>
+            frame.type === 'status' &&
+            JSON.stringify(frame.data) === JSON.stringify({ status: { exec_info: { queue_remaining: 0 } } }),
+        ),
+      )
+      .toBe(true);
+    expect(new Set(framesOf(watcher.frames, promptId))).toEqual(new Set(['progress_state']));
   });
 });
