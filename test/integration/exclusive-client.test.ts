@@ -105,6 +105,24 @@ describe('Exclusive edition client', () => {
     expect(error).toMatchObject({ node: '3', input: 'model' });
   });
 
+  it('refuses a workflow ComfyUI would run only in part, naming the failing input, and withdraws the prompt', async () => {
+    const { client, results } = connect();
+    const workflow = starterWorkflow();
+    // a second branch whose checkpoint the service lacks: ComfyUI accepts the prompt (200) and runs the rest
+    workflow['20'] = { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'missing.safetensors' } };
+    workflow['21'] = { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['20', 2] } };
+    workflow['22'] = { class_type: 'SaveImage', inputs: { images: ['21', 0], filename_prefix: 'second' } };
+    const identity = randomUUID();
+    const error = await client.submit({ identity, jobId: 'job-partial', workflow }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '20', input: 'ckpt_name' });
+    expect((error as Error).message).toContain('ran only part of the workflow');
+    expect((error as Error).message).toContain('ckpt_name "missing.safetensors" is not one of the choices');
+    await sim.exclusive.queue.idle();
+    expect(sim.exclusive.queue.historyOf(identity)[identity]?.status.status_str).not.toBe('success');
+    expect(results).toEqual([]);
+  });
+
   it('keeps 64-bit seeds exact on the wire', async () => {
     const { client, result } = connect();
     const workflow = starterWorkflow();

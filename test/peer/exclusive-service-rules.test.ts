@@ -65,6 +65,22 @@ describe('validation errors from a real ComfyUI', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/Prompt has no outputs\. Add an output node such as Save Image/);
   });
+
+  it('refuses a workflow it would run only in part (a model it lacks), naming the checkpoint', async () => {
+    // ComfyUI answers 200 and runs the valid SaveImage, naming the other output's failure in node_errors.
+    const { client, results } = connect();
+    const workflow = invertWorkflow();
+    workflow['4'] = { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } };
+    workflow['5'] = { class_type: 'VAEDecode', inputs: { samples: ['6', 0], vae: ['4', 2] } };
+    workflow['6'] = { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } };
+    workflow['7'] = { class_type: 'SaveImage', inputs: { images: ['5', 0], filename_prefix: 'peer-model' } };
+    const error = await submitWorkflow(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '4', input: 'ckpt_name' });
+    expect((error as Error).message).toContain('ran only part of the workflow');
+    expect((error as Error).message).toContain('is not one of the choices this service offers');
+    expect(results).toEqual([]);
+  });
 });
 
 describe('the cache of a real ComfyUI', () => {
