@@ -117,4 +117,19 @@ describe('cancelling on a real ComfyUI', () => {
     await expect(rig.client.cancel(randomUUID())).resolves.toBe('not-found');
     expect(rig.results.map((result) => result.identity)).toEqual([running]);
   });
+
+  it('answers /queue deletes and /interrupt with 200 and an empty application/octet-stream body', async () => {
+    for (const [path, body] of [
+      ['queue', JSON.stringify({ delete: ['no-such-prompt'] })],
+      ['interrupt', JSON.stringify({ prompt_id: 'no-such-prompt' })],
+      ['interrupt', ''],
+    ] as const) {
+      const reply = await fetch(new URL(path, comfyUrl()), { method: 'POST', body });
+      expect([reply.status, reply.headers.get('content-type'), await reply.text()]).toEqual([
+        200,
+        'application/octet-stream',
+        '',
+      ]);
+    }
+  });
 });

@@ -116,4 +116,19 @@ describe('the simulated ComfyUI, as the real one behaves', () => {
     // nodes.py draws from "abcdefghijklmnopqrstupvxyz": no digits, no w
     expect(done.outputs[0]?.filename).toMatch(/^ComfyUI_temp_[a-vxyz]{5}_\d{5}_\.png$/);
   });
+
+  it('answers /queue deletes and /interrupt with 200 and an empty application/octet-stream body, as aiohttp does', async () => {
+    for (const [path, body] of [
+      ['queue', JSON.stringify({ delete: ['no-such-prompt'] })],
+      ['interrupt', JSON.stringify({ prompt_id: 'no-such-prompt' })],
+      ['interrupt', ''],
+    ] as const) {
+      const reply = await fetch(new URL(path, server.url), { method: 'POST', body });
+      expect([reply.status, reply.headers.get('content-type'), await reply.text()]).toEqual([
+        200,
+        'application/octet-stream',
+        '',
+      ]);
+    }
+  });
 });
