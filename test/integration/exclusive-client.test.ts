@@ -123,6 +123,20 @@ describe('Exclusive edition client', () => {
     expect(results).toEqual([]);
   });
 
+  it('names the node whose class the service does not have', async () => {
+    const { client } = connect();
+    const workflow = starterWorkflow();
+    const sampler = workflow['3'];
+    if (!sampler) throw new Error('starter has no KSampler');
+    sampler.class_type = 'KSamplerFromAPack';
+    const error = await submit(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '3' });
+    expect((error as Error).message).toContain(
+      'KSampler (node 3): Cannot execute because node KSamplerFromAPack does not exist',
+    );
+  });
+
   it('keeps 64-bit seeds exact on the wire', async () => {
     const { client, result } = connect();
     const workflow = starterWorkflow();

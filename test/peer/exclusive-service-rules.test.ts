@@ -57,6 +57,20 @@ describe('validation errors from a real ComfyUI', () => {
     expect((error as Error).message).toContain('Blank canvas (node 1): width "wide" has the wrong type');
   });
 
+  it('names the node whose class the service does not have', async () => {
+    const { client } = connect();
+    const workflow = noiseWorkflow();
+    const grain = workflow['2'];
+    if (!grain) throw new Error('no noise node');
+    grain.class_type = 'ImageAddFancyNoise';
+    const error = await submitWorkflow(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '2' });
+    expect((error as Error).message).toContain(
+      'Grain (node 2): Cannot execute because node ImageAddFancyNoise does not exist',
+    );
+  });
+
   it('explains a workflow without an output node', async () => {
     const { client } = connect();
     const workflow = noiseWorkflow();

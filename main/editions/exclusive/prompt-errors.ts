@@ -107,6 +107,16 @@ export function partialRejection(
 }
 
 /**
+ * An `invalid_prompt` error (a class the service does not have, a node without class_type) carries no node_errors;
+ * ComfyUI names the node only in `details`: "Node ID '#3'".
+ */
+function nodeOfInvalidPrompt(top: PromptErrorItem, workflow: ApiWorkflow): string | undefined {
+  if (top.type !== 'invalid_prompt') return undefined;
+  const id = /^Node ID '#(.+)'$/.exec(top.details ?? '')?.[1];
+  return id !== undefined && Object.hasOwn(workflow, id) ? id : undefined;
+}
+
+/**
  * Turns the JSON body of a 400 into a ValidationError naming every failing node and input; `node` and `input` of the
  * error are the first ones. A body that is not ComfyUI's shape becomes a ServiceError with an excerpt.
  */
@@ -129,6 +139,14 @@ export function promptRejection(status: number, bodyText: string, workflow: ApiW
   const { sentences, firstNode, firstInput } = nodeErrorSentences(parsed.data.node_errors, workflow);
   const top = parsed.data.error;
   if (sentences.length === 0) {
+    const node = isRecord(top) ? nodeOfInvalidPrompt(top, workflow) : undefined;
+    if (node !== undefined && isRecord(top)) {
+      const reason = redact(top.message ?? 'ComfyUI cannot run it');
+      return new ValidationError(
+        `${label} rejected the workflow: ${nodeTitle(workflow, node)} (node ${node}): ${reason} Install the node on the service or remove it from the workflow.`,
+        node,
+      );
+    }
     const text =
       typeof top === 'string' ? top : [top?.message, top?.details].filter(Boolean).join(': ') || 'no reason given';
     const hint =
