@@ -6,49 +6,33 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
-import type { EditionEvent, EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
 import { NetworkError, NotFoundError, ServiceError, ValidationError } from '../../main/errors';
 import { startSimulator, type Simulator } from '../sim/index';
 import { ObjectStore } from '../sim/oss/object-store';
 import { startExclusiveServer } from '../sim/exclusive/server';
+import { connectExclusive, PNG_SIGNATURE, submitWorkflow, type ConnectedClient } from './support/exclusive-rig';
 
 let sim: Simulator;
 let dir: string;
 const clients: ExclusiveClient[] = [];
 
-/** A started client whose results are collected; `result(id)` resolves when that identity's result arrives. */
-function connect(options: Partial<ExclusiveClientOptions> = {}) {
-  const client = new ExclusiveClient({
+/** A started client on the simulator's Exclusive service, closed after the test. */
+function connect(options: Partial<ExclusiveClientOptions> = {}): ConnectedClient {
+  const connected = connectExclusive({
     url: sim.info.exclusive.url,
     token: sim.info.exclusive.token,
     timing: { pollIntervalMs: 100, maxPollIntervalMs: 400 },
     backoff: { initialMs: 50, maxMs: 400 },
     ...options,
   });
-  clients.push(client);
-  const results: EditionResult[] = [];
-  const waiters = new Map<string, (result: EditionResult) => void>();
-  const events: EditionEvent[] = [];
-  client.onEvent((event) => events.push(event));
-  client.start((result) => {
-    results.push(result);
-    waiters.get(result.identity)?.(result);
-    return Promise.resolve();
-  });
-  const result = (identity: string): Promise<EditionResult> => {
-    const found = results.find((r) => r.identity === identity);
-    return found ? Promise.resolve(found) : new Promise((resolve) => waiters.set(identity, resolve));
-  };
-  return { client, results, events, result };
+  clients.push(connected.client);
+  return connected;
 }
 
 function submit(client: ExclusiveClient, workflow: ApiWorkflow = starterWorkflow()) {
-  const identity = randomUUID();
-  return client.submit({ identity, jobId: `job-${identity.slice(0, 8)}`, workflow }).then(() => identity);
+  return submitWorkflow(client, workflow);
 }
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 beforeEach(async () => {
   sim = await startSimulator({ stepMs: 5, workers: 1 });
@@ -120,6 +104,38 @@ describe('Exclusive edition client', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('K采样器 (node 3): the required input model is missing');
     expect(error).toMatchObject({ node: '3', input: 'model' });
+  });
+
+  it('refuses a workflow ComfyUI would run only in part, naming the failing input, and withdraws the prompt', async () => {
+    const { client, results } = connect();
+    const workflow = starterWorkflow();
+    // a second branch whose checkpoint the service lacks: ComfyUI accepts the prompt (200) and runs the rest
+    workflow['20'] = { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'missing.safetensors' } };
+    workflow['21'] = { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['20', 2] } };
+    workflow['22'] = { class_type: 'SaveImage', inputs: { images: ['21', 0], filename_prefix: 'second' } };
+    const identity = randomUUID();
+    const error = await client.submit({ identity, jobId: 'job-partial', workflow }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '20', input: 'ckpt_name' });
+    expect((error as Error).message).toContain('ran only part of the workflow');
+    expect((error as Error).message).toContain('ckpt_name "missing.safetensors" is not one of the choices');
+    await sim.exclusive.queue.idle();
+    expect(sim.exclusive.queue.historyOf(identity)[identity]?.status.status_str).not.toBe('success');
+    expect(results).toEqual([]);
+  });
+
+  it('names the node whose class the service does not have', async () => {
+    const { client } = connect();
+    const workflow = starterWorkflow();
+    const sampler = workflow['3'];
+    if (!sampler) throw new Error('starter has no KSampler');
+    sampler.class_type = 'KSamplerFromAPack';
+    const error = await submit(client, workflow).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ node: '3' });
+    expect((error as Error).message).toContain(
+      'KSampler (node 3): Cannot execute because node KSamplerFromAPack does not exist',
+    );
   });
 
   it('keeps 64-bit seeds exact on the wire', async () => {

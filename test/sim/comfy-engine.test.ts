@@ -66,7 +66,7 @@ async function run(
 
 describe('prompt validation', () => {
   it('accepts the starter workflow and names its output node', () => {
-    expect(validatePrompt(starter)).toEqual({ ok: true, outputNodes: ['9'] });
+    expect(validatePrompt(starter)).toEqual({ ok: true, outputNodes: ['9'], nodeErrors: {} });
   });
 
   it('rejects an unknown class as invalid_prompt without node errors', () => {
@@ -260,11 +260,11 @@ describe('prompt execution', () => {
     await run(starter, { cache });
     const same = await run(starter, { cache });
     expect(same.events.find((e) => e.type === 'execution_cached')?.data.nodes).toEqual([
+      '3',
       '4',
+      '5',
       '6',
       '7',
-      '5',
-      '3',
       '8',
       '9',
     ]);
@@ -275,7 +275,7 @@ describe('prompt execution', () => {
       starterWith((p) => p['3'] && (p['3'].inputs.seed = 1)),
       { cache },
     );
-    expect(reseeded.events.find((e) => e.type === 'execution_cached')?.data.nodes).toEqual(['4', '6', '7', '5']);
+    expect(reseeded.events.find((e) => e.type === 'execution_cached')?.data.nodes).toEqual(['4', '5', '6', '7']);
     expect(reseeded.files.size).toBe(1);
   });
 

@@ -4,17 +4,24 @@ import { stringifyJson } from '../../comfy/json-bigint';
 import { catalogFromObjectInfo, type NodeCatalog } from '../../comfy/node-catalog';
 import { resultFromHistory, type ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
-import { ServiceError, excerpt } from '../../errors';
+import { ServiceError, excerpt, type ValidationError } from '../../errors';
 import { redact } from '../../log/redact';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http';
 import { historyReplySchema, promptReplySchema, queueSchema, systemStatsSchema } from './comfy-replies';
-import { promptRejection } from './prompt-errors';
+import { partialRejection, promptRejection } from './prompt-errors';
 
 export interface PromptSubmission {
   promptId: string;
   clientId: string;
   jobId: string;
   workflow: ApiWorkflow;
+}
+
+export interface PromptAccepted {
+  promptId: string;
+  number: number;
+  /** Set when ComfyUI queued only some output nodes: why it refused the others (a 200 with `node_errors`). */
+  refusedOutputs?: ValidationError;
 }
 
 export interface QueueSnapshot {
@@ -72,7 +79,7 @@ export class ExclusiveApi {
    * POST /prompt with a client-chosen prompt_id (honoured in the reply, history and websocket) and the ledger's job id
    * in extra_data, so that a prompt whose reply was lost can be recognised in /queue and /history.
    */
-  async submitPrompt(submission: PromptSubmission): Promise<{ promptId: string; number: number }> {
+  async submitPrompt(submission: PromptSubmission): Promise<PromptAccepted> {
     // stringifyJson keeps 64-bit seeds exact; JSON.stringify would throw on a bigint
     const body = stringifyJson({
       prompt: submission.workflow,
@@ -100,7 +107,8 @@ export class ExclusiveApi {
       );
     }
     const reply = this.parse(response, 'the prompt', (json) => promptReplySchema.safeParse(json).data);
-    return { promptId: reply.prompt_id, number: reply.number };
+    const refused = partialRejection(reply.node_errors, submission.workflow, this.label);
+    return { promptId: reply.prompt_id, number: reply.number, ...(refused ? { refusedOutputs: refused } : {}) };
   }
 
   async queue(): Promise<QueueSnapshot> {

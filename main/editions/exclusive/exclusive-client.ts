@@ -61,6 +61,7 @@ export class ExclusiveClient implements Edition {
   private readonly listeners = new Set<(event: EditionEvent) => void>();
   private readonly now: () => number;
   private readonly timing: TrackerTiming;
+  private readonly log: (message: string, error: unknown) => void;
   private connection: ConnectionState = { state: 'stopped' };
   private closed = false;
 
@@ -85,6 +86,7 @@ export class ExclusiveClient implements Edition {
     });
     this.api = new ExclusiveApi(this.http, this.label, this.now);
     const log = options.log ?? (() => undefined);
+    this.log = log;
     if (options.progressSocket !== false) {
       const wsUrl = this.http.url('ws', { clientId: this.clientId });
       wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -161,6 +163,14 @@ export class ExclusiveClient implements Edition {
       jobId: request.jobId,
       workflow: request.workflow,
     });
+    if (reply.refusedOutputs) {
+      // The part ComfyUI accepted is queued or already running: take it back so that no half of the workflow
+      // passes for the job. If it finished first, its files stay on the service and the job still fails.
+      await this.cancel(request.identity).catch((error: unknown) =>
+        this.log('Withdrawing a partly refused prompt failed', error),
+      );
+      throw reply.refusedOutputs;
+    }
     this.tracker.follow(request.identity, 'queued', request.workflow);
     this.emit({ type: 'queued', identity: request.identity });
     return { identity: request.identity, queueIndex: reply.number };

@@ -4,7 +4,7 @@
 import { ServiceError, ValidationError, excerpt } from '../../errors';
 import { redact } from '../../log/redact';
 import { nodeTitle, type ApiWorkflow } from '../../comfy/workflow-types';
-import { promptErrorSchema, type PromptErrorItem } from './comfy-replies';
+import { promptErrorSchema, type PromptErrorBody, type PromptErrorItem } from './comfy-replies';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -65,6 +65,57 @@ export function describeNodeError(item: PromptErrorItem): string {
   }
 }
 
+interface NodeErrorSentences {
+  sentences: string[];
+  firstNode?: string;
+  firstInput?: string;
+}
+
+/** One sentence per node error, the node named by its title in the workflow. */
+function nodeErrorSentences(nodeErrors: PromptErrorBody['node_errors'], workflow: ApiWorkflow): NodeErrorSentences {
+  const found: NodeErrorSentences = { sentences: [] };
+  for (const [nodeId, nodeError] of Object.entries(nodeErrors ?? {})) {
+    const title = workflow[nodeId] ? nodeTitle(workflow, nodeId) : (nodeError.class_type ?? 'a node');
+    for (const item of nodeError.errors) {
+      found.sentences.push(`${title} (node ${nodeId}): ${describeNodeError(item)}`);
+      found.firstNode ??= nodeId;
+      found.firstInput ??= inputName(item);
+    }
+  }
+  return found;
+}
+
+/**
+ * The `node_errors` of a 200 from POST /prompt. ComfyUI accepts a prompt when at least one output node is valid and
+ * runs only those, naming the others here: for the artist that is a broken workflow, not a success with fewer images.
+ * Undefined when every output passed.
+ */
+export function partialRejection(
+  nodeErrors: unknown,
+  workflow: ApiWorkflow,
+  label: string,
+): ValidationError | undefined {
+  const parsed = promptErrorSchema.shape.node_errors.safeParse(nodeErrors);
+  if (!parsed.success) return undefined;
+  const { sentences, firstNode, firstInput } = nodeErrorSentences(parsed.data, workflow);
+  if (sentences.length === 0) return undefined;
+  return new ValidationError(
+    `${label} ran only part of the workflow and refused the rest: ${redact(sentences.join('; '))}. The job was withdrawn; fix the workflow and queue it again.`,
+    firstNode,
+    firstInput,
+  );
+}
+
+/**
+ * An `invalid_prompt` error (a class the service does not have, a node without class_type) carries no node_errors;
+ * ComfyUI names the node only in `details`: "Node ID '#3'".
+ */
+function nodeOfInvalidPrompt(top: PromptErrorItem, workflow: ApiWorkflow): string | undefined {
+  if (top.type !== 'invalid_prompt') return undefined;
+  const id = /^Node ID '#(.+)'$/.exec(top.details ?? '')?.[1];
+  return id !== undefined && Object.hasOwn(workflow, id) ? id : undefined;
+}
+
 /**
  * Turns the JSON body of a 400 into a ValidationError naming every failing node and input; `node` and `input` of the
  * error are the first ones. A body that is not ComfyUI's shape becomes a ServiceError with an excerpt.
@@ -85,19 +136,17 @@ export function promptRejection(status: number, bodyText: string, workflow: ApiW
       detail,
     );
   }
-  const sentences: string[] = [];
-  let firstNode: string | undefined;
-  let firstInput: string | undefined;
-  for (const [nodeId, nodeError] of Object.entries(parsed.data.node_errors ?? {})) {
-    const title = workflow[nodeId] ? nodeTitle(workflow, nodeId) : (nodeError.class_type ?? 'a node');
-    for (const item of nodeError.errors) {
-      sentences.push(`${title} (node ${nodeId}): ${describeNodeError(item)}`);
-      firstNode ??= nodeId;
-      firstInput ??= inputName(item);
-    }
-  }
+  const { sentences, firstNode, firstInput } = nodeErrorSentences(parsed.data.node_errors, workflow);
   const top = parsed.data.error;
   if (sentences.length === 0) {
+    const node = isRecord(top) ? nodeOfInvalidPrompt(top, workflow) : undefined;
+    if (node !== undefined && isRecord(top)) {
+      const reason = redact(top.message ?? 'ComfyUI cannot run it');
+      return new ValidationError(
+        `${label} rejected the workflow: ${nodeTitle(workflow, node)} (node ${node}): ${reason} Install the node on the service or remove it from the workflow.`,
+        node,
+      );
+    }
     const text =
       typeof top === 'string' ? top : [top?.message, top?.details].filter(Boolean).join(': ') || 'no reason given';
     const hint =

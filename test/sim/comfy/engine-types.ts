@@ -37,7 +37,10 @@ export interface PromptErrorBody {
   node_errors: Record<string, { errors: NodeErrorItem[]; dependent_outputs: string[]; class_type: string }>;
 }
 
-export type PromptValidation = { ok: true; outputNodes: string[] } | { ok: false; body: PromptErrorBody };
+/** Valid when at least one output node is: the others are dropped and described in `nodeErrors`. */
+export type PromptValidation =
+  | { ok: true; outputNodes: string[]; nodeErrors: PromptErrorBody['node_errors'] }
+  | { ok: false; body: PromptErrorBody };
 
 export interface RunOptions {
   promptId: string;

@@ -172,8 +172,11 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
   const { cache } = opts;
   const signatures = nodeSignatures(prompt, order);
   cache?.retainOnly(signatures.values());
-  const cachedNodes = order.filter((id) => cache?.get(signatures.get(id) ?? '') !== undefined);
+  // ComfyUI walks the prompt's own keys (JSON order; JavaScript lists integer keys in ascending order, as the app's
+  // prompts arrive in any case)
+  const cachedNodes = Object.keys(prompt).filter((id) => cache?.get(signatures.get(id) ?? '') !== undefined);
   send('execution_cached', { nodes: cachedNodes, prompt_id: promptId, timestamp: now() });
+  const outputNodes = new Set(opts.outputNodes);
 
   for (const id of order) {
     const node = prompt[id];
@@ -182,18 +185,21 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
     const signature = signatures.get(id) ?? '';
     const cached = cache?.get(signature);
     if (cached) {
-      // a cached node sends no `executing`; an output node still reports its (old) files
+      // ComfyUI stages only output nodes and the uncached nodes they need: a cached output node reports its (old)
+      // files and finishes, without `executing`; a cached node upstream of it is not visited at all.
       values.set(id, cached.outputs);
       executed.push(id);
-      setProgress(id, 1, 1, 'finished');
+      if (!outputNodes.has(id)) continue;
       if (cached.ui) {
         outputs[id] = cached.ui;
         send('executed', { node: id, display_node: id, output: cached.ui, prompt_id: promptId });
       }
+      setProgress(id, 1, 1, 'finished');
       continue;
     }
-    send('executing', { node: id, display_node: id, prompt_id: promptId });
+    // ComfyUI's progress registry reports the node running before `executing` is sent
     setProgress(id, 0, 1, 'running');
+    send('executing', { node: id, display_node: id, prompt_id: promptId });
     const inputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(node.inputs)) {
       const link = linkSource(value);
@@ -206,19 +212,20 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
         step: async (value, max) => {
           await pause(opts.stepMs, signal);
           if (signal.aborted) throw new InterruptedError();
-          send('progress', { value, max, prompt_id: promptId, node: id });
+          // ComfyUI's progress hook updates the registry (progress_state) before it sends `progress`
           setProgress(id, value, max, 'running');
+          send('progress', { value, max, prompt_id: promptId, node: id });
         },
         saveImages,
       });
       values.set(id, result.outputs);
       cache?.set(signature, result);
       executed.push(id);
-      setProgress(id, progress[id]?.max ?? 1, progress[id]?.max ?? 1, 'finished');
       if (result.ui) {
         outputs[id] = result.ui;
         send('executed', { node: id, display_node: id, output: result.ui, prompt_id: promptId });
       }
+      setProgress(id, progress[id]?.max ?? 1, progress[id]?.max ?? 1, 'finished');
     } catch (error) {
       if (error instanceof InterruptedError) return interrupted(id);
       if (error instanceof NodeExecutionError) return failed(id, error.exceptionType, error.message, node.inputs);

@@ -105,6 +105,17 @@ function scaled(image: ImageValue, width: number, height: number): ImageValue {
 
 type Executor = (ctx: NodeContext) => Promise<NodeResult>;
 
+/** ComfyUI's PreviewImage picks five letters from this alphabet (sic: no "w", "p" twice) for its temp file prefix. */
+const PREVIEW_ALPHABET = 'abcdefghijklmnopqrstupvxyz';
+
+function previewSuffix(hash: number): string {
+  let suffix = '';
+  for (let i = 0, rest = hash; i < 5; i += 1, rest = Math.floor(rest / PREVIEW_ALPHABET.length)) {
+    suffix += PREVIEW_ALPHABET[rest % PREVIEW_ALPHABET.length] ?? 'a';
+  }
+  return suffix;
+}
+
 const executors: Record<string, Executor> = {
   CheckpointLoaderSimple: (ctx) => {
     const checkpoint = text(ctx, 'ckpt_name');
@@ -161,6 +172,24 @@ const executors: Record<string, Executor> = {
       outputs: [{ kind: 'image', width: int(ctx, 'width', 512), height: int(ctx, 'height', 512), frames }],
     });
   },
+  ImageInvert: (ctx) => {
+    const image = input(ctx, 'image', 'image');
+    const frames = image.frames.map((frame): Pattern =>
+      frame.solid
+        ? {
+            hash: hashString(`invert:${frame.hash}`),
+            solid: frame.solid.map((c) => 255 - c) as [number, number, number],
+          }
+        : { hash: hashString(`invert:${frame.hash}`) },
+    );
+    return Promise.resolve({ outputs: [{ ...image, frames }] });
+  },
+  ImageAddNoise: (ctx) => {
+    const image = input(ctx, 'image', 'image');
+    const recipe = `${String(ctx.inputs.seed)}\u0001${float(ctx, 'strength', 0.5)}`;
+    const frames = image.frames.map((frame, i) => ({ hash: hashString(`noise:${recipe}:${frame.hash}:${i}`) }));
+    return Promise.resolve({ outputs: [{ ...image, frames }] });
+  },
   LoadImage: (ctx) => {
     // the simulator does not read uploaded pixels: the picture is drawn from the file name
     const name = text(ctx, 'image');
@@ -190,9 +219,7 @@ const executors: Record<string, Executor> = {
     return { outputs: [], ui: { images } };
   },
   PreviewImage: async (ctx) => {
-    const suffix = hashString(ctx.nodeId + stringifyJson(ctx.inputs))
-      .toString(36)
-      .slice(0, 5);
+    const suffix = previewSuffix(hashString(ctx.nodeId + stringifyJson(ctx.inputs)));
     const images = await ctx.saveImages(input(ctx, 'images', 'image'), `ComfyUI_temp_${suffix}`, 'temp');
     return { outputs: [], ui: { images } };
   },

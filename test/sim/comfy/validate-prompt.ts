@@ -305,8 +305,6 @@ export function validatePrompt(prompt: unknown): PromptValidation {
   const good: string[] = [];
   const failed: string[] = [];
   for (const id of outputs) (validator.validateOutput(id) ? good : failed).push(id);
-  // like ComfyUI, the valid outputs run when at least one is valid; the rest are dropped
-  if (good.length > 0) return { ok: true, outputNodes: good };
 
   const nodeErrors: PromptErrorBody['node_errors'] = {};
   const lines: string[] = [];
@@ -319,6 +317,8 @@ export function validatePrompt(prompt: unknown): PromptValidation {
     };
     for (const error of errors) lines.push(`${error.message}: ${error.details}`);
   }
+  // like ComfyUI, the valid outputs run when at least one is valid; the rest are dropped and named in node_errors
+  if (good.length > 0) return { ok: true, outputNodes: good, nodeErrors };
   return failure(
     errorItem('prompt_outputs_failed_validation', 'Prompt outputs failed validation', lines.join('\n')),
     nodeErrors,

@@ -40,6 +40,8 @@ const STATUS_MESSAGES = new Set([
   'execution_interrupted',
 ]);
 
+const BROADCAST_WITHOUT_CLIENT = new Set(['progress', 'progress_state', 'execution_interrupted']);
+
 export interface PromptQueueOptions {
   hub: WsHub;
   store: ObjectStore;
@@ -109,7 +111,8 @@ export class PromptQueue {
     this.pending.sort((a, b) => a[0] - b[0]);
     this.broadcastStatus();
     this.startLoop();
-    return { status: 200, json: { prompt_id: promptId, number, node_errors: {} } };
+    // the outputs that failed validation are left out of the run, and named in the reply
+    return { status: 200, json: { prompt_id: promptId, number, node_errors: validation.nodeErrors } };
   }
 
   queue(): { queue_running: QueueItem[]; queue_pending: QueueItem[] } {
@@ -250,9 +253,10 @@ export class PromptQueue {
       ...(this.cache ? { cache: this.cache } : {}),
       now: this.now,
       emit: (event) => {
-        // progress_state reaches every socket; the rest only the submitting client, if it named itself
-        if (event.type === 'progress_state') hub.send(event.type, event.data);
-        else if (clientId !== undefined) hub.send(event.type, event.data, clientId);
+        // ComfyUI sends every event of a run to the submitting client only; a prompt without a client_id has its
+        // progress, progress_state and execution_interrupted sent to every socket and the rest to none
+        if (clientId !== undefined) hub.send(event.type, event.data, clientId);
+        else if (BROADCAST_WITHOUT_CLIENT.has(event.type)) hub.send(event.type, event.data);
         if (STATUS_MESSAGES.has(event.type)) messages.push([event.type, event.data]);
         if (this.options.previews && event.type === 'progress' && clientId !== undefined) {
           const node = typeof event.data.node === 'string' ? event.data.node : '';

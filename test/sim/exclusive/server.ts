@@ -92,8 +92,9 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+/** aiohttp's `web.Response(status=…)`: an empty body that still says application/octet-stream. */
 function sendEmpty(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'Content-Length': '0' });
+  res.writeHead(status, { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' });
   res.end();
 }
 

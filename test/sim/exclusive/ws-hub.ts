@@ -1,5 +1,5 @@
 // The /ws sockets of the simulated ComfyUI, by client id (ComfyUI's `sid`): events for a prompt go to the socket of
-// the client that submitted it; status and progress_state go to every socket. Applies the dropWsEvery fault.
+// the client that submitted it (prompt-queue.ts decides); status goes to every socket. Applies the dropWsEvery fault.
 import type { WebSocket } from 'ws';
 import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { FaultInjector } from '../faults';
