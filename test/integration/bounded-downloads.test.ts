@@ -95,7 +95,7 @@ describe('downloads', () => {
       if (from === undefined) {
         res.writeHead(200, { 'content-length': String(video.length), 'accept-ranges': 'bytes', etag: '"v1"' });
         // Half, then the connection breaks
-        res.write(video.subarray(0, video.length / 2), () => res.destroy());
+        res.write(video.subarray(0, video.length / 2), () => setTimeout(() => res.destroy(), 100));
         return;
       }
       res.writeHead(206, {
@@ -116,17 +116,28 @@ describe('downloads', () => {
     expect(server.requests[1]?.headers['if-range']).toBe('"v1"');
   });
 
-  it('starts over where the server does not offer ranges', async () => {
-    let served = 0;
-    const { run, destination, server } = await rig((_req, res) => {
-      served += 1;
-      res.writeHead(200, { 'content-length': String(video.length) });
-      if (served === 1) res.write(video.subarray(0, 1000), () => res.destroy());
-      else res.end(video);
+  it('starts over when the server answers the Range with the whole file', async () => {
+    const { run, destination, server } = await rig((req, res) => {
+      res.writeHead(200, { 'content-length': String(video.length), 'accept-ranges': 'bytes', etag: '"v2"' });
+      if (rangeStart(req) === undefined) {
+        res.write(video.subarray(0, 64 * 1024), () => setTimeout(() => res.destroy(), 100));
+        return;
+      }
+      res.end(video); // 200 to a Range request: the whole file, from the start
     });
     await run();
     expect(readFileSync(destination).equals(video)).toBe(true);
-    expect(server.requests.map((req) => req.headers.range)).toEqual([undefined, undefined]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('leaves starting over to the caller where the server offers no ranges', async () => {
+    const { run, destination, server } = await rig((_req, res) => {
+      res.writeHead(200, { 'content-length': String(video.length) });
+      res.write(video.subarray(0, 1000), () => setTimeout(() => res.destroy(), 100));
+    });
+    await expect(run()).rejects.toThrow(/broke off|ended early/);
+    expect(server.requests).toHaveLength(1);
+    expect(existsSync(`${destination}.part`)).toBe(false);
   });
 
   it('refuses a file whose Content-Length is over the cap, leaving nothing behind', async () => {

@@ -2,7 +2,8 @@
 // a broken or short download never leaves a file at `destination` (the gallery treats a present file as complete).
 // Bounded as DESIGN.md rule 8 asks: an idle timeout (no byte for N s) instead of a total cap, so a large video on a slow
 // link still arrives; a size cap counted while streaming; after a break, the rest is asked for with Range where the
-// server offers it (Accept-Ranges / 206), otherwise the download starts over.
+// server offers it (Accept-Ranges / 206); a server that answers the Range with 200 (the file changed, or it ignores
+// ranges) gets the whole file written from the start.
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -25,7 +26,11 @@ export interface DownloadRequest {
   idleTimeoutMs?: number;
   /** The largest file accepted. Default DEFAULT_MAX_DOWNLOAD_BYTES. */
   maxBytes?: number;
-  /** Requests made in all, the first included, when the transfer breaks off. Default 3. */
+  /**
+   * Requests made in all, the first included, while a broken transfer can be resumed (the server offers ranges and
+   * bytes arrived since the last break). Default 3. Starting over from nothing is left to the caller's retry policy,
+   * so two retry layers do not multiply.
+   */
   attempts?: number;
   /** Maps a non-2xx status to an error (HttpClient.statusError for the service's wording). */
   statusError(status: number, bodyText: string): Error;
@@ -178,12 +183,14 @@ export async function downloadToFile(req: DownloadRequest): Promise<void> {
   const progress: Progress = { bytes: 0, ranges: false };
   try {
     for (let tried = 1; ; tried += 1) {
+      const before = progress.bytes;
       try {
         await attempt(req, part, progress);
         break;
       } catch (error) {
         if (!(error instanceof Interrupted)) throw error;
-        if (tried >= attempts || req.signal?.aborted) throw error.failure;
+        const resumable = progress.ranges && progress.bytes > before;
+        if (!resumable || tried >= attempts || req.signal?.aborted) throw error.failure;
       }
     }
     try {
