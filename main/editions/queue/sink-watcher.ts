@@ -8,7 +8,7 @@ import { describeBytes } from '../../errors';
 import { redact } from '../../log/redact';
 import { CommitBatcher } from './commit-batcher';
 import type { QueueClient } from './queue-client';
-import { findOversizedFrame } from './oversized-frame';
+import { commitOversizedFrame } from './oversized-frame';
 import { decodeSinkFrame, type SinkFrame } from './sink-frame';
 import { BoundedSet, backoffDelay, systemTimerClock, type BackoffOptions, type TimerClock } from './watch-support';
 
@@ -294,34 +294,23 @@ export class SinkWatcher {
     this.cancelReconnect = this.clock.setTimer(() => this.connect(), delay);
   }
 
-  /**
-   * A frame over maxFrameBytes would come back on every reconnect and stall the watch for good. It is found by bounded
-   * gets, reported once, and committed unread: the only way past it the protocol offers (whether the service would
-   * give it to a consumer with a larger cap instead is not published). Its result is lost to this app either way, so
-   * the report carries its task_id.
-   */
+  /** A frame over maxFrameBytes comes back on every reconnect: skipped as oversized-frame.ts explains. */
   private async skipOversized(reason: string): Promise<void> {
     this.setState({ state: 'connecting', attempt: this.failures + 1 });
-    const probes = this.window + this.maxForeignHeld + 16;
     try {
-      const frame = await findOversizedFrame(this.options.sink, this.maxFrameBytes, probes, this.lifetime.signal);
-      if (frame) {
-        const taskId = frame.tags.task_id;
-        if (!this.reportedOversized.has(frame.index)) {
-          this.reportedOversized.add(frame.index);
+      const index = await commitOversizedFrame({
+        sink: this.options.sink,
+        maxFrameBytes: this.maxFrameBytes,
+        probes: this.window + this.maxForeignHeld + 16,
+        signal: this.lifetime.signal,
+        reported: this.reportedOversized,
+        onUnreadable: (problem) => {
           this.stats.garbage += 1;
-          const why = `the frame is ${describeBytes(frame.bytes)}, more than the ${describeBytes(this.maxFrameBytes)} a result may be`;
-          this.report({
-            kind: 'garbage-frame',
-            index: frame.index,
-            reason: why,
-            committed: true,
-            ...(taskId ? { taskId } : {}),
-          });
-        }
-        // Committed now, not batched: the reconnect must not be sent the same frame again
-        await this.options.sink.commit([frame.index], this.lifetime.signal);
-        this.handledIndexes.add(frame.index);
+          this.report({ kind: 'garbage-frame', committed: true, ...problem });
+        },
+      });
+      if (index !== undefined) {
+        this.handledIndexes.add(index);
         this.stats.committed += 1;
         if (!this.closed && !this.authFailed) this.connect();
         return;
