@@ -95,3 +95,32 @@ export function excerpt(text: string, max = 200): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
+
+/**
+ * A service sent more than the app reads for that purpose (a reply, a frame, a file). Not retryable: the same request
+ * brings the same bytes. `limitBytes` is the cap that was passed.
+ */
+export class TooLargeError extends ServiceError {
+  constructor(
+    message: string,
+    readonly limitBytes: number,
+  ) {
+    super(message, 200);
+  }
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+/** "8 MiB", "1.5 GiB", "512 bytes": a size for a message. */
+export function describeBytes(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}

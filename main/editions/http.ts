@@ -2,8 +2,15 @@
 // in `Authorization` bare (reference/artlab-api-edition.md), no Origin header (ComfyUI refuses a foreign Origin), and
 // every failure turned into an error with a kind and a sentence a user can act on — never containing the token.
 import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
-import { AuthError, NetworkError, ServiceError, TimeoutError, excerpt } from '../errors';
+import { AuthError, NetworkError, ServiceError, TimeoutError, TooLargeError, describeBytes, excerpt } from '../errors';
 import { redact } from '../log/redact';
+import { readBoundedBody } from './bounded-body';
+import { startDeadline, type Deadline } from './deadline';
+
+/** JSON and protobuf replies are small; a service that sends more is broken or hostile. */
+export const DEFAULT_MAX_REPLY_BYTES = 8 * 1024 * 1024;
+/** An error page is only excerpted: the rest is dropped unread. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 export interface HttpClientOptions {
   /** Base URL; paths are resolved against it. */
@@ -11,8 +18,11 @@ export interface HttpClientOptions {
   token?: string;
   /** What the user calls this service in messages, e.g. "the service “sd-prod”". */
   label: string;
+  /** The whole call, headers and body, must end within this (default 30 s). */
   timeoutMs?: number;
   connectTimeoutMs?: number;
+  /** The largest reply body read (default DEFAULT_MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
   /** Shared dispatcher (tests may pass their own); by default one Agent per client. */
   dispatcher?: Dispatcher;
 }
@@ -25,6 +35,10 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Buffer | Uint8Array;
   timeoutMs?: number;
+  /** The largest reply body read for this call (default: the client's). */
+  maxBytes?: number;
+  /** Over `maxBytes`, keep the first `maxBytes` and drop the rest instead of failing (a prefix is all we need). */
+  truncate?: boolean;
   signal?: AbortSignal;
   /** Statuses the caller handles itself instead of an error (e.g. 404 for "not there"). */
   accept?: number[];
@@ -34,6 +48,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The body went on past the cap and was cut (only with `truncate`). */
+  truncated: boolean;
   text(): string;
   json(): unknown;
 }
@@ -72,39 +88,55 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = this.url(req.path, req.query);
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? 30_000;
-    const signal = req.signal
-      ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
-    let response: Dispatcher.ResponseData;
+    const maxBytes = req.maxBytes ?? this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    // One deadline for headers and body together: undici's bodyTimeout is idle time between chunks, so a reply that
+    // trickles a byte a second would otherwise hold the call for ever.
+    const deadline = startDeadline(timeoutMs, req.signal);
     try {
-      response = await request(url, {
-        method: req.method ?? 'GET',
-        headers: { ...this.authHeaders(), ...req.headers },
-        body: req.body,
-        dispatcher: this.dispatcher,
-        signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-    } catch (error) {
-      throw this.transportError(error, req.signal);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method: req.method ?? 'GET',
+          headers: { ...this.authHeaders(), ...req.headers },
+          body: req.body,
+          dispatcher: this.dispatcher,
+          signal: deadline.signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+      } catch (error) {
+        throw this.transportError(error, deadline, req.signal);
+      }
+      const ok = (response.statusCode >= 200 && response.statusCode < 300) || req.accept?.includes(response.statusCode);
+      let body: Buffer;
+      let truncated: boolean;
+      try {
+        ({ bytes: body, truncated } = await readBoundedBody(response.body, response.headers['content-length'], {
+          maxBytes: ok ? maxBytes : Math.min(maxBytes, ERROR_BODY_BYTES),
+          truncate: !ok || req.truncate === true,
+          tooLarge: (limit) =>
+            new TooLargeError(
+              `${this.options.label} sent more than ${describeBytes(limit)} for /${url.pathname.replace(/^\/+/, '')}; a reply that large is not what the app asked for. Check the service URL, or whether the service is misbehaving.`,
+              limit,
+            ),
+        }));
+      } catch (error) {
+        if (error instanceof TooLargeError) throw error;
+        throw this.transportError(error, deadline, req.signal);
+      }
+      const result: HttpResponse = {
+        status: response.statusCode,
+        headers: response.headers,
+        body,
+        truncated,
+        text: () => body.toString('utf8'),
+        json: () => JSON.parse(body.toString('utf8')) as unknown,
+      };
+      if (ok) return result;
+      throw this.statusError(response.statusCode, result.text());
+    } finally {
+      deadline.clear();
     }
-    let body: Buffer;
-    try {
-      body = Buffer.from(await response.body.arrayBuffer());
-    } catch (error) {
-      throw this.transportError(error, req.signal);
-    }
-    const result: HttpResponse = {
-      status: response.statusCode,
-      headers: response.headers,
-      body,
-      text: () => body.toString('utf8'),
-      json: () => JSON.parse(body.toString('utf8')) as unknown,
-    };
-    if ((response.statusCode >= 200 && response.statusCode < 300) || req.accept?.includes(response.statusCode))
-      return result;
-    throw this.statusError(response.statusCode, result.text());
   }
 
   statusError(status: number, bodyText: string): Error {
@@ -133,10 +165,12 @@ export class HttpClient {
     );
   }
 
-  private transportError(error: unknown, callerSignal?: AbortSignal): Error {
+  private transportError(error: unknown, deadline: Deadline, callerSignal?: AbortSignal): Error {
     const label = this.options.label;
-    if (callerSignal?.aborted) return callerSignal.reason instanceof Error ? callerSignal.reason : new Error('aborted');
+    if (!deadline.expired && callerSignal?.aborted)
+      return callerSignal.reason instanceof Error ? callerSignal.reason : new Error('aborted');
     if (
+      deadline.expired ||
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError ||
       error instanceof undiciErrors.ConnectTimeoutError ||
@@ -146,7 +180,7 @@ export class HttpClient {
         `${label} did not answer in time. Check your network, or whether the service is overloaded.`,
       );
     }
-    const code = (error as { code?: string } | null)?.code ?? '';
+    const code = (error as { code?: unknown } | null)?.code;
     const reason =
       code === 'ECONNREFUSED'
         ? 'refused the connection: is the service running?'

@@ -9,7 +9,8 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import OSS from 'ali-oss';
-import { NetworkError, StorageError, ValidationError } from '../errors';
+import { startDeadline } from '../editions/deadline';
+import { NetworkError, StorageError, TimeoutError, TooLargeError, ValidationError, describeBytes } from '../errors';
 import { registerSecret } from '../log/redact';
 import { mapOssError } from './oss-errors';
 import { outputFolder, outputKey, parseStoragePath, type StoragePath } from './storage-path';
@@ -27,6 +28,10 @@ export interface OssImageSourceOptions {
   secure?: boolean;
   authorizationV4?: boolean;
   timeoutMs?: number;
+  /** A download that receives nothing for this long has stalled (default 30 s); the SDK's timeout ends at headers. */
+  idleTimeoutMs?: number;
+  /** The largest object downloaded (default 2 GiB: output videos are large, nothing else is). */
+  maxObjectBytes?: number;
   /** How long an idle kept-alive socket stays in the pool (default 4 s, below OSS's ~60 s and Node's 5 s). */
   idleSocketTimeoutMs?: number;
 }
@@ -131,6 +136,9 @@ export function isStaleSocketReset(error: unknown): boolean {
   );
 }
 
+const DEFAULT_MAX_OBJECT_BYTES = 2 * 1024 ** 3;
+const DEFAULT_IDLE_MS = 30_000;
+
 const STORAGE_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'EMFILE', 'EDQUOT', 'ENOENT']);
 
 export class OssImageSource {
@@ -233,6 +241,8 @@ export class OssImageSource {
       await rm(etagFile, { force: true });
       throw error;
     }
+    const maxBytes = this.options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+    if (info.size > maxBytes) throw this.tooLarge(what, maxBytes);
     const offset = await this.resumableBytes(part, etagFile, info);
     if (offset === 0) await this.local(writeFile(etagFile, info.etag), what);
     if (offset < info.size || info.size === 0) {
@@ -282,26 +292,52 @@ export class OssImageSource {
     // OSS ignores a range it cannot satisfy and answers 200 with the whole object: start over then
     const append = response.res.status === 206;
     let done = append ? offset : 0;
+    const maxBytes = Math.min(info.size, this.options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
+    // The SDK's timeout ends once headers arrive: a body that stops must not hold the download for ever
+    const idleMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    const idle = startDeadline(idleMs, options.signal);
+    let tooLarge: TooLargeError | undefined;
     stream.on('data', (chunk: Buffer) => {
       done += chunk.length;
-      options.onProgress?.(done, info.size);
+      idle.restart();
+      // More than HEAD announced (or the cap): the object changed under us or the server is broken
+      if (done > maxBytes) stream.destroy((tooLarge = this.tooLarge(what, maxBytes)));
+      else options.onProgress?.(done, info.size);
     });
     const abort = (): void => {
-      stream.destroy(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+      const reason: unknown = idle.signal.reason;
+      stream.destroy(reason instanceof Error ? reason : new Error('aborted'));
     };
-    options.signal?.addEventListener('abort', abort, { once: true });
+    idle.signal.addEventListener('abort', abort, { once: true });
     try {
-      if (options.signal?.aborted) abort();
+      if (idle.signal.aborted) abort();
       await pipeline(stream, createWriteStream(part, { flags: append ? 'a' : 'w' }));
     } catch (error) {
+      if (tooLarge) {
+        await rm(part, { force: true });
+        throw tooLarge;
+      }
+      if (idle.expired) {
+        throw new TimeoutError(
+          `OSS stopped sending ${what} (nothing arrived for ${Math.round(idleMs / 1000)} s). Try again: it resumes where it stopped.`,
+        );
+      }
       if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : error;
-      const code = (error as { code?: string } | null)?.code ?? '';
-      if (STORAGE_CODES.has(code)) throw this.storageError(code, what);
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && STORAGE_CODES.has(code)) throw this.storageError(code, what);
       // the .part stays: the next get() resumes from it
       throw new NetworkError(`The download of ${what} from OSS broke off. Try again: it resumes where it stopped.`);
     } finally {
-      options.signal?.removeEventListener('abort', abort);
+      idle.signal.removeEventListener('abort', abort);
+      idle.clear();
     }
+  }
+
+  private tooLarge(what: string, maxBytes: number): TooLargeError {
+    return new TooLargeError(
+      `OSS holds more than ${describeBytes(maxBytes)} for ${what}; that is not an output file the app can keep.`,
+      maxBytes,
+    );
   }
 
   private storageError(code: string, what: string): StorageError {

@@ -158,9 +158,10 @@ export class ExclusiveApi {
     };
   }
 
-  /** The node catalogue (≈300 KB); read for output nodes and output counts. */
+  /** The node catalogue; read for output nodes and output counts. */
   async objectInfo(): Promise<NodeCatalog> {
-    const response = await this.request({ path: 'object_info', timeoutMs: 60_000 });
+    // A plain install sends ≈300 KB, but every custom node pack adds to it: tens of MiB on large installs
+    const response = await this.request({ path: 'object_info', timeoutMs: 60_000, maxBytes: 64 * 1024 * 1024 });
     const info = this.parse(response, 'the node catalogue', (json) =>
       typeof json === 'object' && json !== null ? json : undefined,
     );

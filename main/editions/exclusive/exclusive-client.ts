@@ -37,6 +37,11 @@ export interface ExclusiveClientOptions {
   /** False: no progress socket, polling only. */
   progressSocket?: boolean;
   timeoutMs?: number;
+  /** The largest JSON reply read (default: HttpClient's). */
+  maxReplyBytes?: number;
+  /** /view downloads: the largest file kept, and how long a transfer may send nothing (defaults: download.ts). */
+  maxDownloadBytes?: number;
+  downloadIdleMs?: number;
   now?: () => number;
   /** Where errors that are retried instead of thrown are recorded. */
   log?: (message: string, error: unknown) => void;
@@ -64,12 +69,17 @@ export class ExclusiveClient implements Edition {
   private readonly log: (message: string, error: unknown) => void;
   private connection: ConnectionState = { state: 'stopped' };
   private closed = false;
+  private readonly downloadLimits: { maxBytes?: number; idleTimeoutMs?: number };
 
   constructor(options: ExclusiveClientOptions) {
     this.now = options.now ?? Date.now;
     this.clientId = options.clientId ?? randomUUID();
     this.label = options.label ?? `the ComfyUI service at ${serviceUrl(options.url).host}`;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.downloadLimits = {
+      ...(options.maxDownloadBytes !== undefined ? { maxBytes: options.maxDownloadBytes } : {}),
+      ...(options.downloadIdleMs !== undefined ? { idleTimeoutMs: options.downloadIdleMs } : {}),
+    };
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
@@ -82,6 +92,7 @@ export class ExclusiveClient implements Edition {
       label: this.label,
       dispatcher: this.agent,
       timeoutMs,
+      ...(options.maxReplyBytes !== undefined ? { maxReplyBytes: options.maxReplyBytes } : {}),
       ...(options.token ? { token: options.token } : {}),
     });
     this.api = new ExclusiveApi(this.http, this.label, this.now);
@@ -237,6 +248,7 @@ export class ExclusiveClient implements Edition {
       destination,
       what,
       label: this.label,
+      ...this.downloadLimits,
       ...(signal ? { signal } : {}),
       statusError: (status, text) =>
         status === 404

@@ -3,6 +3,7 @@
 // jitter, and stops for good on 401/403: retrying a refused token only loops (STYLE.md, comfyui-sdk issue #21).
 // The socket is a hint: the client confirms every completion through /history.
 import WebSocket from 'ws';
+import { describeBytes } from '../../errors';
 import type { ConnectionState } from '../edition';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { wsFrameSchema } from './comfy-replies';
@@ -25,11 +26,20 @@ export interface ProgressSocketOptions {
   pongTimeoutMs?: number;
   /** A connection that stayed open this long resets the backoff; a server that drops every socket at once does not. */
   stableAfterMs?: number;
+  /**
+   * The largest frame received (ws `maxPayload`). Text frames are small JSON; binary frames are preview images, a few
+   * MiB at most. ws closes the socket on a larger frame and this reconnects: the socket is only a hint.
+   */
+  maxFrameBytes?: number;
   now?: () => number;
 }
 
-function describeSocketError(error: Error): string {
+export const DEFAULT_MAX_PROGRESS_FRAME_BYTES = 32 * 1024 * 1024;
+
+function describeSocketError(error: Error, maxFrameBytes: number): string {
   const code = (error as { code?: string }).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+    return `the service sent a progress frame larger than ${describeBytes(maxFrameBytes)}`;
   if (code === 'ECONNREFUSED') return 'the service refused the connection (is it running?)';
   if (code === 'ENOTFOUND') return 'the service address could not be found';
   if (code === 'ECONNRESET') return 'the connection was reset';
@@ -44,9 +54,11 @@ export class ProgressSocket {
   private current: ConnectionState = { state: 'stopped' };
   private lastFrame = 0;
   private readonly now: () => number;
+  private readonly maxFrameBytes: number;
 
   constructor(private readonly options: ProgressSocketOptions) {
     this.now = options.now ?? Date.now;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_PROGRESS_FRAME_BYTES;
   }
 
   get state(): ConnectionState {
@@ -81,6 +93,7 @@ export class ProgressSocket {
       headers: this.options.headers,
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       perMessageDeflate: false,
+      maxPayload: this.maxFrameBytes,
     });
     this.socket = socket;
     let refusedStatus: number | undefined;
@@ -128,7 +141,7 @@ export class ProgressSocket {
       if (frame.success) this.options.onFrame({ type: frame.data.type, data: frame.data.data });
     });
     socket.on('error', (error) => {
-      failure ??= describeSocketError(error);
+      failure ??= describeSocketError(error, this.maxFrameBytes);
     });
     socket.on('close', (code) => {
       if (heartbeat) clearInterval(heartbeat);

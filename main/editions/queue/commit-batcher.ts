@@ -1,5 +1,6 @@
 // Commits of sink frames, coalesced: indexes handed in within a few milliseconds go out as one `PUT ?_indexes_=`, one
 // request at a time. Only the watcher adds an index, and only after the frame's handler resolved.
+import { startDeadline } from '../deadline';
 import { AuthError, isArtlabError } from '../../errors';
 import type { QueueClient } from './queue-client';
 import { backoffDelay, type BackoffOptions, type TimerClock } from './watch-support';
@@ -48,18 +49,22 @@ export class CommitBatcher {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    const deadline = AbortSignal.timeout(deadlineMs); // an unref'd timer: it never holds the process open
-    deadline.addEventListener('abort', () => this.abort.abort(), { once: true });
-    await this.inFlight;
-    const batch = [...this.waiting];
-    this.waiting.clear();
-    if (batch.length > 0) {
-      await this.options.sink.commit(batch, this.abort.signal).then(
-        () => this.options.onCommitted(batch),
-        () => undefined,
-      );
+    const deadline = startDeadline(deadlineMs);
+    deadline.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
+    try {
+      await this.inFlight;
+      const batch = [...this.waiting];
+      this.waiting.clear();
+      if (batch.length > 0) {
+        await this.options.sink.commit(batch, this.abort.signal).then(
+          () => this.options.onCommitted(batch),
+          () => undefined,
+        );
+      }
+    } finally {
+      deadline.clear();
+      this.abort.abort();
     }
-    this.abort.abort();
   }
 
   private arm(delay: number): void {

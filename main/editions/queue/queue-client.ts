@@ -7,6 +7,10 @@ import { ServiceError, excerpt } from '../../errors';
 import { redact } from '../../log/redact';
 import type { HttpClient, HttpResponse } from '../http';
 import { AttributesProtoSchema, DataFrameListProtoSchema, type DataFrameProto } from './proto/queue_pb';
+import { peekFrameList, type FramePeek } from './sink-frame';
+
+/** Enough of a get reply for an item's index, its size and its tags, never its data. */
+const PEEK_BYTES = 64 * 1024;
 
 export const PROTOBUF = 'application/vnd.google.protobuf';
 export const UID_HEADER = 'X-EAS-QueueService-Redis-Uid';
@@ -125,6 +129,24 @@ export class QueueClient {
       },
     });
     return this.decode(() => fromBinary(DataFrameListProtoSchema, res.body).index, 'a list of frames');
+  }
+
+  /**
+   * The index, size and tags of the first item at or after `index`, read from a bounded prefix of a get: how the
+   * watcher names a frame too large to receive. A get without auto-delete leaves the item in the queue; whether the
+   * real service then counts it as delivered to this uid is not published, and the watcher commits it next anyway.
+   */
+  async peek(index: number, signal?: AbortSignal): Promise<FramePeek | undefined> {
+    const res = await this.http.request({
+      method: 'GET',
+      path: this.path(''),
+      query: { _index_: index, _length_: 1, _timeout_: '0ms', _raw_: false, _auto_delete_: false },
+      headers: { ...this.identityHeaders, Accept: PROTOBUF },
+      maxBytes: PEEK_BYTES,
+      truncate: true,
+      signal,
+    });
+    return peekFrameList(res.body);
   }
 
   /** Where an item stands: `undefined` when the queue no longer holds it (taken and finished, or deleted). */

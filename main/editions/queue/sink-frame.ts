@@ -77,3 +77,55 @@ function salvageIndex(bytes: Uint8Array): number | undefined {
   if (found === undefined || found <= 0n || found > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
   return Number(found);
 }
+
+/** What the first bytes of a get reply tell about its first item, without its data. */
+export interface FramePeek {
+  index: number;
+  /** The whole DataFrameProto's size: what a watch frame of this item weighs. */
+  bytes: number;
+  /** The tags whose entries were wholly inside the prefix (they precede the data in field order). */
+  tags: Record<string, string>;
+}
+
+const TAGS_FIELD = 2;
+const DATA_FIELD = 3;
+
+/**
+ * Reads the first DataFrameProto of a DataFrameListProto from a prefix of it: its declared length, its index and the
+ * tags that precede its data. Serializers write fields in number order (index 1, tags 2, data 3), so a few KiB hold
+ * everything but the data. Undefined when the list is empty or the prefix does not walk as protobuf.
+ */
+export function peekFrameList(prefix: Uint8Array): FramePeek | undefined {
+  try {
+    const reader = new BinaryReader(prefix);
+    if (reader.pos >= reader.len) return undefined;
+    const [fieldNo, wireType] = reader.tag();
+    if (fieldNo !== 1 || wireType !== WireType.LengthDelimited) return undefined;
+    const bytes = reader.uint32();
+    const end = Math.min(reader.len, reader.pos + bytes);
+    let index: bigint | undefined;
+    const tags: Record<string, string> = {};
+    while (reader.pos < end) {
+      const [field, type] = reader.tag();
+      if (field === INDEX_FIELD && type === WireType.Varint) index = BigInt(reader.uint64());
+      else if (field === TAGS_FIELD && type === WireType.LengthDelimited) {
+        const entry = new BinaryReader(reader.bytes());
+        let key = '';
+        let value = '';
+        while (entry.pos < entry.len) {
+          const [entryField, entryType] = entry.tag();
+          if (entryField === 1) key = entry.string();
+          else if (entryField === 2) value = entry.string();
+          else entry.skip(entryType, entryField);
+        }
+        tags[key] = value;
+      } else if (field === DATA_FIELD) break;
+      else reader.skip(type, field);
+    }
+    if (index === undefined || index <= 0n || index > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    return { index: Number(index), bytes, tags };
+  } catch {
+    // a tag entry cut by the end of the prefix: what was read before it stands
+    return undefined;
+  }
+}

@@ -4,9 +4,11 @@
 // reconnects with capped, jittered backoff, and stops for good on a refused token (STYLE.md, the comfyui-sdk lesson).
 import { WebSocket, type RawData } from 'ws';
 import type { ConnectionState } from '../edition';
+import { describeBytes } from '../../errors';
 import { redact } from '../../log/redact';
 import { CommitBatcher } from './commit-batcher';
 import type { QueueClient } from './queue-client';
+import { commitOversizedFrame } from './oversized-frame';
 import { decodeSinkFrame, type SinkFrame } from './sink-frame';
 import { BoundedSet, backoffDelay, systemTimerClock, type BackoffOptions, type TimerClock } from './watch-support';
 
@@ -19,7 +21,7 @@ export interface WatchedFrame extends SinkFrame {
 
 /** Something went wrong that the user or the log should hear of; the watcher carries on. */
 export type WatcherProblem =
-  | { kind: 'garbage-frame'; index: number | undefined; reason: string; committed: boolean }
+  | { kind: 'garbage-frame'; index: number | undefined; reason: string; committed: boolean; taskId?: string }
   | { kind: 'handler-failed'; index: number; taskId: string | undefined; error: unknown }
   | { kind: 'commit-failed'; indexes: number[]; error: unknown }
   | { kind: 'duplicate-task'; index: number; taskId: string }
@@ -48,7 +50,11 @@ export interface SinkWatcherOptions {
   random?: () => number;
   /** How many handled indexes and task_ids are remembered for de-duplication. */
   remember?: number;
+  /** The largest sink frame received (ws `maxPayload`); a result is a little JSON. Default DEFAULT_MAX_FRAME_BYTES. */
+  maxFrameBytes?: number;
 }
+
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 export interface WatcherStats {
   connects: number;
@@ -68,6 +74,8 @@ interface Connection {
   recycle: boolean;
   /** Foreign frames left uncommitted on this socket. */
   foreignHeld: number;
+  /** ws refused a frame over maxFrameBytes and closed the socket (code 1009). */
+  oversized: boolean;
   cancelPing?: () => void;
   cancelPongDeadline?: () => void;
 }
@@ -105,6 +113,10 @@ export class SinkWatcher {
   private readonly handledTasks: BoundedSet<string>;
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly tasksInFlight = new Map<string, Promise<void>>();
+  private readonly maxFrameBytes: number;
+  /** Oversized frames already reported, so one whose commit fails is not reported at every reconnect. */
+  private readonly reportedOversized = new BoundedSet<number>(1000);
+  private readonly lifetime = new AbortController();
 
   constructor(private readonly options: SinkWatcherOptions) {
     this.clock = options.clock ?? systemTimerClock;
@@ -112,6 +124,7 @@ export class SinkWatcher {
     this.window = Math.max(1, options.window ?? 16);
     this.maxForeignHeld = Math.max(0, options.maxForeignHeld ?? this.window);
     this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.maxFrameBytes = Math.max(1024, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     const remember = options.remember ?? 100_000;
     this.handledIndexes = new BoundedSet(remember);
     this.handledTasks = new BoundedSet(remember);
@@ -161,6 +174,7 @@ export class SinkWatcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.lifetime.abort(new Error('the watcher was closed'));
     this.cancelReconnect?.();
     this.cancelRedelivery?.();
     if (this.connection) this.endConnection(this.connection, 'closed');
@@ -194,8 +208,16 @@ export class SinkWatcher {
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
       perMessageDeflate: false,
       followRedirects: false,
+      maxPayload: this.maxFrameBytes,
     });
-    const conn: Connection = { ws, ended: false, reason: 'the connection closed', recycle: false, foreignHeld: 0 };
+    const conn: Connection = {
+      ws,
+      ended: false,
+      reason: 'the connection closed',
+      recycle: false,
+      foreignHeld: 0,
+      oversized: false,
+    };
     this.connection = conn;
     this.stats.connects += 1;
     ws.on('unexpected-response', (_req, res) => {
@@ -218,7 +240,10 @@ export class SinkWatcher {
       this.failures = 0;
     });
     ws.on('error', (error: Error) => {
-      if (conn.status === undefined) conn.reason = redact(error.message);
+      if ((error as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        conn.oversized = true;
+        conn.reason = `a result frame was larger than ${describeBytes(this.maxFrameBytes)}`;
+      } else if (conn.status === undefined) conn.reason = redact(error.message);
     });
     ws.on('close', () => this.connectionEnded(conn));
   }
@@ -257,11 +282,44 @@ export class SinkWatcher {
       );
     }
     if (conn.recycle) return this.connect();
+    if (conn.oversized) return void this.skipOversized(conn.reason);
+    this.reconnectLater(conn.reason);
+  }
+
+  private reconnectLater(reason: string): void {
     const attempt = this.failures + 1;
     const delay = backoffDelay(this.failures, this.backoff, this.random);
     this.failures += 1;
-    this.setState({ state: 'backing-off', attempt, nextAttemptAt: this.clock.now() + delay, reason: conn.reason });
+    this.setState({ state: 'backing-off', attempt, nextAttemptAt: this.clock.now() + delay, reason });
     this.cancelReconnect = this.clock.setTimer(() => this.connect(), delay);
+  }
+
+  /** A frame over maxFrameBytes comes back on every reconnect: skipped as oversized-frame.ts explains. */
+  private async skipOversized(reason: string): Promise<void> {
+    this.setState({ state: 'connecting', attempt: this.failures + 1 });
+    try {
+      const index = await commitOversizedFrame({
+        sink: this.options.sink,
+        maxFrameBytes: this.maxFrameBytes,
+        probes: this.window + this.maxForeignHeld + 16,
+        signal: this.lifetime.signal,
+        reported: this.reportedOversized,
+        onUnreadable: (problem) => {
+          this.stats.garbage += 1;
+          this.report({ kind: 'garbage-frame', committed: true, ...problem });
+        },
+      });
+      if (index !== undefined) {
+        this.handledIndexes.add(index);
+        this.stats.committed += 1;
+        if (!this.closed && !this.authFailed) this.connect();
+        return;
+      }
+    } catch (error) {
+      if (this.closed || this.authFailed) return;
+      this.report({ kind: 'commit-failed', indexes: [], error });
+    }
+    if (!this.closed && !this.authFailed) this.reconnectLater(reason);
   }
 
   private stopOnAuth(reason: string): void {
