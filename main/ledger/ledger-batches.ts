@@ -14,11 +14,12 @@ import { PATCHED_JOB_WORKFLOW, toBatchRecord, type BatchRecord } from './ledger-
 export const SEQ_STEP = 1024;
 
 /**
- * Jobs written per transaction: small enough that the expanded jobs never pile up in memory and another connection
- * (the CLI on the same file) waits for one chunk, not for the whole batch; large enough that each synced commit
- * carries a thousand rows.
+ * Jobs written per transaction: the expanded jobs never pile up in memory (5,000 patches are about 1 MB), and another
+ * connection (the CLI on the same file) waits for one chunk, not for the whole batch. Each commit is synced and
+ * rewrites the index pages it touched, so smaller chunks cost time: 100,000 jobs took 36 s in chunks of 1,000, 19 s in
+ * chunks of 5,000 and 13 s in one transaction on the same (busy) machine.
  */
-export const JOBS_PER_TRANSACTION = 1_000;
+export const JOBS_PER_TRANSACTION = 5_000;
 
 /**
  * A hidden batch whose last chunk is older than this was being written by a process that died. A live writer writes
