@@ -47,7 +47,7 @@ describe('ledger: batches', () => {
     expect(() => rig.ledger.createBatch({ serviceId: ' ', label: '', spec: {}, jobs })).toThrow(/service/);
   });
 
-  it('stores 10,000 jobs in one quick transaction', () => {
+  it('stores 10,000 jobs quickly', () => {
     const workflow = starterWorkflow();
     const jobs = Array.from({ length: 10_000 }, (_, i) => ({ workflow, params: { '3.seed': i } }));
     const started = performance.now();
