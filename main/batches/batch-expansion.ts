@@ -174,7 +174,7 @@ export function previewJobs(workflow: ApiWorkflow, spec: BatchSpec, n: number, o
   return preview;
 }
 
-/** Every job of a spec with its patched workflow: what the ledger stores and the scheduler sends. */
+/** Every job of a spec with its patched workflow, all in memory: what the scheduler sends, for small batches and tests. */
 export function expandBatch(workflow: ApiWorkflow, spec: BatchSpec, options?: ExpansionOptions): ExpandedJob[] {
   return Array.from(planJobs(workflow, spec, options), (job) => ({
     ...job,

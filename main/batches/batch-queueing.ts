@@ -1,9 +1,11 @@
 // From the batch builder to the ledger: expand a spec and store the batch with all its jobs in one step, so the
-// Compose page, the CLI and tests queue batches the same way.
+// Compose page, the CLI and tests queue batches the same way. The jobs go to the ledger as patches of the batch's
+// workflow, one at a time from the expansion: a 100,000-job batch is never in memory at once.
 
 import type { ApiWorkflow } from '../comfy/workflow-types';
-import { expandBatch, type ExpansionOptions } from './batch-expansion';
+import { planJobs, type ExpansionOptions } from './batch-expansion';
 import type { BatchSpec } from './batch-spec';
+import { promptList } from './sweep-axes';
 import type { Ledger } from '../ledger/ledger';
 import type { BatchRecord } from '../ledger/ledger-rows';
 
@@ -36,12 +38,16 @@ export function queueBatch(
   request: QueueBatchRequest,
   options?: ExpansionOptions,
 ): { batch: BatchRecord; jobIds: string[] } {
-  const jobs = expandBatch(request.workflow, request.spec, options);
+  const label = request.label?.trim() || batchLabel(promptList(request.spec));
+  const plans = planJobs(request.workflow, request.spec, options);
   return ledger.createBatch({
     serviceId: request.serviceId,
     workflowId: request.workflowId ?? null,
-    label: request.label?.trim() || batchLabel(jobs.map((job) => job.prompt)),
+    label,
     spec: request.spec,
-    jobs: jobs.map((job) => ({ workflow: job.workflow, params: job.patch })),
+    workflow: request.workflow,
+    patches: (function* () {
+      for (const plan of plans) yield plan.patch;
+    })(),
   });
 }

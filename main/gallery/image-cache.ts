@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import sharp from 'sharp';
+import type sharpModule from 'sharp';
 import { StorageError, ValidationError } from '../errors';
 import { PROBE_BYTES, probeMedia, type MediaType } from './media-probe';
 
@@ -26,6 +26,11 @@ export interface CachedFile extends MediaType {
 }
 
 const STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE', 'ENOTDIR']);
+
+// sharp brings libvips (about 13 MB resident): loaded with the first image to check, not at start.
+async function loadSharp(): Promise<typeof sharpModule> {
+  return (await import('sharp')).default;
+}
 
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -143,6 +148,7 @@ export class ImageCache {
     file: string,
     what: string,
   ): Promise<{ width: number | null; height: number | null; animated: boolean }> {
+    const sharp = await loadSharp();
     try {
       const meta = await sharp(file).metadata();
       return {
@@ -159,6 +165,7 @@ export class ImageCache {
 
   /** Full decodes (first frame of an animation): a truncated or corrupt image fails here, before it is indexed. */
   private async makeThumbnails(file: string, sha256: string, what: string): Promise<void> {
+    const sharp = await loadSharp();
     for (const size of [...THUMB_SIZES].reverse()) {
       const target = this.thumbPath(sha256, size);
       if (

@@ -1,12 +1,11 @@
 // Reading jobs: by id and identity, the next ones to send, the ones recovery must reconcile, and pages for the list.
 
 import type { Database } from 'better-sqlite3';
-import { parseWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { NotFoundError } from '../errors';
 import { REMOTE_STATES } from './job-state';
 import { pageQuerySql, toPage, type JobPage, type PageJobsQuery } from './ledger-paging';
-import { JOB_COLUMNS, parseJsonColumn, toJobRecord, type JobRecord } from './ledger-rows';
+import { JOB_COLUMNS, JOB_WORKFLOW_COLUMNS, jobWorkflowOf, toJobRecord, type JobRecord } from './ledger-rows';
 
 /**
  * A job ready to send: its record and the workflow to submit. When `identity` is already set the job was sent before
@@ -45,34 +44,34 @@ export class JobQueries {
     return row === undefined ? undefined : toJobRecord(row);
   }
 
+  /** The full workflow, also for a job stored as its patch of the batch's workflow. */
   workflow(jobId: string): ApiWorkflow {
-    const row = this.db.prepare('SELECT workflow FROM jobs WHERE id = ?').get(jobId) as
-      { workflow: string } | undefined;
-    if (!row) throw new NotFoundError('This job is no longer in the ledger.');
-    return parseWorkflow(parseJsonColumn(row.workflow, 'job workflow'));
+    const row: unknown = this.db
+      .prepare(`SELECT ${JOB_WORKFLOW_COLUMNS} FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?`)
+      .get(jobId);
+    if (row === undefined) throw new NotFoundError('This job is no longer in the ledger.');
+    return jobWorkflowOf(row);
   }
 
   nextPending(serviceId: string, limit: number): PendingJob[] {
     const rows = this.db
       .prepare(
-        `SELECT ${JOINED_COLUMNS}, j.workflow AS workflow
+        `SELECT ${JOINED_COLUMNS}, ${JOB_WORKFLOW_COLUMNS}
          FROM jobs j JOIN batches b ON b.id = j.batch_id
-         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0
+         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND b.filling_at IS NULL
            AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
          ORDER BY j.seq, j.id LIMIT ?`,
       )
       .all(serviceId, this.now(), limit) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      ...toJobRecord(row),
-      workflow: parseWorkflow(parseJsonColumn(String(row.workflow), 'job workflow')),
-    }));
+    return rows.map((row) => ({ ...toJobRecord(row), workflow: jobWorkflowOf(row) }));
   }
 
   nextRetryAt(serviceId: string): number | null {
     const row = this.db
       .prepare(
         `SELECT min(j.next_attempt_at) AS at FROM jobs j JOIN batches b ON b.id = j.batch_id
-         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND j.next_attempt_at IS NOT NULL`,
+         WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND b.filling_at IS NULL
+           AND j.next_attempt_at IS NOT NULL`,
       )
       .get(serviceId) as { at: number | null };
     return row.at;

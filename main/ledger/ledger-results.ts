@@ -6,10 +6,16 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { stringifyJson } from '../comfy/json-bigint';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
-import { parseWorkflow } from '../comfy/workflow-parse';
 import type { EditionResult } from '../editions/edition';
 import { resultState, jobStateSchema, type JobState } from './job-state';
-import { parseJsonColumn, parseRow, toImageRecord, type ImageRecord } from './ledger-rows';
+import {
+  JOB_WORKFLOW_COLUMNS,
+  jobWorkflowOf,
+  parseJsonColumn,
+  parseRow,
+  toImageRecord,
+  type ImageRecord,
+} from './ledger-rows';
 
 const outputFileSchema = z.object({
   node: z.string(),
@@ -93,7 +99,6 @@ export interface FetchedImage {
 interface MatchedJob {
   id: string;
   state: JobState;
-  workflow: string;
 }
 
 export class ResultTable {
@@ -106,10 +111,13 @@ export class ResultTable {
   record(serviceId: string, result: EditionResult, details: ResultDetails = {}): RecordResultOutcome {
     return this.db.transaction(() => {
       const row = this.db
-        .prepare('SELECT id, state, workflow FROM jobs WHERE service_id = ? AND identity = ?')
-        .get(serviceId, result.identity) as { id: string; state: string; workflow: string } | undefined;
+        .prepare(
+          `SELECT j.id AS id, j.state AS state, ${JOB_WORKFLOW_COLUMNS} FROM jobs j JOIN batches b ON b.id = j.batch_id
+           WHERE j.service_id = ? AND j.identity = ?`,
+        )
+        .get(serviceId, result.identity) as { id: string; state: string } | undefined;
       if (row === undefined) return this.insertExternal(serviceId, result, details);
-      const job: MatchedJob = { id: row.id, state: jobStateSchema.parse(row.state), workflow: row.workflow };
+      const job: MatchedJob = { id: row.id, state: jobStateSchema.parse(row.state) };
       const resultId = this.insert(serviceId, result, job.id, false, details);
       if (resultId === undefined) return { isNew: false, jobId: job.id, state: job.state, external: false };
       const failed = result.error !== undefined;
@@ -122,7 +130,7 @@ export class ResultTable {
           )
           .run(next, this.now(), failed ? 'service' : null, failed ? (result.error ?? null) : null, job.id);
       }
-      this.insertImages(resultId, job.id, serviceId, result, summaryOf(job.workflow));
+      this.insertImages(resultId, job.id, serviceId, result, summaryOf(row));
       return { isNew: true, jobId: job.id, state: next ?? job.state, external: false };
     })();
   }
@@ -257,9 +265,9 @@ export class ResultTable {
 }
 
 /** Prompt fields stored beside each image for the gallery's search; a workflow that no longer parses gives none. */
-function summaryOf(workflowJson: string): WorkflowSummary | undefined {
+function summaryOf(jobWorkflowRow: unknown): WorkflowSummary | undefined {
   try {
-    return describeWorkflow(parseWorkflow(parseJsonColumn(workflowJson, 'job workflow')));
+    return describeWorkflow(jobWorkflowOf(jobWorkflowRow));
   } catch {
     return undefined;
   }

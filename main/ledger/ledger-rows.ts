@@ -3,6 +3,9 @@
 
 import { z } from 'zod';
 import { parseJson, type JsonValue } from '../comfy/json-bigint';
+import { parseWorkflow } from '../comfy/workflow-parse';
+import { patchWorkflow } from '../comfy/workflow-patch';
+import { isLiteral, type ApiWorkflow, type LiteralValue } from '../comfy/workflow-types';
 import { StorageError } from '../errors';
 import { jobStateSchema, type JobState } from './job-state';
 
@@ -119,6 +122,35 @@ export function toJobRecord(row: unknown): JobRecord {
     nextAttemptAt: r.next_attempt_at,
     duplicatePossible: r.duplicate_possible === 1,
   };
+}
+
+/**
+ * `jobs.workflow` of a job stored as its patch (`jobs.params`) of its batch's workflow (`batches.workflow`, ledger
+ * step 5): the column is NOT NULL and SQLite cannot drop that without copying the table, so the empty text marks it.
+ * Jobs written before step 5 (and batches created with a workflow per job) keep their full copy.
+ */
+export const PATCHED_JOB_WORKFLOW = '';
+
+/** The columns jobWorkflowOf() reads, from `jobs j JOIN batches b ON b.id = j.batch_id`. */
+export const JOB_WORKFLOW_COLUMNS = 'j.workflow AS job_workflow, j.params AS job_params, b.workflow AS batch_workflow';
+
+const jobWorkflowRowSchema = z.object({ job_workflow: text, job_params: text, batch_workflow: maybeText });
+
+/** The workflow a job sends: its own copy, or its batch's workflow with the job's parameters set. */
+export function jobWorkflowOf(row: unknown): ApiWorkflow {
+  const r = parseRow(jobWorkflowRowSchema, row, 'job workflow');
+  if (r.job_workflow !== PATCHED_JOB_WORKFLOW) {
+    return parseWorkflow(parseJsonColumn(r.job_workflow, 'job workflow'));
+  }
+  if (r.batch_workflow === null) throw corrupt('job workflow', 'the job has neither a workflow nor a batch workflow');
+  const patch: Record<string, LiteralValue> = {};
+  for (const [id, value] of Object.entries(
+    asRecord(parseJsonColumn(r.job_params, 'job parameter list'), 'job parameter list'),
+  )) {
+    if (!isLiteral(value)) throw corrupt('job parameter list', `${id} is not a literal value`);
+    patch[id] = value;
+  }
+  return patchWorkflow(parseWorkflow(parseJsonColumn(r.batch_workflow, 'batch workflow')), patch);
 }
 
 const batchRowSchema = z.object({

@@ -1,5 +1,6 @@
 // Memory of the core in child processes of its own (memory-child.ts): RSS and heap over 10,000 jobs and 10,000
-// images, and the heap after GC at the start and end of a watcher soak with dropped sockets. The children load
+// images, the peak RSS while one batch of 100,000 prompts is queued (and the ledger's size after), and the heap after
+// GC at the start and end of a watcher soak with dropped sockets. The children load
 // TypeScript through tsx, which the packaged app does not: its cost is measured here and reported beside the RSS.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,15 @@ const run = promisify(execFile);
 const child = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
 const usageSchema = z.object({ rssMB: z.number(), heapUsedMB: z.number(), externalMB: z.number() });
 const historySchema = z.object({ baseline: usageSchema, loaded: usageSchema });
+const queueSchema = z.object({
+  prompts: z.number(),
+  total: z.number(),
+  seconds: z.number(),
+  started: usageSchema,
+  peakRssMB: z.number(),
+  after: usageSchema,
+  files: z.record(z.string(), z.number()),
+});
 const soakSchema = z.object({
   seconds: z.number(),
   batches: z.number(),
@@ -39,9 +49,51 @@ async function runChild(args: string[]): Promise<unknown> {
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
+/** Core RSS after start, peak RSS while queueing `prompts` through batches.queue, the ledger's size after. */
+export async function queueMemoryBench(prompts: number, loaderMB?: number): Promise<BenchResult[]> {
+  const tsxMB = loaderMB ?? (await emptyRss(true)) - (await emptyRss(false));
+  const queue = queueSchema.parse(await runChild(['queue', String(prompts)]));
+  const fileMB = Object.values(queue.files).reduce((sum, size) => sum + size, 0);
+  const label = `${prompts / 1000}k`;
+  return [
+    summarize(
+      'memory.start.rss',
+      'MB',
+      [queue.started.rssMB - tsxMB],
+      { kind: 'max', value: 150, on: 'value' },
+      {
+        rssWithTsxMB: round(queue.started.rssMB),
+        tsxLoaderMB: round(tsxMB),
+        heapUsedMB: round(queue.started.heapUsedMB),
+        why: 'RSS of a fresh Studio (one service, nothing queued) after GC, minus the TypeScript loader',
+      },
+    ),
+    summarize(
+      `memory.queue${label}.peak-rss`,
+      'MB',
+      [queue.peakRssMB - tsxMB],
+      { kind: 'max', value: 400, on: 'value' },
+      {
+        prompts,
+        jobs: queue.total,
+        seconds: round(queue.seconds),
+        peakRssWithTsxMB: round(queue.peakRssMB),
+        rssAfterMB: round(queue.after.rssMB - tsxMB),
+        heapAfterMB: round(queue.after.heapUsedMB),
+        why: 'the process high-water mark (getrusage maxRSS) through batches.queue, minus the TypeScript loader',
+      },
+    ),
+    summarize(`memory.queue${label}.ledger-size`, 'MB', [fileMB], null, {
+      files: Object.fromEntries(Object.entries(queue.files).map(([name, size]) => [name, round(size)])),
+      bytesPerJob: Math.round((fileMB * 2 ** 20) / queue.total),
+    }),
+  ];
+}
+
 export async function memoryBench(options: {
   jobs: number;
   images: number;
+  queuePrompts: number;
   soakSeconds: number;
   sim: Partial<SimulatorOptions>;
 }): Promise<BenchResult[]> {
@@ -68,6 +120,7 @@ export async function memoryBench(options: {
       heapBeforeStudioMB: round(history.baseline.heapUsedMB),
     }),
   ];
+  results.push(...(await queueMemoryBench(options.queuePrompts, loaderMB)));
   const soak = soakSchema.parse(await runChild(['soak', String(options.soakSeconds), JSON.stringify(options.sim)]));
   const growth = soak.end.heapUsedMB - soak.start.heapUsedMB;
   results.push(

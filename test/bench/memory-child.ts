@@ -2,7 +2,9 @@
 // harness in the heap). Prints one JSON line. Modes:
 //   history <jobs> <images>: a Studio over that much history, every Queue and Gallery page read once; RSS and heap.
 //   soak <seconds> <options json>: the queue edition's watcher under dropped sockets, batch after batch; heap after GC.
-import { mkdtempSync, rmSync } from 'node:fs';
+//   queue <prompts>: a fresh Studio's RSS after start, then one batch of that many prompts through batches.queue;
+//     the process's peak RSS (the kernel's high-water mark, so a synchronous spike is not missed) and the file sizes.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GalleryImage } from '../../preload/schemas/gallery';
@@ -113,7 +115,53 @@ async function soak(seconds: number, simOptions: Partial<SimulatorOptions>): Pro
   }
 }
 
+/** The ledger's files (database, WAL, shared memory) by name, in MB. */
+function ledgerFiles(dir: string): Record<string, number> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => name.startsWith('jobs.sqlite'))
+      .map((name) => [name, statSync(join(dir, name)).size / MB]),
+  );
+}
+
+async function queue(prompts: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'artlab-bench-queue-'));
+  const studio = benchStudio(dir);
+  try {
+    const workflowId = await starterWorkflowId(studio);
+    // A service nobody answers on (the discard port, refused on loopback): the scheduler's few failed sends are all
+    // the work beside the queueing, with no downloads or thumbnails in the measured process.
+    const service = await call(studio, 'services.create', { name: 'bench unreachable', url: 'http://127.0.0.1:9' });
+    const started = memory();
+    const spec = {
+      prompts: Array.from({ length: prompts }, (_, i) => `prompt ${i}: a red fox in deep snow, morning light`),
+      seeds: { mode: 'random' as const },
+    };
+    const queuedAt = performance.now();
+    const batch = await call(studio, 'batches.queue', { serviceId: service.id, workflowId, spec, confirmLarge: true });
+    const seconds = (performance.now() - queuedAt) / 1000;
+    const peakRssMB = process.resourceUsage().maxRSS / 1024;
+    return {
+      mode: 'queue',
+      prompts,
+      total: batch.total,
+      seconds,
+      started,
+      peakRssMB,
+      after: memory(),
+      files: ledgerFiles(dir),
+    };
+  } finally {
+    await studio.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const [mode, a, b] = process.argv.slice(2);
 const result =
-  mode === 'history' ? await history(Number(a), Number(b)) : await soak(Number(a), JSON.parse(b ?? '{}') as object);
+  mode === 'history'
+    ? await history(Number(a), Number(b))
+    : mode === 'queue'
+      ? await queue(Number(a))
+      : await soak(Number(a), JSON.parse(b ?? '{}') as object);
 process.stdout.write(`${JSON.stringify(result)}\n`);

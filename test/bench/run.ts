@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,renderer] [--soak-sec N] [--jobs N] [--sizes 64,512]`
+// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,queue100k,renderer] [--soak-sec N] [--jobs N]
+//   [--sizes 64,512]`
 // One JSON line per measurement on stdout, then a summary line with the machine, the versions and the simulator
 // settings. Progress goes to stderr. Not part of `npm test`: the numbers depend on the machine.
 import { fileURLToPath } from 'node:url';
@@ -8,10 +9,12 @@ import type { SimulatorOptions } from '../sim/index';
 import { machine, packageVersions, type BenchResult } from './bench-report';
 import { galleryBench } from './gallery-bench';
 import { ledgerBench } from './ledger-bench';
-import { memoryBench } from './memory-bench';
+import { memoryBench, queueMemoryBench } from './memory-bench';
 import { throughputBench } from './throughput-bench';
 
-const SECTIONS = ['throughput', 'ledger', 'gallery', 'memory', 'renderer'] as const;
+const SECTIONS = ['throughput', 'ledger', 'gallery', 'memory', 'queue100k', 'renderer'] as const;
+/** Sections a full run includes: queue100k is part of memory, and runs alone with --only queue100k. */
+const DEFAULT_SECTIONS = SECTIONS.filter((section) => section !== 'queue100k');
 type Section = (typeof SECTIONS)[number];
 
 const flagsSchema = z.object({
@@ -19,7 +22,7 @@ const flagsSchema = z.object({
   only: z
     .string()
     .optional()
-    .transform((value) => (value ? value.split(',') : [...SECTIONS]))
+    .transform((value) => (value ? value.split(',') : [...DEFAULT_SECTIONS]))
     .pipe(z.array(z.enum(SECTIONS))),
   'soak-sec': z.coerce.number().int().min(5).optional(),
   jobs: z.coerce.number().int().min(1).max(5_000).optional(),
@@ -54,6 +57,8 @@ const settings = {
   memory: {
     jobs: quick ? 2_000 : 10_000,
     images: quick ? 2_000 : 10_000,
+    /** One batch of this many prompts through batches.queue; 100,000 is the largest batch the app accepts. */
+    queuePrompts: quick ? 10_000 : 100_000,
     soakSeconds: flags['soak-sec'] ?? (quick ? 10 : 60),
   },
 };
@@ -112,6 +117,8 @@ for (const section of flags.only) {
     (await galleryBench(settings.gallery)).forEach(report);
   } else if (section === 'memory') {
     (await memoryBench({ ...settings.memory, sim: soakSimulator })).forEach(report);
+  } else if (section === 'queue100k') {
+    (await queueMemoryBench(100_000)).forEach(report);
   } else {
     const { rendererBench } = await import('./renderer-bench');
     (await rendererBench({ jobs: settings.gallery.jobs, images: settings.gallery.images, quick })).forEach(report);

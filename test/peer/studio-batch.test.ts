@@ -27,7 +27,7 @@ beforeEach(() => {
     encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
     store: createNodeStore(dir),
     app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-    jobs: { eventIntervalMs: 20 },
+    dispatch: { eventIntervalMs: 20 },
   });
   studio.events.subscribe((event, payload) => {
     if (event === 'gallery.added') added.push(...(payload as { images: GalleryImage[] }).images);
