@@ -2,8 +2,7 @@
 // between the editions (DESIGN.md rule 5). Used by the Studio (from the services module) and by the CLI.
 import { ExclusiveClient } from './exclusive/exclusive-client';
 import { QueueEdition, type WatcherTuning } from './queue/queue-edition';
-import { OssImageSource } from '../oss/oss-image-source';
-import type { OssTarget } from '../services/oss-probe';
+import { openOssSource, type OssTarget } from '../oss/oss-target';
 import type { Edition } from './edition';
 
 /** Exclusive: prompts kept with the service at once — one running and one waiting keeps the GPU busy. */
@@ -50,18 +49,6 @@ export interface ServiceTarget {
   close?: () => Promise<void>;
 }
 
-export function ossImageSource(oss: OssTarget | undefined): OssImageSource | undefined {
-  if (!oss?.accessKeyId || !oss.accessKeySecret) return undefined;
-  return new OssImageSource({
-    storagePath: `oss://${oss.bucket}/${oss.prefix}`,
-    accessKeyId: oss.accessKeyId,
-    accessKeySecret: oss.accessKeySecret,
-    ...(oss.region ? { region: oss.region } : {}),
-    ...(oss.endpoint ? { endpoint: oss.endpoint } : {}),
-    ...(oss.securityToken ? { stsToken: oss.securityToken } : {}),
-  });
-}
-
 export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps = {}): ServiceTarget {
   const label = `the service “${settings.name}”`;
   if (settings.edition === 'exclusive') {
@@ -78,7 +65,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
       lookupIsConclusive: true,
     };
   }
-  const images = ossImageSource(settings.oss);
+  const images = openOssSource(settings.oss);
   const edition = new QueueEdition({
     url: settings.url,
     label,

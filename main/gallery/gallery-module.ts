@@ -10,8 +10,8 @@ import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { Edition } from '../editions/edition';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
-import { OssImageSource } from '../oss/oss-image-source';
-import type { OssTarget } from '../services/oss-probe';
+import type { OssImageSource } from '../oss/oss-image-source';
+import { openOssSource, type OssTarget } from '../oss/oss-target';
 import { withStorage } from '../ledger/storage-errors';
 import { exportOriginals } from './gallery-export';
 import { GalleryIndex, type IndexChange } from './gallery-index';
@@ -110,25 +110,12 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
   function ossFor(serviceId: string): OssImageSource | undefined {
     const target = options.services.connection(serviceId).oss;
     const open = ossSources.get(serviceId);
-    if (!target?.accessKeyId || !target.accessKeySecret || (!target.region && !target.endpoint)) {
-      if (open) void open.source.close();
-      ossSources.delete(serviceId);
-      return undefined;
-    }
-    const fingerprint = JSON.stringify(target);
+    const fingerprint = JSON.stringify(target ?? null);
     if (open?.fingerprint === fingerprint) return open.source;
     if (open) void open.source.close();
-    const source = new OssImageSource({
-      storagePath: `oss://${target.bucket}/${target.prefix}`,
-      ...(target.region ? { region: target.region } : {}),
-      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-      accessKeyId: target.accessKeyId,
-      accessKeySecret: target.accessKeySecret,
-      ...(target.securityToken ? { stsToken: target.securityToken } : {}),
-      // only an explicit http:// endpoint (the simulator, a proxy) goes without TLS
-      secure: !target.endpoint?.startsWith('http://'),
-    });
-    ossSources.set(serviceId, { fingerprint, source });
+    ossSources.delete(serviceId);
+    const source = openOssSource(target);
+    if (source) ossSources.set(serviceId, { fingerprint, source });
     return source;
   }
 

@@ -25,7 +25,6 @@ export interface OssImageSourceOptions {
   accessKeyId: string;
   accessKeySecret: string;
   stsToken?: string;
-  secure?: boolean;
   authorizationV4?: boolean;
   timeoutMs?: number;
   /** A download that receives nothing for this long has stalled (default 30 s); the SDK's timeout ends at headers. */
@@ -84,6 +83,20 @@ function header(headers: unknown, name: string): string | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const value = (headers as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether requests to this endpoint (or to a region's, when none is given) go over TLS. */
+export function usesTls(endpoint: string | undefined): boolean {
+  return !endpoint?.trim().toLowerCase().startsWith('http://');
+}
+
+/**
+ * An endpoint as typed, with https:// added when it has no scheme: ali-oss parses `host:port` as a URL whose scheme
+ * is `host:` and refuses it.
+ */
+function withScheme(endpoint: string): string {
+  const trimmed = endpoint.trim();
+  return /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
 }
 
 function normaliseRegion(region: string): string {
@@ -167,10 +180,12 @@ export class OssImageSource {
       accessKeyId: options.accessKeyId,
       accessKeySecret: options.accessKeySecret,
       timeout: options.timeoutMs ?? 60_000,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.endpoint ? { endpoint: withScheme(options.endpoint) } : {}),
       ...(options.region ? { region: normaliseRegion(options.region) } : {}),
       ...(options.stsToken ? { stsToken: options.stsToken } : {}),
-      ...(options.secure !== undefined ? { secure: options.secure } : {}),
+      // ali-oss talks plain HTTP unless told otherwise (its `secure` defaults to false): TLS always, except to an
+      // endpoint the user typed as http:// (a loopback simulator, a local proxy).
+      secure: usesTls(options.endpoint),
       ...(options.authorizationV4 ? { authorizationV4: true } : {}),
     };
   }

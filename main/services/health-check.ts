@@ -9,7 +9,8 @@ import type { Clock } from '../adapters';
 import { AuthError, NetworkError, ServiceError, TimeoutError } from '../errors';
 import { HttpClient } from '../editions/http';
 import { insecureTokenWarning, parseLooseUrl } from './service-url';
-import { checkOssOutput, type OssTarget } from './oss-probe';
+import type { OssTarget } from '../oss/oss-target';
+import { checkOssOutput } from './oss-probe';
 
 export interface HealthTarget {
   serviceId: string;

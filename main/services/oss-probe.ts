@@ -2,18 +2,8 @@
 // through the gallery's OssImageSource so both read the bucket, and word its failures, the same way.
 import type { HealthCode, HealthStatus, MessageParams } from '../../preload/schemas/services';
 import { AuthError, NetworkError, ServiceError, TimeoutError, ValidationError } from '../errors';
-import { OssImageSource } from '../oss/oss-image-source';
-
-export interface OssTarget {
-  bucket: string;
-  /** '' or ending with '/'. */
-  prefix: string;
-  region?: string;
-  endpoint?: string;
-  accessKeyId?: string;
-  accessKeySecret?: string;
-  securityToken?: string;
-}
+import type { OssImageSource } from '../oss/oss-image-source';
+import { openOssSource, type OssTarget } from '../oss/oss-target';
 
 export interface OssProbeResult {
   status: HealthStatus;
@@ -36,8 +26,7 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       details: {},
     };
   }
-  const { accessKeyId, accessKeySecret } = target;
-  if (!accessKeyId || !accessKeySecret) {
+  if (!target.accessKeyId || !target.accessKeySecret) {
     return {
       status: 'misconfigured',
       message: `The OSS output location ${where} has no AccessKey. Add the AccessKey ID and secret, or use the shared credentials.`,
@@ -46,23 +35,14 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
       details: {},
     };
   }
-  let source: OssImageSource;
+  let source: OssImageSource | undefined;
   try {
-    source = new OssImageSource({
-      storagePath: where.replace(/output\/$/, ''),
-      ...(target.region ? { region: target.region } : {}),
-      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-      accessKeyId,
-      accessKeySecret,
-      ...(target.securityToken ? { stsToken: target.securityToken } : {}),
-      // ali-oss would use plain http for a region-derived endpoint; only an explicit http:// endpoint (the simulator,
-      // a proxy) goes without TLS.
-      secure: !target.endpoint?.startsWith('http://'),
-      timeoutMs,
-    });
+    // Usable: both checks above passed.
+    source = openOssSource(target, { timeoutMs });
   } catch (error) {
     return failure(error, params);
   }
+  if (!source) return failure(new ValidationError('The OSS output location is incomplete.'), params);
   try {
     const page = await source.listPage({ recursive: true, maxKeys: 1 });
     const first = page.files[0]?.key;

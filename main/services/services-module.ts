@@ -19,7 +19,7 @@ import { parseCallInfo } from './call-info-parser';
 import type { Encryptor } from './encryptor';
 import { checkServiceHealth, type HealthTarget } from './health-check';
 import { HealthScheduler } from './health-scheduler';
-import type { OssTarget } from './oss-probe';
+import type { OssTarget } from '../oss/oss-target';
 import { isRecoverableStore } from './recoverable-store';
 import { buildRecord } from './service-builder';
 import { toServiceDto, readSharedOss, writeSharedOssKeyId } from './service-dto';

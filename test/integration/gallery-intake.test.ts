@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
 import { QueueEdition } from '../../main/editions/queue/queue-edition';
-import type { OssTarget } from '../../main/services/oss-probe';
+import type { OssTarget } from '../../main/oss/oss-target';
 import { startSimulator, type Simulator } from '../sim/index';
 import { encodePng } from '../sim/comfy/png';
 import { galleryRig, type GalleryRig, type GalleryRigOptions } from '../unit/gallery/gallery-rig';

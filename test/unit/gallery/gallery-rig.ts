@@ -9,7 +9,7 @@ import { createGalleryModule, type GalleryHost, type GalleryModule } from '../..
 import { galleryHandlers, type GalleryHandlers } from '../../../main/handlers/gallery';
 import { openLedgerDatabase } from '../../../main/ledger/ledger-database';
 import { bridgeMediaUrl } from '../../../main/gallery/image-dto';
-import type { OssTarget } from '../../../main/services/oss-probe';
+import type { OssTarget } from '../../../main/oss/oss-target';
 import { ledgerRig, type LedgerRig } from '../ledger/ledger-rig';
 
 export interface GalleryEvent {
