@@ -1,7 +1,7 @@
 // Main-side reactions between domains (a changed service restarts its lane and drops its catalogue; a stored result
 // goes to the gallery's intake), kept off the renderer-facing event hub: those events carry DTOs for a window, these
 // carry what main needs, and neither audience should see the other's traffic.
-import type { ResultStoredInfo } from './dispatch/scheduler-options';
+import type { ResultStoredInfo } from './editions/edition';
 import { TypedEmitter } from './typed-emitter';
 
 export type DomainEvents = {

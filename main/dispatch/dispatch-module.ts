@@ -7,7 +7,8 @@ import type { EditionLender } from '../editions/edition-pool';
 import type { BatchSummary, Ledger } from '../ledger/ledger';
 import type { ServiceRecord } from '../services/service-record';
 import { JobFeed } from './job-feed';
-import { Scheduler, type ResultStoredInfo, type SchedulerOptions } from './scheduler';
+import type { ResultStoredInfo } from '../editions/edition';
+import { Scheduler, type SchedulerOptions } from './scheduler';
 
 export interface DispatchModuleOptions {
   ledger: Ledger;

@@ -1,34 +1,16 @@
 // One service's lane in the scheduler: its edition, the jobs being sent, the jobs it follows with their deadlines,
 // the retry timer and the connection state. Timers are armed for the next due moment only (no polling).
 import type { Clock } from '../adapters';
+import type { JobChangeDto, ServiceConnectionDto } from '../../preload/schemas/jobs';
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
-import type { JobState } from '../ledger/job-state';
-import type { JobProgress, JobRecord } from '../ledger/ledger';
+import type { JobRecord } from '../ledger/ledger';
 
-/** A job's new state, as the scheduler reports it (coalesced for the renderer by the jobs module). */
-export interface JobChange {
-  id: string;
-  batchId: string;
-  serviceId: string;
-  state: JobState;
-  progress?: JobProgress | null;
-  /** Jobs ahead of it in the service's queue. */
-  position?: number;
-  error?: { kind: string; message: string } | null;
-  /** Resent with the same task_id after a restart: the queue edition may run it twice. */
-  duplicatePossible?: boolean;
-}
+/** A job's new state, as the scheduler reports it (coalesced for the renderer by the job feed). */
+export type JobChange = JobChangeDto;
 
-export interface LaneReport {
-  serviceId: string;
-  connection: ConnectionState;
-  dispatchPaused: boolean;
-  message?: string;
-  /** `message` as a code the renderer words in the artist's language (preload/schemas/jobs.ts). */
-  code?: 'token-refused' | 'service-unopenable';
-  params?: Record<string, string | number>;
-}
+/** A service's watcher/socket state and whether sending to it is paused, as the contract carries it. */
+export type LaneReport = ServiceConnectionDto;
 
 export interface LaneDeps {
   clock: Clock;

@@ -1,17 +1,11 @@
 // What the scheduler is built from and what it reports: kept apart so that the Studio, the CLI and tests can name
 // them without the scheduler's internals.
 import type { Clock } from '../adapters';
-import type { EditionResult } from '../editions/edition';
+import type { ResultStoredInfo } from '../editions/edition';
 import type { Ledger } from '../ledger/ledger';
 import type { RetryPolicy } from './retry-policy';
 import type { EditionLender } from '../editions/edition-pool';
 import type { JobChange, LaneReport } from './scheduler-lane';
-
-export interface ResultStoredInfo {
-  jobId: string | null;
-  serviceId: string;
-  result: EditionResult;
-}
 
 /** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
 export type ConnectionReport = LaneReport;

@@ -16,7 +16,7 @@ import { Lane, receiptOf, type JobChange } from './scheduler-lane';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export type { JobChange } from './scheduler-lane';
-export type { ConnectionReport, ResultStoredInfo, SchedulerOptions } from './scheduler-options';
+export type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
 

@@ -1,21 +1,16 @@
 // One interface per edition (DESIGN.md rule 5): jobs/ and gallery/ talk to this and never branch on the edition
 // beyond choosing the client. Identities (task_id / prompt_id) are chosen by the caller and stored in the ledger
 // before submit() is called (rule 4).
+import type { z } from 'zod';
+import type { ConnectionStateSchema } from '../../preload/schemas/jobs';
 import type { OutputFile } from '../comfy/outputs';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 
 export type EditionKind = 'queue' | 'exclusive';
 
-/** One output file of a job, as the service names it (a filename is data, never a path). */
-export interface EditionOutputFile {
-  node: string;
-  /** `images`, `gifs`, or another output kind the service reported. */
-  kind: string;
-  filename: string;
-  subfolder: string;
-  type: string;
-  format?: string;
-}
+/** One output file of a job, as the service names it (a filename is data, never a path): what the result reader
+ * found, without its read-only `animated` mark. */
+export type EditionOutputFile = Omit<OutputFile, 'animated'>;
 
 /** A file read from the service's outputs, as both editions report it (without the read-only `animated` mark). */
 export function editionOutputFile(file: OutputFile): EditionOutputFile {
@@ -66,12 +61,15 @@ export type EditionEvent =
   | { type: 'progress'; identity: string; node?: string; value: number; max: number }
   | { type: 'connection'; state: ConnectionState };
 
-export type ConnectionState =
-  | { state: 'connecting'; attempt: number }
-  | { state: 'live' }
-  | { state: 'backing-off'; attempt: number; nextAttemptAt: number; reason: string }
-  | { state: 'auth-failed'; reason: string }
-  | { state: 'stopped' };
+/** The result watcher's (queue edition) or progress socket's (Exclusive) state, as the contract carries it. */
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+
+/** A result stored in the ledger (external ones with jobId null): dispatch reports it, the gallery fetches its files. */
+export interface ResultStoredInfo {
+  jobId: string | null;
+  serviceId: string;
+  result: EditionResult;
+}
 
 /**
  * Receives each result. The edition acknowledges it to the service (commits the sink frame) only after the returned

@@ -4,6 +4,7 @@
 //
 // Prompt search uses the FTS5 trigram index (substring match in any script, case-insensitive); a word shorter than a
 // trigram cannot use it and falls back to LIKE within the rows the other filters leave.
+import type { WorkflowSummary } from '../comfy/workflow-describe';
 import type { Database } from 'better-sqlite3';
 import type { GalleryFilters, GalleryPageInput } from '../../preload/schemas/gallery';
 import { decodeCursor, encodeCursor } from './gallery-cursor';
@@ -25,18 +26,11 @@ export interface IndexedFile {
   createdAt?: number;
 }
 
-export interface ImageMetadata {
-  batchId: string | null;
-  workflowId: string | null;
-  positive: string | null;
-  negative: string | null;
-  seed: string | null;
-  steps: number | null;
-  cfg: number | null;
-  sampler: string | null;
-  scheduler: string | null;
-  model: string | null;
-}
+/** What the gallery stores beside an image: where it came from, and the searchable part of its workflow. */
+export type ImageMetadata = { batchId: string | null; workflowId: string | null } & Pick<
+  WorkflowSummary,
+  'positive' | 'negative' | 'seed' | 'steps' | 'cfg' | 'sampler' | 'scheduler' | 'model'
+>;
 
 export interface IndexChange {
   row: GalleryRow;

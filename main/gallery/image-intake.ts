@@ -11,20 +11,13 @@ import { readPngText } from '../comfy/png-metadata';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
 import { parseWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow } from '../comfy/workflow-types';
-import type { Edition, EditionOutputFile, EditionResult } from '../editions/edition';
+import type { Edition, EditionOutputFile, ResultStoredInfo } from '../editions/edition';
 import { CancelledError, isArtlabError, NotFoundError } from '../errors';
 import { redact } from '../log/redact';
 import type { OssImageSource } from '../oss/oss-image-source';
 import type { GalleryIndex, ImageMetadata, IndexChange, IndexedFile } from './gallery-index';
 import type { GalleryRow } from './gallery-rows';
 import type { CachedFile, ImageCache } from './image-cache';
-
-/** What the jobs domain reports after storing a result (the Studio connects `onResultStored` to `enqueue`). */
-export interface ResultStoredInfo {
-  jobId: string | null;
-  serviceId: string;
-  result: EditionResult;
-}
 
 export interface ImageSources {
   /** The service's running edition client, for its own download; undefined when there is none. */
