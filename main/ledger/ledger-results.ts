@@ -8,14 +8,7 @@ import { stringifyJson } from '../comfy/json-bigint';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
 import type { EditionResult } from '../editions/edition';
 import { resultState, jobStateSchema, type JobState } from './job-state';
-import {
-  JOB_WORKFLOW_COLUMNS,
-  jobWorkflowOf,
-  parseJsonColumn,
-  parseRow,
-  toImageRecord,
-  type ImageRecord,
-} from './ledger-rows';
+import { JOB_WORKFLOW_COLUMNS, jobWorkflowOf, parseJsonColumn, parseRow } from './ledger-rows';
 
 const outputFileSchema = z.object({
   node: z.string(),
@@ -87,13 +80,6 @@ export interface RecordResultOutcome {
   /** The job's state after the result (unchanged when the result did not move it). */
   state: JobState | null;
   external: boolean;
-}
-
-export interface FetchedImage {
-  path: string;
-  sha256: string;
-  width?: number;
-  height?: number;
 }
 
 interface MatchedJob {
@@ -230,37 +216,6 @@ export class ResultTable {
       .prepare(`SELECT * FROM results${filter} ORDER BY id DESC LIMIT ?`)
       .all(...params, query.limit);
     return rows.map(toResultRecord);
-  }
-
-  imagesOfJob(jobId: string): ImageRecord[] {
-    const rows: unknown[] = this.db.prepare('SELECT * FROM images WHERE job_id = ? ORDER BY id').all(jobId);
-    return rows.map(toImageRecord);
-  }
-
-  /** Images not downloaded yet, oldest first: what the downloader works through (also after a restart). */
-  pendingImages(limit: number): ImageRecord[] {
-    const rows: unknown[] = this.db
-      .prepare(`SELECT * FROM images WHERE state = 'pending' ORDER BY id LIMIT ?`)
-      .all(limit);
-    return rows.map(toImageRecord);
-  }
-
-  markImageFetched(imageId: number, file: FetchedImage): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE images SET state = 'fetched', error = NULL, path = ?, sha256 = ?, width = ?, height = ? WHERE id = ?`,
-        )
-        .run(file.path, file.sha256, file.width ?? null, file.height ?? null, imageId).changes > 0
-    );
-  }
-
-  markImageMissing(imageId: number, message: string): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE images SET state = 'missing', error = ? WHERE id = ? AND state != 'fetched'`)
-        .run(message, imageId).changes > 0
-    );
   }
 }
 

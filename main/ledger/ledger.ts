@@ -18,21 +18,20 @@ import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging
 import { JobQueries, type PendingJob } from './ledger-queries';
 import {
   ResultTable,
-  type FetchedImage,
   type RecordResultOutcome,
   type ResultDetails,
   type ResultQuery,
   type ResultRecord,
 } from './ledger-results';
-import type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
+import type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
 export type { BatchSummary, NewBatch, NewJob } from './ledger-batches';
 export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
-export type { FetchedImage, RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
-export type { BatchRecord, ImageRecord, JobProgress, JobRecord } from './ledger-rows';
+export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
+export type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 
 export interface LedgerOptions {
   clock?: Clock;
@@ -358,7 +357,7 @@ export class Ledger {
     return live ? { ...job, progress: live } : job;
   }
 
-  // Results and images
+  // Results (their image rows are the gallery's: it owns the images table)
 
   resultsOfJob(jobId: string): ResultRecord[] {
     return this.run(() => this.results.resultsOfJob(jobId));
@@ -366,19 +365,6 @@ export class Ledger {
   /** Results newest first (filter `external: true` for the ones this app did not ask for). */
   pageResults(query: ResultQuery): ResultRecord[] {
     return this.run(() => this.results.page({ ...query, limit: Math.min(Math.max(1, query.limit), MAX_PAGE_SIZE) }));
-  }
-
-  imagesOfJob(jobId: string): ImageRecord[] {
-    return this.run(() => this.results.imagesOfJob(jobId));
-  }
-  pendingImages(limit: number): ImageRecord[] {
-    return this.run(() => this.results.pendingImages(limit));
-  }
-  markImageFetched(imageId: number, file: FetchedImage): boolean {
-    return this.run(() => this.results.markImageFetched(imageId, file));
-  }
-  markImageMissing(imageId: number, message: string): boolean {
-    return this.run(() => this.results.markImageMissing(imageId, message));
   }
 
   /** Writes pending progress and closes the file. Safe to call twice. */

@@ -52,7 +52,7 @@ describe('jobs stored as patches of their batch workflow', () => {
     const id = jobIds[2] ?? '';
     rig.ledger.assignIdentity(id, `task-${id}`);
     rig.ledger.recordResult('svc-a', result(`task-${id}`));
-    expect(rig.ledger.imagesOfJob(id)).toMatchObject([{ positive: 'a blue whale', seed: '9007199254740995' }]);
+    expect(rig.images({ jobId: id })).toMatchObject([{ positive: 'a blue whale', seed: '9007199254740995' }]);
   });
 
   it('writes a batch larger than one transaction whole, in queue order after the jobs already queued', () => {

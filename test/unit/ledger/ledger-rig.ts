@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import type { EditionResult } from '../../../main/editions/edition';
 import { expandBatch } from '../../../main/batches/batch-expansion';
+import Database from 'better-sqlite3';
 import { Ledger, type LedgerOptions } from '../../../main/ledger/ledger';
+import { toImageRecord, type ImageRecord } from '../../../main/ledger/ledger-rows';
 
 export class TestClock {
   constructor(public time = 1_700_000_000_000) {}
@@ -21,6 +23,8 @@ export interface LedgerRig {
   ledger: Ledger;
   /** Closes the current ledger and opens the same file again, as a restart would. */
   reopen(): Ledger;
+  /** The image rows a stored result added (the gallery owns the table; the ledger writes them with the result). */
+  images(filter?: { jobId?: string; state?: ImageRecord['state'] }): ImageRecord[];
   /** A batch of `prompts.length` jobs from the starter workflow on `serviceId`. */
   queue(prompts: string[], serviceId?: string): { batchId: string; jobIds: string[] };
   cleanup(): void;
@@ -42,6 +46,17 @@ export function ledgerRig(options: Omit<LedgerOptions, 'clock' | 'newId'> = {}):
       rig.ledger.close();
       rig.ledger = open();
       return rig.ledger;
+    },
+    images(filter = {}) {
+      const db = new Database(file, { readonly: true });
+      try {
+        const rows: unknown[] = db
+          .prepare(`SELECT * FROM images WHERE (? IS NULL OR job_id = ?) AND (? IS NULL OR state = ?) ORDER BY id`)
+          .all(filter.jobId ?? null, filter.jobId ?? null, filter.state ?? null, filter.state ?? null);
+        return rows.map(toImageRecord);
+      } finally {
+        db.close();
+      }
     },
     queue(prompts, serviceId = 'svc-a') {
       const workflow = starterWorkflow();

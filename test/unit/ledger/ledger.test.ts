@@ -98,11 +98,11 @@ describe('ledger: batches', () => {
     rig.ledger.assignIdentity(a, 'task-a');
     expect(() => rig.ledger.deleteBatch(batchId)).toThrow(/still with the service/);
     rig.ledger.recordResult('svc-a', result('task-a'));
-    const [image] = rig.ledger.pendingImages(1);
+    const [image] = rig.images({ state: 'pending' });
     rig.ledger.markCancelled(b);
     expect(rig.ledger.deleteBatch(batchId)).toBe(true);
     expect(rig.ledger.getJob(a)).toBeUndefined();
-    expect(rig.ledger.pendingImages(1)).toEqual([{ ...image, jobId: null }]);
+    expect(rig.images({ state: 'pending' })).toEqual([{ ...image, jobId: null }]);
     expect(rig.ledger.recordResult('svc-a', result('task-a')).isNew).toBe(false);
     expect(rig.ledger.deleteBatch(batchId)).toBe(false);
   });
@@ -177,7 +177,7 @@ describe('ledger: results', () => {
     expect(outcome).toEqual({ isNew: true, jobId: id, state: 'succeeded', external: false });
     const job = rig.ledger.getJob(id);
     expect(job).toMatchObject({ state: 'succeeded', error: null, finishedAt: rig.clock.time });
-    expect(rig.ledger.imagesOfJob(id)).toMatchObject([
+    expect(rig.images({ jobId: id })).toMatchObject([
       { filename: `task-${id}_00001_.png`, state: 'pending', positive: 'a red fox', negative: 'text, watermark' },
     ]);
   });
@@ -192,7 +192,7 @@ describe('ledger: results', () => {
       state: 'succeeded',
       external: false,
     });
-    expect(rig.ledger.imagesOfJob(id)).toHaveLength(1);
+    expect(rig.images({ jobId: id })).toHaveLength(1);
   });
 
   it('ends a job failed with the service message when its result is a failure', () => {
@@ -208,7 +208,7 @@ describe('ledger: results', () => {
     const late = sent('late');
     rig.ledger.markCancelled(late);
     expect(rig.ledger.recordResult('svc-a', result(`task-${late}`)).state).toBe('succeeded');
-    expect(rig.ledger.imagesOfJob(late)).toHaveLength(1);
+    expect(rig.images({ jobId: late })).toHaveLength(1);
     const interrupted = sent('interrupted');
     rig.ledger.markCancelled(interrupted);
     const outcome = rig.ledger.recordResult('svc-a', result(`task-${interrupted}`, 'Interrupted'));
@@ -245,17 +245,6 @@ describe('ledger: results', () => {
     expect(rig.ledger.resultsOfJob(id)).toMatchObject([
       { sinkIndex: 5, jobId: id, outputs: [{ node: '9', filename: `task-${id}_00001_.png` }], error: null },
     ]);
-  });
-
-  it('records where each image was saved, or that it is missing', () => {
-    const id = sent();
-    rig.ledger.recordResult('svc-a', result(`task-${id}`));
-    const [image] = rig.ledger.pendingImages(10);
-    const imageId = image?.id ?? -1;
-    expect(rig.ledger.markImageFetched(imageId, { path: '/x.png', sha256: 'ab', width: 512, height: 512 })).toBe(true);
-    expect(rig.ledger.markImageMissing(imageId, 'gone')).toBe(false);
-    expect(rig.ledger.imagesOfJob(id)).toMatchObject([{ state: 'fetched', path: '/x.png', width: 512 }]);
-    expect(rig.ledger.pendingImages(10)).toEqual([]);
   });
 });
 
