@@ -4,6 +4,7 @@ import { app } from 'electron';
 import electronUpdater, { type AppUpdater } from 'electron-updater';
 import { followUpdaterEvents } from '../updates/updater-events';
 import { unmanagedUpdater, type Updater, type UpdaterSnapshot } from '../updates/updater';
+import { TypedEmitter } from '../typed-emitter';
 
 export interface AutoUpdaterOptions {
   /** Overrides the feed built into the package (app-update.yml). */
@@ -27,12 +28,12 @@ export function createAutoUpdater(options: AutoUpdaterOptions): Updater {
   if (options.feedUrl) updater.setFeedURL({ provider: 'generic', url: options.feedUrl });
 
   let current: UpdaterSnapshot = { state: 'idle' };
-  const listeners = new Set<(snapshot: UpdaterSnapshot) => void>();
+  const changes = new TypedEmitter<{ change: UpdaterSnapshot }>();
   const stopFollowing = followUpdaterEvents(
     updater,
     (next) => {
       current = next;
-      for (const listener of listeners) listener(next);
+      changes.emit('change', next);
     },
     (message, detail) => options.log.error(message, detail),
   );
@@ -50,11 +51,10 @@ export function createAutoUpdater(options: AutoUpdaterOptions): Updater {
       updater.quitAndInstall(false, true);
     },
     onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return changes.on('change', listener);
     },
     close() {
-      listeners.clear();
+      changes.clear();
       stopFollowing();
     },
   };

@@ -1,5 +1,7 @@
 // The periodic health check while the app runs: one round at a time (a slow round delays the next instead of
 // overlapping it), services checked one after another so a long list does not burst the network.
+import { TypedEmitter } from '../typed-emitter';
+
 export interface HealthSchedulerOptions {
   intervalMs: number;
   /** The ids to check this round. */
@@ -17,7 +19,7 @@ export class HealthScheduler {
   private round: Promise<void> | undefined;
   private closed = false;
   private readonly abort = new AbortController();
-  private readonly roundListeners = new Set<() => void>();
+  private readonly events = new TypedEmitter<{ round: undefined }>();
 
   constructor(private readonly options: HealthSchedulerOptions) {
     this.schedule(options.firstDelayMs ?? options.intervalMs);
@@ -25,15 +27,14 @@ export class HealthScheduler {
 
   /** Called after each completed round; returns the unsubscribe. */
   onRound(listener: () => void): () => void {
-    this.roundListeners.add(listener);
-    return () => this.roundListeners.delete(listener);
+    return this.events.on('round', listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.abort.abort(new Error('health checks closed'));
-    this.roundListeners.clear();
+    this.events.clear();
     await this.round;
   }
 
@@ -42,7 +43,7 @@ export class HealthScheduler {
     this.timer = setTimeout(() => {
       this.round = this.runRound().finally(() => {
         this.round = undefined;
-        for (const listener of this.roundListeners) listener();
+        this.events.emit('round', undefined);
         this.schedule(this.options.intervalMs);
       });
     }, delayMs);

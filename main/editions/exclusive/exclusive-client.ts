@@ -22,6 +22,7 @@ import { downloadToFile } from './download';
 import { ExclusiveApi, type QueueSnapshot, type ServiceHealth } from './exclusive-api';
 import { ProgressSocket } from './progress-socket';
 import { PromptTracker, type TrackerTiming } from './prompt-tracker';
+import { TypedEmitter } from '../../typed-emitter';
 
 export interface ExclusiveClientOptions {
   /** The service URL, e.g. `http://<service>.<id>.cn-shanghai.pai-eas.aliyuncs.com/` or `http://127.0.0.1:8188/`. */
@@ -63,7 +64,8 @@ export class ExclusiveClient implements Edition {
   private readonly api: ExclusiveApi;
   private readonly socket: ProgressSocket | undefined;
   private readonly tracker: PromptTracker;
-  private readonly listeners = new Set<(event: EditionEvent) => void>();
+  // A listener's failure must not stop the others or the client.
+  private readonly events = new TypedEmitter<{ event: EditionEvent }>();
   private readonly now: () => number;
   private readonly timing: TrackerTiming;
   private readonly log: (message: string, error: unknown) => void;
@@ -143,18 +145,11 @@ export class ExclusiveClient implements Edition {
   }
 
   private emit(event: EditionEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // a listener's failure must not stop the others or the client
-      }
-    }
+    this.events.emit('event', event);
   }
 
   onEvent(listener: (event: EditionEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('event', listener);
   }
 
   private ensureSocket(): void {

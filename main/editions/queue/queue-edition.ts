@@ -26,6 +26,7 @@ import {
   type WatcherProblem,
   type WatcherStats,
 } from './sink-watcher';
+import { TypedEmitter } from '../../typed-emitter';
 
 /**
  * Where output files come from: the service's OSS output folder (main/oss's OssImageSource, or anything with its
@@ -67,9 +68,11 @@ export class QueueEdition implements Edition {
   private readonly http: HttpClient;
   private readonly label: string;
   private watcher: SinkWatcher | undefined;
-  private readonly listeners = new Set<(event: EditionEvent) => void>();
-  private readonly problemListeners = new Set<(problem: WatcherProblem) => void>();
-  private readonly commitListeners = new Set<(indexes: readonly number[]) => void>();
+  private readonly events = new TypedEmitter<{
+    event: EditionEvent;
+    problem: WatcherProblem;
+    commit: readonly number[];
+  }>();
   /** Identities this app submitted or follows; their workflows, when known, name nodes in error messages. */
   private readonly own = new Map<string, ApiWorkflow | undefined>();
   private closed = false;
@@ -145,12 +148,8 @@ export class QueueEdition implements Edition {
     });
     this.watcher = watcher;
     watcher.onState((state) => this.emit({ type: 'connection', state }));
-    watcher.onProblem((problem) => {
-      for (const listener of [...this.problemListeners]) listener(problem);
-    });
-    watcher.onCommit((indexes) => {
-      for (const listener of [...this.commitListeners]) listener(indexes);
-    });
+    watcher.onProblem((problem) => this.events.emit('problem', problem));
+    watcher.onCommit((indexes) => this.events.emit('commit', indexes));
     watcher.start();
   }
 
@@ -159,20 +158,17 @@ export class QueueEdition implements Edition {
   }
 
   onEvent(listener: (event: EditionEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on('event', listener);
   }
 
   /** What went wrong on the sink without stopping it (unreadable frames, failed handlers or commits). */
   onProblem(listener: (problem: WatcherProblem) => void): () => void {
-    this.problemListeners.add(listener);
-    return () => this.problemListeners.delete(listener);
+    return this.events.on('problem', listener);
   }
 
   /** Sink indexes the service accepted as committed: results acknowledged for good. */
   onCommit(listener: (indexes: readonly number[]) => void): () => void {
-    this.commitListeners.add(listener);
-    return () => this.commitListeners.delete(listener);
+    return this.events.on('commit', listener);
   }
 
   /** Counters of the sink watcher (connections, handled, committed, duplicates…), once started. */
@@ -197,9 +193,7 @@ export class QueueEdition implements Edition {
     if (this.closed) return;
     this.closed = true;
     await this.watcher?.close();
-    this.listeners.clear();
-    this.problemListeners.clear();
-    this.commitListeners.clear();
+    this.events.clear();
     await this.http.close();
   }
 
@@ -217,6 +211,6 @@ export class QueueEdition implements Edition {
   }
 
   private emit(event: EditionEvent): void {
-    for (const listener of [...this.listeners]) listener(event);
+    this.events.emit('event', event);
   }
 }

@@ -11,6 +11,7 @@ import type { QueueClient } from './queue-client';
 import { commitOversizedFrame } from './oversized-frame';
 import { decodeSinkFrame, type SinkFrame } from './sink-frame';
 import { BoundedSet, backoffDelay, systemTimerClock, type BackoffOptions, type TimerClock } from './watch-support';
+import { TypedEmitter } from '../../typed-emitter';
 
 export type { SinkFrame } from './sink-frame';
 
@@ -92,9 +93,11 @@ export class SinkWatcher {
     handlerFailures: 0,
   };
   private current: ConnectionState = { state: 'stopped' };
-  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private readonly problemListeners = new Set<(problem: WatcherProblem) => void>();
-  private readonly commitListeners = new Set<(indexes: readonly number[]) => void>();
+  private readonly events = new TypedEmitter<{
+    state: ConnectionState;
+    problem: WatcherProblem;
+    commit: readonly number[];
+  }>();
   private readonly clock: TimerClock;
   private readonly random: () => number;
   private readonly window: number;
@@ -136,7 +139,7 @@ export class SinkWatcher {
       delayMs: options.commitDelayMs ?? 5,
       onCommitted: (indexes) => {
         this.stats.committed += indexes.length;
-        for (const listener of [...this.commitListeners]) listener(indexes);
+        this.events.emit('commit', indexes);
       },
       onFailed: (indexes, error) => this.report({ kind: 'commit-failed', indexes, error }),
       onAuthFailed: (error) => this.stopOnAuth(error.message),
@@ -149,19 +152,16 @@ export class SinkWatcher {
 
   /** Calls `listener` on every state change; returns the unsubscribe. */
   onState(listener: (state: ConnectionState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.events.on('state', listener);
   }
 
   onProblem(listener: (problem: WatcherProblem) => void): () => void {
-    this.problemListeners.add(listener);
-    return () => this.problemListeners.delete(listener);
+    return this.events.on('problem', listener);
   }
 
   /** Calls `listener` with the indexes of every commit the service accepted. */
   onCommit(listener: (indexes: readonly number[]) => void): () => void {
-    this.commitListeners.add(listener);
-    return () => this.commitListeners.delete(listener);
+    return this.events.on('commit', listener);
   }
 
   start(): void {
@@ -183,9 +183,7 @@ export class SinkWatcher {
     if (this.authFailed) this.commits.stop();
     else await this.commits.drain(CLOSE_FLUSH_MS);
     this.setState({ state: 'stopped' });
-    this.stateListeners.clear();
-    this.problemListeners.clear();
-    this.commitListeners.clear();
+    this.events.clear();
   }
 
   private connect(): void {
@@ -438,11 +436,11 @@ export class SinkWatcher {
 
   private setState(state: ConnectionState): void {
     this.current = state;
-    for (const listener of [...this.stateListeners]) listener(state);
+    this.events.emit('state', state);
   }
 
   private report(problem: WatcherProblem): void {
-    for (const listener of [...this.problemListeners]) listener(problem);
+    this.events.emit('problem', problem);
   }
 }
 
