@@ -35,7 +35,7 @@ function whyRebuildForNode() {
 // keep stdout for their JSON.
 function run(command) {
   console.error(`> ${command}`);
-  execSync(command, { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
+  execSync(command, { cwd: root, stdio: ['ignore', 2, 2] });
 }
 
 if (target === 'node') {
