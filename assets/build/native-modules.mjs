@@ -41,7 +41,7 @@ function run(command) {
 if (target === 'node') {
   const reason = whyRebuildForNode();
   if (reason !== undefined) {
-    console.error(`better-sqlite3 is ${reason}; building it for Node (up to 2 minutes, once)…`);
+    console.error(`better-sqlite3 is ${reason}; building it for Node (a few minutes, once)…`);
     // --ignore-scripts=false: the build is better-sqlite3's install script, which the project's .npmrc turns off.
     run('npm rebuild better-sqlite3 --ignore-scripts=false');
   }
