@@ -9,6 +9,7 @@ export default defineConfig({
       'test/shell/**/*.test.ts',
     ],
     environment: 'node',
+    globalSetup: ['test/integration/support/native-modules-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

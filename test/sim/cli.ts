@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSimulator, type SimulatorInfo, type SimulatorOptions } from './index';
 
-const DEFAULT_PORT = 8188;
+// Free ports unless --port fixes them: a fixed default (ComfyUI's 8188 was one) collides with whatever else a
+// developer runs, a local ComfyUI first of all. The ports are printed, in the summary and in --json.
+const DEFAULT_PORT = 0;
 
 const SIM_USAGE = `Usage: npm run sim -- [options]
 
-  --port P                   Exclusive on P, the queue on P+2, OSS on P+3 (default 8188; 0 = free ports)
+  --port P                   Exclusive on P, the queue on P+2, OSS on P+3 (default: free ports, printed)
   --json                     print exactly one line of JSON (the call information) instead of a summary;
                              run it as \`npm run -s sim -- --json\` so npm's banner stays off stdout
   --step-ms MS               how long each sampler step takes
@@ -74,7 +76,7 @@ function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
   return parsed.data;
 }
 
-/** `--port P`: Exclusive on P, the queue on P+2, OSS on P+3 (8188/8190/8191 by default); 0 = free ports. */
+/** `--port P`: Exclusive on P, the queue on P+2, OSS on P+3; 0 (the default) = free ports. */
 function optionsFrom(flags: z.infer<typeof flagsSchema>): Partial<SimulatorOptions> {
   const options: Partial<SimulatorOptions> = {
     exclusivePort: flags.port,
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const inUse = (error as { code?: unknown } | null)?.code === 'EADDRINUSE';
-  const hint = inUse ? ' (another simulator may be running; --port 0 picks free ports)' : '';
+  const hint = inUse ? ' (something else listens there; leave --port out to pick free ports)' : '';
   process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exit(1);
 });

@@ -1,9 +1,10 @@
 // `npm run demo`: the app with no cloud account. Starts the simulator (both editions and their OSS bucket) and the
 // app with the simulator's two services already added. `--browser` serves it to a local browser through the bridge
 // and prints the URL; otherwise it starts Electron, which adds the same services itself (ARTLAB_DEMO_SERVICES).
-// Data lives in a throw-away folder unless --data-dir is given. Ctrl+C stops everything.
+// Data lives in a throw-away folder, removed when the demo ends (Ctrl+C included), unless --data-dir is given.
+// With --json, stdout carries exactly one line of JSON; everything else goes to stderr.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +25,28 @@ const { values } = parseArgs({
 });
 
 const root = resolve(import.meta.dirname, '../..');
+
+/** The database's native module is built for one runtime at a time: match it to the one about to start. */
+function ensureNativeModules(runtime: 'node' | 'electron'): void {
+  execFileSync(process.execPath, [join(root, 'assets/build/native-modules.mjs'), runtime], {
+    stdio: ['ignore', 2, 2],
+  });
+}
+
+if (!values.browser) {
+  // Electron's binary is fetched on first use; when it cannot be, the helper has said why and what to do.
+  try {
+    execFileSync(process.execPath, [join(root, 'assets/build/electron-binary.mjs')], { stdio: 'inherit' });
+  } catch {
+    process.exit(1);
+  }
+}
+
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-demo-'));
+if (values['data-dir'] === undefined) {
+  // Every way out passes here (Ctrl+C and SIGTERM end through process.exit below), after the app closed its files.
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 }));
+}
 const sim = await startSimulator({ stepMs: Number(values['step-ms']), workers: Number(values.workers) });
 const services = demoServiceInputs(sim.info);
 
@@ -37,11 +59,6 @@ function stopOn(close: () => Promise<void>): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-/** The database's native module is built for one runtime at a time: match it to the one about to start. */
-function ensureNativeModules(runtime: 'node' | 'electron'): void {
-  execFileSync(process.execPath, [join(root, 'assets/build/native-modules.mjs'), runtime], { stdio: 'inherit' });
 }
 
 if (values.browser) {
