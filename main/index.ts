@@ -101,9 +101,18 @@ if (!app.requestSingleInstanceLock()) {
     }
 
     const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-    const devServer = process.env.ELECTRON_RENDERER_URL;
-    const trustedPrefix = devServer ?? pathToFileURL(rendererIndex).href;
-    const isTrustedUrl = (url: string) => url.startsWith(trustedPrefix);
+    // `||`, not `??`: an empty variable must not make every URL trusted.
+    const devServer = process.env.ELECTRON_RENDERER_URL || undefined;
+    const trusted = new URL(devServer ?? pathToFileURL(rendererIndex).href);
+    // The page itself, whatever its hash (page switches) or query: the same file, or the dev server's origin. A
+    // prefix test would also trust `index.html-anything` and `file:` pages beside it.
+    const isTrustedUrl = (url: string): boolean => {
+      if (!URL.canParse(url)) return false;
+      const candidate = new URL(url);
+      return trusted.protocol === 'file:'
+        ? candidate.protocol === 'file:' && candidate.pathname === trusted.pathname
+        : candidate.origin === trusted.origin;
+    };
 
     const { bounds, maximized } = restoreWindowState(store);
     window = createSecureWindow(bounds, join(import.meta.dirname, '../preload'));

@@ -186,6 +186,7 @@ describe('the main bundle, booted with the stand-in electron', () => {
     ['another webContents', 'other-contents', appPage, true],
     ['a foreign page in the app window', 'app-window', 'https://evil.example/', true],
     ['a page beside the app page', 'app-window', pathToFileURL(bundles.preload).href, true],
+    ['a file whose name starts like the app page', 'app-window', `${appPage}-copy.html`, true],
     ['a subframe of the app page', 'app-window', appPage, false],
   ] as const)('refuses a call from %s', async (_case, sender, url, top) => {
     const reply = await shell.command({
