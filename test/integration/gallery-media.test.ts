@@ -6,14 +6,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage } from '../../preload/schemas/gallery';
-import { systemClock } from '../../main/adapters';
 import { startBrowserBridge, type BrowserBridge } from '../../main/browser/bridge-server';
-import { createNodeStore } from '../../main/node-adapters';
-import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createStudio, type Studio } from '../../main/studio';
+import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { encodePng } from '../sim/comfy/png';
 import { galleryRig, type GalleryRig } from '../unit/gallery/gallery-rig';
+import { nodeStudio } from './support/node-studio';
 
 let sim: Simulator;
 let rig: GalleryRig;
@@ -37,13 +35,7 @@ beforeAll(async () => {
   mkdirSync(rendererDir, { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<h1>app</h1>');
   const studioDir = join(rig.dataDir, 'studio');
-  studio = createStudio({
-    paths: { dataDir: studioDir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(studioDir, 'secret.key')),
-    store: createNodeStore(studioDir),
-    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-  });
+  studio = nodeStudio(studioDir);
   bridge = await startBrowserBridge({ studio, rendererDir, media: (id, variant) => rig.gallery.media(id, variant) });
   base = new URL(bridge.url);
 });

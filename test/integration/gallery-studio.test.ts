@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
-import { systemClock } from '../../main/adapters';
-import { createNodeStore } from '../../main/node-adapters';
-import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createStudio, type Studio } from '../../main/studio';
+import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
+import { nodeStudio } from './support/node-studio';
 
 let sim: Simulator;
 let dir: string;
@@ -24,14 +22,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'artlab-gallery-studio-'));
   added = [];
   waiters = [];
-  studio = createStudio({
-    paths: { dataDir: dir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
-    store: createNodeStore(dir),
-    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-    dispatch: { eventIntervalMs: 20 },
-  });
+  studio = nodeStudio(dir);
   studio.events.subscribe((event, payload) => {
     if (event !== 'gallery.added') return;
     added.push(...(payload as { images: GalleryImage[] }).images);

@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, MethodName } from '../../preload/contract';
-import { systemClock } from '../../main/adapters';
 import { dispatchCall } from '../../main/contract/dispatch';
-import { createNodeStore } from '../../main/node-adapters';
 import type { Presence } from '../../main/presence';
-import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createStudio, type Studio } from '../../main/studio';
+import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
+import { nodeStudio } from './support/node-studio';
 
 let sim: Simulator;
 let dir: string;
@@ -35,15 +33,7 @@ beforeEach(async () => {
     setRunningJobs: () => undefined,
     close: () => undefined,
   };
-  studio = createStudio({
-    paths: { dataDir: dir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
-    store: createNodeStore(dir),
-    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-    presence,
-    dispatch: { eventIntervalMs: 20 },
-  });
+  studio = nodeStudio(dir, { presence });
   studio.events.subscribe((event, payload) => {
     events.push({ event, payload: JSON.parse(JSON.stringify(payload)) as unknown });
     for (const wake of waiters.splice(0)) wake();

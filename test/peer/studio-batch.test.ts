@@ -6,13 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
-import { systemClock } from '../../main/adapters';
 import { serializeWorkflow } from '../../main/comfy/workflow-parse';
-import { createNodeStore } from '../../main/node-adapters';
-import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createStudio, type Studio } from '../../main/studio';
+import type { Studio } from '../../main/studio';
 import { callStudio } from '../integration/support/studio-call';
 import { comfyUrl, noiseWorkflow } from './support/peer-service';
+import { nodeStudio } from '../integration/support/node-studio';
 
 let dir: string;
 let studio: Studio;
@@ -21,14 +19,7 @@ let added: GalleryImage[];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'artlab-peer-studio-'));
   added = [];
-  studio = createStudio({
-    paths: { dataDir: dir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
-    store: createNodeStore(dir),
-    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-    dispatch: { eventIntervalMs: 20 },
-  });
+  studio = nodeStudio(dir);
   studio.events.subscribe((event, payload) => {
     if (event === 'gallery.added') added.push(...(payload as { images: GalleryImage[] }).images);
   });
