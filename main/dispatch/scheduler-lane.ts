@@ -3,6 +3,7 @@
 import type { Clock } from '../adapters';
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
+import { isArtlabError } from '../errors';
 import type { JobState } from '../ledger/job-state';
 import type { JobProgress, JobRecord } from '../ledger/ledger';
 
@@ -234,6 +235,19 @@ export class Lane {
     await this.deps.release();
     await Promise.allSettled([...this.tasks]);
   }
+}
+
+/** A service whose edition cannot be built: its jobs wait, and the Services page says why (a secret, a malformed URL). */
+export function unopenableReport(serviceId: string, error: unknown): LaneReport {
+  const message = isArtlabError(error) ? error.message : 'The service could not be opened. The details are in the log.';
+  return {
+    serviceId,
+    connection: { state: 'stopped' },
+    dispatchPaused: true,
+    message,
+    code: 'service-unopenable',
+    params: { detail: message },
+  };
 }
 
 /** What the service was told about a job, for lookup and cancel. */

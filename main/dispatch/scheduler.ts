@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
-import { isArtlabError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import { REMOTE_STATES, isTerminal } from '../ledger/job-state';
 import type { JobRecord, Ledger } from '../ledger/ledger';
+import { jobTimedOut } from './job-timeout';
 import { recoverJobs } from './recovery';
 import { classifyFailure, decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import type { ServiceTarget } from '../editions/service-editions';
-import { Lane, receiptOf, type JobChange } from './scheduler-lane';
+import { Lane, receiptOf, unopenableReport, type JobChange } from './scheduler-lane';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export type { JobChange } from './scheduler-lane';
@@ -145,25 +146,25 @@ export class Scheduler {
       target = this.options.editions.target(serviceId);
     } catch (error) {
       this.log(`cannot open the service ${serviceId}`, error);
-      // Its jobs wait; the Services page says why (a secret that cannot be opened, a malformed URL).
-      const message = isArtlabError(error)
-        ? error.message
-        : 'The service could not be opened. The details are in the log.';
-      this.options.onConnection?.({
-        serviceId,
-        connection: { state: 'stopped' },
-        dispatchPaused: true,
-        message,
-        code: 'service-unopenable',
-        params: { detail: message },
-      });
+      this.options.onConnection?.(unopenableReport(serviceId, error));
       return undefined;
     }
     const lane = new Lane(serviceId, target, {
       clock: this.clock,
       timeoutMs: this.timeoutMs,
       report: (report) => this.options.onConnection?.(report),
-      onTimeout: (jobId) => lane.track(this.timedOut(lane, jobId)),
+      onTimeout: (jobId) =>
+        lane.track(
+          jobTimedOut(jobId, {
+            ledger: this.ledger,
+            lane,
+            timeoutMs: this.timeoutMs,
+            now: () => this.clock.now(),
+            onResult: (result) => this.onResult(lane, result),
+            settled: (id) => this.settled(id),
+            log: (message, error) => this.log(message, error),
+          }),
+        ),
       onRetryDue: () => this.pump(lane),
       release: () => this.options.editions.release(serviceId),
       drainMs: this.options.sendDrainMs ?? DEFAULT_SEND_DRAIN_MS,
@@ -358,34 +359,6 @@ export class Scheduler {
     } else if (event.position !== undefined) {
       this.changed(job.id, { position: event.position });
     }
-  }
-
-  /**
-   * A job's time is up. A job the service still holds (a long EAS queue, a slow render) gets another period; one it
-   * no longer knows, whose result never came, is lost. When the service cannot be asked, the job is lost too: the
-   * artist can retry it, and a result that comes later still wins (see resultState).
-   */
-  private async timedOut(lane: Lane, jobId: string): Promise<void> {
-    const job = this.ledger.getJob(jobId);
-    if (!job || !REMOTE_STATES.includes(job.state) || job.identity === null) return;
-    let remote: RemoteJobState = { state: 'unknown' };
-    try {
-      remote = await lane.target.edition.lookup(job.identity, receiptOf(job));
-    } catch (error) {
-      this.log(`asking about job ${jobId} after its timeout failed`, error);
-    }
-    if (lane.closed) return;
-    if (remote.state === 'queued' || remote.state === 'running') {
-      lane.follow(jobId, job.batchId, job.identity, this.clock.now());
-      return;
-    }
-    if (remote.state === 'done') {
-      await this.onResult(lane, remote.result);
-      return;
-    }
-    const minutes = Math.max(1, Math.round(this.timeoutMs / 60_000));
-    const message = `No result came within ${minutes} minutes of sending, and the service no longer knows the job. Retry it.`;
-    if (this.ledger.markLost(jobId, message)) this.settled(jobId);
   }
 
   /** A job reached a final state (or left the service): stop following it and tell the listeners. */
