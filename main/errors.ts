@@ -56,6 +56,16 @@ export class ServiceError extends ArtlabError {
   }
 }
 
+/**
+ * A 5xx the service's own semantics make final for this request: ComfyUI answers POST /prompt with 500 when it cannot
+ * read the body, and the same body gets the same answer. Not retryable, unlike a gateway's 502/503.
+ */
+export class PermanentServiceError extends ServiceError {
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 /** A workflow or an input is wrong; `node` and `input` say where, when known. */
 export class ValidationError extends ArtlabError {
   readonly kind = 'validation';

@@ -137,5 +137,8 @@ function withoutUndefined(change: JobChange): JobChangeDto {
   if (change.position !== undefined) out.position = change.position;
   if (change.error !== undefined) out.error = change.error;
   if (change.duplicatePossible !== undefined) out.duplicatePossible = change.duplicatePossible;
+  if (change.attempt !== undefined) out.attempt = change.attempt;
+  if (change.reason !== undefined) out.reason = change.reason;
+  if (change.retryAt !== undefined) out.retryAt = change.retryAt;
   return out;
 }

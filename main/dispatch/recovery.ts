@@ -1,8 +1,9 @@
 // Restart recovery (DESIGN.md rule 4): every job the service may know of is reconciled from the ledger. A job caught
 // between its identity being written and the reply (`submitting`) is looked up first and resent with the same
-// identity only when the service does not know it — so an Exclusive prompt is never run twice. The queue edition
-// cannot see a task once a worker took it (results come only through the sink), so its resend may duplicate an
-// image, and the job says so. Jobs already queued or running are followed until their result arrives.
+// identity only when the service does not know it — so an Exclusive prompt is never run twice. The queue edition looks
+// the task_id up in the input queue and the sink: found in neither, it provably never arrived and is resent plainly;
+// when the service cannot tell, the resend may duplicate an image, and the job says so. Jobs already queued or running
+// are followed until their result arrives.
 import type { RemoteJobState } from '../editions/edition';
 import type { JobRecord } from '../ledger/ledger';
 
@@ -20,7 +21,7 @@ export interface RecoveryOps {
 }
 
 export interface RecoveryOptions {
-  /** False for the queue edition: a lookup cannot prove that a task was never taken. */
+  /** False for the queue edition: only a lookup answering `absent` proves that a task never arrived. */
   lookupIsConclusive: boolean;
   /** How many lookups run at once. */
   parallel?: number;
@@ -43,7 +44,8 @@ export async function recoverJobs(
     for (let job = submitting[next++]; job !== undefined; job = submitting[next++]) {
       try {
         const remote = await ops.lookup(job);
-        if (!ops.adopt(job, remote)) await ops.resend(job, !options.lookupIsConclusive);
+        // Resent without a mark only when the service provably never received it.
+        if (!ops.adopt(job, remote)) await ops.resend(job, !options.lookupIsConclusive && remote.state !== 'absent');
       } catch (error) {
         ops.failed(job, error);
       }

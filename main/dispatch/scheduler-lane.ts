@@ -4,6 +4,7 @@ import type { Clock } from '../adapters';
 import type { JobChangeDto, ServiceConnectionDto } from '../../preload/schemas/jobs';
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
+import { isArtlabError } from '../errors';
 import type { JobRecord } from '../ledger/ledger';
 
 /** A job's new state, as the scheduler reports it (coalesced for the renderer by the job feed). */
@@ -11,6 +12,9 @@ export type JobChange = JobChangeDto;
 
 /** A service's watcher/socket state and whether sending to it is paused, as the contract carries it. */
 export type LaneReport = ServiceConnectionDto;
+
+/** Why a lane sends nothing: its token was refused, or the service stayed unreachable past the retry budget. */
+export type PauseCode = Extract<NonNullable<LaneReport['code']>, 'token-refused' | 'service-unreachable'>;
 
 export interface LaneDeps {
   clock: Clock;
@@ -20,6 +24,10 @@ export interface LaneDeps {
   onRetryDue: () => void;
   /** Closes the service's edition in the pool that lent it (aborting its requests). */
   release: () => Promise<void>;
+  /** How long close() lets sends in flight finish before their requests are aborted (ms). */
+  drainMs: number;
+  /** How long a lane paused because its service was unreachable waits before it tries again anyway (ms). */
+  unreachablePauseMs: number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -31,14 +39,18 @@ interface Followed {
 
 export class Lane {
   readonly sending = new Set<string>();
+  /** When each job in a series of failed sends was first sent: the retry budget's time runs from there. */
+  readonly firstSends = new Map<string, number>();
   closed = false;
-  pausedReason: string | undefined;
+  paused: { code: PauseCode; reason: string } | undefined;
   private connection: ConnectionState = { state: 'stopped' };
   private readonly tasks = new Set<Promise<void>>();
+  private readonly sends = new Set<Promise<void>>();
   private readonly followed = new Map<string, Followed>();
   private readonly byIdentity = new Map<string, string>();
   private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private deadlineTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private unsubscribe: () => void = () => undefined;
 
   constructor(
@@ -56,6 +68,14 @@ export class Lane {
     const task = work.catch((error: unknown) => this.deps.log('background work of a lane failed', error));
     this.tasks.add(task);
     void task.finally(() => this.tasks.delete(task));
+  }
+
+  /** Like track(), for a send: close() lets sends finish (within drainMs) so that every receipt is recorded. */
+  trackSend(work: Promise<void>): void {
+    const task = work.catch((error: unknown) => this.deps.log('a send failed unexpectedly', error));
+    this.sends.add(task);
+    void task.finally(() => this.sends.delete(task));
+    this.track(task);
   }
 
   /** A job the service holds: remembered by identity (for events) with the moment it is declared lost. */
@@ -122,26 +142,49 @@ export class Lane {
 
   setConnection(state: ConnectionState): void {
     this.connection = state;
-    if (state.state === 'auth-failed') this.pause(state.reason);
-    else this.deps.report(this.report());
+    if (state.state === 'auth-failed') return this.pause(state.reason);
+    // The service answers again: jobs held back because it was unreachable go out again.
+    if (state.state === 'live' && this.paused?.code === 'service-unreachable') return this.resume();
+    this.deps.report(this.report());
   }
 
-  /** The service refused the token: nothing more is sent until the service is edited (which rebuilds the lane). */
-  pause(reason: string): void {
-    this.pausedReason = reason;
+  /**
+   * Nothing more is sent: until the service is edited (which rebuilds the lane) when the token was refused; until its
+   * connection is live again when it stayed unreachable. A refused token is not overridden by a later reason.
+   */
+  pause(reason: string, code: PauseCode = 'token-refused'): void {
+    if (this.paused?.code === 'token-refused' && code !== 'token-refused') return;
+    this.paused = { code, reason };
+    clearTimeout(this.resumeTimer);
+    // A connection that never dropped (a socket that stays up while sends time out) brings no `live` to resume on.
+    if (code === 'service-unreachable' && !this.closed) {
+      this.resumeTimer = setTimeout(() => this.resume(), this.deps.unreachablePauseMs);
+    }
     this.deps.report(this.report());
+  }
+
+  private resume(): void {
+    clearTimeout(this.resumeTimer);
+    if (this.paused?.code !== 'service-unreachable') return;
+    this.paused = undefined;
+    this.deps.report(this.report());
+    this.deps.onRetryDue();
   }
 
   report(): LaneReport {
     const report: LaneReport = {
       serviceId: this.serviceId,
       connection: this.connection,
-      dispatchPaused: this.pausedReason !== undefined,
+      dispatchPaused: this.paused !== undefined,
     };
-    if (this.pausedReason !== undefined) {
-      report.message = `Jobs for this service wait: ${this.pausedReason} Update the token in the service's settings to continue.`;
-      report.code = 'token-refused';
-      report.params = { detail: this.pausedReason };
+    if (this.paused) {
+      const { code, reason } = this.paused;
+      report.message =
+        code === 'token-refused'
+          ? `Jobs for this service wait: ${reason} Update the token in the service's settings to continue.`
+          : `Jobs for this service wait: it could not be reached within the retry budget. ${reason} They go out again once it answers, or after a pause; check that it is running.`;
+      report.code = code;
+      report.params = { detail: reason };
     }
     return report;
   }
@@ -154,11 +197,34 @@ export class Lane {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer.timer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer.timer);
+    clearTimeout(this.resumeTimer);
     this.unsubscribe();
-    // Closing the edition aborts its requests, so the sends still in flight settle now.
+    // A send in flight may already be accepted: its receipt is worth waiting for, so that the next lane does not
+    // send the job again. Past drainMs, closing the edition aborts what is left; those jobs stay `submitting` and
+    // the next lane looks them up before sending anything.
+    if (this.sends.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = Promise.allSettled([...this.sends]).then(() => undefined);
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.deps.drainMs)));
+      await Promise.race([drained, late]);
+      clearTimeout(timer);
+    }
     await this.deps.release();
     await Promise.allSettled([...this.tasks]);
   }
+}
+
+/** A service whose edition cannot be built: its jobs wait, and the Services page says why (a secret, a malformed URL). */
+export function unopenableReport(serviceId: string, error: unknown): LaneReport {
+  const message = isArtlabError(error) ? error.message : 'The service could not be opened. The details are in the log.';
+  return {
+    serviceId,
+    connection: { state: 'stopped' },
+    dispatchPaused: true,
+    message,
+    code: 'service-unopenable',
+    params: { detail: message },
+  };
 }
 
 /** What the service was told about a job, for lookup and cancel. */

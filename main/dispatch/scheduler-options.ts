@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   /** A job with no result this long after it was sent ends as `lost` (the artist may retry it). Default 30 min. */
   jobTimeoutMs?: number;
   newIdentity?: () => string;
+  /** How long a closing lane (a service edited or removed) lets its sends in flight finish. Default 15 s. */
+  sendDrainMs?: number;
   onJobChange?: (change: JobChange) => void;
   onResultStored?: (info: ResultStoredInfo) => void;
   onConnection?: (report: ConnectionReport) => void;

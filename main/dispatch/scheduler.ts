@@ -6,19 +6,22 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionEvent, EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
-import { isArtlabError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import { REMOTE_STATES, isTerminal } from '../ledger/job-state';
 import type { JobRecord, Ledger } from '../ledger/ledger';
+import { jobTimedOut } from './job-timeout';
 import { recoverJobs } from './recovery';
-import { classifyFailure, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
+import { classifyFailure, decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import type { ServiceTarget } from '../editions/service-editions';
-import { Lane, receiptOf, type JobChange } from './scheduler-lane';
+import { Lane, receiptOf, unopenableReport, type JobChange } from './scheduler-lane';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export type { JobChange } from './scheduler-lane';
 export type { ConnectionReport, SchedulerOptions } from './scheduler-options';
 
 export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
+/** How long a closing lane lets its sends in flight finish, so their receipts are recorded (ms). */
+export const DEFAULT_SEND_DRAIN_MS = 15_000;
 
 export class Scheduler {
   private readonly ledger: Ledger;
@@ -143,27 +146,29 @@ export class Scheduler {
       target = this.options.editions.target(serviceId);
     } catch (error) {
       this.log(`cannot open the service ${serviceId}`, error);
-      // Its jobs wait; the Services page says why (a secret that cannot be opened, a malformed URL).
-      const message = isArtlabError(error)
-        ? error.message
-        : 'The service could not be opened. The details are in the log.';
-      this.options.onConnection?.({
-        serviceId,
-        connection: { state: 'stopped' },
-        dispatchPaused: true,
-        message,
-        code: 'service-unopenable',
-        params: { detail: message },
-      });
+      this.options.onConnection?.(unopenableReport(serviceId, error));
       return undefined;
     }
     const lane = new Lane(serviceId, target, {
       clock: this.clock,
       timeoutMs: this.timeoutMs,
       report: (report) => this.options.onConnection?.(report),
-      onTimeout: (jobId) => lane.track(this.timedOut(lane, jobId)),
+      onTimeout: (jobId) =>
+        lane.track(
+          jobTimedOut(jobId, {
+            ledger: this.ledger,
+            lane,
+            timeoutMs: this.timeoutMs,
+            now: () => this.clock.now(),
+            onResult: (result) => this.onResult(lane, result),
+            settled: (id) => this.settled(id),
+            log: (message, error) => this.log(message, error),
+          }),
+        ),
       onRetryDue: () => this.pump(lane),
       release: () => this.options.editions.release(serviceId),
+      drainMs: this.options.sendDrainMs ?? DEFAULT_SEND_DRAIN_MS,
+      unreachablePauseMs: this.policy.withinMs,
       log: (message, error) => this.log(message, error),
     });
     this.lanes.set(serviceId, lane);
@@ -177,13 +182,11 @@ export class Scheduler {
           adopt: (job, remote) => this.adopt(lane, job.id, job.identity ?? '', remote),
           resend: (job, duplicatePossible) => {
             lane.follow(job.id, job.batchId, job.identity ?? '', job.submittedAt ?? this.clock.now());
-            return this.send(
-              lane,
-              job.id,
-              job.identity ?? '',
-              () => this.ledger.jobWorkflow(job.id),
+            const sent = this.send(lane, job.id, job.identity ?? '', () => this.ledger.jobWorkflow(job.id), {
               duplicatePossible,
-            );
+            });
+            lane.trackSend(sent);
+            return sent;
           },
           follow: (job) => {
             lane.follow(job.id, job.batchId, job.identity ?? '', job.submittedAt ?? this.clock.now());
@@ -202,7 +205,7 @@ export class Scheduler {
 
   /** Sends what the lane has room for. Re-entrant calls fold into one more round. */
   private pump(lane: Lane): void {
-    if (lane.closed || this.closed || lane.pausedReason !== undefined) return;
+    if (lane.closed || this.closed || lane.paused !== undefined) return;
     try {
       const remote = lane.target.limit === 'remote' ? this.ledger.unfinishedJobs(lane.serviceId).length : 0;
       const free = lane.target.concurrency - (lane.target.limit === 'remote' ? remote : lane.sending.size);
@@ -217,29 +220,40 @@ export class Scheduler {
     const askFirst = job.identity !== null;
     const identity = job.identity ?? this.newIdentity();
     if (!this.ledger.assignIdentity(job.id, identity)) return;
+    if (!lane.firstSends.has(job.id)) lane.firstSends.set(job.id, this.clock.now());
     lane.follow(job.id, job.batchId, identity, this.clock.now());
     this.changed(job.id);
+    // A job sent before (a retry) is looked up first: the service may have received the failed send.
     const lookup = askFirst ? () => lane.target.edition.lookup(identity, receiptOf(job)) : undefined;
-    lane.track(this.send(lane, job.id, identity, () => job.workflow, false, lookup));
+    lane.trackSend(this.send(lane, job.id, identity, () => job.workflow, { duplicatePossible: false, lookup }));
   }
 
-  /** Looks up (when asked), then submits with the stored identity; every outcome is written to the ledger. */
+  /**
+   * Looks up (when asked), then submits with the stored identity; every outcome is written to the ledger. A receipt
+   * is recorded whatever became of the lane meanwhile: the service has the job, and a job left `submitting` would be
+   * sent again by the next lane.
+   */
   private async send(
     lane: Lane,
     jobId: string,
     identity: string,
     workflow: () => ApiWorkflow,
-    duplicatePossible: boolean,
-    lookup?: () => Promise<RemoteJobState>,
+    how: { duplicatePossible: boolean; lookup?: () => Promise<RemoteJobState> },
   ): Promise<void> {
     lane.sending.add(jobId);
     try {
-      if (lookup && this.adopt(lane, jobId, identity, await lookup())) return;
-      if (lane.closed) return;
+      let duplicatePossible = how.duplicatePossible;
+      if (how.lookup) {
+        const remote = await how.lookup();
+        if (this.adopt(lane, jobId, identity, remote)) return;
+        duplicatePossible ||= remote.state === 'unknown' && !lane.target.lookupIsConclusive;
+      }
+      // Closed, or settled meanwhile (its result came through the sink while it was looked up): nothing to send.
+      if (lane.closed || this.ledger.getJob(jobId)?.state !== 'submitting') return;
       if (duplicatePossible && this.ledger.markDuplicatePossible(jobId))
         this.changed(jobId, { duplicatePossible: true });
       const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });
-      if (!lane.closed) this.accepted(lane, jobId, receipt);
+      this.accepted(lane, jobId, receipt);
     } catch (error) {
       // After close the job stays `submitting`: the next start looks it up before sending it again.
       if (!lane.closed) this.sendFailed(lane, jobId, error);
@@ -251,7 +265,7 @@ export class Scheduler {
 
   /** The service already has the identity: take its word instead of sending again. */
   private adopt(lane: Lane, jobId: string, identity: string, remote: RemoteJobState): boolean {
-    if (remote.state === 'unknown') return false;
+    if (remote.state === 'unknown' || remote.state === 'absent') return false;
     if (lane.closed) return true;
     if (remote.state === 'done') {
       void this.onResult(lane, remote.result).catch((error: unknown) => this.log('storing a result failed', error));
@@ -270,14 +284,17 @@ export class Scheduler {
   }
 
   private accepted(lane: Lane, jobId: string, receipt: SubmitReceipt): void {
+    lane.firstSends.delete(jobId);
     if (this.ledger.markQueued(jobId, receipt)) {
       this.changed(jobId);
       return;
     }
-    // Cancelled while the request was on its way: now that the service has it, take it back.
-    if (this.ledger.getJob(jobId)?.state === 'cancelled') {
-      lane.track(
-        lane
+    // Cancelled while the request was on its way: now that the service has it, take it back (through the lane that
+    // replaced this one, if the service was edited meanwhile).
+    const current = lane.closed ? this.lanes.get(lane.serviceId) : lane;
+    if (current && this.ledger.getJob(jobId)?.state === 'cancelled') {
+      current.track(
+        current
           .cancelRemote(receipt.identity, receipt)
           .then(() => undefined)
           .catch((error: unknown) => this.log('cancelling a job just sent failed', error)),
@@ -285,24 +302,36 @@ export class Scheduler {
     }
   }
 
+  /**
+   * A send (or its lookup) failed: the job is tried again within the retry budget, or ends with a sentence saying
+   * why. Each outcome is reported with the attempt number and the reason; a service that stayed unreachable past the
+   * budget pauses its lane, and the connection report says so.
+   */
   private sendFailed(lane: Lane, jobId: string, error: unknown): void {
     const verdict = classifyFailure(error);
     if (verdict.kind === 'internal') this.log(`sending job ${jobId} failed`, error);
     if (verdict.auth) lane.pause(verdict.message);
     const job = this.ledger.getJob(jobId);
     if (!job) return;
-    if (verdict.retryable && job.attempts < this.policy.maxAttempts) {
-      const at = this.clock.now() + retryDelay(this.policy, job.attempts, this.random);
-      if (this.ledger.markFailed(jobId, verdict.kind, verdict.message, at)) lane.forget(jobId);
-    } else if (this.ledger.markFailed(jobId, verdict.kind, verdict.message)) {
-      lane.forget(jobId);
+    const now = this.clock.now();
+    const progress = { attempts: job.attempts, firstAt: lane.firstSends.get(jobId) ?? job.submittedAt ?? now, now };
+    const decision = decideRetry(this.policy, verdict, progress, this.random);
+    const report = { attempt: job.attempts, reason: verdict.message };
+    if (decision.retry) {
+      if (this.ledger.markFailed(jobId, verdict.kind, verdict.message, decision.at)) lane.forget(jobId);
+      this.changed(jobId, { ...report, retryAt: decision.at });
+      return;
     }
-    this.changed(jobId);
+    lane.firstSends.delete(jobId);
+    if (this.ledger.markFailed(jobId, verdict.kind, decision.message)) lane.forget(jobId);
+    if (verdict.unreachable && decision.reason !== 'permanent') lane.pause(verdict.message, 'service-unreachable');
+    this.changed(jobId, report);
   }
 
   private async onResult(lane: Lane, result: EditionResult): Promise<void> {
     await Promise.resolve();
-    const outcome = this.ledger.recordResult(lane.serviceId, result);
+    const details = result.sinkIndex === undefined ? undefined : { sinkIndex: result.sinkIndex };
+    const outcome = this.ledger.recordResult(lane.serviceId, result, details);
     if (outcome.jobId !== null) this.settled(outcome.jobId);
     if (outcome.isNew) {
       try {
@@ -332,40 +361,13 @@ export class Scheduler {
     }
   }
 
-  /**
-   * A job's time is up. A job the service still holds (a long EAS queue, a slow render) gets another period; one it
-   * no longer knows, whose result never came, is lost. When the service cannot be asked, the job is lost too: the
-   * artist can retry it, and a result that comes later still wins (see resultState).
-   */
-  private async timedOut(lane: Lane, jobId: string): Promise<void> {
-    const job = this.ledger.getJob(jobId);
-    if (!job || !REMOTE_STATES.includes(job.state) || job.identity === null) return;
-    let remote: RemoteJobState = { state: 'unknown' };
-    try {
-      remote = await lane.target.edition.lookup(job.identity, receiptOf(job));
-    } catch (error) {
-      this.log(`asking about job ${jobId} after its timeout failed`, error);
-    }
-    if (lane.closed) return;
-    if (remote.state === 'queued' || remote.state === 'running') {
-      lane.follow(jobId, job.batchId, job.identity, this.clock.now());
-      return;
-    }
-    if (remote.state === 'done') {
-      await this.onResult(lane, remote.result);
-      return;
-    }
-    const minutes = Math.max(1, Math.round(this.timeoutMs / 60_000));
-    const message = `No result came within ${minutes} minutes of sending, and the service no longer knows the job. Retry it.`;
-    if (this.ledger.markLost(jobId, message)) this.settled(jobId);
-  }
-
   /** A job reached a final state (or left the service): stop following it and tell the listeners. */
   private settled(jobId: string): void {
     const job = this.changed(jobId);
     if (!job) return;
     const lane = this.lanes.get(job.serviceId);
     if (isTerminal(job.state) || job.state === 'pending') lane?.forget(jobId);
+    if (isTerminal(job.state)) lane?.firstSends.delete(jobId);
     if (lane) this.pump(lane);
   }
 

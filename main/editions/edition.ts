@@ -38,9 +38,13 @@ export interface SubmitReceipt {
   queueIndex?: number;
 }
 
-/** What the service knows of one identity, for recovery and retries. */
+/**
+ * What the service knows of one identity, for recovery and retries: `absent` when it provably holds neither the job
+ * nor its result (sending it again cannot run it twice), `unknown` when it cannot tell (a resend may).
+ */
 export type RemoteJobState =
   | { state: 'unknown' }
+  | { state: 'absent' }
   | { state: 'queued'; position?: number }
   | { state: 'running' }
   | { state: 'done'; result: EditionResult };
@@ -53,6 +57,8 @@ export interface EditionResult {
   error?: string;
   /** The result belongs to an identity this app did not create (another client of a shared sink). */
   external: boolean;
+  /** Queue edition: the sink index the result came in, kept as the audit trail. */
+  sinkIndex?: number;
 }
 
 export type EditionEvent =

@@ -11,6 +11,7 @@ import { readPngText } from '../comfy/png-metadata';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
 import { parseWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow } from '../comfy/workflow-types';
+import { backoffDelay } from '../editions/backoff';
 import type { Edition, EditionOutputFile, ResultStoredInfo } from '../editions/edition';
 import { CancelledError, isArtlabError, NotFoundError } from '../errors';
 import { redact } from '../log/redact';
@@ -44,8 +45,10 @@ export interface ImageIntakeOptions {
   concurrency?: number;
   /** Attempts per file for transient failures (network, timeouts, 5xx). Default 4. */
   attempts?: number;
-  /** First backoff (doubled per attempt, capped at 30 s). Default 1 s. */
+  /** First backoff ceiling (doubled per attempt, capped at 30 s, fully jittered). Default 1 s. */
   backoffMs?: number;
+  /** [0, 1) dice for the jitter; injectable so tests are deterministic. */
+  random?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -68,6 +71,7 @@ export class ImageIntake {
   private readonly concurrency: number;
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly random: () => number;
   private closed = false;
   private moreToScan = false;
 
@@ -75,6 +79,7 @@ export class ImageIntake {
     this.concurrency = options.concurrency ?? 4;
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1_000;
+    this.random = options.random ?? Math.random;
   }
 
   /** Picks up the files of a stored result (its rows are already pending in the ledger). */
@@ -147,7 +152,7 @@ export class ImageIntake {
       } catch (error) {
         if (this.closed) return;
         if (this.worthRetrying(row, error) && attempt < this.attempts) {
-          await this.wait(Math.min(30_000, this.backoffMs * 2 ** (attempt - 1)));
+          await this.wait(backoffDelay(attempt, { initialMs: this.backoffMs, maxMs: 30_000 }, this.random));
           if (this.closed) return;
           continue;
         }

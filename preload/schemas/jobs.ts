@@ -255,11 +255,16 @@ export const JobChangeSchema = z.object({
   error: z.object({ kind: z.string(), message: z.string() }).nullable().optional(),
   /** Resent after a restart with the same task_id: the queue edition may run it twice, so an extra image is possible. */
   duplicatePossible: z.boolean().optional(),
+  /** A send failed: how many sends were made so far, and why it failed (`error.message` of the failure). */
+  attempt: z.number().int().optional(),
+  reason: z.string().optional(),
+  /** The failed send is tried again at this moment (ms since the epoch); absent when it was given up. */
+  retryAt: z.number().optional(),
 });
 export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 
-/** Why dispatch to a service waits: its token was refused, or its saved record could not be opened. */
-export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable']);
+/** Why dispatch to a service waits: its token was refused, its record could not be opened, or it stayed unreachable. */
+export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable', 'service-unreachable']);
 
 /**
  * The kinds a job's `error.kind` takes (main/errors.ts ErrorKind); the field stays a string so a ledger row from a
@@ -280,7 +285,7 @@ export const ServiceConnectionSchema = z.object({
   serviceId: z.string(),
   /** The result watcher (queue edition) or progress socket (Exclusive). */
   connection: ConnectionStateSchema,
-  /** Dispatch to this service is paused (its token was refused); `message` says what to do. */
+  /** Dispatch to this service is paused (token refused, or unreachable past the retry budget); `message` says what to do. */
   dispatchPaused: z.boolean(),
   message: z.string().optional(),
   /** `message` as a code for the renderer to word; `params.detail` carries the underlying error's own sentence. */

@@ -1,5 +1,7 @@
-// Reconnect delays: capped exponential with jitter, so that many clients of a restarted service do not come back in
-// step (STYLE.md: the reconnect storm of @saintno/comfyui-sdk issue #21).
+// Reconnect and poll delays of the Exclusive edition, in the shape its clients configure them (every field optional,
+// the dice inside the options). The computation is the shared one (../backoff.ts), with equal jitter: a poll or a
+// reconnect never collapses to an immediate retry.
+import { backoffDelay as sharedBackoffDelay } from '../backoff';
 
 export interface BackoffOptions {
   initialMs?: number;
@@ -10,9 +12,9 @@ export interface BackoffOptions {
 
 /** The delay before attempt `attempt` (1-based): a random value in [d/2, d], d = min(max, initial × 2^(attempt−1)). */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const initial = options.initialMs ?? 500;
-  const max = options.maxMs ?? 30_000;
-  const random = options.random ?? Math.random;
-  const ceiling = Math.min(max, initial * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return sharedBackoffDelay(
+    attempt,
+    { initialMs: options.initialMs ?? 500, maxMs: options.maxMs ?? 30_000, jitter: 'equal' },
+    options.random,
+  );
 }

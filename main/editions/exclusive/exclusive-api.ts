@@ -4,7 +4,7 @@ import { stringifyJson } from '../../comfy/json-bigint';
 import { catalogFromObjectInfo, type NodeCatalog } from '../../comfy/node-catalog';
 import { resultFromHistory, type ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
-import { ServiceError, excerpt, type ValidationError } from '../../errors';
+import { PermanentServiceError, ServiceError, excerpt, type ValidationError } from '../../errors';
 import { redact } from '../../log/redact';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http';
 import { historyReplySchema, promptReplySchema, queueSchema, systemStatsSchema } from './comfy-replies';
@@ -100,7 +100,7 @@ export class ExclusiveApi {
     if (response.status === 500) {
       // ComfyUI answers a body it cannot read (malformed JSON, a prompt that is not an object) with 500 text/plain
       const detail = redact(excerpt(response.text()));
-      throw new ServiceError(
+      throw new PermanentServiceError(
         `${this.label} could not read the workflow (HTTP 500${detail ? `: ${detail}` : ''}). Export it again with Workflow → Export (API); if every workflow fails, check that the service is running.`,
         500,
         detail,

@@ -149,6 +149,27 @@ export class QueueClient {
     return peekFrameList(res.body);
   }
 
+  /**
+   * The index and tags of the first item carrying every tag in `tags` (e.g. `{ task_id }`), read from a bounded prefix
+   * of a tag-filtered get without auto-delete, so neither the item nor its data leave the queue. `undefined` when the
+   * queue holds no such item.
+   */
+  async find(tags: Record<string, string>, signal?: AbortSignal): Promise<FramePeek | undefined> {
+    const res = await this.http.request({
+      method: 'GET',
+      path: this.path(''),
+      query: { ...tags, _index_: 0, _length_: 1, _timeout_: '0ms', _raw_: false, _auto_delete_: false },
+      headers: { ...this.identityHeaders, Accept: PROTOBUF },
+      maxBytes: PEEK_BYTES,
+      truncate: true,
+      signal,
+    });
+    const found = peekFrameList(res.body);
+    if (!found) return undefined;
+    // A service that ignored the filter would answer with another item: only a matching one counts.
+    return Object.entries(tags).every(([key, value]) => found.tags[key] === value) ? found : undefined;
+  }
+
   /** Where an item stands: `undefined` when the queue no longer holds it (taken and finished, or deleted). */
   async search(index: number, signal?: AbortSignal): Promise<SearchResult | undefined> {
     const res = await this.send({

@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { serializeWorkflow } from '../../comfy/workflow-parse';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ServiceError } from '../../errors';
 import type { OssImageSource } from '../../oss/oss-image-source';
 import type {
   ConnectionState,
@@ -17,7 +17,7 @@ import type {
 } from '../edition';
 import { HttpClient } from '../http';
 import { queueAddressOf, type QueueAddress } from './queue-address';
-import { QueueClient } from './queue-client';
+import { QueueClient, type SearchResult } from './queue-client';
 import { resultFromFrame } from './sink-result';
 import {
   SinkWatcher,
@@ -121,14 +121,29 @@ export class QueueEdition implements Edition {
     return 'removed';
   }
 
-  /** Queued (with its position) while the input queue holds it; otherwise unknown — the sink alone carries results. */
-  async lookup(_identity: string, receipt?: SubmitReceipt): Promise<RemoteJobState> {
+  /**
+   * Where a task_id stands, asked of the input queue (by its index when known, else by the tag) and then of the sink. A
+   * worker puts a result on the sink before it commits the input item, and this app commits a sink frame only after
+   * storing its result, so a task the service received is in one of the two (or its result is in the ledger): found in
+   * neither, it provably never arrived ('absent'). A service that refuses the tag filter leaves it 'unknown'.
+   */
+  async lookup(identity: string, receipt?: SubmitReceipt): Promise<RemoteJobState> {
     const index = receipt?.queueIndex;
-    if (index === undefined) return { state: 'unknown' };
-    const found = await this.input.search(index);
-    if (!found) return { state: 'unknown' };
-    if (found.IsPending === true) return { state: 'running' };
-    return found.WaitCount === undefined ? { state: 'queued' } : { state: 'queued', position: found.WaitCount };
+    const known = index === undefined ? undefined : await this.input.search(index);
+    if (known) return stateOfSearch(known);
+    try {
+      const queued = await this.input.find({ task_id: identity });
+      if (queued) {
+        const found = await this.input.search(queued.index);
+        return found ? stateOfSearch(found) : { state: 'queued' };
+      }
+      // Finished: its result waits on the sink, and the watcher delivers it.
+      if (await this.sink.find({ task_id: identity })) return { state: 'running' };
+      return { state: 'absent' };
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 400) return { state: 'unknown' };
+      throw error;
+    }
   }
 
   /** Jobs waiting in the input queue (`stream.length`), for the UI's "jobs waiting". */
@@ -213,4 +228,9 @@ export class QueueEdition implements Edition {
   private emit(event: EditionEvent): void {
     this.events.emit('event', event);
   }
+}
+
+function stateOfSearch(found: SearchResult): RemoteJobState {
+  if (found.IsPending === true) return { state: 'running' };
+  return found.WaitCount === undefined ? { state: 'queued' } : { state: 'queued', position: found.WaitCount };
 }

@@ -20,5 +20,11 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
   else if (outputs.length === 0 && reported) error = reported;
   else if (outputs.length === 0 && refused[0] !== undefined) error = refused[0];
   // An empty success with an empty message is a job that saved nothing: not a failure of the service.
-  return { identity, outputs, external: frame.external, ...(error !== undefined ? { error } : {}) };
+  return {
+    identity,
+    outputs,
+    external: frame.external,
+    sinkIndex: frame.index,
+    ...(error !== undefined ? { error } : {}),
+  };
 }

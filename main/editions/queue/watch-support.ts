@@ -1,6 +1,7 @@
-// Small parts of the sink watcher that are easier to read alone: the clock with timers, capped exponential backoff
-// with full jitter, and a bounded memory of what was handled.
+// Small parts of the sink watcher that are easier to read alone: the clock with timers, its backoff (the shared one,
+// counted from 0), and a bounded memory of what was handled.
 import type { Clock } from '../../adapters';
+import { backoffDelay as sharedBackoffDelay, type BackoffOptions } from '../backoff';
 
 /** A clock that can also arm timers; `setTimer` returns the cancel. Tests pass their own. */
 export interface TimerClock extends Clock {
@@ -15,18 +16,15 @@ export const systemTimerClock: TimerClock = {
   },
 };
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
+export type { BackoffOptions };
 
 /**
  * Full jitter (a uniform draw between 0 and the capped exponential): clients that lost the same server do not come
- * back in step, which is what turns a restart into a reconnect storm.
+ * back in step, which is what turns a restart into a reconnect storm. `failures` counts from 0 here (the first wait
+ * already draws from `initialMs`), hence the shift into the shared computation.
  */
 export function backoffDelay(failures: number, options: BackoffOptions, random: () => number): number {
-  const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(failures, 30));
-  return Math.floor(Math.max(0, Math.min(1, random())) * ceiling);
+  return sharedBackoffDelay(failures + 1, { ...options, jitter: 'full' }, random);
 }
 
 /** A set that forgets its oldest entries beyond `limit`, so hours of results do not grow memory without end. */

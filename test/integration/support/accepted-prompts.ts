@@ -1,4 +1,5 @@
-// How many times the simulated Exclusive service accepted each prompt id: what "no prompt ran twice" is checked on.
+// How many times the simulated services accepted each job: what "no prompt ran twice" and "no task was put twice" are
+// checked on.
 import type { Simulator } from '../../sim/index';
 
 /** Wraps the simulator's prompt queue so every accepted submission is counted by its prompt_id. */
@@ -13,4 +14,18 @@ export function countAcceptedPrompts(sim: Simulator): Map<string, number> {
     return reply;
   };
   return accepted;
+}
+
+/** Wraps the API edition's input queue so every put (an `api_prompt` submission) is counted by its task_id. */
+export function countPutTasks(sim: Simulator): Map<string, number> {
+  const puts = new Map<string, number>();
+  const input = sim.queue.input;
+  const put = input.put.bind(input);
+  input.put = (data, tags) => {
+    const item = put(data, tags);
+    const id = tags.task_id;
+    if (id !== undefined) puts.set(id, (puts.get(id) ?? 0) + 1);
+    return item;
+  };
+  return puts;
 }

@@ -27,6 +27,7 @@ describe('resultFromFrame', () => {
     expect(resultFromFrame(frame(data))).toEqual({
       identity: 'task-1',
       external: false,
+      sinkIndex: 4,
       outputs: [
         { node: '9', kind: 'images', ...image },
         { node: '19', kind: 'gifs', ...image, filename: 'a.mp4', format: 'video/h264-mp4' },
@@ -39,6 +40,7 @@ describe('resultFromFrame', () => {
     expect(result).toEqual({
       identity: 'task-1',
       external: true,
+      sinkIndex: 4,
       outputs: [],
       error: 'The service reported: worker out of memory',
     });
