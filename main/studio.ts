@@ -200,7 +200,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
     ...workflowHandlers(library, catalogues),
-    ...batchHandlers({ ledger, library, dispatch, services }),
+    ...batchHandlers({ ledger, library, dispatch, services, catalogues }),
     ...jobHandlers(ledger, dispatch),
     ...galleryHandlers(gallery),
   };

@@ -4,12 +4,14 @@
 // `fixed` gives every job the value; `random` draws one per job; `increment` gives job k the start + k; `list` makes
 // the seeds a dimension. Prompts, the negative prompt and seeds override `set`; sweeps override everything else, and
 // a sweep over an input that the prompts or seeds already fill is refused as ambiguous.
+//
+// Messages here reach both the Compose page and the CLI, so they name the spec's settings, never a screen or a flag.
 
 import { ValidationError } from '../errors';
+import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import { findParameters, type Parameter } from '../comfy/parameters';
 import { patchWorkflow } from '../comfy/workflow-patch';
 import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
-import type { BatchSpec } from './batch-spec';
 import { cryptoRandomSource, MAX_SEED, parseSeed, type RandomSource } from './seed-source';
 import { comboCount, combos, promptList, sweepAxes, type SweepAxis, type SweepValue } from './sweep-axes';
 
@@ -33,6 +35,17 @@ export interface ExpandedJob extends JobPlan {
 
 export interface ExpansionOptions {
   random?: RandomSource;
+  /** The largest random seed to draw (the service's bound for the seed inputs); ComfyUI's 2^64 − 1 otherwise. */
+  maxRandomSeed?: bigint;
+}
+
+/** What the preview says about a batch beside its jobs. */
+export interface BatchFacts {
+  total: number;
+  /** Repeats of a combination (count > 1) share their seed, so they make identical images. */
+  identicalRepeats: boolean;
+  /** The inputs the seed plan fills; empty: the batch has no seed axis. */
+  seedInputs: string[];
 }
 
 /** How many jobs the spec makes, without building them: for the "Queue N" button. Throws on a malformed spec. */
@@ -55,7 +68,7 @@ function unknownParameter(id: string, workflow: ApiWorkflow): ValidationError {
   const node = id.includes('.') ? id.slice(0, id.indexOf('.')) : id;
   return new ValidationError(
     `There is no editable parameter "${id}" in this workflow (expected "<node id>.<input name>" of an input that ` +
-      `is not linked). Pick the parameter again from the form.`,
+      `is not linked). Use the id of one of its inputs.`,
     workflow[node] ? node : undefined,
     id.includes('.') ? id.slice(id.indexOf('.') + 1) : undefined,
   );
@@ -74,19 +87,60 @@ function resolveTargets(spec: BatchSpec, workflow: ApiWorkflow, parameters: Para
     const list = given ?? found;
     for (const id of list) if (!ids.has(id)) throw unknownParameter(id, workflow);
     if (needed && list.length === 0) {
-      throw new ValidationError(`This workflow has no ${what} input to fill. Choose the input in the batch settings.`);
+      throw new ValidationError(
+        `This workflow has no ${what} input, so the ${what}s given have nowhere to go. Queue it without them.`,
+      );
     }
     return list;
   };
   return {
     prompt: chosen(spec.targets?.prompt, ofKind('positive', 'prompt'), spec.prompts !== undefined, 'prompt'),
     negative: chosen(spec.targets?.negative, ofKind('negative'), spec.negative !== undefined, 'negative prompt'),
-    seed: chosen(spec.targets?.seed, ofKind('seed'), spec.seeds !== undefined, 'seed'),
+    seed: seedTargets(spec, workflow, ids, ofKind('seed')),
   };
+}
+
+/**
+ * The inputs the seed plan fills. Random seeds are ComfyUI's default (control_after_generate "randomize"), so a
+ * workflow without a seed input simply has no seed axis, and a seed input the spec sets itself keeps that value; a
+ * seed plan the caller chose on purpose (fixed, increment, list) with nothing to fill is refused instead.
+ */
+function seedTargets(spec: BatchSpec, workflow: ApiWorkflow, ids: Set<string>, found: string[]): string[] {
+  const named = spec.targets?.seed;
+  for (const id of named ?? []) if (!ids.has(id)) throw unknownParameter(id, workflow);
+  const plan = spec.seeds;
+  if (!plan) return named ?? found;
+  const setHere = new Set(Object.keys(spec.set ?? {}));
+  const clash = (named ?? (plan.mode === 'random' ? [] : found)).find((id) => setHere.has(id));
+  if (clash !== undefined) {
+    throw new ValidationError(
+      `The seed input "${clash}" is given a value and is also filled by the seed plan: keep one of them (a fixed ` +
+        `seed plan gives every job one seed).`,
+      ...nodeAndInput(clash),
+    );
+  }
+  const targets = (named ?? found).filter((id) => !setHere.has(id));
+  if (targets.length === 0 && plan.mode !== 'random') {
+    throw new ValidationError(
+      'This workflow has no seed input to fill, so the seeds given cannot be used. Queue it without seeds, or name ' +
+        'the seed input (an integer input of the workflow).',
+    );
+  }
+  return targets;
+}
+
+function nodeAndInput(id: string): [string, string] | [] {
+  const dot = id.indexOf('.');
+  return dot > 0 ? [id.slice(0, dot), id.slice(dot + 1)] : [];
 }
 
 /** Checks every parameter id and every value against the workflow once, so that no job fails halfway. */
 function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: SweepAxis[]): Targets {
+  if (Object.keys(workflow).length === 0) {
+    throw new ValidationError(
+      'This workflow has no nodes. Export it again from ComfyUI with Workflow → Export (API) and import that file.',
+    );
+  }
   const parameters = findParameters(workflow);
   const ids = new Set(parameters.map((p) => p.id));
   const targets = resolveTargets(spec, workflow, parameters);
@@ -114,32 +168,93 @@ function seedsOf(spec: BatchSpec): bigint[] | null {
   return spec.seeds.values.map((value, i) => parseSeed(value, `Seed ${i + 1} of the list`));
 }
 
+interface Prepared {
+  targets: Targets;
+  combined: Record<string, SweepValue>[];
+  seedList: bigint[] | null;
+  facts: BatchFacts;
+}
+
+/** A sweep combination as text, to tell equal ones apart (values may be bigint, which JSON cannot write). */
+const comboKey = (combo: Record<string, SweepValue>): string =>
+  Object.entries(combo)
+    .map(([id, value]) => `${id}=${typeof value}:${String(value)}`)
+    .join('\u0000');
+
 /**
- * The jobs of a spec, lazily and in order, as patches (no workflow copies): for previews and for expandBatch().
- * Everything is checked before the first job is produced.
+ * ComfyUI answers a prompt it has already run from its cache: no new image, the old file names. Jobs that send the
+ * same workflow are therefore wasted, and a batch whose every job is the same is refused rather than run.
  */
-export function* planJobs(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions = {}): Generator<JobPlan> {
+function checkSomethingVaries(
+  workflow: ApiWorkflow,
+  spec: BatchSpec,
+  prepared: Omit<Prepared, 'facts'>,
+  total: number,
+): BatchFacts {
+  const { targets, combined, seedList } = prepared;
+  const seedInputs = spec.seeds ? targets.seed : [];
+  const mode = spec.seeds?.mode;
+  const seedPerJob = seedInputs.length > 0 && (mode === 'random' || mode === 'increment');
+  const count = spec.countPerPrompt ?? 1;
+  const identicalRepeats = count > 1 && !seedPerJob;
+  const varies =
+    new Set(promptList(spec)).size > 1 ||
+    (seedInputs.length > 0 && new Set(seedList?.map(String)).size > 1) ||
+    new Set(combined.map(comboKey)).size > 1 ||
+    (count > 1 && seedPerJob);
+  if (total > 1 && !varies) {
+    const noSeed = !findParameters(workflow).some((p) => p.kind === 'seed');
+    throw new ValidationError(
+      noSeed
+        ? `This workflow has no seed input, so all ${total} jobs would send the same workflow, and ComfyUI answers a ` +
+            'repeated workflow from its cache without making a new image. Queue 1 job, or vary the prompts or ' +
+            'parameters between the jobs.'
+        : `All ${total} jobs would send the same workflow (same seed, prompt and parameters), and ComfyUI answers a ` +
+            'repeated workflow from its cache without making a new image. Let the seed change between jobs (random ' +
+            'or increasing seeds), vary the prompts or parameters, or queue 1 job.',
+    );
+  }
+  return { total, identicalRepeats, seedInputs };
+}
+
+function prepare(workflow: ApiWorkflow, spec: BatchSpec): Prepared {
   const total = countJobs(spec);
   if (total > MAX_BATCH_JOBS) {
     throw new ValidationError(`This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`);
   }
   const axes = sweepAxes(spec);
   const targets = checkAgainstWorkflow(spec, workflow, axes);
-  const random = options.random ?? cryptoRandomSource;
+  const combined = [...combos(axes, spec.combine ?? 'product')];
   const seedList = seedsOf(spec);
-  const plan = spec.seeds;
+  const prepared = { targets, combined, seedList };
+  return { ...prepared, facts: checkSomethingVaries(workflow, spec, prepared, total) };
+}
+
+/** The total, the seed inputs and whether repeats are identical, with every check the expansion makes. */
+export function inspectBatch(workflow: ApiWorkflow, spec: BatchSpec): BatchFacts {
+  return prepare(workflow, spec).facts;
+}
+
+/**
+ * The jobs of a spec, lazily and in order, as patches (no workflow copies): for previews and for expandBatch().
+ * Everything is checked before the first job is produced.
+ */
+export function* planJobs(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions = {}): Generator<JobPlan> {
+  const { targets, combined, seedList, facts } = prepare(workflow, spec);
+  const random = options.random ?? cryptoRandomSource;
+  const maxRandom = options.maxRandomSeed ?? MAX_SEED;
+  const plan = facts.seedInputs.length > 0 ? spec.seeds : undefined;
   const fixed = plan?.mode === 'fixed' ? parseSeed(plan.value) : null;
   const start = plan?.mode === 'increment' ? parseSeed(plan.start, 'The first seed') : null;
-  const combined = [...combos(axes, spec.combine ?? 'product')];
   const count = spec.countPerPrompt ?? 1;
   let index = 0;
   for (const prompt of promptList(spec)) {
-    for (const listed of seedList ?? [null]) {
+    for (const listed of (plan ? seedList : null) ?? [null]) {
       for (const combo of combined) {
         for (let repeat = 0; repeat < count; repeat++) {
           let seed: bigint | null = listed ?? fixed;
           if (start !== null) seed = BigInt.asUintN(64, start + BigInt(index));
-          else if (plan?.mode === 'random') seed = random() & MAX_SEED;
+          else if (plan?.mode === 'random') seed = maxRandom >= MAX_SEED ? random() : random() % (maxRandom + 1n);
           yield { index, prompt, seed: seed?.toString() ?? null, patch: jobPatch(spec, targets, prompt, seed, combo) };
           index++;
         }

@@ -2,9 +2,12 @@
 // Compose page, the CLI and tests queue batches the same way. The jobs go to the ledger as patches of the batch's
 // workflow, one at a time from the expansion: a 100,000-job batch is never in memory at once.
 
+import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import type { ApiWorkflow } from '../comfy/workflow-types';
-import { planJobs, type ExpansionOptions } from './batch-expansion';
-import type { BatchSpec } from './batch-spec';
+import type { NodeCatalog } from '../comfy/node-catalog';
+import { inspectBatch, planJobs, type ExpansionOptions } from './batch-expansion';
+import { randomSeedBound, validateBatchJobs } from './batch-validation';
+import { cryptoRandomSource, seededRandomSource } from './seed-source';
 import { promptList } from './sweep-axes';
 import type { Ledger } from '../ledger/ledger';
 import type { BatchRecord } from '../ledger/ledger-rows';
@@ -29,6 +32,11 @@ export function batchLabel(prompts: readonly (string | null)[]): string {
   return others > 0 ? `${short} (+${others} more prompts)` : short;
 }
 
+export interface QueueOptions extends ExpansionOptions {
+  /** The service's node catalogue, when one is at hand: every job is validated against it first. */
+  catalog?: NodeCatalog;
+}
+
 /**
  * Expands the spec (throwing its ValidationError before anything is stored) and stores the batch. Random seeds are
  * drawn here, once, and kept in each job's parameters, so a retry or a restart sends the same seed.
@@ -36,10 +44,25 @@ export function batchLabel(prompts: readonly (string | null)[]): string {
 export function queueBatch(
   ledger: Ledger,
   request: QueueBatchRequest,
-  options?: ExpansionOptions,
+  options: QueueOptions = {},
 ): { batch: BatchRecord; jobIds: string[] } {
   const label = request.label?.trim() || batchLabel(promptList(request.spec));
-  const plans = planJobs(request.workflow, request.spec, options);
+  const expansion: ExpansionOptions = options.random ? { random: options.random } : {};
+  const { catalog } = options;
+  if (catalog) {
+    const { seedInputs } = inspectBatch(request.workflow, request.spec);
+    const maxRandomSeed = randomSeedBound(request.workflow, seedInputs, catalog);
+    if (maxRandomSeed !== undefined) expansion.maxRandomSeed = maxRandomSeed;
+    // Validation walks the plans once and storing walks them again: both must draw the same random seeds.
+    const base = (options.random ?? cryptoRandomSource)();
+    validateBatchJobs(
+      request.workflow,
+      planJobs(request.workflow, request.spec, { ...expansion, random: seededRandomSource(base) }),
+      catalog,
+    );
+    expansion.random = seededRandomSource(base);
+  }
+  const plans = planJobs(request.workflow, request.spec, expansion);
   return ledger.createBatch({
     serviceId: request.serviceId,
     workflowId: request.workflowId ?? null,

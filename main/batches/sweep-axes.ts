@@ -2,7 +2,9 @@
 // to count, so that "Queue N" can be shown without building N jobs.
 
 import { ValidationError } from '../errors';
-import type { BatchSpec, Sweep, SweepRange } from './batch-spec';
+import type { BatchSpecInput as BatchSpec, SweepInput as Sweep } from '../../preload/schemas/jobs';
+
+type SweepRange = Extract<Sweep, { range: unknown }>['range'];
 
 /** A range longer than this is almost surely a typo (step 0.0001 for a 0..100 range). */
 export const MAX_SWEEP_VALUES = 10_000;

@@ -15,9 +15,12 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
   --token-env VAR             read the service token from environment variable VAR (default ARTLAB_TOKEN if set)
   --prompts FILE              one prompt per line (blank lines skipped)
   --negative TEXT             the negative prompt for every job
-  --seeds N|a,b,c             N: seeds N, N+1, …; a,b,c: run every prompt with each seed (default: random)
+  --seeds N|a,b,c             N: seeds N, N+1, …; a,b,c: run every prompt with each seed (default: random;
+                              a workflow without a seed input runs as it is)
+  --seed-input <node>.<input>|none
+                              which input takes the seeds when the workflow has several (default: every one)
   --count N                   jobs per prompt (and seed), default 1
-  --set <node>.<input>=<value>  set a parameter (repeatable)
+  --set <node>.<input>=<value>  set a parameter (repeatable); --set 3.seed=42 fixes that seed
   --concurrency N             jobs sent to the service at once
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
@@ -80,6 +83,14 @@ function parseSeeds(text: string): NonNullable<BatchSpecInput['seeds']> {
   return parts.length === 1 ? { mode: 'increment', start: first } : { mode: 'list', values: parts };
 }
 
+function parseSeedInput(text: string): string[] {
+  if (text === 'none') return [];
+  if (!/^[^.=\s]+\.[^=\s]+$/.test(text)) {
+    throw new UsageError(`--seed-input ${text}: write it as <node>.<input> (e.g. --seed-input 3.seed) or "none".`);
+  }
+  return [text];
+}
+
 export function parseRunFlags(
   argv: string[],
   environment: NodeJS.ProcessEnv,
@@ -115,6 +126,7 @@ export function parseRunFlags(
     spec.prompts = prompts;
   }
   if (values.set) spec.set = Object.fromEntries(values.set.map(parseSet));
+  if (values['seed-input'] !== undefined) spec.targets = { seed: parseSeedInput(values['seed-input']) };
 
   const token = env(
     values['token-env'] ?? (environment.ARTLAB_TOKEN ? 'ARTLAB_TOKEN' : undefined),
@@ -165,6 +177,7 @@ const OPTIONS = {
   prompts: { type: 'string' },
   negative: { type: 'string' },
   seeds: { type: 'string' },
+  'seed-input': { type: 'string' },
   count: { type: 'string' },
   set: { type: 'string', multiple: true },
   concurrency: { type: 'string' },

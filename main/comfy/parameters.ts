@@ -55,6 +55,15 @@ const LABELS: Readonly<Record<Exclude<ParameterKind, 'other'>, string>> = {
 };
 
 /**
+ * Custom nodes name their seeds freely (`rand_seed`, `seed_value`, `noise_seed_2`); an integer input whose name has
+ * "seed" as a word is one. Text inputs such as `seed_mode` choices are not.
+ */
+function isSeedLike(input: string, value: LiteralValue): boolean {
+  const integer = typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
+  return integer && /(^|_)seed(_|$|\d)/i.test(input);
+}
+
+/**
  * Every literal input of the workflow as a Parameter, ordered by kind (prompts first, `other` last), then by node id
  * and input order. Links are not parameters.
  */
@@ -67,7 +76,7 @@ export function findParameters(workflow: ApiWorkflow): Parameter[] {
     for (const [input, value] of Object.entries(entry.inputs)) {
       if (!isLiteral(value)) continue;
       const id = `${node}.${input}`;
-      const kind = roles.get(id) ?? KIND_BY_INPUT[input] ?? 'other';
+      const kind = roles.get(id) ?? KIND_BY_INPUT[input] ?? (isSeedLike(input, value) ? 'seed' : 'other');
       found.push({
         id,
         node,

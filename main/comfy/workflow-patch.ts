@@ -45,7 +45,7 @@ function coerce(
 }
 
 /** Finds the node and input of an id `<node>.<input>`; node ids may themselves contain dots, so every split is tried. */
-function resolveId(workflow: ApiWorkflow, id: string): { node: string; input: string } | undefined {
+export function resolveParameterId(workflow: ApiWorkflow, id: string): { node: string; input: string } | undefined {
   for (let dot = id.indexOf('.'); dot !== -1; dot = id.indexOf('.', dot + 1)) {
     const node = id.slice(0, dot);
     const input = id.slice(dot + 1);
@@ -63,7 +63,7 @@ function resolveId(workflow: ApiWorkflow, id: string): { node: string; input: st
 export function patchWorkflow(workflow: ApiWorkflow, patch: ParameterPatch): ApiWorkflow {
   const result = structuredClone(workflow);
   for (const [id, value] of Object.entries(patch)) {
-    const target = resolveId(result, id);
+    const target = resolveParameterId(result, id);
     if (!target) {
       const node = id.includes('.') ? id.slice(0, id.indexOf('.')) : id;
       throw new ValidationError(
@@ -73,7 +73,7 @@ export function patchWorkflow(workflow: ApiWorkflow, patch: ParameterPatch): Api
     }
     const { node, input } = target;
     const entry = result[node];
-    if (!entry) continue; // resolveId found it; kept for the type checker
+    if (!entry) continue; // resolveParameterId found it; kept for the type checker
     const current = entry.inputs[input];
     if (isLink(current)) {
       throw new ValidationError(

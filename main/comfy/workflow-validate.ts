@@ -113,6 +113,21 @@ function checkInput(
   return undefined;
 }
 
+/**
+ * The one literal input `node`.`input` against the catalogue (choices, min/max): for checking the values a batch
+ * varies without validating every job's whole workflow again.
+ */
+export function validateInputValue(
+  workflow: ApiWorkflow,
+  node: string,
+  input: string,
+  catalog: NodeCatalog,
+): ValidationError | undefined {
+  const value = workflow[node]?.inputs[input];
+  if (!isLiteral(value)) return undefined;
+  return checkLiteral(workflow, catalog, node, input, value, `Input "${input}" of ${describeNode(workflow, node)}`);
+}
+
 /** Against object_info, when the caller gave one: combo choices (a checkpoint the server lacks) and min/max. */
 function checkLiteral(
   workflow: ApiWorkflow,

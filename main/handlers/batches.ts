@@ -3,7 +3,7 @@
 import type { ContractHandlers } from '../../preload/contract';
 import { answer } from './answer';
 import { LARGE_BATCH } from '../../preload/schemas/jobs';
-import { countJobs, previewJobs } from '../batches/batch-expansion';
+import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatch } from '../batches/batch-queueing';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
@@ -11,6 +11,7 @@ import { BadRequestError, NotFoundError } from '../errors';
 import { toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { Ledger } from '../ledger/ledger';
 import type { ServiceRecord } from '../services/service-record';
+import type { ServiceCatalogues } from '../workflows/service-catalogues';
 import type { WorkflowLibrary } from '../workflows/workflow-library';
 
 export type BatchHandlers = Pick<
@@ -30,9 +31,14 @@ export interface BatchHandlerDeps {
   library: WorkflowLibrary;
   dispatch: DispatchModule;
   services: { list(): ServiceRecord[] };
+  /** Node catalogues per service: a batch is validated against its service's before it is stored. */
+  catalogues: Pick<ServiceCatalogues, 'get'>;
 }
 
-export function batchHandlers({ ledger, library, dispatch, services }: BatchHandlerDeps): BatchHandlers {
+/** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
+const CATALOGUE_WAIT_MS = 10_000;
+
+export function batchHandlers({ ledger, library, dispatch, services, catalogues }: BatchHandlerDeps): BatchHandlers {
   const { scheduler, feed } = dispatch;
 
   function summary(batchId: string) {
@@ -44,32 +50,33 @@ export function batchHandlers({ ledger, library, dispatch, services }: BatchHand
     'batches.preview': ({ workflowId, spec, count }) =>
       answer(() => {
         const workflow = library.get(workflowId).workflow;
-        const total = countJobs(spec);
+        const { total, identicalRepeats, seedInputs } = inspectBatch(workflow, spec);
         const jobs = previewJobs(workflow, spec, count ?? 5).map((job) => ({
           index: job.index,
           prompt: job.prompt,
           seed: job.seed,
           patch: Object.fromEntries(Object.entries(job.patch).map(([key, value]) => [key, toLiteralDto(value)])),
         }));
-        return { total, large: total > LARGE_BATCH, jobs };
+        return { total, large: total > LARGE_BATCH, identicalRepeats, seedInputs, jobs };
       }),
-    'batches.queue': ({ serviceId, workflowId, spec, label, confirmLarge }) =>
-      answer(() => {
-        if (!services.list().some((service) => service.id === serviceId)) {
-          throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
-        }
-        const total = countJobs(spec);
-        if (total > LARGE_BATCH && confirmLarge !== true) {
-          throw new BadRequestError(
-            `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
-          );
-        }
-        const workflow = library.get(workflowId).workflow;
-        const { batch } = queueBatch(ledger, { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) });
-        feed.touchBatch(batch.id);
-        void scheduler.wake(serviceId);
-        return summary(batch.id);
-      }),
+    'batches.queue': async ({ serviceId, workflowId, spec, label, confirmLarge }) => {
+      if (!services.list().some((service) => service.id === serviceId)) {
+        throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
+      }
+      const total = countJobs(spec);
+      if (total > LARGE_BATCH && confirmLarge !== true) {
+        throw new BadRequestError(
+          `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
+        );
+      }
+      const workflow = library.get(workflowId).workflow;
+      const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
+      const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
+      const { batch } = queueBatch(ledger, request, catalog ? { catalog } : {});
+      feed.touchBatch(batch.id);
+      void scheduler.wake(serviceId);
+      return summary(batch.id);
+    },
     'batches.list': ({ limit, after }) =>
       answer(() =>
         ledger.pageBatches(limit ?? 100, after).map((batch) => toBatchSummaryDto(ledger.batchSummary(batch.id))),

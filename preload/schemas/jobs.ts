@@ -113,17 +113,33 @@ export const SweepSchema = z.union([
   z.object({ parameter: z.string(), range: z.object({ start: z.number(), stop: z.number(), step: z.number() }) }),
 ]);
 
-/** The batch builder's settings (main/batches/batch-spec.ts says what each means). */
+/**
+ * What an artist asks for in the batch builder (and the CLI); main/batches/batch-expansion.ts turns it into jobs. The
+ * one schema of a batch spec: the ledger stores it as given.
+ */
 export const BatchSpecInputSchema = z.object({
   /** One prompt per line (blank lines dropped) or a list. Omitted: the workflow's own prompt. */
   prompts: z.union([z.string().max(5_000_000), z.array(z.string()).max(100_000)]).optional(),
+  /** Replaces every negative prompt of the workflow. Omitted: the workflow's own. */
   negative: z.string().max(100_000).optional(),
+  /**
+   * `fixed`: every job the same seed; `random`: a fresh seed per job; `increment`: job k gets start + k (wrapping
+   * past 2^64 − 1 to 0); `list`: every prompt once with each seed. Omitted: the workflow's own seed. A workflow with
+   * no seed input takes `random` as "nothing to vary" and refuses the others.
+   */
   seeds: SeedPlanSchema.optional(),
+  /** How many times each combination is queued (default 1). */
   countPerPrompt: z.number().int().min(1).max(100_000).optional(),
+  /** Inclusive ranges: start, start + step, … up to stop when a step lands on it. */
   sweeps: z.array(SweepSchema).max(20).optional(),
+  /** `product` (default): every combination of the sweeps. `zip`: the i-th values of every sweep together. */
   combine: z.enum(['product', 'zip']).optional(),
-  /** Values from the parameter form, `{"<node>.<input>": value}`. */
+  /** Values from the parameter form, `{"<node>.<input>": value}`; prompts, seeds and sweeps override them. */
   set: z.record(z.string(), LiteralDtoSchema).optional(),
+  /**
+   * Which inputs receive the prompt, the negative prompt and the seed; found from the workflow when omitted (every
+   * seed input when it has several). `seed: []` gives the batch no seed axis.
+   */
   targets: z
     .object({
       prompt: z.array(z.string()).optional(),
@@ -133,6 +149,7 @@ export const BatchSpecInputSchema = z.object({
     .optional(),
 });
 export type BatchSpecInput = z.infer<typeof BatchSpecInputSchema>;
+export type SweepInput = z.infer<typeof SweepSchema>;
 
 /** Above this many jobs, `batches.queue` needs `confirmLarge: true` (the UI asks first). */
 export const LARGE_BATCH = 1_000;
@@ -141,6 +158,13 @@ export const BatchPreviewSchema = z.object({
   total: z.number().int(),
   /** Whether queueing needs the artist's confirmation (more than LARGE_BATCH jobs). */
   large: z.boolean(),
+  /**
+   * The repeats of a combination (count > 1) get the same seed, so they make identical images (ComfyUI answers a
+   * repeated prompt from its cache): the page warns before queueing.
+   */
+  identicalRepeats: z.boolean(),
+  /** The `<node>.<input>` ids the seed plan fills; empty when the batch has no seed axis. */
+  seedInputs: z.array(z.string()),
   jobs: z.array(
     z.object({
       index: z.number().int(),

@@ -4,7 +4,14 @@ import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
 import { CloseIcon, PlusIcon } from '../../components/icons';
-import type { ComposeDraft, SeedMode, SweepDraft } from './compose-draft';
+import {
+  SEED_INPUT_ALL,
+  SEED_INPUT_NONE,
+  withCount,
+  type ComposeDraft,
+  type SeedMode,
+  type SweepDraft,
+} from './compose-draft';
 import { useFieldLabel } from './parameter-form';
 import type { FieldError } from './use-compose';
 
@@ -92,6 +99,7 @@ export function BatchBuilder(props: {
       ? props.fieldError.message
       : null;
   const sweepable = fields.filter((field) => field.control !== 'textarea');
+  const seedFields = fields.filter((field) => field.kind === 'seed');
 
   const loadPrompts = async (file: File) => {
     const text = await file.text();
@@ -152,7 +160,30 @@ export function BatchBuilder(props: {
         </div>
       ) : null}
       <div className="compose-grid">
-        {has('seed') ? (
+        {seedFields.length > 0 ? (
+          <div className="field">
+            <label htmlFor={`${id}-seed-input`} className="field__label">
+              {t('compose.batch.seedInput')}
+            </label>
+            <select
+              id={`${id}-seed-input`}
+              className="select"
+              value={draft.seedInput}
+              onChange={(e) => onChange((current) => ({ ...current, seedInput: e.target.value }))}
+            >
+              {seedFields.length > 1 ? (
+                <option value={SEED_INPUT_ALL}>{t('compose.seedInput.all', { count: seedFields.length })}</option>
+              ) : null}
+              {seedFields.map((field) => (
+                <option key={field.id} value={field.id}>
+                  {field.nodeTitle}.{field.input}
+                </option>
+              ))}
+              <option value={SEED_INPUT_NONE}>{t('compose.seedInput.none')}</option>
+            </select>
+          </div>
+        ) : null}
+        {seedFields.length > 0 && draft.seedInput !== SEED_INPUT_NONE ? (
           <div className="field compose-field--wide">
             <label htmlFor={`${id}-seed-mode`} className="field__label">
               {t('compose.batch.seeds')}
@@ -166,6 +197,7 @@ export function BatchBuilder(props: {
                   onChange((current) => ({
                     ...current,
                     seedMode: SEED_MODES.find((mode) => mode === e.target.value) ?? 'fixed',
+                    seedModeChosen: true,
                   }))
                 }
               >
@@ -212,7 +244,10 @@ export function BatchBuilder(props: {
             className="compose-input"
             inputMode="numeric"
             value={draft.count}
-            onChange={(e) => onChange((current) => ({ ...current, count: e.target.value }))}
+            onChange={(e) => {
+              const count = e.target.value;
+              onChange((current) => withCount(current, count));
+            }}
           />
         </div>
       </div>

@@ -30,6 +30,11 @@ export function BatchPreview(props: {
             {t('compose.preview.total', { count: preview.total })}
           </p>
           {preview.large ? <p className="notice">{t('compose.preview.large')}</p> : null}
+          {preview.identicalRepeats ? (
+            <p className="notice compose-warning" role="note" data-testid="identical-repeats">
+              {t('compose.preview.identicalRepeats')}
+            </p>
+          ) : null}
           <ol className="batch-preview__list">
             {preview.jobs.map((job) => {
               const patch = Object.entries(job.patch).filter(

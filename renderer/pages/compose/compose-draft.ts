@@ -22,6 +22,13 @@ export interface ComposeDraft {
   prompts: string;
   negative: string;
   seedMode: SeedMode;
+  /**
+   * Set once the artist picks a seed mode. Until then the mode follows the count, as ComfyUI's control_after_generate
+   * does: the workflow's own seed for one image, random seeds for several.
+   */
+  seedModeChosen: boolean;
+  /** Which seed input the seed plan fills: SEED_INPUT_ALL, SEED_INPUT_NONE, or one `<node>.<input>`. */
+  seedInput: string;
   /** Decimal text: seeds go up to 2^64 − 1. */
   seed: string;
   seedList: string;
@@ -34,6 +41,24 @@ export interface ComposeDraft {
 /** Fields the batch builder owns (prompts, negative, seeds); the parameter form shows the rest. */
 export const BUILDER_KINDS = new Set<ParameterFieldDto['kind']>(['positive', 'negative', 'seed']);
 
+/** The seed plan fills every seed input of the workflow (main finds them). */
+export const SEED_INPUT_ALL = '*';
+/** The batch has no seed axis: every seed input keeps its value from the parameter form. */
+export const SEED_INPUT_NONE = '';
+
+/** Whether the builder fills this field; a seed input the seed plan does not fill is edited in the parameter form. */
+export function builderOwns(field: ParameterFieldDto, draft: Pick<ComposeDraft, 'seedInput'>): boolean {
+  if (field.kind !== 'seed') return BUILDER_KINDS.has(field.kind);
+  return draft.seedInput === SEED_INPUT_ALL || draft.seedInput === field.id;
+}
+
+/** The count as typed; an unchosen seed mode follows it (random for several images, the workflow's seed for one). */
+export function withCount(draft: ComposeDraft, count: string): ComposeDraft {
+  if (draft.seedModeChosen) return { ...draft, count };
+  const several = Number(count) > 1;
+  return { ...draft, count, seedMode: several ? 'random' : 'fixed' };
+}
+
 const asText = (value: ParameterFieldDto['value']): FormValue => (typeof value === 'boolean' ? value : String(value));
 
 export function draftFromDetail(detail: WorkflowDetailDto): ComposeDraft {
@@ -41,12 +66,15 @@ export function draftFromDetail(detail: WorkflowDetailDto): ComposeDraft {
   for (const field of detail.parameters) values[field.id] = asText(field.value);
   const positive = detail.parameters.find((field) => field.kind === 'positive');
   const negative = detail.parameters.find((field) => field.kind === 'negative');
-  const seed = detail.parameters.find((field) => field.kind === 'seed');
+  const seeds = detail.parameters.filter((field) => field.kind === 'seed');
+  const [seed] = seeds;
   return {
     values,
     prompts: positive ? String(positive.value) : '',
     negative: negative ? String(negative.value) : '',
     seedMode: 'fixed',
+    seedModeChosen: false,
+    seedInput: seeds.length > 1 ? SEED_INPUT_ALL : (seed?.id ?? SEED_INPUT_NONE),
     seed: seed ? String(seed.value) : '0',
     seedList: '',
     count: '1',
@@ -129,7 +157,7 @@ export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): B
   const fields = new Map(detail.parameters.map((field) => [field.id, field]));
   const set: Record<string, string | number | boolean> = {};
   for (const field of detail.parameters) {
-    if (BUILDER_KINDS.has(field.kind)) continue;
+    if (builderOwns(field, draft)) continue;
     const value = draft.values[field.id];
     if (value === undefined || value === asText(field.value)) continue;
     set[field.id] = literal(field, value);
@@ -143,7 +171,13 @@ export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): B
   };
   if (draft.prompts.trim() !== '') spec.prompts = draft.prompts;
   if (has('negative')) spec.negative = draft.negative;
-  if (has('seed')) spec.seeds = seedPlan(draft);
+  if (has('seed') && draft.seedInput === SEED_INPUT_NONE) spec.targets = { seed: [] };
+  else if (has('seed')) {
+    spec.seeds = seedPlan(draft);
+    // One input of several: named. The only one, or all of them, is what main finds by itself.
+    const several = detail.parameters.filter((field) => field.kind === 'seed').length > 1;
+    if (several && draft.seedInput !== SEED_INPUT_ALL) spec.targets = { seed: [draft.seedInput] };
+  }
   const sweeps = draft.sweeps.filter((item) => item.parameter !== '').map((item) => sweep(fields, item));
   if (sweeps.length > 0) spec.sweeps = sweeps;
   return spec;

@@ -125,7 +125,7 @@ export function ComposePage() {
       title={t('compose.queue.shortcut', { modifier: shortcutModifier })}
       data-testid="queue-batch"
     >
-      {t('compose.queue.button', { count: total })}
+      {t(preview?.identicalRepeats ? 'compose.queue.buttonIdentical' : 'compose.queue.button', { count: total })}
       <kbd className="kbd compose-kbd">{shortcutModifier} ↵</kbd>
     </button>
   );
@@ -194,6 +194,7 @@ export function ComposePage() {
                 <ParameterForm
                   fields={detail.parameters}
                   values={draft.values}
+                  seedInput={draft.seedInput}
                   fieldError={state.fieldError}
                   onChange={(id, value) =>
                     setDraft((current) => ({ ...current, values: { ...current.values, [id]: value } }))

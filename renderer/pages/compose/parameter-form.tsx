@@ -3,7 +3,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
-import { BUILDER_KINDS, type FormValue } from './compose-draft';
+import { builderOwns, type FormValue } from './compose-draft';
 import type { FieldError } from './use-compose';
 
 export function useFieldLabel() {
@@ -97,11 +97,13 @@ function ParameterControl(props: {
 export function ParameterForm(props: {
   fields: ParameterFieldDto[];
   values: Record<string, FormValue>;
+  /** The seed input the batch builder fills (compose-draft's seedInput): the other seed inputs are edited here. */
+  seedInput: string;
   fieldError: FieldError | null;
   onChange: (id: string, value: FormValue) => void;
 }) {
   const { t } = useTranslation();
-  const fields = props.fields.filter((field) => !BUILDER_KINDS.has(field.kind));
+  const fields = props.fields.filter((field) => !builderOwns(field, { seedInput: props.seedInput }));
   if (fields.length === 0) return null;
   const errorFor = (field: ParameterFieldDto) =>
     props.fieldError && (props.fieldError.id === field.id || props.fieldError.id === field.node)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { queueBatch } from '../../../main/batches/batch-queueing';
-import type { BatchSpec } from '../../../main/batches/batch-spec';
+import type { BatchSpecInput as BatchSpec } from '../../../preload/schemas/jobs';
 import { isTerminal, jobStateSchema } from '../../../main/ledger/job-state';
 import { Ledger } from '../../../main/ledger/ledger';
 import { Scheduler, type JobChange, type SchedulerOptions } from '../../../main/dispatch/scheduler';
