@@ -34,7 +34,8 @@ export interface GalleryApi {
   /** Removes the local copies (the cache file stays while another image has the same bytes). */
   deleteLocal(ids: readonly number[]): Promise<Result<'gallery.deleteLocal'>>;
   /** Copies originals into `folder`, or a folder the shell asks the artist for. */
-  exportOriginals(ids: readonly number[], folder: string | undefined): Promise<Result<'gallery.export'>>;
+  /** Copies originals into a folder the shell asks the artist for (never one the renderer names). */
+  exportOriginals(ids: readonly number[]): Promise<Result<'gallery.export'>>;
   reveal(id: number): Promise<Result<'gallery.reveal'>>;
   rerunParams(id: number): Promise<Result<'gallery.rerunParams'>>;
   retry(ids: readonly number[]): Result<'gallery.retry'>;
@@ -46,14 +47,13 @@ export type GalleryEmit = <E extends keyof Events>(event: E, payload: z.output<E
 
 /** The shell's side of export and reveal; Node has no folder picker and no file manager. */
 export interface GalleryHost {
-  /** Asks the artist for a folder; null when cancelled. */
-  pickFolder(): Promise<string | null>;
+  /** Asks the artist for a folder; null when cancelled. Absent where there is no picker (Node, the browser demo). */
+  pickFolder?(): Promise<string | null>;
   /** Shows the file in the file manager; false where there is none. */
   reveal(path: string): Promise<boolean>;
 }
 
 export const nodeGalleryHost: GalleryHost = {
-  pickFolder: () => Promise.resolve(null),
   reveal: () => Promise.resolve(false),
 };
 
@@ -235,12 +235,14 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       return { changed: rows.length };
     },
     deleteLocal: async (ids) => ({ removed: await deleteLocal(ids) }),
-    exportOriginals: async (ids, folder) => {
-      const target = folder ?? (await host.pickFolder());
-      if (target === null) {
-        if (host === nodeGalleryHost) throw new BadRequestError('Give the folder to export to.');
-        return { folder: null, exported: 0, skipped: 0 };
+    exportOriginals: async (ids) => {
+      if (!host.pickFolder) {
+        throw new BadRequestError(
+          'Export needs the desktop app, which asks where to save. In the browser, use Download to save the originals.',
+        );
       }
+      const target = await host.pickFolder();
+      if (target === null) return { folder: null, exported: 0, skipped: 0 };
       const rows = run(() => index.getMany(ids));
       const result = await exportOriginals(rows, target, cache);
       return { folder: target, ...result, skipped: result.skipped + (ids.length - rows.length) };

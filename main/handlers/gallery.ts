@@ -13,7 +13,7 @@ export function galleryHandlers(gallery: GalleryApi): GalleryHandlers {
     'gallery.get': ({ id }) => answer(() => gallery.get(id)),
     'gallery.setFavorite': ({ ids, favorite }) => answer(() => gallery.setFavorite(ids, favorite)),
     'gallery.deleteLocal': ({ ids }) => gallery.deleteLocal(ids),
-    'gallery.export': ({ ids, folder }) => gallery.exportOriginals(ids, folder),
+    'gallery.export': ({ ids }) => gallery.exportOriginals(ids),
     'gallery.reveal': ({ id }) => gallery.reveal(id),
     'gallery.rerunParams': ({ id }) => gallery.rerunParams(id),
     'gallery.retry': ({ ids }) => answer(() => gallery.retry(ids)),

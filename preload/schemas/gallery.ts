@@ -217,8 +217,12 @@ export const galleryMethods = {
   'gallery.setFavorite': method(IdsInput.extend({ favorite: z.boolean() }), z.object({ changed: z.int() })),
   /** Deletes the cached original and thumbnails (kept while another image shares the bytes); the row stays `removed`. */
   'gallery.deleteLocal': method(IdsInput, z.object({ removed: z.int() })),
-  /** Copies the originals, byte for byte (metadata intact). Electron asks for the folder; Node needs `folder`. */
-  'gallery.export': method(IdsInput.extend({ folder: z.string().min(1).max(4096).optional() }), ExportResultSchema),
+  /**
+   * Copies the originals, byte for byte (metadata intact), into a folder the main process asks the artist for: a
+   * renderer never names a path. `folder: null` when cancelled; refused where main has no folder picker (the browser
+   * demo downloads the originals from their URLs instead).
+   */
+  'gallery.export': method(IdsInput, ExportResultSchema),
   /** Shows the cached original in the file manager; `revealed: false` where there is none (browser). */
   'gallery.reveal': method(IdInput, z.object({ revealed: z.boolean() })),
   'gallery.rerunParams': method(IdInput, RerunParamsSchema),

@@ -10,6 +10,8 @@ import { starterWorkflow } from '../../main/comfy/starter';
 import type { ApiWorkflow } from '../../main/comfy/workflow-types';
 import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
 import type { EditionResult } from '../../main/editions/edition';
+import { dispatchCall } from '../../main/contract/dispatch';
+import type { ContractHandlers } from '../../preload/contract';
 import { startSimulator, type Simulator } from '../sim/index';
 import { encodePng } from '../sim/comfy/png';
 import { galleryRig, type GalleryRig } from '../unit/gallery/gallery-rig';
@@ -22,8 +24,12 @@ let out: string;
 beforeEach(async () => {
   sim = await startSimulator({ stepMs: 2 });
   const { endpoint, region, bucket, prefix, accessKeyId, accessKeySecret } = sim.info.oss;
-  rig = galleryRig({ oss: { endpoint, region, bucket, prefix: `${prefix}/`, accessKeyId, accessKeySecret } });
   out = await mkdtemp(join(tmpdir(), 'artlab-export-'));
+  // The shell's folder picker, answered with the test's folder.
+  rig = galleryRig({
+    oss: { endpoint, region, bucket, prefix: `${prefix}/`, accessKeyId, accessKeySecret },
+    host: { pickFolder: () => Promise.resolve(out), reveal: () => Promise.resolve(false) },
+  });
 });
 afterEach(async () => {
   await rig.cleanup();
@@ -187,14 +193,32 @@ describe('OSS browser', () => {
     expect(absent.state).toBe('missing');
     expect(absent.error).toMatch(/is not in the bucket/);
     const ids = [kept.id, absent.id];
-    expect(await rig.gallery.handlers['gallery.export']({ ids, folder: out })).toEqual({
+    expect(await rig.gallery.handlers['gallery.export']({ ids })).toEqual({
       folder: out,
       exported: 1,
       skipped: 1,
     });
-    await rig.gallery.handlers['gallery.export']({ ids, folder: out });
+    await rig.gallery.handlers['gallery.export']({ ids });
     expect((await readdir(out)).sort()).toEqual(['keep_00001_ (2).png', 'keep_00001_.png']);
     expect((await readFile(join(out, 'keep_00001_.png'))).equals(png)).toBe(true);
-    await expect(rig.gallery.handlers['gallery.export']({ ids })).rejects.toThrow(/folder/);
+  });
+
+  it('takes the export folder from the shell only: a folder named by the renderer is refused', async () => {
+    const refused = await dispatchCall(
+      { 'gallery.export': rig.gallery.handlers['gallery.export'] } as unknown as ContractHandlers,
+      'gallery.export',
+      { ids: [1], folder: out },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('refuses export where there is no folder picker, pointing to Download', async () => {
+    const bare = galleryRig();
+    try {
+      await expect(bare.gallery.handlers['gallery.export']({ ids: [1] })).rejects.toThrow(/Download/);
+    } finally {
+      await bare.cleanup();
+    }
   });
 });

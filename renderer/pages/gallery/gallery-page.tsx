@@ -3,13 +3,14 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryFilters } from '../../../preload/schemas/gallery';
-import { artlab } from '../../api/artlab';
+import { artlab, transport } from '../../api/artlab';
 import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, GalleryIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
+import { downloadOriginals } from './download-originals';
 import { GalleryFilterBar, useFilterChoices } from './gallery-filters';
 import { GalleryGrid } from './gallery-grid';
 import { Lightbox } from './lightbox';
@@ -58,6 +59,10 @@ export function GalleryPage() {
     });
   const bulkExport = () =>
     void run(async () => {
+      if (transport === 'browser') {
+        const chosen = gallery.images.filter((image) => selection.selected.has(image.id));
+        return t('gallery.bulk.downloaded', { count: downloadOriginals(chosen) });
+      }
       const result = await artlab.call('gallery.export', { ids });
       if (result.folder === null) return null;
       return t('gallery.bulk.exported', { count: result.exported, skipped: result.skipped, folder: result.folder });
@@ -105,7 +110,7 @@ export function GalleryPage() {
                   {allFavorite ? t('gallery.bulk.unfavorite') : t('gallery.bulk.favorite')}
                 </button>
                 <button type="button" className="button" onClick={bulkExport}>
-                  {t('gallery.bulk.export')}
+                  {t(transport === 'browser' ? 'gallery.bulk.download' : 'gallery.bulk.export')}
                 </button>
                 <button type="button" className="button" onClick={() => setConfirmDelete(true)}>
                   {t('gallery.bulk.delete')}

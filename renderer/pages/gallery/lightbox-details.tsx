@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImageDetails } from '../../../preload/schemas/gallery';
 import { artlab, transport } from '../../api/artlab';
+import { downloadOriginals } from './download-originals';
 import { Dialog } from '../../components/dialog';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
@@ -57,6 +58,10 @@ export function LightboxDetails(props: {
     });
   const exportOne = () =>
     act(async () => {
+      if (transport === 'browser') {
+        downloadOriginals([d]);
+        return;
+      }
       const result = await artlab.call('gallery.export', { ids: [d.id] });
       if (result.folder !== null) setNote(t('gallery.lightbox.exported', { folder: result.folder }));
     });
@@ -92,7 +97,7 @@ export function LightboxDetails(props: {
           </button>
         ) : null}
         <button type="button" className="button" disabled={d.state !== 'fetched'} onClick={exportOne}>
-          {t('gallery.lightbox.export')}
+          {t(transport === 'browser' ? 'gallery.lightbox.download' : 'gallery.lightbox.export')}
         </button>
         {transport === 'electron' ? (
           <button
