@@ -252,7 +252,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       const target = folder ?? (await host.pickFolder());
       if (target === null) {
         if (host === nodeGalleryHost) throw new BadRequestError('Give the folder to export to.');
-        return { folder: null, exported: 0, skipped: 0 };
+        return { folder: null, exported: 0, skipped: 0, files: [] };
       }
       const rows = run(() => index.getMany(ids));
       const result = await exportOriginals(rows, target, cache);
