@@ -31,8 +31,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('artlab: stopped at once.\n');
     process.exit(INTERRUPTED_EXIT);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // The CLI owns these signals: `atomically` (under the settings store) hooks them at import and re-raises the signal
+  // after its cleanup, which would end the run before its jobs are cancelled. Its cleanup also runs on 'exit'.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, stop);
+  }
   // Everything the run prints passes redact(): job errors quote services, and a service may echo a token back.
   const stderr = { write: (text: string) => process.stderr.write(redact(text)), isTTY: process.stderr.isTTY };
   return runCommand(flags, { stdout: (line) => process.stdout.write(`${redact(line)}\n`), stderr }, controller.signal);
