@@ -99,7 +99,7 @@ async function runBatch(context: RunContext): Promise<number> {
       spec: flags.spec,
       confirmLarge: true,
     });
-    store.set(RUN_KEY, { fingerprint, batchId: batch.id });
+    store.set(runKey(fingerprint), batch.id);
   }
 
   const end = await followBatch({
@@ -127,10 +127,7 @@ async function finishRun(
   if (end.kind === 'interrupted') return interrupted(context, batch.id, service);
   if (end.kind !== 'finished') {
     if (context.kept) {
-      context.reporter.event(
-        { type: 'notice', message: 'resume' },
-        'The batch stays in the data folder: run the same command again to resume it.',
-      );
+      context.reporter.notice('resume', 'The batch stays in the data folder: run the same command again to resume it.');
     }
     return 1;
   }
@@ -167,14 +164,14 @@ async function interrupted(context: RunContext, batchId: string, service: SavedS
   try {
     const result = await Promise.race([handlers['batches.cancel']({ batchId }), timeout]);
     if (result === 'timeout') {
-      context.reporter.event(
-        { type: 'notice', message: 'cancel-timeout' },
+      context.reporter.notice(
+        'cancel-timeout',
         `${service.name} did not confirm the cancels within ${CANCEL_WAIT_MS / 1000} s; some jobs may still run there.`,
       );
     } else {
       const left = result.counts.submitting + result.counts.queued + result.counts.running;
-      context.reporter.event(
-        { type: 'notice', message: 'cancelled' },
+      context.reporter.notice(
+        'cancelled',
         left === 0
           ? `Cancelled: nothing of this batch is left with ${service.name}.`
           : `${left} job(s) could not be cancelled and may still run on ${service.name}.`,
@@ -186,11 +183,11 @@ async function interrupted(context: RunContext, batchId: string, service: SavedS
   return INTERRUPTED_EXIT;
 }
 
-const RUN_KEY = 'cli.lastRun';
-const lastRunSchema = z.object({ fingerprint: z.string(), batchId: z.string() });
+/** The batch each command (by the fingerprint of its settings) queued in this data folder. */
+const runKey = (fingerprint: string): string => `cli.batchOf.${fingerprint}`;
 
 /**
- * A kept data folder remembers its last batch: the same command run again resumes it — recovery has already
+ * A kept data folder remembers the batch of each command: the same command run again resumes it — recovery has already
  * reconciled its jobs — or, when it is finished, fetches the images still missing; it is never queued twice.
  */
 async function earlierBatch(
@@ -198,9 +195,9 @@ async function earlierBatch(
   store: KeyValueStore,
   fingerprint: string,
 ): Promise<BatchSummaryDto | undefined> {
-  const last = lastRunSchema.safeParse(store.get(RUN_KEY));
-  if (!last.success || last.data.fingerprint !== fingerprint) return undefined;
-  return handlers['batches.get']({ batchId: last.data.batchId }).catch((error: unknown) => {
+  const batchId = z.string().safeParse(store.get(runKey(fingerprint)));
+  if (!batchId.success) return undefined;
+  return handlers['batches.get']({ batchId: batchId.data }).catch((error: unknown) => {
     if (isArtlabError(error) && error.kind === 'not_found') return undefined;
     throw error;
   });
@@ -209,8 +206,8 @@ async function earlierBatch(
 async function resumeBatch(context: RunContext, batch: BatchSummaryDto): Promise<BatchSummaryDto> {
   const { handlers } = context.studio;
   if (!batch.finished) {
-    context.reporter.event(
-      { type: 'notice', message: 'resume' },
+    context.reporter.notice(
+      'resume',
       `Resuming the unfinished batch of an earlier run with the same settings (${batch.total} jobs).`,
     );
     return batch.paused ? handlers['batches.resume']({ batchId: batch.id }) : batch;
@@ -227,8 +224,8 @@ async function resumeBatch(context: RunContext, batch: BatchSummaryDto): Promise
     cursor = page.nextCursor ?? undefined;
     more = cursor !== undefined;
   }
-  context.reporter.event(
-    { type: 'notice', message: 'complete' },
+  context.reporter.notice(
+    'complete',
     `The batch of an earlier run with the same settings is finished (${batch.total} jobs); ` +
       (missing.length === 0 ? 'nothing is missing.' : `fetching its ${missing.length} missing image(s) again.`),
   );
@@ -247,8 +244,8 @@ async function pauseOtherBatches(context: RunContext, resumed: string | undefine
     if (!batch.paused) await handlers['batches.pause']({ batchId: batch.id });
     const left =
       batch.total - batch.counts.succeeded - batch.counts.failed - batch.counts.cancelled - batch.counts.lost;
-    context.reporter.event(
-      { type: 'notice', message: 'paused-other' },
+    context.reporter.notice(
+      'paused-other',
       `An earlier run in this data folder, started with other settings, left a batch unfinished (${left} of ` +
         `${batch.total} jobs). It stays paused: run that command again to finish it.`,
     );

@@ -40,7 +40,7 @@ export type RunEvent =
   | { type: 'paused'; reason: string }
   | { type: 'stalled'; seconds: number; reason: string }
   | { type: 'interrupted'; onService: number; notSent: number; action: 'cancel' | 'keep'; message: string }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; code: string; message: string };
 
 export class RunReporter {
   private readonly bar: ProgressBar;
@@ -61,6 +61,11 @@ export class RunReporter {
     this.bar.interrupt();
     this.io.stderr.write(`${sentence}\n`);
     if (this.json) this.io.stdout(JSON.stringify(event));
+  }
+
+  /** A sentence for the person; scripts get it with a stable `code`. */
+  notice(code: string, message: string): void {
+    this.event({ type: 'notice', code, message }, message);
   }
 
   job(outcome: JobOutcome): void {
