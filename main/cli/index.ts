@@ -42,6 +42,16 @@ async function main(argv: string[]): Promise<number> {
   return runCommand(flags, { stdout: (line) => process.stdout.write(`${redact(line)}\n`), stderr }, controller.signal);
 }
 
+// Node runs no 'exit' listener after an uncaught error: end through process.exit so that the throw-away data folder
+// (secret.key, the sealed token) is removed on this way out too.
+const crash = (error: unknown): void => {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`artlab: an unexpected error ended the run: ${redact(message)}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -47,9 +47,7 @@ function jsonLines(run: CliRun): Record<string, unknown>[] {
 }
 
 function writtenFiles(run: CliRun): string[] {
-  return jsonLines(run)
-    .filter((line) => line.type === 'job')
-    .flatMap((line) => line.files as string[]);
+  return jsonLines(run).flatMap((line) => (Array.isArray(line.files) ? (line.files as string[]) : []));
 }
 
 describe('artlab run downloads', () => {
@@ -74,6 +72,33 @@ describe('artlab run downloads', () => {
       expect(names.filter((name) => name.endsWith('.png'))).toHaveLength(jobs);
       expect(names.filter((name) => !name.endsWith('.png'))).toEqual([]);
       for (const name of names) expect(readFileSync(join(out, name)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    } finally {
+      await sim.close();
+    }
+  }, 120_000);
+
+  it('does not count a file that is not an image: the job names the reason and nothing lands in --out', async () => {
+    const sim = await startSimulator();
+    // The service writes 3 MB of text where its PNG should be.
+    const put = sim.oss.put.bind(sim.oss);
+    sim.oss.put = (key, bytes, contentType) =>
+      put(key, key.endsWith('.png') ? Buffer.alloc(3_000_000, 0x41) : bytes, contentType);
+    try {
+      const out = join(dir, 'junk');
+      const run = await runCli(
+        ['run', 'starter', '--url', sim.info.queue.url, '--token-env', 'SIM_TOKEN', '--count', '2', '--json'].concat([
+          '--out',
+          out,
+          ...ossFlags(sim),
+        ]),
+        simEnv(sim, 'queue'),
+      );
+      expect(run.code).toBe(1);
+      const jobs = jsonLines(run).filter((line) => line.type === 'job');
+      expect(jobs).toHaveLength(2);
+      for (const job of jobs) expect(job).toMatchObject({ files: [], missing: [expect.any(Object) as unknown] });
+      expect(jsonLines(run).at(-1)).toMatchObject({ type: 'summary', succeeded: 0, missingImages: 2 });
+      expect(readdirSync(out)).toEqual([]);
     } finally {
       await sim.close();
     }
