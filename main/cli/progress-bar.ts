@@ -27,6 +27,12 @@ export class ProgressBar {
     this.stream.write(`${text}\n`);
   }
 
+  /** Ends the line the bar is drawn on, so that a message printed next starts on its own line. */
+  interrupt(): void {
+    if (this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+
   done(): void {
     if (this.drawn) this.stream.write('\n');
     this.drawn = false;

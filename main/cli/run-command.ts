@@ -1,236 +1,274 @@
 // `artlab run`: the same Studio the desktop app runs, without a window. The service is saved in the data folder
 // (token sealed there), the workflow imported into its library, the batch queued through the contract handlers, and
-// each finished job's outputs downloaded through its edition.
+// each finished job's images taken from the gallery (fetched, verified and cached by its intake) into --out.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { BatchSummaryDto, JobChangeDto } from '../../preload/schemas/jobs';
+import type { ContractHandlers } from '../../preload/contract';
+import type { BatchSummaryDto } from '../../preload/schemas/jobs';
 import { systemClock, type KeyValueStore } from '../adapters';
-import { safeOutputName } from '../comfy/output-names';
 import { serializeWorkflow } from '../comfy/workflow-parse';
 import { starterWorkflow } from '../comfy/starter';
-import { isTerminal } from '../ledger/job-state';
 import { isArtlabError } from '../errors';
 import { redactingSink } from '../log/log-sink';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
-import { ProgressBar } from './progress-bar';
+import { followBatch, type CopyRecord, type FollowEnd } from './batch-follower';
+import { readWorkflowFile } from './cli-files';
 import type { RunFlags } from './run-flags';
+import { RunReporter, type RunOutput } from './run-reporter';
+import { saveService, type SavedService } from './run-service';
+import { createTempDataDir } from './temp-data-dir';
 
-export interface RunOutput {
-  stdout: (line: string) => void;
-  stderr: NodeJS.WriteStream | { write(text: string): boolean; isTTY?: boolean };
-}
+export type { RunOutput };
 
-interface JobOutcome {
-  job: string;
-  state: string;
-  files: string[];
-  error: string | null;
-}
+/** Exit code of a run ended by Ctrl+C (128 + SIGINT), as shells expect. */
+export const INTERRUPTED_EXIT = 130;
+/** How long a Ctrl+C waits for the service to take the cancels before leaving anyway. */
+const CANCEL_WAIT_MS = 20_000;
 
-const SERVICE_NAME = 'artlab-cli';
-
-/** Runs the batch to the end; resolves with the exit code (0 only when every job succeeded and every file arrived). */
-export async function runCommand(flags: RunFlags, io: RunOutput, signal?: AbortSignal): Promise<number> {
+/**
+ * Runs the batch to the end; resolves with the exit code (0 only when every job succeeded and every image is in
+ * --out). `interrupt` is aborted by the first Ctrl+C; the caller exits at once on the second.
+ */
+export async function runCommand(flags: RunFlags, io: RunOutput, interrupt: AbortSignal): Promise<number> {
   const started = Date.now();
-  const temporary = flags.dataDir === undefined;
-  const dataDir = flags.dataDir ? resolve(flags.dataDir) : mkdtempSync(join(tmpdir(), 'artlab-cli-'));
-  const outDir = resolve(flags.out);
-  mkdirSync(outDir, { recursive: true });
-  const store = createNodeStore(dataDir);
-  const studio = createStudio({
-    paths: { dataDir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
-    store,
-    app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
-    log: redactingSink((line) => {
-      if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${line}\n`);
-    }),
-    dispatch: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
-  });
+  const temporary = flags.dataDir === undefined ? createTempDataDir() : undefined;
   try {
-    return await runBatch(studio, store, flags, io, outDir, started, signal);
+    const dataDir = temporary?.path ?? resolve(flags.dataDir ?? '.');
+    const outDir = resolve(flags.out);
+    mkdirSync(outDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
+    const store = createNodeStore(dataDir);
+    const studio = createStudio({
+      paths: { dataDir },
+      clock: systemClock,
+      encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
+      store,
+      app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
+      log: redactingSink((line) => {
+        if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${line}\n`);
+      }),
+      dispatch: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
+      // The CLI's answer to "where to export": --out, as the desktop app's is the folder the artist picks.
+      galleryHost: { pickFolder: () => Promise.resolve(outDir), reveal: () => Promise.resolve(false) },
+    });
+    try {
+      const reporter = new RunReporter(io, flags.json);
+      return await runBatch({ studio, store, flags, reporter, outDir, started, interrupt, kept: !temporary });
+    } finally {
+      await studio.close();
+    }
   } finally {
-    await studio.close();
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    temporary?.remove();
   }
 }
 
-async function runBatch(
-  studio: Studio,
-  store: KeyValueStore,
-  flags: RunFlags,
-  io: RunOutput,
-  outDir: string,
-  started: number,
-  signal?: AbortSignal,
-): Promise<number> {
+interface RunContext {
+  studio: Studio;
+  store: KeyValueStore;
+  flags: RunFlags;
+  reporter: RunReporter;
+  outDir: string;
+  started: number;
+  interrupt: AbortSignal;
+  /** The data folder outlives the run (--data-dir): its batch can be resumed. */
+  kept: boolean;
+}
+
+async function runBatch(context: RunContext): Promise<number> {
+  const { studio, store, flags, reporter } = context;
   const { handlers } = studio;
-  const serviceId = await saveService(studio, flags);
   const source = workflowInput(flags.source);
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ url: flags.url, edition: flags.edition, spec: flags.spec, source }))
     .digest('hex');
-  const resumable = await unfinishedRun(studio, store, fingerprint);
+  const earlier = await earlierBatch(handlers, store, fingerprint);
+  // Before anything else: another command's unfinished batch must not be finished silently by this one.
+  await pauseOtherBatches(context, earlier?.id);
+  const service = await saveService(handlers, store, flags);
 
-  const outcomes = new Map<string, Promise<JobOutcome>>();
-  let batchId: string | undefined;
-  let total = 0;
-  const early: JobChangeDto[] = [];
-  const bar = new ProgressBar(io.stderr);
-  let settled = 0;
-  let finish: () => void = () => undefined;
-  const allDone = new Promise<void>((resolve_) => (finish = resolve_));
-
-  const settle = (change: JobChangeDto): void => {
-    if (!isTerminal(change.state) || outcomes.has(change.id)) return;
-    const outcome = collect(studio, change.id, serviceId, outDir).then((result) => {
-      if (flags.json) io.stdout(JSON.stringify(result));
-      return result;
+  let batch: BatchSummaryDto;
+  if (earlier) {
+    batch = await resumeBatch(context, earlier);
+  } else {
+    const workflow = await handlers['workflows.import'](source);
+    batch = await handlers['batches.queue']({
+      serviceId: service.id,
+      workflowId: workflow.id,
+      spec: flags.spec,
+      confirmLarge: true,
     });
-    outcomes.set(change.id, outcome);
-    void outcome.then(() => {
-      settled += 1;
-      bar.update(settled, total);
-      if (settled === total) finish();
-    });
-  };
-  const unsubscribe = studio.events.subscribe((event, payload) => {
-    if (event !== 'jobs.changed') return;
-    for (const change of (payload as { changes: JobChangeDto[] }).changes) {
-      if (batchId === undefined) early.push(change);
-      else if (change.batchId === batchId) settle(change);
-    }
-  });
-  const aborted = new Promise<void>((resolve_) => signal?.addEventListener('abort', () => resolve_()));
-  try {
-    let batch = resumable;
-    if (batch) {
-      io.stderr.write(
-        `Resuming the unfinished batch of an earlier run with the same settings (${batch.total} jobs).\n`,
-      );
-    } else {
-      const workflow = await handlers['workflows.import'](source);
-      batch = await handlers['batches.queue']({
-        serviceId,
-        workflowId: workflow.id,
-        spec: flags.spec,
-        confirmLarge: true,
-      });
-      store.set(RUN_KEY, { fingerprint, batchId: batch.id });
-    }
-    const thisBatch = batch.id;
-    batchId = thisBatch;
-    total = batch.total;
-    bar.update(0, total);
-    for (const change of early.splice(0)) if (change.batchId === batchId) settle(change);
-    // Jobs that settled before this listener saw them (a fast service, an earlier run) are read from the ledger.
-    for (let cursor: string | undefined, more = true; more;) {
-      const page = await studio.handlers['jobs.page']({
-        filters: { batchId: thisBatch },
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const job of page.jobs)
-        settle({ id: job.id, batchId: job.batchId, serviceId: job.serviceId, state: job.state });
-      cursor = page.nextCursor ?? undefined;
-      more = cursor !== undefined;
-    }
-    await Promise.race([allDone, aborted]);
-    if (signal?.aborted) return 130;
-    const results = await Promise.all(outcomes.values());
-    bar.done();
-    const succeeded = results.filter((result) => result.state === 'succeeded' && result.error === null).length;
-    const seconds = Math.round((Date.now() - started) / 100) / 10;
-    if (flags.json) io.stdout(JSON.stringify({ total, succeeded, failed: total - succeeded, seconds }));
-    else io.stderr.write(`${succeeded} of ${total} jobs succeeded in ${seconds} s; outputs in ${outDir}\n`);
-    return succeeded === total ? 0 : 1;
-  } finally {
-    unsubscribe();
+    store.set(runKey(fingerprint), batch.id);
   }
+
+  const end = await followBatch({
+    handlers,
+    events: studio.events,
+    batchId: batch.id,
+    total: batch.total,
+    service,
+    hasToken: flags.token !== undefined,
+    outDir: context.outDir,
+    reporter,
+    copies: copyRecord(store, batch.id),
+    stallTimeoutMs: flags.stallTimeoutMs,
+    signal: context.interrupt,
+  });
+  return finishRun(context, batch, service, end);
 }
 
-const RUN_KEY = 'cli.lastRun';
-const lastRunSchema = z.object({ fingerprint: z.string(), batchId: z.string() });
+async function finishRun(
+  context: RunContext,
+  batch: BatchSummaryDto,
+  service: SavedService,
+  end: FollowEnd,
+): Promise<number> {
+  if (end.kind === 'interrupted') return interrupted(context, batch.id, service);
+  if (end.kind !== 'finished') {
+    if (context.kept) {
+      context.reporter.notice('resume', 'The batch stays in the data folder: run the same command again to resume it.');
+    }
+    return 1;
+  }
+  const succeeded = end.outcomes.filter((outcome) => outcome.state === 'succeeded' && outcome.error === null).length;
+  const missingImages = end.outcomes.reduce((sum, outcome) => sum + outcome.missing.length, 0);
+  context.reporter.summary({
+    total: batch.total,
+    succeeded,
+    failed: batch.total - succeeded,
+    missingImages,
+    seconds: Math.round((Date.now() - context.started) / 100) / 10,
+    outDir: context.outDir,
+  });
+  return succeeded === batch.total ? 0 : 1;
+}
+
+/** Ctrl+C: say what is still with the service; cancel it unless the data folder is kept for a resume. */
+async function interrupted(context: RunContext, batchId: string, service: SavedService): Promise<number> {
+  const { handlers } = context.studio;
+  const summary = await handlers['batches.get']({ batchId });
+  const { counts } = summary;
+  const onService = counts.submitting + counts.queued + counts.running;
+  const notSent = counts.pending;
+  const what = `${onService} job(s) are with ${service.name} and ${notSent} not sent yet`;
+  if (context.kept) {
+    const message = `Interrupted: ${what}; they stay. Run the same command again (same --data-dir) to resume the batch.`;
+    context.reporter.event({ type: 'interrupted', onService, notSent, action: 'keep', message }, message);
+    return INTERRUPTED_EXIT;
+  }
+  const message = `Interrupted: ${what}; cancelling them (press Ctrl+C again to leave at once).`;
+  context.reporter.event({ type: 'interrupted', onService, notSent, action: 'cancel', message }, message);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve_) => (timer = setTimeout(() => resolve_('timeout'), CANCEL_WAIT_MS)));
+  try {
+    const result = await Promise.race([handlers['batches.cancel']({ batchId }), timeout]);
+    if (result === 'timeout') {
+      context.reporter.notice(
+        'cancel-timeout',
+        `${service.name} did not confirm the cancels within ${CANCEL_WAIT_MS / 1000} s; some jobs may still run there.`,
+      );
+    } else {
+      const left = result.counts.submitting + result.counts.queued + result.counts.running;
+      context.reporter.notice(
+        'cancelled',
+        left === 0
+          ? `Cancelled: nothing of this batch is left with ${service.name}.`
+          : `${left} job(s) could not be cancelled and may still run on ${service.name}.`,
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return INTERRUPTED_EXIT;
+}
+
+/** The batch each command (by the fingerprint of its settings) queued in this data folder. */
+const runKey = (fingerprint: string): string => `cli.batchOf.${fingerprint}`;
 
 /**
- * A kept data folder remembers its last batch: the same command run again after a kill (or a crash) resumes that
- * batch — recovery has already reconciled its jobs — instead of queueing it twice.
+ * A kept data folder remembers the batch of each command: the same command run again resumes it — recovery has already
+ * reconciled its jobs — or, when it is finished, fetches the images still missing; it is never queued twice.
  */
-async function unfinishedRun(
-  studio: Studio,
+async function earlierBatch(
+  handlers: ContractHandlers,
   store: KeyValueStore,
   fingerprint: string,
 ): Promise<BatchSummaryDto | undefined> {
-  const last = lastRunSchema.safeParse(store.get(RUN_KEY));
-  if (!last.success || last.data.fingerprint !== fingerprint) return undefined;
-  const summary = await studio.handlers['batches.get']({ batchId: last.data.batchId }).catch((error: unknown) => {
+  const batchId = z.string().safeParse(store.get(runKey(fingerprint)));
+  if (!batchId.success) return undefined;
+  return handlers['batches.get']({ batchId: batchId.data }).catch((error: unknown) => {
     if (isArtlabError(error) && error.kind === 'not_found') return undefined;
     throw error;
   });
-  return summary?.finished === false ? summary : undefined;
 }
 
-/** Saves (or updates, in a kept data folder) the one service this run talks to. */
-async function saveService(studio: Studio, flags: RunFlags): Promise<string> {
-  const input = {
-    name: SERVICE_NAME,
-    url: flags.url,
-    edition: flags.edition,
-    token: flags.token ?? null,
-    ...(flags.concurrency !== undefined && flags.edition === 'queue'
-      ? { queue: { concurrency: flags.concurrency } }
-      : {}),
-    oss: flags.oss
-      ? {
-          location: flags.oss.location,
-          credentials: 'own' as const,
-          accessKeyId: flags.oss.accessKeyId,
-          accessKeySecret: flags.oss.accessKeySecret,
-          ...(flags.oss.endpoint ? { endpoint: flags.oss.endpoint } : {}),
-          ...(flags.oss.region ? { region: flags.oss.region } : {}),
-        }
-      : null,
+async function resumeBatch(context: RunContext, batch: BatchSummaryDto): Promise<BatchSummaryDto> {
+  const { handlers } = context.studio;
+  if (!batch.finished) {
+    context.reporter.notice(
+      'resume',
+      `Resuming the unfinished batch of an earlier run with the same settings (${batch.total} jobs).`,
+    );
+    return batch.paused ? handlers['batches.resume']({ batchId: batch.id }) : batch;
+  }
+  const missing: number[] = [];
+  for (let cursor: string | undefined, more = true; more;) {
+    const page = await handlers['gallery.page']({
+      filters: { batchId: batch.id },
+      sort: 'oldest',
+      limit: 500,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const image of page.images) if (image.state === 'missing') missing.push(image.id);
+    cursor = page.nextCursor ?? undefined;
+    more = cursor !== undefined;
+  }
+  context.reporter.notice(
+    'complete',
+    `The batch of an earlier run with the same settings is finished (${batch.total} jobs); ` +
+      (missing.length === 0 ? 'nothing is missing.' : `fetching its ${missing.length} missing image(s) again.`),
+  );
+  for (let start = 0; start < missing.length; start += 10_000) {
+    await handlers['gallery.retry']({ ids: missing.slice(start, start + 10_000) });
+  }
+  return batch;
+}
+
+/** Unfinished batches of other commands (other flags) in a kept data folder are paused, and the user told. */
+async function pauseOtherBatches(context: RunContext, resumed: string | undefined): Promise<void> {
+  if (!context.kept) return;
+  const { handlers } = context.studio;
+  for (const batch of await handlers['batches.list']({ limit: 1000 })) {
+    if (batch.finished || batch.id === resumed) continue;
+    if (!batch.paused) await handlers['batches.pause']({ batchId: batch.id });
+    const left =
+      batch.total - batch.counts.succeeded - batch.counts.failed - batch.counts.cancelled - batch.counts.lost;
+    context.reporter.notice(
+      'paused-other',
+      `An earlier run in this data folder, started with other settings, left a batch unfinished (${left} of ` +
+        `${batch.total} jobs). It stays paused: run that command again to finish it.`,
+    );
+  }
+}
+
+/** Which images of a batch are already in --out, kept in the data folder so that a rerun does not copy them twice. */
+function copyRecord(store: KeyValueStore, batchId: string): CopyRecord {
+  const key = `cli.copies.${batchId}`;
+  const parsed = z.record(z.string(), z.string()).safeParse(store.get(key));
+  const copies = new Map<string, string>(Object.entries(parsed.success ? parsed.data : {}));
+  return {
+    get: (imageId) => copies.get(String(imageId)),
+    set: (imageId, file) => {
+      copies.set(String(imageId), file);
+      store.set(key, Object.fromEntries(copies));
+    },
   };
-  const existing = (await studio.handlers['services.list'](undefined)).find((service) => service.name === SERVICE_NAME);
-  const saved = existing
-    ? await studio.handlers['services.update']({ ...input, id: existing.id })
-    : await studio.handlers['services.create'](input);
-  return saved.id;
 }
 
 function workflowInput(source: string): { name: string; json: string } | { name: string; pngBase64: string } {
   if (source === 'starter') return { name: 'starter', json: serializeWorkflow(starterWorkflow()) };
-  const bytes = readFileSync(source);
-  const name = source.split(/[\\/]/).pop() ?? source;
-  return extname(source).toLowerCase() === '.png'
-    ? { name, pngBase64: bytes.toString('base64') }
-    : { name, json: bytes.toString('utf8') };
-}
-
-async function collect(studio: Studio, jobId: string, serviceId: string, outDir: string): Promise<JobOutcome> {
-  const job = await studio.handlers['jobs.get']({ jobId }).catch(() => undefined);
-  const state = job?.state ?? 'lost';
-  const outcome: JobOutcome = { job: jobId, state, files: [], error: job?.error?.message ?? null };
-  if (state !== 'succeeded' || !job) return outcome;
-  const edition = studio.editions.edition(serviceId);
-  try {
-    for (const result of job.results) {
-      for (const file of result.outputs) {
-        if (!edition) throw new Error('the service is not open');
-        const name = safeOutputName(file.filename, file.subfolder).replaceAll('/', '_');
-        const destination = join(outDir, name);
-        await edition.download(file, destination);
-        outcome.files.push(destination);
-      }
-    }
-  } catch (error) {
-    outcome.error = `An output could not be downloaded: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  return outcome;
+  return readWorkflowFile(source);
 }

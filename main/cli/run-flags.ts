@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { BatchSpecInput } from '../../preload/schemas/jobs';
 import { detectEdition } from '../services/service-url';
+import { UsageError } from './run-usage';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
+
+/** How long a run may go without any job or image moving before it gives up, by default (seconds). */
+export const DEFAULT_STALL_TIMEOUT_SEC = 600;
 
 export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --url <service url> [options]
 
@@ -25,9 +27,14 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
   --oss-endpoint URL --oss-region R --oss-key-id-env VAR --oss-secret-env VAR
-  --data-dir DIR              keep the job ledger here: the same command run again resumes its unfinished batch
-                              (default: a temporary folder, removed at the end)
-  --json                      one JSON line per finished job, then a summary line, on stdout
+  --data-dir DIR              keep the job ledger here: the same command run again resumes its batch and fetches
+                              what is missing (default: a temporary folder, removed at the end)
+  --stall-timeout SECONDS     give up when no job or image has moved for this long (default ${DEFAULT_STALL_TIMEOUT_SEC})
+  --json                      JSON events on stdout, one object per line with a "type": each finished job, each
+                              retry and pause, then the summary
+
+Outputs are never overwritten: a name already taken in --out gets " (2)", " (3)"…
+Ctrl+C cancels what is still on the service (with --data-dir it stays, to resume); a second Ctrl+C exits at once.
 `;
 
 export interface RunFlags {
@@ -41,6 +48,8 @@ export interface RunFlags {
   oss?: { location: string; endpoint?: string; region?: string; accessKeyId: string; accessKeySecret: string };
   dataDir?: string;
   json: boolean;
+  /** Milliseconds without progress before the run ends. */
+  stallTimeoutMs: number;
 }
 
 const positiveInt = (flag: string) =>
@@ -96,6 +105,7 @@ export function parseRunFlags(
   environment: NodeJS.ProcessEnv,
   readPrompts: (file: string) => string,
 ): RunFlags {
+  refuseSecretFlags(argv);
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -119,6 +129,7 @@ export function parseRunFlags(
     try {
       text = readPrompts(values.prompts);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`--prompts ${values.prompts}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const prompts = text.split(/\r?\n/).filter((line) => line.trim() !== '');
@@ -140,6 +151,10 @@ export function parseRunFlags(
     spec,
     out: values.out ?? 'artlab-output',
     json: values.json ?? false,
+    stallTimeoutMs:
+      (values['stall-timeout'] === undefined
+        ? DEFAULT_STALL_TIMEOUT_SEC
+        : checked(positiveInt('--stall-timeout'), values['stall-timeout'])) * 1000,
   };
   if (token) flags.token = token;
   if (values.concurrency !== undefined) flags.concurrency = checked(positiveInt('--concurrency'), values.concurrency);
@@ -162,6 +177,25 @@ export function parseRunFlags(
     };
   }
   return flags;
+}
+
+/** Secrets on the command line show in `ps` and shell history: say where they go instead. */
+function refuseSecretFlags(argv: string[]): void {
+  const secretFlags: Record<string, string> = {
+    '--token': '--token-env VAR (the name of an environment variable holding the token)',
+    '--oss-secret': '--oss-secret-env VAR',
+    '--oss-key-id': '--oss-key-id-env VAR',
+  };
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const flag = arg.split('=', 1)[0] ?? arg;
+    const instead = secretFlags[flag];
+    if (instead) {
+      throw new UsageError(
+        `${flag} is not accepted: a secret on the command line shows in the process list. Use ${instead}.`,
+      );
+    }
+  }
 }
 
 function checked<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -188,5 +222,6 @@ const OPTIONS = {
   'oss-key-id-env': { type: 'string' },
   'oss-secret-env': { type: 'string' },
   'data-dir': { type: 'string' },
+  'stall-timeout': { type: 'string' },
   json: { type: 'boolean' },
 } as const;

@@ -10,9 +10,10 @@ export async function exportOriginals(
   rows: readonly GalleryRow[],
   folder: string,
   cache: ImageCache,
-): Promise<{ exported: number; skipped: number }> {
+): Promise<{ exported: number; skipped: number; files: { id: number; name: string }[] }> {
   let exported = 0;
   let skipped = 0;
+  const files: { id: number; name: string }[] = [];
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
@@ -30,6 +31,7 @@ export async function exportOriginals(
       try {
         await copyFile(cache.absolute(row.path), join(folder, name), constants.COPYFILE_EXCL);
         exported += 1;
+        files.push({ id: row.id, name });
         break;
       } catch (error) {
         if ((error as { code?: unknown } | null)?.code === 'EEXIST' && n < 10_000) continue;
@@ -37,5 +39,5 @@ export async function exportOriginals(
       }
     }
   }
-  return { exported, skipped };
+  return { exported, skipped, files };
 }

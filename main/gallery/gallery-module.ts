@@ -242,7 +242,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
         );
       }
       const target = await host.pickFolder();
-      if (target === null) return { folder: null, exported: 0, skipped: 0 };
+      if (target === null) return { folder: null, exported: 0, skipped: 0, files: [] };
       const rows = run(() => index.getMany(ids));
       const result = await exportOriginals(rows, target, cache);
       return { folder: target, ...result, skipped: result.skipped + (ids.length - rows.length) };

@@ -160,6 +160,8 @@ export const ExportResultSchema = z.object({
   exported: z.int(),
   /** Images not in the local cache (pending, missing, removed): not exported. */
   skipped: z.int(),
+  /** The name each exported image got in the folder (its own, or with " (2)"… when that was taken). */
+  files: z.array(z.object({ id: ImageIdSchema, name: z.string() })),
 });
 
 export const OssListInputSchema = z

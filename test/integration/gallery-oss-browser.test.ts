@@ -197,8 +197,11 @@ describe('OSS browser', () => {
       folder: out,
       exported: 1,
       skipped: 1,
+      files: [{ id: kept.id, name: 'keep_00001_.png' }],
     });
-    await rig.gallery.handlers['gallery.export']({ ids });
+    expect(await rig.gallery.handlers['gallery.export']({ ids })).toMatchObject({
+      files: [{ id: kept.id, name: 'keep_00001_ (2).png' }],
+    });
     expect((await readdir(out)).sort()).toEqual(['keep_00001_ (2).png', 'keep_00001_.png']);
     expect((await readFile(join(out, 'keep_00001_.png'))).equals(png)).toBe(true);
   });
