@@ -4,7 +4,9 @@
 // the one download path: it retries, verifies and caches; a job's files are copied from that cache into --out with
 // `gallery.export`, which never overwrites. A watchdog ends the run when nothing has moved for the stall timeout,
 // so no path waits forever (DESIGN.md rule 8).
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ContractHandlers, EventPayload } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
@@ -327,6 +329,12 @@ class BatchFollower {
   private async copyOut(image: GalleryImage): Promise<string> {
     const earlier = this.options.copies.get(image.id);
     if (earlier !== undefined && existsSync(earlier)) return earlier;
+    // A run killed between the copy and its record left the copy in --out: find it instead of adding a " (2)".
+    const copied = await this.identicalCopy(image);
+    if (copied !== undefined) {
+      this.options.copies.set(image.id, copied);
+      return copied;
+    }
     // Into --out: the Studio's gallery host answers the export's folder question with it (run-command.ts).
     const result = await this.options.handlers['gallery.export']({ ids: [image.id] });
     const written = result.files.find((file) => file.id === image.id);
@@ -334,5 +342,21 @@ class BatchFollower {
     const file = join(this.options.outDir, written.name);
     this.options.copies.set(image.id, file);
     return file;
+  }
+
+  /** A file in --out under the image's name (or a numbered one) with the same bytes as the cached original. */
+  private async identicalCopy(image: GalleryImage): Promise<string | undefined> {
+    const ext = extname(image.filename);
+    const stem = image.filename.slice(0, image.filename.length - ext.length);
+    let sha256: string | null | undefined;
+    for (let n = 1; n < 10_000; n++) {
+      const file = join(this.options.outDir, n === 1 ? image.filename : `${stem} (${n})${ext}`);
+      if (!existsSync(file)) return undefined;
+      sha256 ??= (await this.options.handlers['gallery.get']({ id: image.id })).sha256;
+      if (sha256 === null) return undefined;
+      const bytes = await readFile(file);
+      if (createHash('sha256').update(bytes).digest('hex') === sha256) return file;
+    }
+    return undefined;
   }
 }

@@ -41,6 +41,10 @@ export class Lane {
   readonly sending = new Set<string>();
   /** When each job in a series of failed sends was first sent: the retry budget's time runs from there. */
   readonly firstSends = new Map<string, number>();
+  /** A job's sends made before its current retry budget began (a budget renewed because the service was alive). */
+  readonly budgetStarts = new Map<string, number>();
+  /** When the service last accepted a send on this lane: it is alive, whatever one job's failures say. */
+  lastAcceptedAt = 0;
   closed = false;
   paused: { code: PauseCode; reason: string } | undefined;
   private connection: ConnectionState = { state: 'stopped' };

@@ -285,6 +285,8 @@ export class Scheduler {
 
   private accepted(lane: Lane, jobId: string, receipt: SubmitReceipt): void {
     lane.firstSends.delete(jobId);
+    lane.budgetStarts.delete(jobId);
+    lane.lastAcceptedAt = this.clock.now();
     if (this.ledger.markQueued(jobId, receipt)) {
       this.changed(jobId);
       return;
@@ -314,8 +316,16 @@ export class Scheduler {
     const job = this.ledger.getJob(jobId);
     if (!job) return;
     const now = this.clock.now();
-    const progress = { attempts: job.attempts, firstAt: lane.firstSends.get(jobId) ?? job.submittedAt ?? now, now };
-    const decision = decideRetry(this.policy, verdict, progress, this.random);
+    const firstAt = lane.firstSends.get(jobId) ?? job.submittedAt ?? now;
+    const before = lane.budgetStarts.get(jobId) ?? 0;
+    let decision = decideRetry(this.policy, verdict, { attempts: job.attempts - before, firstAt, now }, this.random);
+    if (!decision.retry && decision.reason !== 'permanent' && verdict.unreachable && lane.lastAcceptedAt > firstAt) {
+      // The service took other jobs since this one first failed: what it met was the service's passing trouble (a
+      // restart, a 5xx under load), not a dead service. The job gets a fresh budget from now rather than failing.
+      lane.firstSends.set(jobId, now);
+      lane.budgetStarts.set(jobId, job.attempts - 1);
+      decision = decideRetry(this.policy, verdict, { attempts: 1, firstAt: now, now }, this.random);
+    }
     const report = { attempt: job.attempts, reason: verdict.message };
     if (decision.retry) {
       if (this.ledger.markFailed(jobId, verdict.kind, verdict.message, decision.at)) lane.forget(jobId);
@@ -323,6 +333,7 @@ export class Scheduler {
       return;
     }
     lane.firstSends.delete(jobId);
+    lane.budgetStarts.delete(jobId);
     if (this.ledger.markFailed(jobId, verdict.kind, decision.message)) lane.forget(jobId);
     if (verdict.unreachable && decision.reason !== 'permanent') lane.pause(verdict.message, 'service-unreachable');
     this.changed(jobId, report);
@@ -367,7 +378,10 @@ export class Scheduler {
     if (!job) return;
     const lane = this.lanes.get(job.serviceId);
     if (isTerminal(job.state) || job.state === 'pending') lane?.forget(jobId);
-    if (isTerminal(job.state)) lane?.firstSends.delete(jobId);
+    if (isTerminal(job.state)) {
+      lane?.firstSends.delete(jobId);
+      lane?.budgetStarts.delete(jobId);
+    }
     if (lane) this.pump(lane);
   }
 

@@ -1,6 +1,6 @@
-// `artlab run --data-dir` killed with SIGKILL mid-batch and run again with the same command: the second run resumes
-// the first run's batch (no second batch), every job ends succeeded with its PNG on disk, and the Exclusive service
-// accepted each prompt once.
+// `artlab run --data-dir` killed with SIGKILL three times mid-batch and run again with the same command, on each
+// edition: every later run resumes the first run's batch (no second batch), every job ends succeeded with its PNG on
+// disk, and the service took each prompt (Exclusive) or task (API edition) once.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
-import { countAcceptedPrompts } from './support/accepted-prompts';
+import { countAcceptedPrompts, countPutTasks } from './support/accepted-prompts';
 
 const cli = fileURLToPath(new URL('../../main/cli/index.ts', import.meta.url));
 const JOBS = 30;
@@ -28,10 +28,16 @@ afterAll(async () => {
 /** Runs the CLI; with `killAfter`, SIGKILLs it after that many stdout lines. */
 async function run(
   args: string[],
+  token: string,
   killAfter?: number,
 ): Promise<{ code: number | null; lines: string[]; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    env: { ...process.env, SIM_TOKEN: sim.info.exclusive.token },
+    env: {
+      ...process.env,
+      SIM_TOKEN: token,
+      SIM_OSS_ID: sim.info.oss.accessKeyId,
+      SIM_OSS_SECRET: sim.info.oss.accessKeySecret,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -45,30 +51,36 @@ async function run(
   return { code: await closed, lines, stderr };
 }
 
-describe('artlab run after a kill', () => {
-  it('resumes the same batch and finishes it with nothing lost or sent twice', async () => {
-    const accepted = countAcceptedPrompts(sim);
-    const out = join(dir, 'out');
-    const args = [
-      'run',
-      'starter',
-      '--url',
-      sim.info.exclusive.url,
-      '--token-env',
-      'SIM_TOKEN',
-      '--count',
-      String(JOBS),
-    ];
-    args.push('--json', '--out', out, '--data-dir', join(dir, 'data'));
+describe('artlab run after kills', () => {
+  it.each(['exclusive', 'queue'] as const)(
+    'resumes the same %s batch after three SIGKILLs and finishes it with nothing lost or sent twice',
+    async (edition) => {
+      const taken = edition === 'exclusive' ? countAcceptedPrompts(sim) : countPutTasks(sim);
+      const service = edition === 'exclusive' ? sim.info.exclusive : sim.info.queue;
+      const out = join(dir, edition, 'out');
+      const args = ['run', 'starter', '--url', service.url, '--token-env', 'SIM_TOKEN', '--count', String(JOBS)];
+      args.push('--json', '--out', out, '--data-dir', join(dir, edition, 'data'));
+      // The API edition's images are in the OSS mount.
+      const { oss } = sim.info;
+      if (edition === 'queue') {
+        args.push('--oss', `oss://${oss.bucket}/${oss.prefix}/`, '--oss-endpoint', oss.endpoint);
+        args.push('--oss-key-id-env', 'SIM_OSS_ID', '--oss-secret-env', 'SIM_OSS_SECRET');
+      }
 
-    const killed = await run(args, 5);
-    expect(killed.code).toBeNull();
-    const second = await run(args);
-    expect(second.stderr).toContain('Resuming the unfinished batch');
-    expect(second.code).toBe(0);
-    expect(JSON.parse(second.lines.at(-1) ?? '{}')).toMatchObject({ total: JOBS, succeeded: JOBS, failed: 0 });
-    expect(readdirSync(out).filter((name) => name.endsWith('.png'))).toHaveLength(JOBS);
-    expect(accepted.size).toBe(JOBS);
-    expect([...accepted.values()].every((times) => times === 1)).toBe(true);
-  }, 60_000);
+      // Killed after the 3rd, 6th and 9th line of JSON: each run gets some jobs further before it dies.
+      for (const killAfter of [3, 3, 3]) {
+        const killed = await run(args, service.token, killAfter);
+        expect(killed.code).toBeNull();
+      }
+      const last = await run(args, service.token);
+      // The batch may have finished during the last killed run: then there is nothing left to resume or fetch.
+      expect(last.stderr).toMatch(/Resuming the unfinished batch|is finished \(\d+ jobs\); nothing is missing/);
+      expect(last.code).toBe(0);
+      expect(JSON.parse(last.lines.at(-1) ?? '{}')).toMatchObject({ total: JOBS, succeeded: JOBS, failed: 0 });
+      expect(readdirSync(out).filter((name) => name.endsWith('.png'))).toHaveLength(JOBS);
+      expect(taken.size).toBe(JOBS);
+      expect([...taken.values()].every((times) => times === 1)).toBe(true);
+    },
+    180_000,
+  );
 });
