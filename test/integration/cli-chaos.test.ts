@@ -55,5 +55,5 @@ describe('artlab run under chaos', () => {
     for (const name of names) expect(readFileSync(join(out, name)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(puts.size).toBe(JOBS);
     expect([...puts.entries()].filter(([, times]) => times !== 1)).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });

@@ -66,20 +66,9 @@ describe('the Studio on a real ComfyUI', () => {
       .toEqual(['fetched', 'fetched', 'fetched']);
   });
 
-  it('lets two identical jobs share the one file ComfyUI made: the cache re-ran nothing, both jobs succeed', async () => {
-    const { batch, jobs } = await queueNoiseBatch({ mode: 'fixed', value: '5' }, 2);
-    expect(jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded']);
-    const files = jobs.map((job) => job.results.flatMap((result) => result.outputs.map((output) => output.filename)));
-    expect(files[0]).toHaveLength(1);
-    expect(files[1]).toEqual(files[0]);
-    // One gallery entry per job, both fetched from the same file.
-    await expect
-      .poll(async () =>
-        (await call('gallery.page', { filters: { batchId: batch.id } })).images.map((i) => [i.state, i.filename]),
-      )
-      .toEqual([
-        ['fetched', files[0]?.[0]],
-        ['fetched', files[0]?.[0]],
-      ]);
+  it('refuses two identical jobs before sending anything: ComfyUI would answer the second from its cache', async () => {
+    await expect(queueNoiseBatch({ mode: 'fixed', value: '5' }, 2)).rejects.toThrow(/same workflow.*cache/);
+    const batches = await call('batches.list', {});
+    expect(batches).toEqual([]);
   });
 });
