@@ -1,6 +1,6 @@
 // The one deadline for every read from a service (DESIGN.md rule 8). Built from setTimeout + AbortController rather
-// than `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: on Node 20 the composite signal loses a timeout signal
-// that nothing else references once a garbage collection has run, and the call then waits forever. Here the timer is
+// than by combining the caller's signal with a timeout signal (AbortSignal's any()): on Node 20 the composite loses a
+// timeout signal that nothing else references once a garbage collection has run, and the call then waits forever. Here the timer is
 // held by the event loop and the controller by this object, so the deadline cannot be collected while it is armed.
 
 /** The reason a deadline's signal carries when the time ran out (as `AbortSignal.timeout` names it). */
