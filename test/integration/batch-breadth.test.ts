@@ -7,12 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { BatchSummaryDto } from '../../preload/schemas/jobs';
-import { systemClock } from '../../main/adapters';
 import { dispatchCall } from '../../main/contract/dispatch';
-import { createNodeStore } from '../../main/node-adapters';
-import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createStudio, type Studio } from '../../main/studio';
+import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { nodeStudio } from './support/node-studio';
 import { callStudio } from './support/studio-call';
 
 const SEEDLESS = JSON.stringify({
@@ -32,14 +30,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'artlab-batch-breadth-'));
   finished = new Set();
   waiters = [];
-  studio = createStudio({
-    paths: { dataDir: dir },
-    clock: systemClock,
-    encryptor: new KeyFileEncryptor(join(dir, 'secret.key')),
-    store: createNodeStore(dir),
-    app: { name: 'ArtLab Desktop', version: '0.0.0', platform: 'linux', transport: 'browser' },
-    dispatch: { eventIntervalMs: 20 },
-  });
+  studio = nodeStudio(dir);
   studio.events.subscribe((event, payload) => {
     if (event !== 'batches.changed') return;
     for (const batch of (payload as { batches: BatchSummaryDto[] }).batches) if (batch.finished) finished.add(batch.id);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
-import { runCli, type CliRun } from './support/cli-process';
+import { runCli, simOssFlags, type CliRun } from './support/cli-process';
 import { PNG_SIGNATURE } from './support/exclusive-rig';
 
 let dir: string;
@@ -15,20 +15,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'artlab-cli-downloads-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function ossFlags(sim: Simulator): string[] {
-  const { oss } = sim.info;
-  return [
-    '--oss',
-    `oss://${oss.bucket}/${oss.prefix}/`,
-    '--oss-endpoint',
-    oss.endpoint,
-    '--oss-key-id-env',
-    'SIM_OSS_ID',
-    '--oss-secret-env',
-    'SIM_OSS_SECRET',
-  ];
-}
 
 function simEnv(sim: Simulator, edition: 'exclusive' | 'queue'): Record<string, string> {
   return {
@@ -61,7 +47,7 @@ describe('artlab run downloads', () => {
           '--json',
           '--out',
           out,
-          ...ossFlags(sim),
+          ...simOssFlags(sim),
         ]),
         simEnv(sim, 'queue'),
       );
@@ -89,7 +75,7 @@ describe('artlab run downloads', () => {
         ['run', 'starter', '--url', sim.info.queue.url, '--token-env', 'SIM_TOKEN', '--count', '2', '--json'].concat([
           '--out',
           out,
-          ...ossFlags(sim),
+          ...simOssFlags(sim),
         ]),
         simEnv(sim, 'queue'),
       );

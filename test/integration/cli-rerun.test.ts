@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
-import { runCli, type CliRun } from './support/cli-process';
+import { runCli, simOssFlags, type CliRun } from './support/cli-process';
 
 const cli = fileURLToPath(new URL('../../main/cli/index.ts', import.meta.url));
 
@@ -31,20 +31,6 @@ function lines(run: CliRun): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-function ossFlags(target: Simulator): string[] {
-  const { oss } = target.info;
-  return [
-    '--oss',
-    `oss://${oss.bucket}/${oss.prefix}/`,
-    '--oss-endpoint',
-    oss.endpoint,
-    '--oss-key-id-env',
-    'SIM_OSS_ID',
-    '--oss-secret-env',
-    'SIM_OSS_SECRET',
-  ];
-}
-
 function queueArgs(data: string, out: string, count: number): string[] {
   return [
     'run',
@@ -55,7 +41,7 @@ function queueArgs(data: string, out: string, count: number): string[] {
     'SIM_TOKEN',
     '--count',
     String(count),
-    ...ossFlags(sim),
+    ...simOssFlags(sim),
     '--json',
     '--out',
     out,
@@ -129,7 +115,7 @@ describe('artlab run again with the same --data-dir', () => {
           out,
           '--data-dir',
           data,
-          ...ossFlags(slow),
+          ...simOssFlags(slow),
         ]);
       const slowEnv = {
         SIM_TOKEN: slow.info.queue.token,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
-import { runCli as run } from './support/cli-process';
+import { runCli as run, simOssFlags } from './support/cli-process';
 import { PNG_SIGNATURE } from './support/exclusive-rig';
 
 let sim: Simulator;
@@ -18,20 +18,6 @@ afterAll(async () => {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function ossFlags(): string[] {
-  const { oss } = sim.info;
-  return [
-    '--oss',
-    `oss://${oss.bucket}/${oss.prefix}/`,
-    '--oss-endpoint',
-    oss.endpoint,
-    '--oss-key-id-env',
-    'SIM_OSS_ID',
-    '--oss-secret-env',
-    'SIM_OSS_SECRET',
-  ];
-}
 
 describe('artlab run', () => {
   it.each(['exclusive', 'queue'] as const)(
@@ -52,7 +38,7 @@ describe('artlab run', () => {
           '--json',
           '--out',
           out,
-          ...ossFlags(),
+          ...simOssFlags(sim),
         ],
         {
           SIM_TOKEN: edition === 'exclusive' ? sim.info.exclusive.token : sim.info.queue.token,
