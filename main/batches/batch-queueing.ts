@@ -1,15 +1,14 @@
-// From the batch builder to the ledger: expand a spec and store the batch with all its jobs in one step, so the
+// From the batch builder to the ledger: expand a spec and store the batch with all its jobs, so the
 // Compose page, the CLI and tests queue batches the same way. The jobs go to the ledger as patches of the batch's
 // workflow, one at a time from the expansion: a 100,000-job batch is never in memory at once.
 
 import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { NodeCatalog } from '../comfy/node-catalog';
-import { inspectBatch, planJobs, type ExpansionOptions } from './batch-expansion';
-import { randomSeedBound, validateBatchJobs } from './batch-validation';
-import { cryptoRandomSource, seededRandomSource } from './seed-source';
+import { inspectBatch, planJobs, type ExpansionOptions, type JobPlan } from './batch-expansion';
+import { jobValidator, randomSeedBound } from './batch-validation';
 import { promptList } from './sweep-axes';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, NewBatchOfPatches } from '../ledger/ledger';
 import type { BatchRecord } from '../ledger/ledger-rows';
 
 export interface QueueBatchRequest {
@@ -38,39 +37,55 @@ export interface QueueOptions extends ExpansionOptions {
 }
 
 /**
- * Expands the spec (throwing its ValidationError before anything is stored) and stores the batch. Random seeds are
- * drawn here, once, and kept in each job's parameters, so a retry or a restart sends the same seed.
+ * Stores the batch whole, in this turn of the event loop (tests, tools). The app queues with queueBatchInTurns.
+ * Throws the expansion's or the catalogue's ValidationError and stores nothing.
  */
 export function queueBatch(
   ledger: Ledger,
   request: QueueBatchRequest,
   options: QueueOptions = {},
 ): { batch: BatchRecord; jobIds: string[] } {
+  return ledger.createBatch(batchToStore(request, options));
+}
+
+/** As queueBatch, a chunk of jobs per turn of the event loop, so a 100,000-job batch does not stall the app. */
+export function queueBatchInTurns(
+  ledger: Ledger,
+  request: QueueBatchRequest,
+  options: QueueOptions = {},
+): Promise<{ batch: BatchRecord; jobIds: string[] }> {
+  return ledger.createBatchInTurns(batchToStore(request, options));
+}
+
+/**
+ * The batch as the ledger stores it: the workflow once and a patch per job, expanded (and checked against the
+ * catalogue, when there is one) job by job as the ledger writes them. A job refused half-way removes the half-stored,
+ * still hidden batch. Random seeds are drawn here, once, and kept in each job's parameters, so a retry or a restart
+ * sends the same seed.
+ */
+function batchToStore(request: QueueBatchRequest, options: QueueOptions): NewBatchOfPatches {
   const label = request.label?.trim() || batchLabel(promptList(request.spec));
   const expansion: ExpansionOptions = options.random ? { random: options.random } : {};
   const { catalog } = options;
+  let validate: ((plan: JobPlan) => void) | undefined;
   if (catalog) {
     const { seedInputs } = inspectBatch(request.workflow, request.spec);
     const maxRandomSeed = randomSeedBound(request.workflow, seedInputs, catalog);
     if (maxRandomSeed !== undefined) expansion.maxRandomSeed = maxRandomSeed;
-    // Validation walks the plans once and storing walks them again: both must draw the same random seeds.
-    const base = (options.random ?? cryptoRandomSource)();
-    validateBatchJobs(
-      request.workflow,
-      planJobs(request.workflow, request.spec, { ...expansion, random: seededRandomSource(base) }),
-      catalog,
-    );
-    expansion.random = seededRandomSource(base);
+    validate = jobValidator(request.workflow, catalog);
   }
   const plans = planJobs(request.workflow, request.spec, expansion);
-  return ledger.createBatch({
+  return {
     serviceId: request.serviceId,
     workflowId: request.workflowId ?? null,
     label,
     spec: request.spec,
     workflow: request.workflow,
     patches: (function* () {
-      for (const plan of plans) yield plan.patch;
+      for (const plan of plans) {
+        validate?.(plan);
+        yield plan.patch;
+      }
     })(),
-  });
+  };
 }

@@ -9,13 +9,13 @@ import type { JobPlan } from './batch-expansion';
 import { MAX_SEED } from './seed-source';
 
 /**
- * Validates the first job's whole workflow, then every other value the jobs set, each distinct one once: the jobs
- * differ only in literal inputs, so together that is every distinct job workflow, without building each.
+ * Checks one job after another against the catalogue, as they are stored: the whole workflow once (at the first job),
+ * then each value a job sets, each distinct value once. Throws the first problem as a ValidationError at its field.
  */
-export function validateBatchJobs(workflow: ApiWorkflow, plans: Iterable<JobPlan>, catalog: NodeCatalog): void {
+export function jobValidator(workflow: ApiWorkflow, catalog: NodeCatalog): (plan: JobPlan) => void {
   const checked = new Set<string>();
   let first = true;
-  for (const plan of plans) {
+  return (plan) => {
     if (first) {
       assertValidWorkflow(patchWorkflow(workflow, plan.patch), { catalog });
       first = false;
@@ -33,7 +33,7 @@ export function validateBatchJobs(workflow: ApiWorkflow, plans: Iterable<JobPlan
         throw new ValidationError(`Job ${plan.index + 1}: ${problem.message}`, problem.node, problem.input);
       }
     }
-  }
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ContractHandlers } from '../../preload/contract';
 import { answer } from './answer';
 import { LARGE_BATCH } from '../../preload/schemas/jobs';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
-import { queueBatch } from '../batches/batch-queueing';
+import { queueBatchInTurns } from '../batches/batch-queueing';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
 import { BadRequestError, NotFoundError } from '../errors';
@@ -72,7 +72,7 @@ export function batchHandlers({ ledger, library, dispatch, services, catalogues 
       const workflow = library.get(workflowId).workflow;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
-      const { batch } = queueBatch(ledger, request, catalog ? { catalog } : {});
+      const { batch } = await queueBatchInTurns(ledger, request, catalog ? { catalog } : {});
       feed.touchBatch(batch.id);
       void scheduler.wake(serviceId);
       return summary(batch.id);

@@ -79,6 +79,16 @@ function* storedJobs(input: NewBatch): Generator<StoredJob> {
   }
 }
 
+/** A batch being stored a chunk at a time: see BatchTable.begin. */
+export interface BatchFill {
+  /** Writes the next chunk of jobs in one transaction; true while jobs remain. */
+  writeChunk(): boolean;
+  /** Shows the finished batch to the scheduler and the lists. */
+  finish(): { batch: BatchRecord; jobIds: string[] };
+  /** Removes the half-stored batch (after an error); what cannot be removed now goes with the next batch. */
+  discard(): void;
+}
+
 export class BatchTable {
   constructor(
     private readonly db: Database,
@@ -88,12 +98,29 @@ export class BatchTable {
 
   /** Stores a batch and its jobs, pending, in order, after every job already in the queue. */
   create(input: NewBatch): { batch: BatchRecord; jobIds: string[] } {
+    const fill = this.begin(input);
+    try {
+      while (fill.writeChunk());
+      return fill.finish();
+    } catch (error) {
+      fill.discard();
+      throw error;
+    }
+  }
+
+  /**
+   * Starts storing a batch a chunk at a time: the caller drives `writeChunk()` (true while jobs remain), may yield to
+   * its event loop between chunks, then calls `finish()`, or `discard()` on any error. Until finished the batch is
+   * hidden (`filling_at`), so neither the scheduler nor the lists see part of it. Each chunk takes the places after
+   * every job stored before it.
+   */
+  begin(input: NewBatch): BatchFill {
     if (input.serviceId.trim() === '') throw new ValidationError('Choose the service to send this batch to.');
     const jobs = storedJobs(input);
     let next = jobs.next();
     if (next.done === true) throw new ValidationError('A batch needs at least one job.');
     const batchId = this.newId();
-    const { seq: lastSeq } = this.db.transaction(() => {
+    this.db.transaction(() => {
       const now = this.now();
       this.db
         .prepare('DELETE FROM batches WHERE filling_at IS NOT NULL AND filling_at < ?')
@@ -116,25 +143,26 @@ export class BatchTable {
           'patches' in input ? serializeWorkflow(input.workflow) : null,
           now,
         );
-      return this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM jobs').get() as { seq: number };
     })();
     const insert = this.db.prepare(
       `INSERT INTO jobs (id, batch_id, service_id, seq, state, workflow, params, created_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     const touch = this.db.prepare('UPDATE batches SET filling_at = ? WHERE id = ?');
+    const lastSeq = this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM jobs');
     const jobIds: string[] = [];
-    // A function, not `next.done` in the loop: the chunk's transaction advances the iterator.
-    const more = (): boolean => next.done !== true;
     const writeChunk = this.db.transaction(() => {
       const now = this.now();
+      // Read per chunk, inside its transaction: whatever was queued between two chunks (a batch stored whole, another
+      // process) keeps its places, and no two jobs share one.
+      const { seq: base } = lastSeq.get() as { seq: number };
       for (let n = 0; n < JOBS_PER_TRANSACTION && !next.done; n++) {
         const id = this.newId();
         insert.run(
           id,
           batchId,
           input.serviceId,
-          lastSeq + (jobIds.length + 1) * SEQ_STEP,
+          base + (n + 1) * SEQ_STEP,
           next.value.workflow,
           next.value.params,
           now,
@@ -144,14 +172,20 @@ export class BatchTable {
       }
       touch.run(now, batchId);
     });
-    try {
-      while (more()) writeChunk();
-      this.db.prepare('UPDATE batches SET total = ?, filling_at = NULL WHERE id = ?').run(jobIds.length, batchId);
-    } catch (error) {
-      this.discard(batchId);
-      throw error;
-    }
-    return { batch: this.getOrThrow(batchId), jobIds };
+    // A function, not `next.done` inline: the chunk's transaction advances the iterator.
+    const more = (): boolean => next.done !== true;
+    return {
+      writeChunk: () => {
+        if (!more()) return false;
+        writeChunk();
+        return more();
+      },
+      finish: () => {
+        this.db.prepare('UPDATE batches SET total = ?, filling_at = NULL WHERE id = ?').run(jobIds.length, batchId);
+        return { batch: this.getOrThrow(batchId), jobIds };
+      },
+      discard: () => this.discard(batchId),
+    };
   }
 
   /** Removes a batch that failed half-way; what cannot be removed now stays hidden and goes with the next batch. */

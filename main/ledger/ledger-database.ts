@@ -4,7 +4,7 @@
 // cut or an OS crash. Two writes here are promises to the outside world — the identity stored before a request is
 // sent, and the result stored before its sink frame is committed (after which the service forgets it) — so losing
 // either would send an Exclusive job twice or lose an image. FULL costs one fsync of the WAL per transaction, and
-// the ledger's transactions are few and batched (a 10,000-job batch is one transaction; progress is coalesced).
+// the ledger's transactions are few and batched (a batch is written 5,000 jobs per transaction; progress is coalesced).
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

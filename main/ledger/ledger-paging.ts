@@ -72,7 +72,8 @@ export function pageQuerySql(query: PageJobsQuery): PageQuerySql {
   const order = query.order ?? 'queue';
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 200)), MAX_PAGE_SIZE);
   const filters = query.filters ?? {};
-  const where: string[] = [];
+  // A batch still being stored (or left half-stored by a crash) shows no job until it is whole.
+  const where: string[] = ['batch_id NOT IN (SELECT id FROM batches WHERE filling_at IS NOT NULL)'];
   const params: (string | number)[] = [];
   if (filters.batchId !== undefined) {
     where.push('batch_id = ?');
@@ -102,8 +103,7 @@ export function pageQuerySql(query: PageJobsQuery): PageQuerySql {
   }
   const direction = order === 'queue' ? 'ASC' : 'DESC';
   const sql =
-    `SELECT ${JOB_COLUMNS} FROM jobs` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    `SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where.join(' AND ')}` +
     ` ORDER BY seq ${direction}, id ${direction} LIMIT ?`;
   return { sql, params: [...params, limit + 1], limit, order, empty: states !== undefined && states.length === 0 };
 }

@@ -27,7 +27,7 @@ import type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
-export type { BatchSummary, NewBatch, NewJob } from './ledger-batches';
+export type { BatchSummary, NewBatch, NewBatchOfPatches, NewJob } from './ledger-batches';
 export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
 export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
@@ -55,6 +55,8 @@ export class Ledger {
   private readonly queries: JobQueries;
   private readonly progress: ProgressBuffer;
   private closed = false;
+  /** The batch being stored in turns, if any: the next waits for it. */
+  private filling: Promise<unknown> = Promise.resolve();
 
   /** Opens (creating and migrating when needed) the ledger at `file`. */
   static open(file: string, options: Omit<LedgerOptions, 'file'> = {}): Ledger {
@@ -97,9 +99,35 @@ export class Ledger {
 
   // Batches
 
-  /** Stores a batch and all its jobs (pending, in order, after every job already queued) in one transaction. */
+  /**
+   * Stores a batch and all its jobs (pending, in order, after every job already queued), a chunk per transaction; the
+   * batch is hidden until its last job is written.
+   */
   createBatch(input: NewBatch): { batch: BatchRecord; jobIds: string[] } {
     return this.run(() => this.batches.create(input));
+  }
+
+  /**
+   * As createBatch, giving the event loop a turn between chunks: 100,000 jobs take seconds to write, and the app
+   * answers meanwhile (progress, other calls). Batches stored this way are written one after another, so two queued
+   * at once keep their jobs together.
+   */
+  createBatchInTurns(input: NewBatch): Promise<{ batch: BatchRecord; jobIds: string[] }> {
+    const created = this.filling.then(async () => {
+      const fill = this.run(() => this.batches.begin(input));
+      try {
+        while (this.run(() => fill.writeChunk())) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.closed) throw new BadRequestError('The app is closing: this batch was not queued.');
+        }
+        return this.run(() => fill.finish());
+      } catch (error) {
+        if (!this.closed) fill.discard();
+        throw error;
+      }
+    });
+    this.filling = created.catch(() => undefined);
+    return created;
   }
   getBatch(batchId: string): BatchRecord | undefined {
     return this.run(() => this.batches.get(batchId));
