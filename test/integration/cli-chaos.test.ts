@@ -9,7 +9,7 @@ import { startSimulator, type Simulator } from '../sim/index';
 import { runCli } from './support/cli-process';
 import { PNG_SIGNATURE } from './support/exclusive-rig';
 
-const JOBS = 100;
+const JOBS = 300;
 
 let sim: Simulator;
 let dir: string;
@@ -55,5 +55,5 @@ describe('artlab run under chaos', () => {
     for (const name of names) expect(readFileSync(join(out, name)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(puts.size).toBe(JOBS);
     expect([...puts.entries()].filter(([, times]) => times !== 1)).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });
