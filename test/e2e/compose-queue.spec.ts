@@ -67,6 +67,18 @@ async function compose(page: Page, service: string, label: string) {
   await expect(page.getByTestId('preview-total')).toHaveText('6 jobs');
 }
 
+/**
+ * Waits for Compose to say the batch was queued. A refusal shows as an alert instead: its words are the failure, so a
+ * run that goes wrong says why rather than only that the notice never came.
+ */
+async function expectQueued(page: Page, jobs: number) {
+  const queued = page.getByRole('status').filter({ hasText: `Queued ${jobs} jobs` });
+  const alerts = page.getByRole('alert');
+  await expect(queued.or(alerts).first()).toBeVisible({ timeout: 15_000 });
+  expect(await alerts.allTextContents()).toEqual([]);
+  await expect(queued).toBeVisible();
+}
+
 async function openBatch(page: Page, label: string) {
   await page.goto(`${app.url}#/queue`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Queue');
@@ -82,7 +94,7 @@ for (const edition of ['Exclusive', 'API edition (queue)'] as const) {
     if (slug === 'exclusive') await shoot(page, 'compose-filled');
 
     await page.keyboard.press('Control+Enter');
-    await expect(page.getByRole('status').filter({ hasText: 'Queued 6 jobs' })).toBeVisible();
+    await expectQueued(page, 6);
     await page.getByRole('button', { name: 'Open the queue' }).click();
     await expect(page).toHaveURL(/#\/queue$/);
     await page.getByRole('combobox', { name: 'Batch' }).selectOption({ label });
@@ -111,7 +123,7 @@ test('a job of a paused batch is cancelled, retried, and finishes', async ({ pag
   await page.getByRole('textbox', { name: 'Images per prompt' }).fill('20');
   await expect(page.getByTestId('preview-total')).toHaveText('120 jobs');
   await page.getByRole('button', { name: /^Queue 120/ }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Queued 120 jobs' })).toBeVisible();
+  await expectQueued(page, 120);
   await openBatch(page, label);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByText(/Paused/)).toBeVisible();
