@@ -34,6 +34,7 @@ import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
 import { ServiceCatalogues } from './workflows/service-catalogues';
 import { WorkflowLibrary } from './workflows/workflow-library';
+import { folderWildcards } from './batches/wildcard-folder';
 
 export interface StudioAdapters {
   paths: Paths;
@@ -83,6 +84,8 @@ export function createStudio(adapters: StudioAdapters): Studio {
 
   // One connection per process: the ledger, the workflow library and the gallery's index share it.
   const databaseFile = join(adapters.paths.dataDir, 'jobs.sqlite');
+  /** `__name__` in a prompt reads `<wildcards>/name.txt`. */
+  const wildcardsDir = join(adapters.paths.dataDir, 'wildcards');
   const database = openLedgerDatabase(databaseFile);
   let ledger: Ledger;
   try {
@@ -200,7 +203,14 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
     ...workflowHandlers(library, catalogues),
-    ...batchHandlers({ ledger, library, dispatch, services, catalogues }),
+    ...batchHandlers({
+      ledger,
+      library,
+      dispatch,
+      services,
+      catalogues,
+      wildcards: () => folderWildcards(wildcardsDir),
+    }),
     ...jobHandlers(ledger, dispatch),
     ...galleryHandlers(gallery),
   };

@@ -13,6 +13,7 @@ import { findParameters, type Parameter } from '../comfy/parameters';
 import { patchWorkflow } from '../comfy/workflow-patch';
 import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
 import { cryptoRandomSource, MAX_SEED, parseSeed, type RandomSource } from './seed-source';
+import { planPrompts, type PromptPlan, type WildcardSource } from './dynamic-prompts';
 import { comboCount, combos, promptList, sweepAxes, type SweepAxis, type SweepValue } from './sweep-axes';
 
 /** More jobs than this in one batch are refused outright (the UI asks for confirmation above 1,000). */
@@ -35,6 +36,8 @@ export interface ExpandedJob extends JobPlan {
 
 export interface ExpansionOptions {
   random?: RandomSource;
+  /** The wildcard files `__name__` in a prompt stands for; without them a wildcard is refused as missing. */
+  wildcards?: WildcardSource;
   /** The largest random seed to draw (the service's bound for the seed inputs); ComfyUI's 2^64 − 1 otherwise. */
   maxRandomSeed?: bigint;
 }
@@ -48,14 +51,28 @@ export interface BatchFacts {
   seedInputs: string[];
 }
 
+/**
+ * The prompt slots of a batch: its lines, or every combination of their alternatives and wildcards
+ * (`dynamicPrompts`, combinatorial unless said otherwise). `[null]`: the workflow's own prompt.
+ */
+function promptPlan(spec: BatchSpec, wildcards: WildcardSource | undefined): PromptPlan | null {
+  const lines = promptList(spec);
+  if (lines.length === 1 && lines[0] === null) return null;
+  return planPrompts(lines as string[], spec.dynamicPrompts ?? 'combinatorial', wildcards, MAX_BATCH_JOBS);
+}
+
 /** How many jobs the spec makes, without building them: for the "Queue N" button. Throws on a malformed spec. */
-export function countJobs(spec: BatchSpec): number {
-  const prompts = promptList(spec).length;
+export function countJobs(spec: BatchSpec, options: Pick<ExpansionOptions, 'wildcards'> = {}): number {
+  return countWith(spec, promptPlan(spec, options.wildcards));
+}
+
+function countWith(spec: BatchSpec, prompts: PromptPlan | null): number {
+  const slots = prompts?.prompts.length ?? 1;
   const seeds = spec.seeds?.mode === 'list' ? spec.seeds.values.length : 1;
   if (spec.seeds?.mode === 'list' && seeds === 0) {
     throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.');
   }
-  return prompts * seeds * comboCount(spec) * (spec.countPerPrompt ?? 1);
+  return slots * seeds * comboCount(spec) * (spec.countPerPrompt ?? 1);
 }
 
 interface Targets {
@@ -169,6 +186,7 @@ function seedsOf(spec: BatchSpec): bigint[] | null {
 }
 
 interface Prepared {
+  prompts: PromptPlan | null;
   targets: Targets;
   combined: Record<string, SweepValue>[];
   seedList: bigint[] | null;
@@ -191,14 +209,16 @@ function checkSomethingVaries(
   prepared: Omit<Prepared, 'facts'>,
   total: number,
 ): BatchFacts {
-  const { targets, combined, seedList } = prepared;
+  const { prompts, targets, combined, seedList } = prepared;
   const seedInputs = spec.seeds ? targets.seed : [];
   const mode = spec.seeds?.mode;
   const seedPerJob = seedInputs.length > 0 && (mode === 'random' || mode === 'increment');
   const count = spec.countPerPrompt ?? 1;
-  const identicalRepeats = count > 1 && !seedPerJob;
+  const drawPerJob = prompts?.drawsVary === true;
+  const identicalRepeats = count > 1 && !seedPerJob && !drawPerJob;
   const varies =
-    new Set(promptList(spec)).size > 1 ||
+    new Set(prompts?.prompts).size > 1 ||
+    (count > 1 && drawPerJob) ||
     (seedInputs.length > 0 && new Set(seedList?.map(String)).size > 1) ||
     new Set(combined.map(comboKey)).size > 1 ||
     (count > 1 && seedPerJob);
@@ -217,8 +237,9 @@ function checkSomethingVaries(
   return { total, identicalRepeats, seedInputs };
 }
 
-function prepare(workflow: ApiWorkflow, spec: BatchSpec): Prepared {
-  const total = countJobs(spec);
+function prepare(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions): Prepared {
+  const prompts = promptPlan(spec, options.wildcards);
+  const total = countWith(spec, prompts);
   if (total > MAX_BATCH_JOBS) {
     throw new ValidationError(`This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`);
   }
@@ -226,13 +247,13 @@ function prepare(workflow: ApiWorkflow, spec: BatchSpec): Prepared {
   const targets = checkAgainstWorkflow(spec, workflow, axes);
   const combined = [...combos(axes, spec.combine ?? 'product')];
   const seedList = seedsOf(spec);
-  const prepared = { targets, combined, seedList };
+  const prepared = { prompts, targets, combined, seedList };
   return { ...prepared, facts: checkSomethingVaries(workflow, spec, prepared, total) };
 }
 
 /** The total, the seed inputs and whether repeats are identical, with every check the expansion makes. */
-export function inspectBatch(workflow: ApiWorkflow, spec: BatchSpec): BatchFacts {
-  return prepare(workflow, spec).facts;
+export function inspectBatch(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions = {}): BatchFacts {
+  return prepare(workflow, spec, options).facts;
 }
 
 /**
@@ -240,7 +261,7 @@ export function inspectBatch(workflow: ApiWorkflow, spec: BatchSpec): BatchFacts
  * Everything is checked before the first job is produced.
  */
 export function* planJobs(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptions = {}): Generator<JobPlan> {
-  const { targets, combined, seedList, facts } = prepare(workflow, spec);
+  const { prompts, targets, combined, seedList, facts } = prepare(workflow, spec, options);
   const random = options.random ?? cryptoRandomSource;
   const maxRandom = options.maxRandomSeed ?? MAX_SEED;
   const plan = facts.seedInputs.length > 0 ? spec.seeds : undefined;
@@ -248,10 +269,12 @@ export function* planJobs(workflow: ApiWorkflow, spec: BatchSpec, options: Expan
   const start = plan?.mode === 'increment' ? parseSeed(plan.start, 'The first seed') : null;
   const count = spec.countPerPrompt ?? 1;
   let index = 0;
-  for (const prompt of promptList(spec)) {
+  for (let slot = 0; slot < (prompts?.prompts.length ?? 1); slot++) {
     for (const listed of (plan ? seedList : null) ?? [null]) {
       for (const combo of combined) {
         for (let repeat = 0; repeat < count; repeat++) {
+          // A prompt drawn at random (dynamic prompts' random mode) is drawn here, once, and stored with the job.
+          const prompt = prompts ? prompts.draw(slot, random) : null;
           let seed: bigint | null = listed ?? fixed;
           if (start !== null) seed = BigInt.asUintN(64, start + BigInt(index));
           else if (plan?.mode === 'random') seed = maxRandom >= MAX_SEED ? random() : random() % (maxRandom + 1n);

@@ -65,11 +65,14 @@ export function queueBatchInTurns(
  */
 function batchToStore(request: QueueBatchRequest, options: QueueOptions): NewBatchOfPatches {
   const label = request.label?.trim() || batchLabel(promptList(request.spec));
-  const expansion: ExpansionOptions = options.random ? { random: options.random } : {};
+  const expansion: ExpansionOptions = {
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.wildcards ? { wildcards: options.wildcards } : {}),
+  };
   const { catalog } = options;
   let validate: ((plan: JobPlan) => void) | undefined;
   if (catalog) {
-    const { seedInputs } = inspectBatch(request.workflow, request.spec);
+    const { seedInputs } = inspectBatch(request.workflow, request.spec, expansion);
     const maxRandomSeed = randomSeedBound(request.workflow, seedInputs, catalog);
     if (maxRandomSeed !== undefined) expansion.maxRandomSeed = maxRandomSeed;
     validate = jobValidator(request.workflow, catalog);

@@ -5,6 +5,7 @@ import { answer } from './answer';
 import { LARGE_BATCH } from '../../preload/schemas/jobs';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
+import type { WildcardSource } from '../batches/dynamic-prompts';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
 import { BadRequestError, NotFoundError } from '../errors';
@@ -33,12 +34,21 @@ export interface BatchHandlerDeps {
   services: { list(): ServiceRecord[] };
   /** Node catalogues per service: a batch is validated against its service's before it is stored. */
   catalogues: Pick<ServiceCatalogues, 'get'>;
+  /** The wildcard files, read afresh for each preview and batch (the artist edits them between two). */
+  wildcards: () => WildcardSource;
 }
 
 /** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
 const CATALOGUE_WAIT_MS = 10_000;
 
-export function batchHandlers({ ledger, library, dispatch, services, catalogues }: BatchHandlerDeps): BatchHandlers {
+export function batchHandlers({
+  ledger,
+  library,
+  dispatch,
+  services,
+  catalogues,
+  wildcards,
+}: BatchHandlerDeps): BatchHandlers {
   const { scheduler, feed } = dispatch;
 
   function summary(batchId: string) {
@@ -50,8 +60,9 @@ export function batchHandlers({ ledger, library, dispatch, services, catalogues 
     'batches.preview': ({ workflowId, spec, count }) =>
       answer(() => {
         const workflow = library.get(workflowId).workflow;
-        const { total, identicalRepeats, seedInputs } = inspectBatch(workflow, spec);
-        const jobs = previewJobs(workflow, spec, count ?? 5).map((job) => ({
+        const options = { wildcards: wildcards() };
+        const { total, identicalRepeats, seedInputs } = inspectBatch(workflow, spec, options);
+        const jobs = previewJobs(workflow, spec, count ?? 5, options).map((job) => ({
           index: job.index,
           prompt: job.prompt,
           seed: job.seed,
@@ -63,7 +74,8 @@ export function batchHandlers({ ledger, library, dispatch, services, catalogues 
       if (!services.list().some((service) => service.id === serviceId)) {
         throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
       }
-      const total = countJobs(spec);
+      const words = wildcards();
+      const total = countJobs(spec, { wildcards: words });
       if (total > LARGE_BATCH && confirmLarge !== true) {
         throw new BadRequestError(
           `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
@@ -72,7 +84,7 @@ export function batchHandlers({ ledger, library, dispatch, services, catalogues 
       const workflow = library.get(workflowId).workflow;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
-      const { batch } = await queueBatchInTurns(ledger, request, catalog ? { catalog } : {});
+      const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });
       feed.touchBatch(batch.id);
       void scheduler.wake(serviceId);
       return summary(batch.id);

@@ -120,6 +120,11 @@ export const SweepSchema = z.union([
 export const BatchSpecInputSchema = z.object({
   /** One prompt per line (blank lines dropped) or a list. Omitted: the workflow's own prompt. */
   prompts: z.union([z.string().max(5_000_000), z.array(z.string()).max(100_000)]).optional(),
+  /**
+   * How `{a|b}` alternatives and `__name__` wildcards in the prompts expand: `combinatorial` (default) queues every
+   * combination, `random` draws one per job (stored with it), `off` sends the prompts as written.
+   */
+  dynamicPrompts: z.enum(['combinatorial', 'random', 'off']).optional(),
   /** Replaces every negative prompt of the workflow. Omitted: the workflow's own. */
   negative: z.string().max(100_000).optional(),
   /**
