@@ -178,7 +178,8 @@ export class PromptTracker {
       await Promise.all(Array.from({ length: Math.min(4, gone.length) }, worker));
       this.failures = 0;
     } catch (error) {
-      this.failed(error);
+      // a read cut short by close() is no failure of the service
+      if (!this.stopped) this.failed(error);
     }
   }
 
