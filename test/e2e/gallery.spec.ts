@@ -93,10 +93,10 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   // The batch and job by name, their ids only behind a copy button.
   const batchRef = lightbox.getByTestId('lightbox-batch');
   await expect(batchRef.getByRole('button', { name: 'Gallery e2e' })).toBeVisible();
-  await expect(batchRef.getByRole('button', { name: 'Copy the Batch ID' })).toHaveAttribute('title', /^[0-9a-f-]{36}$/);
+  await expect(batchRef.getByRole('button', { name: 'Copy ID (Batch)' })).toHaveAttribute('title', /^[0-9a-f-]{36}$/);
   const openPrompt = (await lightbox.locator('.lightbox__prompt p').first().innerText()).trim();
   await expect(lightbox.getByTestId('lightbox-job')).toContainText(openPrompt);
-  await expect(lightbox.getByTestId('lightbox-job').getByRole('button', { name: 'Copy the Job ID' })).toBeVisible();
+  await expect(lightbox.getByTestId('lightbox-job').getByRole('button', { name: 'Copy ID (Job)' })).toBeVisible();
   expect(await lightbox.locator('.lightbox__facts').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   await page.keyboard.press('ArrowRight');
   await expect(lightbox.getByText('2 of 3')).toBeVisible();
@@ -154,7 +154,8 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await expect(page.getByText('Images: 4')).toBeVisible();
 
   // The viewer's batch link opens that batch in the Queue; a finished job's thumbnail there opens its image here.
-  await grid.getByRole('button', { name: PROMPTS[0] }).dblclick();
+  // the last of that name: the OSS import above carries the same prompt and is newer
+  await grid.getByRole('button', { name: PROMPTS[0] }).last().dblclick();
   await lightbox.getByTestId('lightbox-batch').getByRole('button', { name: 'Gallery e2e' }).click();
   await expect(page).toHaveURL(/#\/queue$/);
   await expect(page.getByRole('combobox', { name: 'Batch' })).not.toHaveValue('');

@@ -127,6 +127,7 @@ export function JobRow(props: {
           <button
             type="button"
             className="queue-job__thumb-open"
+            aria-label={t('ui.queue.openImage')}
             title={t('ui.queue.openImage')}
             onClick={() => props.thumb && props.onOpenImage(props.thumb.imageId)}
           >
