@@ -45,6 +45,7 @@ export interface SubmitReceipt {
 export type RemoteJobState =
   | { state: 'unknown' }
   | { state: 'absent' }
+  /** `position`: how many jobs wait ahead of it in the service's queue (0: it runs next). */
   | { state: 'queued'; position?: number }
   | { state: 'running' }
   | { state: 'done'; result: EditionResult };
@@ -62,6 +63,7 @@ export interface EditionResult {
 }
 
 export type EditionEvent =
+  /** `position`: how many jobs wait ahead of it (0: it runs next), sent again whenever that number changes. */
   | { type: 'queued'; identity: string; position?: number }
   | { type: 'running'; identity: string }
   | { type: 'progress'; identity: string; node?: string; value: number; max: number }

@@ -279,3 +279,41 @@ test('a paused batch of 10,000 jobs pages in as the list scrolls to its end', as
     await bridge.call('batches.cancel', { batchId: big.id });
   }
 });
+
+test('the queued banner goes once the form is edited; long names fit or end in an ellipsis at 1000px', async ({
+  page,
+}) => {
+  const longName = 'Sim Exclusive with a very long service name that no dropdown of this width can show whole';
+  serviceIds.push(
+    await createService(bridge, { name: longName, url: app.sim.exclusive.url, token: app.sim.exclusive.token }),
+  );
+  for (const width of [1280, 1000]) {
+    await page.setViewportSize({ width, height: 800 });
+    await compose(page, `${longName} · Exclusive`, `Banner at ${width}`);
+    // Each field keeps within its card; the whole text of a long choice is its title.
+    const service = page.getByRole('combobox', { name: 'Service' });
+    await expect(service).toHaveAttribute('title', `${longName} · Exclusive`);
+    const checkpoint = page.getByRole('combobox', { name: 'Checkpoint' });
+    await expect(checkpoint).toHaveAttribute('title', (await checkpoint.inputValue()) || /.+/);
+    for (const control of [service, checkpoint]) {
+      const box = await control.boundingBox();
+      const card = await control.locator('xpath=ancestor::section[1]').boundingBox();
+      expect(box && card && box.x + box.width <= card.x + card.width + 0.5).toBe(true);
+    }
+    // The two counts say how they differ.
+    await expect(page.getByText('Separate jobs for each prompt, each with its own seed.')).toBeVisible();
+    await expect(
+      page.getByText("The workflow's batch size: this many images from one job and one seed."),
+    ).toBeVisible();
+    if (width === 1000) await shoot(page, 'compose-narrow');
+
+    await page.keyboard.press('Control+Enter');
+    const banner = page.getByRole('status').filter({ hasText: 'Queued 6 jobs' });
+    await expect(banner).toBeVisible();
+    await page.getByRole('textbox', { name: 'Prompts' }).fill(PROMPTS[0] ?? '');
+    await expect(banner).toBeHidden();
+    // A new queueing brings its own banner.
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Queued 3 jobs' })).toBeVisible();
+  }
+});

@@ -74,6 +74,14 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   );
   await shoot(page, 'grid');
 
+  // Each tile names its prompt (whole on hover) and seed, under a thumbnail that stays square.
+  const captions = grid.getByTestId('tile-caption');
+  await expect(captions).toHaveCount(3);
+  for (const prompt of PROMPTS) await expect(captions.getByTitle(prompt)).toHaveText(prompt);
+  await expect(captions.first()).toContainText(/Seed \d+/);
+  const tileBox = await grid.getByRole('button').first().boundingBox();
+  expect(tileBox && Math.abs(tileBox.width - tileBox.height)).toBeLessThan(2);
+
   // Newest first: the last prompt of the batch finished last and is at the top.
   const tiles = grid.getByRole('button');
   await tiles.first().dblclick();
@@ -82,6 +90,14 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   await expect(lightbox.getByText('1 of 3')).toBeVisible();
   await expect(lightbox.getByRole('term').filter({ hasText: 'Seed' })).toBeVisible();
   await expect(lightbox.getByRole('definition').filter({ hasText: 'Gallery Sim' })).toBeVisible();
+  // The batch and job by name, their ids only behind a copy button.
+  const batchRef = lightbox.getByTestId('lightbox-batch');
+  await expect(batchRef.getByRole('button', { name: 'Gallery e2e' })).toBeVisible();
+  await expect(batchRef.getByRole('button', { name: 'Copy ID (Batch)' })).toHaveAttribute('title', /^[0-9a-f-]{36}$/);
+  const openPrompt = (await lightbox.locator('.lightbox__prompt p').first().innerText()).trim();
+  await expect(lightbox.getByTestId('lightbox-job')).toContainText(openPrompt);
+  await expect(lightbox.getByTestId('lightbox-job').getByRole('button', { name: 'Copy ID (Job)' })).toBeVisible();
+  expect(await lightbox.locator('.lightbox__facts').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   await page.keyboard.press('ArrowRight');
   await expect(lightbox.getByText('2 of 3')).toBeVisible();
   await page.keyboard.press('ArrowLeft');
@@ -135,6 +151,23 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   // Once indexed, the imported file is marked on the page.
   await expect(oss.getByRole('listitem').filter({ hasText: 'In gallery' })).toHaveCount(1);
   await oss.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByText('Images: 4')).toBeVisible();
+
+  // The viewer's batch link opens that batch in the Queue; a finished job's thumbnail there opens its image here.
+  // the last of that name: the OSS import above carries the same prompt and is newer
+  await grid.getByRole('button', { name: PROMPTS[0] }).last().dblclick();
+  await lightbox.getByTestId('lightbox-batch').getByRole('button', { name: 'Gallery e2e' }).click();
+  await expect(page).toHaveURL(/#\/queue$/);
+  await expect(page.getByRole('combobox', { name: 'Batch' })).not.toHaveValue('');
+  const queueJobs = page.getByTestId('queue-job');
+  await expect(queueJobs).toHaveCount(3);
+  const queueJob = queueJobs.filter({ hasText: PROMPTS[1] ?? '' });
+  await queueJob.getByRole('button', { name: 'Open this image in the gallery' }).click();
+  await expect(page).toHaveURL(/#\/gallery$/);
+  await expect(lightbox).toBeVisible();
+  await expect(lightbox.locator('.lightbox__prompt p').first()).toHaveText(PROMPTS[1] ?? '');
+  await page.keyboard.press('Escape');
+  await page.getByRole('combobox', { name: 'Batch' }).selectOption('');
   await expect(page.getByText('Images: 4')).toBeVisible();
 
   // Re-run: Compose opens with the image's workflow and parameters.

@@ -47,6 +47,16 @@ test('the sidebar opens every page and each shows its heading', async ({ page })
   }
 });
 
+test('the tab and the window show the app\u2019s mark', async ({ page, request }) => {
+  await page.goto(appUrl());
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(href).toMatch(/\.svg$/);
+  const icon = await request.get(new URL(href ?? '', appUrl()).toString());
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  expect(await icon.text()).toContain('<svg');
+});
+
 test('Ctrl+1 to Ctrl+5 switch pages in sidebar order', async ({ page }) => {
   await page.goto(appUrl());
   await expect(heading(page)).toHaveText('Services');

@@ -165,6 +165,34 @@ describe('Exclusive edition client', () => {
     await expect(client.cancel(randomUUID())).resolves.toBe('not-found');
   });
 
+  it('reports how many prompts wait ahead, and moves the waiting ones up as soon as one starts', async () => {
+    sim.exclusive.queue.stepMs = 15;
+    // the safety-net poll is slower than the whole test: only the queue's own status frames can move the places
+    const { client, events, result } = connect({ timing: { pollIntervalMs: 60_000, maxPollIntervalMs: 60_000 } });
+    const place = (identity: string) =>
+      events.flatMap((e) =>
+        e.type === 'queued' && e.identity === identity && e.position !== undefined ? [e.position] : [],
+      );
+    // three seeds: the same prompt again would be served from the cache at once
+    const seeded = (seed: number) => {
+      const workflow = starterWorkflow();
+      const sampler = workflow['3'];
+      if (sampler) sampler.inputs.seed = seed;
+      return workflow;
+    };
+    const first = await submit(client, seeded(1));
+    await expect.poll(() => events.some((e) => e.type === 'progress' && e.identity === first)).toBe(true);
+    const second = await submit(client, seeded(2));
+    const third = await submit(client, seeded(3));
+    // first runs; second is next (nothing waits ahead of it), third has one ahead
+    await expect.poll(() => place(third).at(-1)).toBe(1);
+    expect(place(second).at(-1)).toBe(0);
+    await result(first);
+    // second started: third is next now
+    await expect.poll(() => place(third).at(-1)).toBe(0);
+    expect(Math.max(...place(third))).toBe(1);
+  });
+
   it('finds a prompt by its identity after the reply to the submit was lost', async () => {
     sim.exclusive.queue.stepMs = 20;
     const first = connect();

@@ -279,7 +279,7 @@ export class ExclusiveClient implements Edition {
 function queueState(queue: QueueSnapshot, identity: string): RemoteJobState | undefined {
   if (queue.running.includes(identity)) return { state: 'running' };
   const index = queue.pending.indexOf(identity);
-  return index >= 0 ? { state: 'queued', position: index + 1 } : undefined;
+  return index >= 0 ? { state: 'queued', position: index } : undefined;
 }
 
 function serviceUrl(text: string): URL {

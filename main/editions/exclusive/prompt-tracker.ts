@@ -45,6 +45,13 @@ interface Followed {
   delivering: boolean;
 }
 
+/**
+ * After a `status` frame (the service's queue changed: a prompt was added, started or finished), /queue is read within
+ * this long, so the places of the prompts still waiting follow the queue instead of the slow poll. Frames that come
+ * closer together share one read.
+ */
+const QUEUE_CHANGED_POLL_MS = 200;
+
 /** A confirmation read right after `execution_success` can precede ComfyUI's history write: try a few times. */
 const CONFIRM_RETRIES_MS = [150, 500, 1500];
 
@@ -62,6 +69,8 @@ export class PromptTracker {
   private authFailed = false;
   /** When the socket last sent a frame about a followed prompt. */
   private lastHint = 0;
+  /** The queue changed while a poll was reading it: read it again soon after. */
+  private queueChangedDuringPoll = false;
 
   constructor(private readonly options: TrackerOptions) {}
 
@@ -117,9 +126,11 @@ export class PromptTracker {
     this.pollDueAt = this.options.now() + delayMs;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
+      this.queueChangedDuringPoll = false;
       this.polling = this.pollOnce().finally(() => {
         this.polling = undefined;
-        if (this.followed.size > 0) this.schedulePoll(this.interval());
+        if (this.followed.size === 0) return;
+        this.schedulePoll(this.queueChangedDuringPoll ? QUEUE_CHANGED_POLL_MS : this.interval());
       });
     }, delayMs);
   }
@@ -141,7 +152,8 @@ export class PromptTracker {
       const queue = await this.options.api.queue();
       const now = this.options.now();
       const running = new Set(queue.running);
-      const positions = new Map(queue.pending.map((id, index) => [id, index + 1]));
+      // a position is how many prompts wait ahead in queue_pending (the running one is not waiting)
+      const positions = new Map(queue.pending.map((id, index) => [id, index]));
       const gone: Followed[] = [];
       for (const entry of this.followed.values()) {
         const position = positions.get(entry.identity);
@@ -166,7 +178,8 @@ export class PromptTracker {
       await Promise.all(Array.from({ length: Math.min(4, gone.length) }, worker));
       this.failures = 0;
     } catch (error) {
-      this.failed(error);
+      // a read cut short by close() is no failure of the service
+      if (!this.stopped) this.failed(error);
     }
   }
 
@@ -262,8 +275,15 @@ export class PromptTracker {
       .catch((error: unknown) => this.failed(error));
   }
 
-  /** Websocket frames → events and completion hints. Frames of prompts this client does not follow are ignored. */
+  /**
+   * Websocket frames → events and completion hints. Frames of prompts this client does not follow are ignored, but a
+   * `status` frame (sent to every client when the queue changes) moves the followed prompts that are waiting.
+   */
   handleFrame(frame: WsFrame): void {
+    if (frame.type === 'status') {
+      this.queueChanged();
+      return;
+    }
     const ids = wsPromptDataSchema.safeParse(frame.data);
     if (!ids.success) return;
     const entry = this.followed.get(ids.data.prompt_id);
@@ -303,6 +323,12 @@ export class PromptTracker {
       default:
         break;
     }
+  }
+
+  private queueChanged(): void {
+    if (![...this.followed.values()].some((entry) => entry.state !== 'running')) return;
+    if (this.polling) this.queueChangedDuringPoll = true;
+    else this.nudge(QUEUE_CHANGED_POLL_MS);
   }
 
   async close(): Promise<void> {

@@ -244,11 +244,15 @@ export function BatchBuilder(props: {
             className="compose-input"
             inputMode="numeric"
             value={draft.count}
+            aria-describedby={`${id}-count-hint`}
             onChange={(e) => {
               const count = e.target.value;
               onChange((current) => withCount(current, count));
             }}
           />
+          <div id={`${id}-count-hint`} className="field__hint compose-count-hint">
+            {t('ui.compose.perPromptHint')}
+          </div>
         </div>
       </div>
       <div className="field">

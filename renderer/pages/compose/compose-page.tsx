@@ -21,6 +21,9 @@ import { WorkflowPicker } from './workflow-picker';
 import { isPromptList, workflowImportFromFile } from './workflow-files';
 import './compose.css';
 
+/** How long the "Queued N jobs" banner stays when the form is left as it was. */
+const QUEUED_BANNER_MS = 20_000;
+
 export function ComposePage() {
   const { t } = useTranslation();
   const state = useCompose();
@@ -28,7 +31,14 @@ export function ComposePage() {
   const [dragging, setDragging] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [queueing, setQueueing] = useState(false);
-  const [queued, setQueued] = useState<{ label: string; total: number } | null>(null);
+  // The last queueing, with the form as it was sent: the banner speaks of that form only, so it goes when the artist
+  // edits (a new draft object), after a while, or when the next queueing replaces it.
+  const [queued, setQueued] = useState<{ label: string; total: number; draft: object } | null>(null);
+  useEffect(() => {
+    if (!queued) return;
+    const timer = setTimeout(() => setQueued(null), QUEUED_BANNER_MS);
+    return () => clearTimeout(timer);
+  }, [queued]);
   const dragDepth = useRef(0);
 
   const importFiles = useCallback(
@@ -68,7 +78,7 @@ export function ComposePage() {
           ...(label ? { label } : {}),
           ...(confirmLarge ? { confirmLarge } : {}),
         });
-        setQueued({ label: batch.label, total: batch.total });
+        setQueued({ label: batch.label, total: batch.total, draft });
         setError(null);
       } catch (cause) {
         const at = errorAt(cause);
@@ -147,7 +157,7 @@ export function ComposePage() {
           {state.error}
         </p>
       ) : null}
-      {queued ? (
+      {queued && queued.draft === draft ? (
         <div className="notice compose-queued" role="status">
           <span>{t('compose.queue.done', { count: queued.total, label: queued.label })}</span>
           <button type="button" className="button" onClick={() => navigateTo('queue')}>

@@ -37,7 +37,13 @@ function ParameterControl(props: {
   } else if (field.control === 'choice' && field.choices) {
     const choices = field.choices.includes(String(value)) ? field.choices : [String(value), ...field.choices];
     control = (
-      <select {...common} className="select" value={String(value)} onChange={(e) => props.onChange(e.target.value)}>
+      <select
+        {...common}
+        className="select"
+        title={String(value)}
+        value={String(value)}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
         {choices.map((choice) => (
           <option key={choice} value={choice}>
             {choice}
@@ -86,6 +92,7 @@ function ParameterControl(props: {
         </div>
       ) : (
         <div id={`${id}-hint`} className="field__hint">
+          {field.kind === 'batch_size' ? <div className="compose-count-hint">{t('ui.compose.perJobHint')}</div> : null}
           {field.nodeTitle}
           {range ? ` · ${range}` : ''}
         </div>

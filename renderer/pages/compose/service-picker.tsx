@@ -12,6 +12,7 @@ export function ServicePicker(props: {
   const id = useId();
   const current = props.services.find((service) => service.id === props.serviceId);
   const status = current?.health?.status;
+  const optionText = (service: ServiceDto) => `${service.name} · ${t(`services.edition.${service.edition}`)}`;
   return (
     <div className="field">
       <label htmlFor={id} className="field__label">
@@ -20,12 +21,13 @@ export function ServicePicker(props: {
       <select
         id={id}
         className="select"
+        title={current ? optionText(current) : undefined}
         value={props.serviceId ?? ''}
         onChange={(event) => props.onSelect(event.target.value)}
       >
         {props.services.map((service) => (
           <option key={service.id} value={service.id}>
-            {service.name} · {t(`services.edition.${service.edition}`)}
+            {optionText(service)}
           </option>
         ))}
       </select>

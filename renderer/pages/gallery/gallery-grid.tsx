@@ -4,10 +4,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImage } from '../../../preload/schemas/gallery';
-import { TileContent } from './gallery-tile';
+import { TileCaption, TileContent } from './gallery-tile';
 
 const MIN_TILE = 168;
 const GAP = 8;
+/** The prompt and seed under each thumbnail: part of every row's height, so the thumbnail itself stays square. */
+const CAPTION = 40;
 
 export interface GridProps {
   images: readonly GalleryImage[];
@@ -45,7 +47,7 @@ export function GalleryGrid(props: GridProps) {
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scroller.current,
-    estimateSize: () => tile + GAP,
+    estimateSize: () => tile + CAPTION + GAP,
     overscan: 3,
   });
   useEffect(() => virtualizer.measure(), [tile, virtualizer]);
@@ -96,31 +98,35 @@ export function GalleryGrid(props: GridProps) {
           <div
             key={row.key}
             className="gallery-grid__row"
-            style={{ transform: `translateY(${row.start}px)`, height: tile, gap: GAP }}
+            style={{ transform: `translateY(${row.start}px)`, height: tile + CAPTION, gap: GAP }}
           >
             {Array.from({ length: columns }, (_, column) => {
               const index = row.index * columns + column;
               if (index >= Math.max(props.total, images.length)) return null;
               const image = images[index];
-              if (!image) return <div key={column} className="tile tile--loading" style={{ width: tile }} />;
+              if (!image)
+                return <div key={column} className="tile tile--loading" style={{ width: tile, height: tile }} />;
               const label = image.positive?.trim() ? image.positive : image.filename;
+              // The caption sits outside the button: the button's name stays the prompt its label says.
               return (
-                <button
-                  key={image.id}
-                  type="button"
-                  className="tile"
-                  style={{ width: tile }}
-                  aria-pressed={props.selected.has(image.id)}
-                  aria-label={label}
-                  data-image-id={image.id}
-                  data-index={index}
-                  tabIndex={index === (focusIndex ?? 0) ? 0 : -1}
-                  onClick={click(index)}
-                  onDoubleClick={() => props.onOpen(index)}
-                  onKeyDown={key(index)}
-                >
-                  <TileContent image={image} onRetry={() => props.onRetry(image.id)} />
-                </button>
+                <div key={image.id} className="tile-cell" style={{ width: tile }}>
+                  <button
+                    type="button"
+                    className="tile"
+                    style={{ width: tile, height: tile }}
+                    aria-pressed={props.selected.has(image.id)}
+                    aria-label={label}
+                    data-image-id={image.id}
+                    data-index={index}
+                    tabIndex={index === (focusIndex ?? 0) ? 0 : -1}
+                    onClick={click(index)}
+                    onDoubleClick={() => props.onOpen(index)}
+                    onKeyDown={key(index)}
+                  >
+                    <TileContent image={image} onRetry={() => props.onRetry(image.id)} />
+                  </button>
+                  <TileCaption image={image} />
+                </div>
               );
             })}
           </div>

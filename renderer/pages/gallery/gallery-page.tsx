@@ -1,6 +1,6 @@
 // The gallery: every image the app fetched, in a virtualized grid that pages through the index as the artist scrolls,
 // with filters, multi-select and bulk actions, a lightbox, and the OSS browser for images made outside the app.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryFilters } from '../../../preload/schemas/gallery';
 import { artlab, transport } from '../../api/artlab';
@@ -8,6 +8,7 @@ import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, GalleryIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
+import { galleryImageHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
 import { downloadOriginals } from './download-originals';
@@ -30,6 +31,17 @@ export function GalleryPage() {
   const openIndex = openId === null ? -1 : gallery.images.findIndex((image) => image.id === openId);
   const open = openIndex >= 0 ? openIndex : null;
   const openAt = useCallback((index: number) => setOpenId(gallery.images[index]?.id ?? null), [gallery.images]);
+  // Another page asked to show one image (a Queue thumbnail): its batch's images, with that one open in the viewer.
+  useEffect(() => {
+    const show = () => {
+      const handoff = galleryImageHandoff.take();
+      if (!handoff) return;
+      setFilters(handoff.batchId === null ? {} : { batchId: handoff.batchId });
+      setOpenId(handoff.imageId);
+    };
+    show();
+    return galleryImageHandoff.onGive(show);
+  }, []);
   const [ossOpen, setOssOpen] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);

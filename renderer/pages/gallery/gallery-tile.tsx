@@ -4,6 +4,25 @@ import { memo, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImage } from '../../../preload/schemas/gallery';
 
+/** The prompt on one line (the whole of it on hover) and the seed, under the thumbnail. */
+export function TileCaption(props: { image: GalleryImage }) {
+  const { t } = useTranslation();
+  const { positive, seed, filename } = props.image;
+  const prompt = positive?.trim() ? positive.trim() : null;
+  return (
+    <span className="tile__caption" data-testid="tile-caption">
+      <span className="tile__prompt" title={prompt ?? filename}>
+        {prompt ?? filename}
+      </span>
+      {seed !== null ? (
+        <span className="tile__seed" title={seed}>
+          {t('ui.gallery.seed', { seed })}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
 export const TileContent = memo(function TileContent(props: { image: GalleryImage; onRetry: () => void }) {
   const { t } = useTranslation();
   const { image } = props;

@@ -1,10 +1,11 @@
 // The lightbox's metadata panel and the actions on one image.
-import { useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImageDetails } from '../../../preload/schemas/gallery';
 import { artlab, transport } from '../../api/artlab';
 import { downloadOriginals } from './download-originals';
 import { Dialog } from '../../components/dialog';
+import { queueBatchHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
 import { openInCompose } from '../compose/compose-prefill';
@@ -19,6 +20,23 @@ function formatSize(bytes: number | null): string | null {
 function seconds(from: number | null | undefined, to: number | null | undefined): string | null {
   if (from == null || to == null) return null;
   return `${((to - from) / 1000).toFixed(1)} s`;
+}
+
+/** The batch's label, once `batches.get` answered (null: the batch is gone or could not be read). */
+function useBatchLabel(batchId: string | null): string | null {
+  const [label, setLabel] = useState<{ batchId: string; label: string | null } | null>(null);
+  useEffect(() => {
+    if (batchId === null) return;
+    let cancelled = false;
+    artlab.call('batches.get', { batchId }).then(
+      (batch) => !cancelled && setLabel({ batchId, label: batch.label }),
+      () => !cancelled && setLabel({ batchId, label: null }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [batchId]);
+  return label?.batchId === batchId ? label.label : null;
 }
 
 export function LightboxDetails(props: {
@@ -65,9 +83,27 @@ export function LightboxDetails(props: {
       const result = await artlab.call('gallery.export', { ids: [d.id] });
       if (result.folder !== null) setNote(t('gallery.lightbox.exported', { folder: result.folder }));
     });
+  const batchLabel = useBatchLabel(d.batchId);
+  const openBatch = (batchId: string) => {
+    queueBatchHandoff.give({ batchId });
+    navigateTo('queue');
+  };
+  // Ids are for copying into a bug report or the CLI, not for reading: the visible text names the thing.
+  const copyId = (what: string, id: string) => (
+    <button
+      type="button"
+      className="link-button lightbox__copy-id"
+      title={id}
+      aria-label={t('ui.gallery.copyIdOf', { what })}
+      onClick={() => copy(`id:${what}`, id)}
+    >
+      {copied === `id:${what}` ? t('gallery.lightbox.copied') : t('ui.gallery.copyId')}
+    </button>
+  );
+  const prompt = d.positive?.trim() ? d.positive.trim() : null;
   const size = d.width !== null && d.height !== null ? `${d.width} × ${d.height}` : null;
   const job = d.job;
-  const rows: [string, string | null][] = [
+  const rows: [string, ReactNode][] = [
     [t('gallery.meta.seed'), d.seed],
     [t('gallery.meta.steps'), d.steps === null ? null : String(d.steps)],
     [t('gallery.meta.cfg'), d.cfg === null ? null : String(d.cfg)],
@@ -75,8 +111,33 @@ export function LightboxDetails(props: {
     [t('gallery.meta.model'), d.model],
     [t('gallery.meta.size'), [size, formatSize(d.size)].filter(Boolean).join(' · ') || null],
     [t('gallery.meta.service'), props.serviceName ?? d.serviceId],
-    [t('gallery.meta.job'), d.jobId],
-    [t('gallery.meta.batch'), d.batchId],
+    [
+      t('gallery.meta.job'),
+      d.jobId === null ? null : (
+        <span className="lightbox__ref" data-testid="lightbox-job">
+          <span className="lightbox__ref-text" title={prompt ?? undefined}>
+            {prompt ?? t('queue.job.noPrompt')}
+          </span>
+          {copyId(t('gallery.meta.job'), d.jobId)}
+        </span>
+      ),
+    ],
+    [
+      t('gallery.meta.batch'),
+      d.batchId === null ? null : (
+        <span className="lightbox__ref" data-testid="lightbox-batch">
+          <button
+            type="button"
+            className="link-button lightbox__ref-text"
+            title={t('ui.gallery.openBatch')}
+            onClick={() => d.batchId !== null && openBatch(d.batchId)}
+          >
+            {batchLabel ?? t('ui.gallery.openBatch')}
+          </button>
+          {copyId(t('gallery.meta.batch'), d.batchId)}
+        </span>
+      ),
+    ],
     [t('gallery.meta.created'), new Date(d.createdAt).toLocaleString()],
     [t('gallery.meta.queued'), seconds(job?.createdAt, job?.startedAt)],
     [t('gallery.meta.render'), seconds(job?.startedAt, job?.finishedAt)],
@@ -145,7 +206,7 @@ export function LightboxDetails(props: {
       ) : null}
       <dl className="lightbox__facts">
         {rows
-          .filter((row): row is [string, string] => row[1] !== null && row[1] !== '')
+          .filter(([, value]) => value !== null && value !== '')
           .map(([label, value]) => (
             <div key={label} className="lightbox__fact">
               <dt>{label}</dt>

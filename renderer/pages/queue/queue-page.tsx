@@ -8,6 +8,7 @@ import { artlab } from '../../api/artlab';
 import { EmptyState } from '../../components/empty-state';
 import { ArrowRightIcon, QueueIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
+import { galleryImageHandoff, queueBatchHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
 import { ConnectionBanner } from './connection-banner';
@@ -45,6 +46,22 @@ export function QueuePage() {
   };
   const { store, version, loadJobs, loadBatches, reloadBatch, setError } = queue;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+
+  // Another page asked to show one batch (the gallery viewer's batch link): only that batch, every state, unfolded.
+  const setQueueFilters = queue.setFilters;
+  useEffect(() => {
+    const show = () => {
+      const handoff = queueBatchHandoff.take();
+      if (!handoff) return;
+      const next: QueueFilters = { states: null, serviceId: null, batchId: handoff.batchId };
+      setStateFilter('all');
+      setFilterState(next);
+      setQueueFilters(next);
+      setCollapsed((current) => new Set([...current].filter((id) => id !== handoff.batchId)));
+    };
+    show();
+    return queueBatchHandoff.onGive(show);
+  }, [setQueueFilters]);
   const scroller = useRef<HTMLDivElement>(null);
 
   const rows = useMemo<Row[]>(() => {
@@ -196,7 +213,7 @@ export function QueuePage() {
                       <JobRow
                         job={row.job}
                         index={row.index}
-                        thumbUrl={store.thumbs.get(row.job.id)}
+                        thumb={store.thumbs.get(row.job.id)}
                         canMoveUp={row.prev?.state === 'pending'}
                         canMoveDown={row.next?.state === 'pending'}
                         onCancel={() =>
@@ -212,6 +229,10 @@ export function QueuePage() {
                           })
                         }
                         onMove={(direction) => void move(row, direction)}
+                        onOpenImage={(imageId) => {
+                          galleryImageHandoff.give({ imageId, batchId: row.job.batchId });
+                          navigateTo('gallery');
+                        }}
                       />
                     ) : (
                       <p className="queue-more muted">{t('common.loading')}</p>

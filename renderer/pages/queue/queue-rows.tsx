@@ -2,7 +2,7 @@
 // queue position, thumbnail, error sentence, job actions), as the virtualised list draws them.
 import { useTranslation } from 'react-i18next';
 import { JobErrorKindSchema, type BatchSummaryDto, type JobStateDto } from '../../../preload/schemas/jobs';
-import { jobSummary, queuePosition, type JobView } from './queue-store';
+import { jobSummary, queuePosition, type JobThumb, type JobView } from './queue-store';
 
 const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
 
@@ -105,12 +105,13 @@ export function BatchHeader(props: {
 export function JobRow(props: {
   job: JobView;
   index: number;
-  thumbUrl: string | undefined;
+  thumb: JobThumb | undefined;
   canMoveUp: boolean;
   canMoveDown: boolean;
   onCancel: () => void;
   onRetry: () => void;
   onMove: (direction: -1 | 1) => void;
+  onOpenImage: (imageId: number) => void;
 }) {
   const { t } = useTranslation();
   const { job } = props;
@@ -122,7 +123,17 @@ export function JobRow(props: {
   return (
     <div className={`queue-job queue-job--${job.state}`} data-testid="queue-job" data-state={job.state}>
       <div className="queue-job__thumb">
-        {props.thumbUrl ? <img src={props.thumbUrl} alt={t('queue.job.thumb', { n: props.index + 1 })} /> : null}
+        {props.thumb ? (
+          <button
+            type="button"
+            className="queue-job__thumb-open"
+            aria-label={t('ui.queue.openImage')}
+            title={t('ui.queue.openImage')}
+            onClick={() => props.thumb && props.onOpenImage(props.thumb.imageId)}
+          >
+            <img src={props.thumb.url} alt={t('queue.job.thumb', { n: props.index + 1 })} />
+          </button>
+        ) : null}
       </div>
       <div className="queue-job__body">
         <div className="queue-job__line">
@@ -135,8 +146,10 @@ export function JobRow(props: {
           <span>#{props.index + 1}</span>
           {seed !== null ? <span>{t('queue.job.seed', { seed })}</span> : null}
           {job.attempts > 1 ? <span>{t('queue.job.attempts', { count: job.attempts })}</span> : null}
-          {position !== null && (job.state === 'queued' || job.state === 'submitting') ? (
-            <span>{t('queue.job.position', { position })}</span>
+          {position !== null ? (
+            <span data-testid="queue-position">
+              {position === 0 ? t('ui.queue.next') : t('queue.job.position', { position })}
+            </span>
           ) : null}
           {job.progress && job.state === 'running' ? (
             <span>

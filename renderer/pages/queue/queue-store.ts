@@ -4,9 +4,14 @@
 import type { BatchSummaryDto, JobChangeDto, JobDto, JobStateDto } from '../../../preload/schemas/jobs';
 
 export interface JobView extends JobDto {
-  /** Queue edition: jobs ahead of it in the input queue (from the latest change). */
+  /** How many jobs wait ahead of it in its service's queue, as main last reported it while the job was queued. */
   position?: number;
   duplicatePossible?: boolean;
+}
+
+export interface JobThumb {
+  url: string;
+  imageId: number;
 }
 
 export interface BatchJobs {
@@ -29,7 +34,8 @@ export class QueueStore {
   readonly jobs = new Map<string, BatchJobs>();
   /** jobId → its batch and place in that batch's loaded list, for applying deltas without scanning. */
   private readonly jobPlace = new Map<string, { batchId: string; index: number }>();
-  readonly thumbs = new Map<string, string>();
+  /** jobId → its image in the gallery: the thumbnail shown in the row, and the image its click opens. */
+  readonly thumbs = new Map<string, JobThumb>();
 
   reset(): void {
     this.jobs.clear();
@@ -103,6 +109,8 @@ export class QueueStore {
       if (change.progress !== undefined) next.progress = change.progress;
       if (change.error !== undefined) next.error = change.error;
       if (change.position !== undefined) next.position = change.position;
+      // A place in the queue belongs to the job's time in it: once it runs, finishes or goes back to pending, it has none.
+      else if (change.state !== 'queued') delete next.position;
       if (change.duplicatePossible !== undefined) next.duplicatePossible = change.duplicatePossible;
       // A job that left the running state keeps no stale progress bar.
       if (change.state !== 'running' && change.progress === undefined) next.progress = null;
@@ -119,10 +127,12 @@ export class QueueStore {
   }
 }
 
-/** The queue-edition position or Exclusive queue number, whichever the job has. */
+/**
+ * How many jobs wait ahead of a queued job, when main has said. Never the job's queue index: that is ComfyUI's prompt
+ * number or the EAS input-queue index, which count every job ever sent, not the ones still waiting.
+ */
 export function queuePosition(job: JobView): number | null {
-  if (job.position !== undefined) return job.position;
-  return job.state === 'queued' ? job.queueIndex : null;
+  return job.state === 'queued' && job.position !== undefined ? job.position : null;
 }
 
 export const ACTIVE_STATES: JobStateDto[] = ['pending', 'submitting', 'queued', 'running'];

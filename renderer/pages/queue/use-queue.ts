@@ -31,7 +31,7 @@ export function useQueue(initialFilters: QueueFilters) {
       let changed = false;
       for (const image of images) {
         if (image.jobId && image.thumbUrl && !store.thumbs.has(image.jobId)) {
-          store.thumbs.set(image.jobId, image.thumbUrl);
+          store.thumbs.set(image.jobId, { url: image.thumbUrl, imageId: image.id });
           changed = true;
         }
       }

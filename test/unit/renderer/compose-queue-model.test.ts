@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchSummaryDto, JobDto, WorkflowDetailDto } from '../../../preload/schemas/jobs';
 import { draftFromDetail, draftWithValues, specFromDraft } from '../../../renderer/pages/compose/compose-draft';
-import { QueueStore, jobSummary } from '../../../renderer/pages/queue/queue-store';
+import { QueueStore, jobSummary, queuePosition } from '../../../renderer/pages/queue/queue-store';
 
 const field = (id: string, kind: string, value: string | number, control: string) => {
   const [node = '', input = ''] = id.split('.');
@@ -149,6 +149,27 @@ describe('the Queue store', () => {
     expect(entry?.jobs[2]).toMatchObject({ state: 'queued', position: 4, duplicatePossible: true, progress: null });
     store.applyChanges([{ id: 'j2', batchId: 'b', serviceId: 's', state: 'succeeded' }]);
     expect(entry?.jobs[1]).toMatchObject({ state: 'succeeded', progress: null });
+  });
+
+  it('shows a queued job\u2019s place only as main last reported it, and none once the job leaves the queue', () => {
+    const store = new QueueStore();
+    // queueIndex is the service's prompt number, not a place in the queue
+    store.appendJobs('b', [{ ...job('j1', 'b', 1), state: 'queued', queueIndex: 6 }], null);
+    const shown = () => {
+      const loaded = store.jobs.get('b')?.jobs[0];
+      return loaded ? queuePosition(loaded) : undefined;
+    };
+    expect(shown()).toBeNull();
+    store.applyChanges([{ id: 'j1', batchId: 'b', serviceId: 's', state: 'queued', position: 1 }]);
+    expect(shown()).toBe(1);
+    store.applyChanges([{ id: 'j1', batchId: 'b', serviceId: 's', state: 'queued', position: 0 }]);
+    expect(shown()).toBe(0);
+    store.applyChanges([{ id: 'j1', batchId: 'b', serviceId: 's', state: 'running' }]);
+    expect(store.jobs.get('b')?.jobs[0]?.position).toBeUndefined();
+    // retried after a failure: queued again, with no place until main reports one
+    store.applyChanges([{ id: 'j1', batchId: 'b', serviceId: 's', state: 'pending' }]);
+    store.applyChanges([{ id: 'j1', batchId: 'b', serviceId: 's', state: 'queued' }]);
+    expect(shown()).toBeNull();
   });
 
   it('forgets a batch\u2019s jobs so a reload starts from its first page', () => {
