@@ -34,7 +34,6 @@ import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
 import { ServiceCatalogues } from './workflows/service-catalogues';
 import { WorkflowLibrary } from './workflows/workflow-library';
-import { folderWildcards } from './batches/wildcard-folder';
 
 export interface StudioAdapters {
   paths: Paths;
@@ -181,8 +180,9 @@ export function createStudio(adapters: StudioAdapters): Studio {
     currentVersion: adapters.app.version,
     ...(adapters.log ? { log: adapters.log } : {}),
   });
+  const diagnosticsHost = adapters.diagnostics ?? nodeDiagnosticsHost(adapters.paths.dataDir);
   const diagnostics = createDiagnosticsModule({
-    host: adapters.diagnostics ?? nodeDiagnosticsHost(adapters.paths.dataDir),
+    host: diagnosticsHost,
     clock: adapters.clock,
     app: adapters.app,
     services: () => Promise.resolve(services.views()),
@@ -209,7 +209,8 @@ export function createStudio(adapters: StudioAdapters): Studio {
       dispatch,
       services,
       catalogues,
-      wildcards: () => folderWildcards(wildcardsDir),
+      wildcardsDir,
+      openFolder: (path) => diagnosticsHost.openFolder(path),
     }),
     ...jobHandlers(ledger, dispatch),
     ...galleryHandlers(gallery),

@@ -1,11 +1,12 @@
 // batches.*: preview a batch spec, queue it (written to the ledger in full before anything is sent), and the
 // artist's actions on a batch.
+import { mkdir } from 'node:fs/promises';
 import type { ContractHandlers } from '../../preload/contract';
 import { answer } from './answer';
 import { LARGE_BATCH } from '../../preload/schemas/jobs';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
-import type { WildcardSource } from '../batches/dynamic-prompts';
+import { folderWildcards, listWildcards } from '../batches/wildcard-folder';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
 import { BadRequestError, NotFoundError } from '../errors';
@@ -17,6 +18,8 @@ import type { WorkflowLibrary } from '../workflows/workflow-library';
 
 export type BatchHandlers = Pick<
   ContractHandlers,
+  | 'batches.wildcards'
+  | 'batches.openWildcards'
   | 'batches.preview'
   | 'batches.queue'
   | 'batches.list'
@@ -34,8 +37,10 @@ export interface BatchHandlerDeps {
   services: { list(): ServiceRecord[] };
   /** Node catalogues per service: a batch is validated against its service's before it is stored. */
   catalogues: Pick<ServiceCatalogues, 'get'>;
-  /** The wildcard files, read afresh for each preview and batch (the artist edits them between two). */
-  wildcards: () => WildcardSource;
+  /** The wildcards folder: its files are read afresh for each preview and batch (the artist edits them between two). */
+  wildcardsDir: string;
+  /** Opens a folder in the system's file manager; false where none can be opened. */
+  openFolder: (path: string) => Promise<boolean>;
 }
 
 /** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
@@ -47,8 +52,10 @@ export function batchHandlers({
   dispatch,
   services,
   catalogues,
-  wildcards,
+  wildcardsDir,
+  openFolder,
 }: BatchHandlerDeps): BatchHandlers {
+  const wildcards = () => folderWildcards(wildcardsDir);
   const { scheduler, feed } = dispatch;
 
   function summary(batchId: string) {
@@ -57,6 +64,11 @@ export function batchHandlers({
   }
 
   return {
+    'batches.wildcards': () => answer(() => ({ folder: wildcardsDir, files: listWildcards(wildcardsDir) })),
+    'batches.openWildcards': async () => {
+      await mkdir(wildcardsDir, { recursive: true });
+      return { path: wildcardsDir, opened: await openFolder(wildcardsDir) };
+    },
     'batches.preview': ({ workflowId, spec, count }) =>
       answer(() => {
         const workflow = library.get(workflowId).workflow;

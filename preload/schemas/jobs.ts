@@ -156,6 +156,18 @@ export const BatchSpecInputSchema = z.object({
 export type BatchSpecInput = z.infer<typeof BatchSpecInputSchema>;
 export type SweepInput = z.infer<typeof SweepSchema>;
 
+/** The wildcard files `__name__` in a prompt reads, for Settings. */
+export const WildcardsSchema = z.object({
+  folder: z.string(),
+  files: z.array(z.object({ name: z.string(), entries: z.number().int() })),
+});
+
+export const OpenWildcardsSchema = z.object({
+  path: z.string(),
+  /** False where no file manager can be opened (browser demo): the UI shows the path instead. */
+  opened: z.boolean(),
+});
+
 /** Above this many jobs, `batches.queue` needs `confirmLarge: true` (the UI asks first). */
 export const LARGE_BATCH = 1_000;
 
@@ -341,6 +353,8 @@ export const jobMethods = {
   /** Batches made from it stay (they keep their own copy). */
   'workflows.delete': method(WorkflowIdInput, z.void()),
   /** How many jobs, and the first few, without storing anything. */
+  'batches.wildcards': method(Empty, WildcardsSchema),
+  'batches.openWildcards': method(Empty, OpenWildcardsSchema),
   'batches.preview': method(
     z.object({ workflowId: Id, spec: BatchSpecInputSchema, count: z.number().int().min(0).max(50).optional() }),
     BatchPreviewSchema,

@@ -5,8 +5,10 @@ import { useTranslation } from 'react-i18next';
 import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
 import { CloseIcon, PlusIcon } from '../../components/icons';
 import {
+  DYNAMIC_PROMPT_MODES,
   SEED_INPUT_ALL,
   SEED_INPUT_NONE,
+  usesDynamicPrompts,
   withCount,
   type ComposeDraft,
   type SeedMode,
@@ -143,6 +145,34 @@ export function BatchBuilder(props: {
             onChange={(e) => onChange((current) => ({ ...current, prompts: e.target.value }))}
           />
           <div className="field__hint">{t('compose.batch.promptsHint')}</div>
+          {usesDynamicPrompts(draft.prompts) ? (
+            <div className="compose-dynamic">
+              <label htmlFor={`${id}-dynamic`} className="field__label">
+                {t('compose.dynamic.label')}
+              </label>
+              <select
+                id={`${id}-dynamic`}
+                className="select"
+                value={draft.dynamicPrompts}
+                aria-describedby={`${id}-dynamic-hint`}
+                onChange={(e) =>
+                  onChange((current) => ({
+                    ...current,
+                    dynamicPrompts: DYNAMIC_PROMPT_MODES.find((mode) => mode === e.target.value) ?? 'combinatorial',
+                  }))
+                }
+              >
+                {DYNAMIC_PROMPT_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {t(`compose.dynamic.${mode}`)}
+                  </option>
+                ))}
+              </select>
+              <div id={`${id}-dynamic-hint`} className="field__hint">
+                {t('compose.dynamic.hint')}
+              </div>
+            </div>
+          ) : null}
         </div>
       ) : null}
       {has('negative') ? (

@@ -16,10 +16,20 @@ export interface SweepDraft {
   step: string;
 }
 
+export type DynamicPromptMode = NonNullable<BatchSpecInput['dynamicPrompts']>;
+export const DYNAMIC_PROMPT_MODES: readonly DynamicPromptMode[] = ['combinatorial', 'random', 'off'];
+
+/** Whether the prompts hold `{…}` alternatives or `__name__` wildcards (main decides what they expand to). */
+export function usesDynamicPrompts(prompts: string): boolean {
+  return /[{}]|__[A-Za-z0-9]/.test(prompts);
+}
+
 export interface ComposeDraft {
   /** `<node>.<input>` → the value as typed. */
   values: Record<string, FormValue>;
   prompts: string;
+  /** How `{a|b}` and `__name__` in the prompts expand: every combination, one at random per job, or not at all. */
+  dynamicPrompts: DynamicPromptMode;
   negative: string;
   seedMode: SeedMode;
   /**
@@ -71,6 +81,7 @@ export function draftFromDetail(detail: WorkflowDetailDto): ComposeDraft {
   return {
     values,
     prompts: positive ? String(positive.value) : '',
+    dynamicPrompts: 'combinatorial',
     negative: negative ? String(negative.value) : '',
     seedMode: 'fixed',
     seedModeChosen: false,
@@ -169,7 +180,10 @@ export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): B
     countPerPrompt: Number.isInteger(count) && count >= 1 ? count : 1,
     combine: draft.combine,
   };
-  if (draft.prompts.trim() !== '') spec.prompts = draft.prompts;
+  if (draft.prompts.trim() !== '') {
+    spec.prompts = draft.prompts;
+    if (usesDynamicPrompts(draft.prompts)) spec.dynamicPrompts = draft.dynamicPrompts;
+  }
   if (has('negative')) spec.negative = draft.negative;
   if (has('seed') && draft.seedInput === SEED_INPUT_NONE) spec.targets = { seed: [] };
   else if (has('seed')) {

@@ -6,6 +6,7 @@ import { AppearanceSection } from './appearance-section';
 import { DiagnosticsSection } from './diagnostics-section';
 import { ShortcutsSection } from './shortcuts-section';
 import { UpdatesSection } from './updates-section';
+import { WildcardsSection } from './wildcards-section';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -21,6 +22,7 @@ export function SettingsPage() {
       <div className="settings">
         <AppearanceSection />
         <ShortcutsSection />
+        <WildcardsSection />
         <UpdatesSection />
         <DiagnosticsSection />
         <AboutSection />
