@@ -7,6 +7,10 @@ import type { RetryPolicy } from './retry-policy';
 import type { EditionLender } from '../editions/edition-pool';
 import type { JobChange, LaneReport } from './scheduler-lane';
 
+export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
+/** How long a closing lane lets its sends in flight finish, so their receipts are recorded (ms). */
+export const DEFAULT_SEND_DRAIN_MS = 15_000;
+
 /** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
 export type ConnectionReport = LaneReport;
 
