@@ -5,6 +5,7 @@ import type { JobChangeDto, ServiceConnectionDto } from '../../preload/schemas/j
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
 import type { JobRecord } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 
 /** A job's new state, as the scheduler reports it (coalesced for the renderer by the job feed). */
 export type JobChange = JobChangeDto;
@@ -27,7 +28,7 @@ export interface LaneDeps {
   drainMs: number;
   /** How long a lane paused because its service was unreachable waits before it tries again anyway (ms). */
   unreachablePauseMs: number;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 interface Followed {
@@ -133,14 +134,14 @@ export class Lane {
 
   /** Keeps a promise of work on this lane, so that close() waits for it. It must not reject. */
   track(work: Promise<void>): void {
-    const task = work.catch((error: unknown) => this.deps.log('background work of a lane failed', error));
+    const task = work.catch((error: unknown) => this.deps.logger.error('background work of a lane failed', error));
     this.tasks.add(task);
     void task.finally(() => this.tasks.delete(task));
   }
 
   /** Like track(), for a send: close() lets sends finish (within drainMs) so that every receipt is recorded. */
   trackSend(work: Promise<void>): void {
-    const task = work.catch((error: unknown) => this.deps.log('a send failed unexpectedly', error));
+    const task = work.catch((error: unknown) => this.deps.logger.error('a send failed unexpectedly', error));
     this.sends.add(task);
     void task.finally(() => this.sends.delete(task));
     this.track(task);

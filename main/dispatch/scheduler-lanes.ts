@@ -8,6 +8,7 @@ import type { ServiceTarget } from '../editions/service-editions';
 import { isArtlabError } from '../errors';
 import { isTerminal } from '../ledger/job-state';
 import type { JobRecord, Ledger } from '../ledger/ledger';
+import { silentLogger, type Logger } from '../log/logger';
 import { jobTimedOut } from './job-timeout';
 import { recoverJobs } from './recovery';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
@@ -23,6 +24,7 @@ import { JobSender } from './scheduler-sender';
 export class ServiceLanes {
   private readonly ledger: Ledger;
   private readonly clock: Clock;
+  private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly unreachablePauseMs: number;
   private readonly sender: JobSender;
@@ -33,6 +35,7 @@ export class ServiceLanes {
   constructor(private readonly options: SchedulerOptions) {
     this.ledger = options.ledger;
     this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
     this.timeoutMs = options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.unreachablePauseMs = policy.withinMs;
@@ -46,7 +49,7 @@ export class ServiceLanes {
       storeResult: (lane, result) => this.onResult(lane, result),
       laneOf: (serviceId) => this.lanes.get(serviceId),
       stopped: () => this.closed,
-      log: (message, error) => this.log(message, error),
+      logger: this.logger,
     });
   }
 
@@ -75,7 +78,10 @@ export class ServiceLanes {
     // With no lane, the pool may still hold the service's edition (opened for a download): it goes stale too.
     if (!lane) return this.closing.get(serviceId) ?? this.options.editions.release(serviceId);
     this.lanes.delete(serviceId);
-    const done = lane.close().finally(() => this.closing.delete(serviceId));
+    const done = lane
+      .close()
+      .then(() => this.logger.info(`lane for ${serviceId} stopped`))
+      .finally(() => this.closing.delete(serviceId));
     this.closing.set(serviceId, done);
     return done;
   }
@@ -124,7 +130,7 @@ export class ServiceLanes {
     try {
       target = this.options.editions.target(serviceId);
     } catch (error) {
-      this.log(`cannot open the service ${serviceId}`, error);
+      this.logger.error(`cannot open the service ${serviceId}`, error);
       this.options.onConnection?.(unopenableReport(serviceId, error));
       return undefined;
     }
@@ -141,16 +147,17 @@ export class ServiceLanes {
             now: () => this.clock.now(),
             onResult: (result) => this.onResult(lane, result),
             settled: (id) => this.settled(id),
-            log: (message, error) => this.log(message, error),
+            logger: this.logger,
           }),
         ),
       onRetryDue: () => this.sender.pump(lane),
       release: () => this.options.editions.release(serviceId),
       drainMs: this.options.sendDrainMs ?? DEFAULT_SEND_DRAIN_MS,
       unreachablePauseMs: this.unreachablePauseMs,
-      log: (message, error) => this.log(message, error),
+      logger: this.logger,
     });
     this.lanes.set(serviceId, lane);
+    this.logger.info(`lane for ${serviceId} opened`);
     lane.subscribe((event) => this.onEvent(lane, event));
     target.edition.start((result) => this.onResult(lane, result));
     lane.track(
@@ -184,7 +191,7 @@ export class ServiceLanes {
       try {
         this.options.onResultStored?.({ jobId: outcome.jobId, serviceId: lane.serviceId, result });
       } catch (error) {
-        this.log('a result listener failed', error);
+        this.logger.error('a result listener failed', error);
       }
     }
     this.sender.pump(lane);
@@ -212,12 +219,8 @@ export class ServiceLanes {
     try {
       this.options.onJobChange?.(change);
     } catch (error) {
-      this.log('a job listener failed', error);
+      this.logger.error('a job listener failed', error);
     }
-  }
-
-  private log(message: string, error?: unknown): void {
-    this.options.log?.(message, error);
   }
 }
 

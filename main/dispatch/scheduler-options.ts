@@ -3,6 +3,7 @@
 import type { Clock } from '../adapters';
 import type { ResultStoredInfo } from '../editions/edition';
 import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 import type { RetryPolicy } from './retry-policy';
 import type { EditionLender } from '../editions/edition-pool';
 import type { JobChange, LaneReport } from './scheduler-lane';
@@ -29,5 +30,5 @@ export interface SchedulerOptions {
   onJobChange?: (change: JobChange) => void;
   onResultStored?: (info: ResultStoredInfo) => void;
   onConnection?: (report: ConnectionReport) => void;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
 import type { JobRecord, Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 import { classifyFailure, decideRetry, type RetryPolicy } from './retry-policy';
 import { receiptOf, type JobChange, type Lane } from './scheduler-lane';
 
@@ -22,7 +23,7 @@ export interface SenderDeps {
   laneOf: (serviceId: string) => Lane | undefined;
   /** The scheduler is closing: nothing more is sent. */
   stopped: () => boolean;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 export class JobSender {
@@ -38,7 +39,7 @@ export class JobSender {
       if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free)) this.launch(lane, job);
       lane.armRetry(ledger.nextRetryAt(lane.serviceId));
     } catch (error) {
-      this.deps.log(`sending jobs to ${lane.serviceId} failed`, error);
+      this.deps.logger.error(`sending jobs to ${lane.serviceId} failed`, error);
     }
   }
 
@@ -59,7 +60,7 @@ export class JobSender {
     if (remote.state === 'done') {
       void this.deps
         .storeResult(lane, remote.result)
-        .catch((error: unknown) => this.deps.log('storing a result failed', error));
+        .catch((error: unknown) => this.deps.logger.error('storing a result failed', error));
       return true;
     }
     ledger.markQueued(jobId, { identity });
@@ -82,7 +83,7 @@ export class JobSender {
   sendFailed(lane: Lane, jobId: string, error: unknown): void {
     const { ledger, policy, random } = this.deps;
     const verdict = classifyFailure(error);
-    if (verdict.kind === 'internal') this.deps.log(`sending job ${jobId} failed`, error);
+    if (verdict.kind === 'internal') this.deps.logger.error(`sending job ${jobId} failed`, error);
     if (verdict.auth) lane.pause(verdict.message);
     const job = ledger.getJob(jobId);
     if (!job) return;
@@ -171,7 +172,7 @@ export class JobSender {
         current
           .cancelRemote(receipt.identity, receipt)
           .then(() => undefined)
-          .catch((error: unknown) => this.deps.log('cancelling a job just sent failed', error)),
+          .catch((error: unknown) => this.deps.logger.error('cancelling a job just sent failed', error)),
       );
     }
   }
