@@ -26,7 +26,8 @@ import { createStudio, type Studio } from './studio';
 const demoDataDir = process.env.ARTLAB_DEMO_DATA_DIR;
 if (demoDataDir) app.setPath('userData', demoDataDir);
 
-const log = setUpLogging();
+const { electronLog, logger } = setUpLogging();
+const shellLog = logger.child('shell');
 // The gallery's artlab-media: scheme must be privileged before `ready` (standard URLs, streaming for <video>).
 registerMediaScheme();
 
@@ -43,8 +44,8 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
-  process.on('uncaughtException', (error) => log.error('uncaught exception', error));
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => shellLog.error('uncaught exception', error));
+  process.on('unhandledRejection', (reason) => shellLog.error('unhandled rejection', reason));
 
   void app
     .whenReady()
@@ -52,11 +53,11 @@ if (!app.requestSingleInstanceLock()) {
     .catch((error: unknown) => {
       // Without this an unopenable database (disk, permissions, a native module built for Node) would leave the artist
       // with no window and no word: say what happened, where the details are, and quit.
-      log.error('start-up failed', error);
+      shellLog.error('start-up failed', error);
       const reason = isArtlabError(error) ? error.message : 'An unexpected error stopped the start.';
       dialog.showErrorBox(
         'ArtLab Desktop cannot start',
-        `${reason}\n\nDetails are in the log: ${log.transports.file.getFile().path}`,
+        `${reason}\n\nDetails are in the log: ${electronLog.transports.file.getFile().path}`,
       );
       app.quit();
     });
@@ -84,19 +85,19 @@ if (!app.requestSingleInstanceLock()) {
       encryptor: new SafeStorageEncryptor(),
       store,
       app: { name: app.getName(), version: app.getVersion(), platform: process.platform, transport: 'electron' },
-      log: (message, error) => log.error(message, error),
-      updater: createAutoUpdater({ feedUrl: process.env.ARTLAB_UPDATE_URL, log }),
-      diagnostics: createElectronDiagnosticsHost(log.transports.file.getFile().path, currentWindow),
+      logger,
+      updater: createAutoUpdater({ feedUrl: process.env.ARTLAB_UPDATE_URL, log: electronLog }),
+      diagnostics: createElectronDiagnosticsHost(electronLog.transports.file.getFile().path, currentWindow),
       presence,
       galleryHost: createElectronGalleryHost(currentWindow),
     });
     handleMediaProtocol(studio.media);
-    installAppMenu(studio, (message, error) => log.error(message, error));
+    installAppMenu(studio, logger.child('menu'));
     // `npm run demo`: the simulator's services, added through the Studio (Node-sealed secrets cannot cross over).
     const demoServices = process.env.ARTLAB_DEMO_SERVICES;
     if (demoDataDir && demoServices) {
       await addDemoServicesFromEnv(studio.handlers, demoServices).catch((error: unknown) =>
-        log.error('the demo services could not be added', error),
+        shellLog.error('the demo services could not be added', error),
       );
     }
 
@@ -118,7 +119,7 @@ if (!app.requestSingleInstanceLock()) {
     window = createSecureWindow(bounds, join(import.meta.dirname, '../preload'));
     if (maximized) window.maximize();
     trackWindowState(window, store);
-    const unbind = bindContract(studio, window, isTrustedUrl, (message, error) => log.error(message, error));
+    const unbind = bindContract(studio, window, isTrustedUrl, logger.child('ipc'));
     window.on('closed', () => {
       unbind();
       window = null;

@@ -25,6 +25,7 @@ import { updateHandlers } from './handlers/updates';
 import { workflowHandlers } from './handlers/workflows';
 import { openLedgerDatabase } from './ledger/ledger-database';
 import { Ledger } from './ledger/ledger';
+import { silentLogger, type Logger } from './log/logger';
 import type { Encryptor } from './services/encryptor';
 import { createServicesModule, type ServicesModule } from './services/services-module';
 import type { Presence } from './presence';
@@ -41,8 +42,8 @@ export interface StudioAdapters {
   encryptor: Encryptor;
   store: KeyValueStore;
   app: { name: string; version: string; platform: string; transport: 'electron' | 'browser' };
-  /** Where unexpected errors are recorded (electron-log in the shell); messages are redacted by the caller's sink. */
-  log?: (message: string, error?: unknown) => void;
+  /** Where the domains log, each under its own scope (electron-log in the shell, standard error in Node). */
+  logger?: Logger;
   /** The Electron shell's auto-updater; Node has none ("updates are managed by the desktop app"). */
   updater?: Updater;
   /** Save dialog, file manager and logs folder; Node saves bundles into the data folder. */
@@ -74,9 +75,10 @@ export interface Studio {
 }
 
 export function createStudio(adapters: StudioAdapters): Studio {
-  const log = adapters.log ?? (() => undefined);
+  const logger = adapters.logger ?? silentLogger;
+  const studioLog = logger.child('studio');
   const events = new EventHub();
-  const bus = new DomainBus((event, error) => log(`a reaction to ${event} failed`, error));
+  const bus = new DomainBus((event, error) => studioLog.error(`a reaction to ${event} failed`, error));
   const settings = new SettingsRepository(adapters.store);
   const readyListeners = new Set<() => void>();
   const now = () => adapters.clock.now();
@@ -91,7 +93,9 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ledger = new Ledger(database, {
       file: databaseFile,
       clock: adapters.clock,
-      ...(adapters.log ? { reportError: (error) => log('job progress not saved', error) } : {}),
+      ...(adapters.logger
+        ? { reportError: (error) => logger.child('ledger').error('job progress not saved', error) }
+        : {}),
     });
   } catch (error) {
     database.close();
@@ -99,7 +103,8 @@ export function createStudio(adapters: StudioAdapters): Studio {
   }
   const library = new WorkflowLibrary(database, databaseFile, now);
 
-  const services: ServicesModule = createServicesModule({ ...adapters, events, bus });
+  const services: ServicesModule = createServicesModule({ ...adapters, logger: logger.child('services'), events, bus });
+  const editionsLog = logger.child('editions');
   const editions = new EditionPool((serviceId) => {
     const { record, token, oss } = services.connection(serviceId);
     return buildServiceTarget(
@@ -120,12 +125,12 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
       {
         ownsIdentity: (identity) => ledger.findJobByIdentity(serviceId, identity) !== undefined,
-        log,
+        logger: editionsLog,
         ...adapters.dispatch?.editionDeps,
       },
     );
-  }, log);
-  const catalogues = new ServiceCatalogues((serviceId) => editions.edition(serviceId), log);
+  }, editionsLog);
+  const catalogues = new ServiceCatalogues((serviceId) => editions.edition(serviceId), logger.child('catalogues'));
 
   const dispatch = createDispatchModule({
     ledger,
@@ -133,7 +138,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     services,
     events,
     clock: adapters.clock,
-    log,
+    logger: logger.child('dispatch'),
     ...(adapters.dispatch?.scheduler ? { scheduler: adapters.dispatch.scheduler } : {}),
     ...(adapters.dispatch?.eventIntervalMs !== undefined ? { eventIntervalMs: adapters.dispatch.eventIntervalMs } : {}),
     onResultStored: (info) => bus.emit('result.stored', info),
@@ -153,10 +158,10 @@ export function createStudio(adapters: StudioAdapters): Studio {
   });
   // A saved service changed (token, URL, OSS) or went away: its lane is restarted or closed.
   const stopWatchingServices = bus.on('services.changed', () => {
-    dispatch.servicesChanged().catch((error: unknown) => log('updating the job services failed', error));
+    dispatch.servicesChanged().catch((error: unknown) => studioLog.error('updating the job services failed', error));
   });
   library.ensureStarter();
-  dispatch.start().catch((error: unknown) => log('starting the job scheduler failed', error));
+  dispatch.start().catch((error: unknown) => studioLog.error('starting the job scheduler failed', error));
 
   const gallery = createGalleryModule({
     dataDir: adapters.paths.dataDir,
@@ -168,7 +173,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     services,
     editionFor: (serviceId) => editions.edition(serviceId),
     ...(adapters.galleryHost ? { host: adapters.galleryHost } : {}),
-    ...(adapters.log ? { log: adapters.log } : {}),
+    logger: logger.child('gallery'),
   });
   // Results stored before this line are pending rows already: the gallery's start-up scan picks them up.
   const stopIntake = bus.on('result.stored', (info) => gallery.intake.enqueue(info));
@@ -178,7 +183,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     clock: adapters.clock,
     events,
     currentVersion: adapters.app.version,
-    ...(adapters.log ? { log: adapters.log } : {}),
+    logger: logger.child('updates'),
   });
   const diagnosticsHost = adapters.diagnostics ?? nodeDiagnosticsHost(adapters.paths.dataDir);
   const diagnostics = createDiagnosticsModule({

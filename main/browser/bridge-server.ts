@@ -12,7 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { WorkflowImportSchema } from '../../preload/schemas/jobs';
 import { dispatchCall, toContractError } from '../contract/dispatch';
-import { redactingSink, type RedactingLogSink } from '../log/log-sink';
+import { redactingSink } from '../log/log-sink';
+import { createLogger, type Logger } from '../log/logger';
 import { mediaReply, type MediaLookup } from '../gallery/media-response';
 import type { Studio } from '../studio';
 
@@ -22,7 +23,7 @@ export interface BrowserBridgeOptions {
   rendererDir: string;
   port?: number;
   /** Unexpected errors of calls and sockets; standard error when not given. */
-  log?: RedactingLogSink;
+  logger?: Logger;
   /** The gallery's media by id and variant, served at `<secret>/media/<id>/<variant>`. */
   media?: MediaLookup;
 }
@@ -74,7 +75,12 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
   const prefix = `/${secret}/`;
   const sockets = new Set<Socket>();
   let port = 0;
-  const log = options.log ?? redactingSink((line) => process.stderr.write(`${line}\n`));
+  const logger =
+    options.logger ??
+    createLogger(
+      redactingSink((line) => process.stderr.write(`${line}\n`)),
+      'bridge',
+    );
 
   const hostAllowed = (req: IncomingMessage): boolean => {
     const allowed = [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -140,7 +146,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
   server.on('upgrade', (req, socket, head) => {
     // Node's HTTP server stops listening for errors on a socket it hands over for an upgrade; until ws adopts it,
     // a reset from the peer would be an unhandled 'error'.
-    const onEarlyError = (error: Error) => log('a browser socket failed before it was opened', error);
+    const onEarlyError = (error: Error) => logger.error('a browser socket failed before it was opened', error);
     socket.on('error', onEarlyError);
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!hostAllowed(req) || !secretMatches(path) || path !== `${prefix}ws`) {
@@ -158,7 +164,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
     ws.on('close', unsubscribe);
     // ws emits 'error' for a frame it refuses (invalid UTF-8 text, a message over maxPayload, a bad opcode) and
     // closes that socket itself (1007, 1009, 1002). Without a listener the error would end the whole process.
-    ws.on('error', (error) => log('a browser socket was closed after a frame it could not accept', error));
+    ws.on('error', (error) => logger.error('a browser socket was closed after a frame it could not accept', error));
     ws.on('message', (raw, isBinary) => {
       let message: z.infer<typeof CallMessage>;
       try {
@@ -168,11 +174,11 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
         ws.close(1003, 'malformed message');
         return;
       }
-      void dispatchCall(options.studio.handlers, message.method, message.input, log)
+      void dispatchCall(options.studio.handlers, message.method, message.input, logger)
         .then((envelope) => JSON.stringify({ type: 'reply', id: message.id, envelope }))
         .catch((error: unknown) => {
           // A reply that cannot be serialised is a bug: the caller still gets an answer, the log the details.
-          log(`${message.method} reply could not be sent`, error);
+          logger.error(`${message.method} reply could not be sent`, error);
           return JSON.stringify({
             type: 'reply',
             id: message.id,

@@ -5,6 +5,7 @@ import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createRecoverableNodeStore } from '../services/recoverable-store';
 import { createStudio, type Studio } from '../studio';
 import { redactingSink } from '../log/log-sink';
+import { createLogger } from '../log/logger';
 import { startBrowserBridge, type BrowserBridge } from './bridge-server';
 
 export interface ServedStudio {
@@ -21,7 +22,7 @@ export async function serveStudioInBrowser(options: {
   /** Where log lines go (standard error when not given); every line is redacted before it gets there. */
   writeLog?: (line: string) => void;
 }): Promise<ServedStudio> {
-  const log = redactingSink(options.writeLog ?? ((line) => process.stderr.write(`${line}\n`)));
+  const logger = createLogger(redactingSink(options.writeLog ?? ((line) => process.stderr.write(`${line}\n`))));
   const studio = createStudio({
     paths: { dataDir: options.dataDir },
     clock: systemClock,
@@ -33,13 +34,13 @@ export async function serveStudioInBrowser(options: {
       platform: process.platform,
       transport: 'browser',
     },
-    log,
+    logger,
   });
   const bridge = await startBrowserBridge({
     studio,
     rendererDir: options.rendererDir,
     port: options.port,
-    log,
+    logger: logger.child('bridge'),
     media: studio.media,
   });
   return {

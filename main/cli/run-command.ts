@@ -12,6 +12,7 @@ import { serializeWorkflow } from '../comfy/workflow-parse';
 import { starterWorkflow } from '../comfy/starter';
 import { isArtlabError } from '../errors';
 import { redactingSink } from '../log/log-sink';
+import { createLogger } from '../log/logger';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
@@ -48,9 +49,11 @@ export async function runCommand(flags: RunFlags, io: RunOutput, interrupt: Abor
       encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
       store,
       app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
-      log: redactingSink((line) => {
-        if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${line}\n`);
-      }),
+      logger: createLogger(
+        redactingSink((line) => {
+          if (process.env.ARTLAB_DEBUG) io.stderr.write(`artlab: ${line}\n`);
+        }),
+      ),
       dispatch: { ...(flags.concurrency !== undefined ? { editionDeps: { concurrency: flags.concurrency } } : {}) },
       // The CLI's answer to "where to export": --out, as the desktop app's is the folder the artist picks.
       galleryHost: { pickFolder: () => Promise.resolve(outDir), reveal: () => Promise.resolve(false) },

@@ -10,15 +10,14 @@ import {
   type ContractError,
 } from '../../preload/contract';
 import { isArtlabError, ValidationError } from '../errors';
+import { silentLogger, type Logger } from '../log/logger';
 import { redact } from '../log/redact';
-
-export type CallLogger = (message: string, error?: unknown) => void;
 
 export async function dispatchCall(
   handlers: ContractHandlers,
   method: unknown,
   input: unknown,
-  log: CallLogger = () => {},
+  logger: Logger = silentLogger,
 ): Promise<Envelope<unknown>> {
   if (!isMethodName(method)) {
     return {
@@ -40,7 +39,7 @@ export async function dispatchCall(
     return { ok: true, value: spec.output.parse(value) };
   } catch (error) {
     const contractError = toContractError(error);
-    if (contractError.kind === 'internal') log(`${method} failed`, error);
+    if (contractError.kind === 'internal') logger.error(`${method} failed`, error);
     return { ok: false, error: contractError };
   }
 }

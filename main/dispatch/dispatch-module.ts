@@ -5,6 +5,7 @@ import type { Clock } from '../adapters';
 import type { EventHub } from '../contract/event-hub';
 import type { EditionLender } from '../editions/edition-pool';
 import type { BatchSummary, Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 import type { ServiceRecord } from '../services/service-record';
 import { JobFeed } from './job-feed';
 import type { ResultStoredInfo } from '../editions/edition';
@@ -16,7 +17,7 @@ export interface DispatchModuleOptions {
   services: { list(): ServiceRecord[] };
   events: EventHub;
   clock: Clock;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
   /** Every result stored (external ones with jobId null), for the gallery. */
   onResultStored: (info: ResultStoredInfo) => void;
   /** A service's lane is being rebuilt or closed (its catalogue and edition go stale). */
@@ -42,13 +43,13 @@ export interface DispatchModule {
 }
 
 export function createDispatchModule(options: DispatchModuleOptions): DispatchModule {
-  const { ledger, services, log } = options;
+  const { ledger, services, logger } = options;
   const known = new Map<string, number>();
 
   const feed = new JobFeed({
     ledger,
     events: options.events,
-    log,
+    logger: logger.child('feed'),
     ...(options.eventIntervalMs !== undefined ? { intervalMs: options.eventIntervalMs } : {}),
     ...(options.onBatchFinished ? { onBatchFinished: options.onBatchFinished } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -59,7 +60,7 @@ export function createDispatchModule(options: DispatchModuleOptions): DispatchMo
     ledger,
     editions: options.editions,
     clock: options.clock,
-    log,
+    logger: logger.child('scheduler'),
     ...options.scheduler,
     onJobChange: (change) => feed.push(change),
     onConnection: (report) => options.events.emit('services.connection', report),

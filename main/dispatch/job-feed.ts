@@ -7,6 +7,7 @@ import type { JobChangeDto } from '../../preload/schemas/jobs';
 import type { EventHub } from '../contract/event-hub';
 import { isBatchFinished, toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { BatchSummary, Ledger } from '../ledger/ledger';
+import { silentLogger, type Logger } from '../log/logger';
 import type { JobChange } from './scheduler-lane';
 
 /**
@@ -24,7 +25,7 @@ export interface JobFeedOptions {
   /** 0..1 over the batches working now, or null when none is. */
   onProgress?: (fraction: number | null) => void;
   onRunningJobs?: (count: number) => void;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 export class JobFeed {
@@ -39,7 +40,11 @@ export class JobFeed {
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
 
-  constructor(private readonly options: JobFeedOptions) {}
+  private readonly logger: Logger;
+
+  constructor(private readonly options: JobFeedOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
 
   push(change: JobChange): void {
     if (this.closed) return;
@@ -85,7 +90,7 @@ export class JobFeed {
       for (const summary of summaries) this.track(summary);
       this.reportProgress();
     } catch (error) {
-      this.options.log?.('announcing job changes failed', error);
+      this.logger.error('announcing job changes failed', error);
     }
   }
 
@@ -103,7 +108,7 @@ export class JobFeed {
     try {
       this.options.onBatchFinished?.(summary);
     } catch (error) {
-      this.options.log?.('a batch listener failed', error);
+      this.logger.error('a batch listener failed', error);
     }
   }
 

@@ -4,6 +4,7 @@
 import type { EditionResult, RemoteJobState } from '../editions/edition';
 import { REMOTE_STATES } from '../ledger/job-state';
 import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 import { receiptOf, type Lane } from './scheduler-lane';
 
 export interface TimeoutDeps {
@@ -15,7 +16,7 @@ export interface TimeoutDeps {
   onResult: (result: EditionResult) => Promise<void>;
   /** The job reached a final state: stop following it and tell the listeners. */
   settled: (jobId: string) => void;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 export async function jobTimedOut(jobId: string, deps: TimeoutDeps): Promise<void> {
@@ -26,7 +27,7 @@ export async function jobTimedOut(jobId: string, deps: TimeoutDeps): Promise<voi
   try {
     remote = await lane.target.edition.lookup(job.identity, receiptOf(job));
   } catch (error) {
-    deps.log(`asking about job ${jobId} after its timeout failed`, error);
+    deps.logger.warn(`asking about job ${jobId} after its timeout failed`, error);
   }
   if (lane.closed) return;
   if (remote.state === 'queued' || remote.state === 'running') {

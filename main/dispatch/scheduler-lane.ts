@@ -4,8 +4,8 @@ import type { Clock } from '../adapters';
 import type { JobChangeDto, ServiceConnectionDto } from '../../preload/schemas/jobs';
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
-import { isArtlabError } from '../errors';
 import type { JobRecord } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 
 /** A job's new state, as the scheduler reports it (coalesced for the renderer by the job feed). */
 export type JobChange = JobChangeDto;
@@ -28,7 +28,7 @@ export interface LaneDeps {
   drainMs: number;
   /** How long a lane paused because its service was unreachable waits before it tries again anyway (ms). */
   unreachablePauseMs: number;
-  log: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 interface Followed {
@@ -37,16 +37,22 @@ interface Followed {
   deadline: number;
 }
 
+/** Where a job's retry budget starts: its first send of the series, and the sends made before the budget began. */
+export interface RetryBudget {
+  firstAt: number | undefined;
+  sendsBefore: number;
+}
+
 export class Lane {
-  readonly sending = new Set<string>();
+  private readonly sending = new Set<string>();
   /** When each job in a series of failed sends was first sent: the retry budget's time runs from there. */
-  readonly firstSends = new Map<string, number>();
+  private readonly firstSends = new Map<string, number>();
   /** A job's sends made before its current retry budget began (a budget renewed because the service was alive). */
-  readonly budgetStarts = new Map<string, number>();
+  private readonly budgetStarts = new Map<string, number>();
   /** When the service last accepted a send on this lane: it is alive, whatever one job's failures say. */
-  lastAcceptedAt = 0;
-  closed = false;
-  paused: { code: PauseCode; reason: string } | undefined;
+  private lastAcceptedAt = 0;
+  private ended = false;
+  private pauseState: { code: PauseCode; reason: string } | undefined;
   private connection: ConnectionState = { state: 'stopped' };
   private readonly tasks = new Set<Promise<void>>();
   private readonly sends = new Set<Promise<void>>();
@@ -63,20 +69,79 @@ export class Lane {
     private readonly deps: LaneDeps,
   ) {}
 
+  /** Closed (the service was edited or removed, or the Studio closes): nothing new starts on this lane. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Sending is held back: the token was refused, or the service stayed unreachable. */
+  get paused(): boolean {
+    return this.pauseState !== undefined;
+  }
+
+  /** How many sends (with their lookups) are on their way. */
+  get sendCount(): number {
+    return this.sending.size;
+  }
+
+  isSending(jobId: string): boolean {
+    return this.sending.has(jobId);
+  }
+
+  startSend(jobId: string): void {
+    this.sending.add(jobId);
+  }
+
+  endSend(jobId: string): void {
+    this.sending.delete(jobId);
+  }
+
+  /** A send of the job begins; the first of a series starts its retry budget's time. */
+  noteSend(jobId: string, at: number): void {
+    if (!this.firstSends.has(jobId)) this.firstSends.set(jobId, at);
+  }
+
+  retryBudget(jobId: string): RetryBudget {
+    return { firstAt: this.firstSends.get(jobId), sendsBefore: this.budgetStarts.get(jobId) ?? 0 };
+  }
+
+  /** The job's budget starts again at `at`, not counting the sends made so far. */
+  renewRetryBudget(jobId: string, at: number, sendsBefore: number): void {
+    this.firstSends.set(jobId, at);
+    this.budgetStarts.set(jobId, sendsBefore);
+  }
+
+  /** The job's series of sends is over (accepted, given up or settled). */
+  endRetryBudget(jobId: string): void {
+    this.firstSends.delete(jobId);
+    this.budgetStarts.delete(jobId);
+  }
+
+  /** The service accepted the job: its series of sends is over, and the service is alive. */
+  accepted(jobId: string, at: number): void {
+    this.endRetryBudget(jobId);
+    this.lastAcceptedAt = at;
+  }
+
+  /** Whether the service accepted a send on this lane after `at`. */
+  acceptedSince(at: number): boolean {
+    return this.lastAcceptedAt > at;
+  }
+
   subscribe(listener: (event: EditionEvent) => void): void {
     this.unsubscribe = this.target.edition.onEvent(listener);
   }
 
   /** Keeps a promise of work on this lane, so that close() waits for it. It must not reject. */
   track(work: Promise<void>): void {
-    const task = work.catch((error: unknown) => this.deps.log('background work of a lane failed', error));
+    const task = work.catch((error: unknown) => this.deps.logger.error('background work of a lane failed', error));
     this.tasks.add(task);
     void task.finally(() => this.tasks.delete(task));
   }
 
   /** Like track(), for a send: close() lets sends finish (within drainMs) so that every receipt is recorded. */
   trackSend(work: Promise<void>): void {
-    const task = work.catch((error: unknown) => this.deps.log('a send failed unexpectedly', error));
+    const task = work.catch((error: unknown) => this.deps.logger.error('a send failed unexpectedly', error));
     this.sends.add(task);
     void task.finally(() => this.sends.delete(task));
     this.track(task);
@@ -109,7 +174,7 @@ export class Lane {
 
   /** Wakes the lane when the earliest waiting retry is due. */
   armRetry(at: number | null): void {
-    if (at === null || this.closed) return;
+    if (at === null || this.ended) return;
     if (this.retryTimer && this.retryTimer.at <= at) return;
     if (this.retryTimer) clearTimeout(this.retryTimer.timer);
     const timer = setTimeout(
@@ -123,7 +188,7 @@ export class Lane {
   }
 
   private armDeadline(at: number): void {
-    if (this.closed) return;
+    if (this.ended) return;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer.timer);
     // setTimeout holds at most 2^31 − 1 ms; a later deadline is re-armed when this one fires.
     const delay = Math.min(Math.max(0, at - this.deps.clock.now()), 2 ** 31 - 1);
@@ -148,7 +213,7 @@ export class Lane {
     this.connection = state;
     if (state.state === 'auth-failed') return this.pause(state.reason);
     // The service answers again: jobs held back because it was unreachable go out again.
-    if (state.state === 'live' && this.paused?.code === 'service-unreachable') return this.resume();
+    if (state.state === 'live' && this.pauseState?.code === 'service-unreachable') return this.resume();
     this.deps.report(this.report());
   }
 
@@ -157,11 +222,11 @@ export class Lane {
    * connection is live again when it stayed unreachable. A refused token is not overridden by a later reason.
    */
   pause(reason: string, code: PauseCode = 'token-refused'): void {
-    if (this.paused?.code === 'token-refused' && code !== 'token-refused') return;
-    this.paused = { code, reason };
+    if (this.pauseState?.code === 'token-refused' && code !== 'token-refused') return;
+    this.pauseState = { code, reason };
     clearTimeout(this.resumeTimer);
     // A connection that never dropped (a socket that stays up while sends time out) brings no `live` to resume on.
-    if (code === 'service-unreachable' && !this.closed) {
+    if (code === 'service-unreachable' && !this.ended) {
       this.resumeTimer = setTimeout(() => this.resume(), this.deps.unreachablePauseMs);
     }
     this.deps.report(this.report());
@@ -169,8 +234,8 @@ export class Lane {
 
   private resume(): void {
     clearTimeout(this.resumeTimer);
-    if (this.paused?.code !== 'service-unreachable') return;
-    this.paused = undefined;
+    if (this.pauseState?.code !== 'service-unreachable') return;
+    this.pauseState = undefined;
     this.deps.report(this.report());
     this.deps.onRetryDue();
   }
@@ -179,10 +244,10 @@ export class Lane {
     const report: LaneReport = {
       serviceId: this.serviceId,
       connection: this.connection,
-      dispatchPaused: this.paused !== undefined,
+      dispatchPaused: this.pauseState !== undefined,
     };
-    if (this.paused) {
-      const { code, reason } = this.paused;
+    if (this.pauseState) {
+      const { code, reason } = this.pauseState;
       report.message =
         code === 'token-refused'
           ? `Jobs for this service wait: ${reason} Update the token in the service's settings to continue.`
@@ -198,7 +263,7 @@ export class Lane {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.ended = true;
     if (this.retryTimer) clearTimeout(this.retryTimer.timer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer.timer);
     clearTimeout(this.resumeTimer);
@@ -216,19 +281,6 @@ export class Lane {
     await this.deps.release();
     await Promise.allSettled([...this.tasks]);
   }
-}
-
-/** A service whose edition cannot be built: its jobs wait, and the Services page says why (a secret, a malformed URL). */
-export function unopenableReport(serviceId: string, error: unknown): LaneReport {
-  const message = isArtlabError(error) ? error.message : 'The service could not be opened. The details are in the log.';
-  return {
-    serviceId,
-    connection: { state: 'stopped' },
-    dispatchPaused: true,
-    message,
-    code: 'service-unopenable',
-    params: { detail: message },
-  };
 }
 
 /** What the service was told about a job, for lookup and cancel. */

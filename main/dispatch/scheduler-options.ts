@@ -3,9 +3,14 @@
 import type { Clock } from '../adapters';
 import type { ResultStoredInfo } from '../editions/edition';
 import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
 import type { RetryPolicy } from './retry-policy';
 import type { EditionLender } from '../editions/edition-pool';
 import type { JobChange, LaneReport } from './scheduler-lane';
+
+export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
+/** How long a closing lane lets its sends in flight finish, so their receipts are recorded (ms). */
+export const DEFAULT_SEND_DRAIN_MS = 15_000;
 
 /** A service's watcher/socket state, and whether sending to it is paused (its token was refused). */
 export type ConnectionReport = LaneReport;
@@ -25,5 +30,5 @@ export interface SchedulerOptions {
   onJobChange?: (change: JobChange) => void;
   onResultStored?: (info: ResultStoredInfo) => void;
   onConnection?: (report: ConnectionReport) => void;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }

@@ -3,6 +3,7 @@
 // opens a scheduler lane or runs recovery, and a service is never talked to through two sets of sockets.
 import type { Edition } from './edition';
 import type { ServiceTarget } from './service-editions';
+import { silentLogger, type Logger } from '../log/logger';
 
 /** Builds a service's target from its saved connection (throws NotFoundError when the service is gone). */
 export type ServiceTargetFactory = (serviceId: string) => ServiceTarget;
@@ -21,7 +22,7 @@ export class EditionPool implements EditionLender {
 
   constructor(
     private readonly build: ServiceTargetFactory,
-    private readonly log: (message: string, error?: unknown) => void = () => undefined,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   target(serviceId: string): ServiceTarget {
@@ -38,7 +39,7 @@ export class EditionPool implements EditionLender {
     try {
       return this.target(serviceId).edition;
     } catch (error) {
-      this.log(`cannot open the service ${serviceId}`, error);
+      this.logger.warn(`cannot open the service ${serviceId}`, error);
       return undefined;
     }
   }

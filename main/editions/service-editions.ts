@@ -4,6 +4,7 @@ import { ExclusiveClient } from './exclusive/exclusive-client';
 import { QueueEdition, type WatcherTuning } from './queue/queue-edition';
 import { openOssSource, type OssTarget } from '../oss/oss-target';
 import type { Edition } from './edition';
+import type { Logger } from '../log/logger';
 
 /** Exclusive: prompts kept with the service at once — one running and one waiting keeps the GPU busy. */
 export const DEFAULT_EXCLUSIVE_CONCURRENCY = 2;
@@ -26,7 +27,7 @@ export interface EditionSettings {
 export interface EditionDeps {
   /** Whether the ledger has a job with this identity (the queue edition adopts the rest as external). */
   ownsIdentity?: (identity: string) => boolean;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
   /** Overrides the service's concurrency (the CLI's --concurrency). */
   concurrency?: number;
   /** Tests shorten the watcher's timers. */
@@ -57,7 +58,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
         url: settings.url,
         label,
         ...(settings.token ? { token: settings.token } : {}),
-        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
         ...(deps.exclusiveTiming ? { timing: deps.exclusiveTiming } : {}),
       }),
       concurrency: deps.concurrency ?? settings.concurrency ?? DEFAULT_EXCLUSIVE_CONCURRENCY,

@@ -1,6 +1,7 @@
 // The application menu: the platform's standard menus (macOS needs Edit for copy and paste in text fields) plus
 // Help → Check for Updates, Open Logs Folder, Export Diagnostics, which call the same contract handlers as Settings.
 import { app, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import type { Logger } from '../log/logger';
 import type { Studio } from '../studio';
 
 const labels = {
@@ -20,11 +21,11 @@ const labels = {
   },
 };
 
-export function installAppMenu(studio: Studio, log: (message: string, error: unknown) => void): void {
+export function installAppMenu(studio: Studio, logger: Logger): void {
   const text = app.getLocale().toLowerCase().startsWith('zh') ? labels['zh-CN'] : labels.en;
   const run = (action: () => Promise<void>) => () => {
     action().catch((error: unknown) => {
-      log('menu action failed', error);
+      logger.error('menu action failed', error);
       dialog.showErrorBox(text.failed, error instanceof Error ? error.message : String(error));
     });
   };

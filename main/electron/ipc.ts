@@ -2,15 +2,16 @@
 // its payload (dispatch.ts). Events wait in a queue until the renderer says it is mounted, so none is lost at start.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CALL_CHANNEL, EVENT_CHANNEL, type EventName } from '../../preload/contract';
-import { dispatchCall, type CallLogger } from '../contract/dispatch';
+import { dispatchCall } from '../contract/dispatch';
 import { RendererEventGate, type NavigationDetails } from '../contract/renderer-event-gate';
+import type { Logger } from '../log/logger';
 import type { Studio } from '../studio';
 
 export function bindContract(
   studio: Studio,
   window: BrowserWindow,
   isTrustedUrl: (url: string) => boolean,
-  log: CallLogger,
+  logger: Logger,
 ): () => void {
   const gate = new RendererEventGate((event: EventName, payload: unknown) => {
     if (window.isDestroyed()) return;
@@ -26,7 +27,7 @@ export function bindContract(
     if (event.sender !== window.webContents || !frame || frame.parent !== null || !isTrustedUrl(frame.url)) {
       return { ok: false, error: { kind: 'bad_request', message: 'Calls are accepted from the app window only.' } };
     }
-    return dispatchCall(studio.handlers, method, input, log);
+    return dispatchCall(studio.handlers, method, input, logger);
   });
 
   return () => {

@@ -22,6 +22,7 @@ import { ImageIntake, type ImageIntakeOptions, type JobFacts } from './image-int
 import { mimeOfCacheFile } from './media-probe';
 import { OssBrowser } from './oss-browser';
 import { rerunParams } from './rerun-params';
+import { silentLogger, type Logger } from '../log/logger';
 
 type Result<M extends keyof typeof galleryMethods> = MethodResult<M>;
 type Args<M extends keyof typeof galleryMethods> = MethodArgs<M>;
@@ -74,7 +75,7 @@ export interface GalleryModuleOptions {
   intake?: Pick<ImageIntakeOptions, 'concurrency' | 'attempts' | 'backoffMs'>;
   /** How often coalesced gallery.added / gallery.changed go out (ms). Default 100. */
   eventIntervalMs?: number;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 /** A file to serve for a media request. */
@@ -160,7 +161,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     jobFacts: (jobId) => run(() => jobFacts(jobId)),
     onChange: report,
     ...options.intake,
-    ...(options.log ? { log: options.log } : {}),
+    logger: (options.logger ?? silentLogger).child('intake'),
   });
 
   const browser = new OssBrowser({

@@ -19,6 +19,7 @@ import type { OssImageSource } from '../oss/oss-image-source';
 import type { GalleryIndex, ImageMetadata, IndexChange, IndexedFile } from './gallery-index';
 import type { GalleryRow } from './gallery-rows';
 import type { CachedFile, ImageCache } from './image-cache';
+import { silentLogger, type Logger } from '../log/logger';
 
 export interface ImageSources {
   /** The service's running edition client, for its own download; undefined when there is none. */
@@ -49,7 +50,7 @@ export interface ImageIntakeOptions {
   backoffMs?: number;
   /** [0, 1) dice for the jitter; injectable so tests are deterministic. */
   random?: () => number;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 const SCAN_LIMIT = 2_000;
@@ -72,6 +73,7 @@ export class ImageIntake {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly random: () => number;
+  private readonly logger: Logger;
   private closed = false;
   private moreToScan = false;
 
@@ -80,6 +82,7 @@ export class ImageIntake {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 1_000;
     this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
   }
 
   /** Picks up the files of a stored result (its rows are already pending in the ledger). */
@@ -126,7 +129,7 @@ export class ImageIntake {
         lane.active += 1;
         const run = this.run(id)
           // Only the index itself failing (disk, damaged database) gets here: the row stays pending for the next start.
-          .catch((error: unknown) => this.options.log?.('The gallery could not record an image', error))
+          .catch((error: unknown) => this.logger.error('The gallery could not record an image', error))
           .finally(() => {
             lane.active -= 1;
             this.known.delete(id);
@@ -156,7 +159,7 @@ export class ImageIntake {
           if (this.closed) return;
           continue;
         }
-        if (!isArtlabError(error)) this.options.log?.(`The image "${row.filename}" could not be fetched`, error);
+        if (!isArtlabError(error)) this.logger.error(`The image "${row.filename}" could not be fetched`, error);
         const message = isArtlabError(error)
           ? redact(error.message)
           : `The image "${row.filename}" could not be fetched because of an unexpected error (details in the log). Retry.`;
@@ -263,7 +266,7 @@ export class ImageIntake {
       const facts = this.options.jobFacts(row.job_id);
       if (facts) return { batchId: facts.batchId, workflowId: facts.workflowId, workflow: facts.workflow };
     } catch (error) {
-      this.options.log?.('The job of an image could not be read', error);
+      this.logger.error('The job of an image could not be read', error);
     }
     return { batchId: row.batch_id, workflowId: row.workflow_id };
   }

@@ -28,6 +28,7 @@ import { ServiceRepository } from './service-repository';
 import { insecureTokenWarning } from './service-url';
 import { maskSecret } from '../log/redact';
 import { Vault } from './vault';
+import type { Logger } from '../log/logger';
 
 type Result<M extends keyof typeof serviceMethods> = MethodResult<M>;
 
@@ -60,7 +61,7 @@ export interface ServicesModuleOptions {
   /** Periodic health checks; 0 turns them off (tests). Default 5 minutes. */
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 /** Everything a client in main needs to talk to a service, secrets opened. Never send it to the renderer. */
@@ -285,7 +286,7 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
           // The first round soon after start, so the list shows health without waiting a whole interval.
           firstDelayMs: Math.min(intervalMs, 3000),
           check: test,
-          onError: (id, error) => options.log?.(`health check of ${id} failed`, error),
+          onError: (id, error) => options.logger?.error(`health check of ${id} failed`, error),
         })
       : undefined;
 

@@ -5,6 +5,7 @@ import type { Clock, KeyValueStore } from '../adapters';
 import type { EventHub } from '../contract/event-hub';
 import { BadRequestError } from '../errors';
 import type { Updater } from './updater';
+import { silentLogger, type Logger } from '../log/logger';
 
 const SETTING_KEY = 'updates.autoCheck';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +20,7 @@ export interface UpdatesModuleOptions {
   firstCheckDelayMs?: number;
   /** Then every this long (default a day). */
   intervalMs?: number;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
 }
 
 export interface UpdatesModule {
@@ -37,6 +38,7 @@ export function createUpdatesModule(options: UpdatesModuleOptions): UpdatesModul
   const { updater, store, clock, events } = options;
   const firstDelay = options.firstCheckDelayMs ?? 10_000;
   const interval = options.intervalMs ?? DAY_MS;
+  const logger = options.logger ?? silentLogger;
   let lastCheckedAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -56,7 +58,7 @@ export function createUpdatesModule(options: UpdatesModuleOptions): UpdatesModul
   async function check(): Promise<void> {
     lastCheckedAt = clock.now();
     // The updater reports its own failures as state 'error'; a throw here is a bug worth logging, not showing.
-    await updater.check().catch((error: unknown) => options.log?.('update check failed', error));
+    await updater.check().catch((error: unknown) => logger.error('update check failed', error));
   }
 
   function schedule(delay: number): void {

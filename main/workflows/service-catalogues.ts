@@ -2,6 +2,7 @@
 // service changes. Only editions that can describe their nodes have one (the API edition exposes no catalogue).
 import type { NodeCatalog } from '../comfy/node-catalog';
 import type { Edition } from '../editions/edition';
+import type { Logger } from '../log/logger';
 
 /** A capability, not an edition: services that can describe their nodes. */
 function hasNodeCatalog(edition: Edition): edition is Edition & { nodeCatalog(): Promise<NodeCatalog> } {
@@ -17,7 +18,7 @@ export class ServiceCatalogues {
 
   constructor(
     private readonly editionOf: (serviceId: string) => Edition | undefined,
-    private readonly log: (message: string, error?: unknown) => void,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -60,7 +61,7 @@ export class ServiceCatalogues {
       return catalog;
     } catch (error) {
       // The form still works from the workflow's own values; bounds come back when the service answers.
-      this.log(`reading the node catalogue of ${serviceId} failed`, error);
+      this.logger.warn(`reading the node catalogue of ${serviceId} failed`, error);
       return undefined;
     } finally {
       if (current()) this.reading.delete(serviceId);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { MethodInput, MethodName, MethodResult } from '../../preload/contract';
 import { systemClock } from '../../main/adapters';
 import { dispatchCall } from '../../main/contract/dispatch';
+import { redactingSink } from '../../main/log/log-sink';
+import { createLogger } from '../../main/log/logger';
 import { createNodeStore } from '../../main/node-adapters';
 import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
 import { createStudio, type Studio, type StudioAdapters } from '../../main/studio';
@@ -16,9 +18,11 @@ export function benchStudio(dataDir: string, jobs?: StudioAdapters['dispatch']):
     encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
     store: createNodeStore(dataDir),
     app: { name: 'ArtLab Desktop', version: '0.1.0', platform: process.platform, transport: 'browser' },
-    log: (message, error) => {
-      if (process.env.ARTLAB_DEBUG) console.error(`studio: ${message}`, error);
-    },
+    logger: createLogger(
+      redactingSink((line) => {
+        if (process.env.ARTLAB_DEBUG) console.error(`studio: ${line}`);
+      }),
+    ),
     ...(jobs ? { dispatch: jobs } : {}),
   });
 }

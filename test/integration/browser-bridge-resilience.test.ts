@@ -138,7 +138,9 @@ describe('the browser bridge under hostile or huge frames', () => {
       hostile.send(Buffer.from([0xff, 0xfe]), { binary: false });
       await closed;
       ws.close();
-      expect(logLines.some((line) => line.startsWith('app.info failed: Error: request to https://svc/'))).toBe(true);
+      expect(logLines.some((line) => line.startsWith('[bridge] app.info failed: Error: request to https://svc/'))).toBe(
+        true,
+      );
       expect(logLines.some((line) => line.includes('invalid UTF-8'))).toBe(true);
       for (const line of logLines) {
         expect(line).not.toContain(token);

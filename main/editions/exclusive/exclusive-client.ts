@@ -5,7 +5,6 @@ import { Agent } from 'undici';
 import type { NodeCatalog } from '../../comfy/node-catalog';
 import { safeOutputName } from '../../comfy/output-names';
 import { NotFoundError, ValidationError } from '../../errors';
-import { redact } from '../../log/redact';
 import type {
   ConnectionState,
   Edition,
@@ -23,6 +22,7 @@ import { ExclusiveApi, type QueueSnapshot, type ServiceHealth } from './exclusiv
 import { ProgressSocket } from './progress-socket';
 import { PromptTracker, type TrackerTiming } from './prompt-tracker';
 import { TypedEmitter } from '../../typed-emitter';
+import { silentLogger, type Logger } from '../../log/logger';
 
 export interface ExclusiveClientOptions {
   /** The service URL, e.g. `http://<service>.<id>.cn-shanghai.pai-eas.aliyuncs.com/` or `http://127.0.0.1:8188/`. */
@@ -45,7 +45,7 @@ export interface ExclusiveClientOptions {
   downloadIdleMs?: number;
   now?: () => number;
   /** Where errors that are retried instead of thrown are recorded. */
-  log?: (message: string, error: unknown) => void;
+  logger?: Logger;
 }
 
 const DEFAULT_TIMING: TrackerTiming = {
@@ -68,7 +68,7 @@ export class ExclusiveClient implements Edition {
   private readonly events = new TypedEmitter<{ event: EditionEvent }>();
   private readonly now: () => number;
   private readonly timing: TrackerTiming;
-  private readonly log: (message: string, error: unknown) => void;
+  private readonly logger: Logger;
   private connection: ConnectionState = { state: 'stopped' };
   private closed = false;
   private readonly downloadLimits: { maxBytes?: number; idleTimeoutMs?: number };
@@ -98,8 +98,7 @@ export class ExclusiveClient implements Edition {
       ...(options.token ? { token: options.token } : {}),
     });
     this.api = new ExclusiveApi(this.http, this.label, this.now);
-    const log = options.log ?? (() => undefined);
-    this.log = log;
+    this.logger = options.logger ?? silentLogger;
     if (options.progressSocket !== false) {
       const wsUrl = this.http.url('ws', { clientId: this.clientId });
       wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -124,7 +123,7 @@ export class ExclusiveClient implements Edition {
       now: this.now,
       emit: (event) => this.emit(event),
       socketLive: () => this.socket?.live ?? false,
-      log: (message, error) => log(message, error instanceof Error ? new Error(redact(error.message)) : error),
+      logger: this.logger,
       onAuthFailed: (reason) => {
         if (this.connection.state === 'auth-failed') return;
         const state: ConnectionState = { state: 'auth-failed', reason };
@@ -173,7 +172,7 @@ export class ExclusiveClient implements Edition {
       // The part ComfyUI accepted is queued or already running: take it back so that no half of the workflow
       // passes for the job. If it finished first, its files stay on the service and the job still fails.
       await this.cancel(request.identity).catch((error: unknown) =>
-        this.log('Withdrawing a partly refused prompt failed', error),
+        this.logger.error('Withdrawing a partly refused prompt failed', error),
       );
       throw reply.refusedOutputs;
     }

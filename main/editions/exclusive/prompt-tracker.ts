@@ -11,6 +11,7 @@ import { backoffDelay } from './backoff';
 import { wsExecutingSchema, wsProgressSchema, wsPromptDataSchema } from './comfy-replies';
 import type { ExclusiveApi } from './exclusive-api';
 import type { WsFrame } from './progress-socket';
+import type { Logger } from '../../log/logger';
 
 export interface TrackerTiming {
   /** Poll interval with few prompts and a quiet or absent socket. */
@@ -30,7 +31,7 @@ export interface TrackerOptions {
   /** True while the progress socket is open. */
   socketLive(): boolean;
   /** Records an error that is retried rather than thrown (poll failures, a rejected result handler). */
-  log(message: string, error: unknown): void;
+  logger: Logger;
   onAuthFailed(reason: string): void;
   now: () => number;
 }
@@ -190,7 +191,7 @@ export class PromptTracker {
       return;
     }
     this.failures += 1;
-    this.options.log('Polling the followed prompts failed; retrying with backoff', error);
+    this.options.logger.warn('Polling the followed prompts failed; retrying with backoff', error);
   }
 
   private markRunning(entry: Followed): void {
@@ -253,7 +254,7 @@ export class PromptTracker {
       await handler(result);
       if (this.followed.get(entry.identity) === entry) this.followed.delete(entry.identity);
     } catch (error) {
-      this.options.log(`Storing the result of ${entry.identity} failed; it will be handed over again`, error);
+      this.options.logger.warn(`Storing the result of ${entry.identity} failed; it will be handed over again`, error);
     } finally {
       entry.delivering = false;
     }

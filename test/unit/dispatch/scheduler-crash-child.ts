@@ -6,6 +6,8 @@ import { starterWorkflow } from '../../../main/comfy/starter';
 import { queueBatch } from '../../../main/batches/batch-queueing';
 import { isTerminal } from '../../../main/ledger/job-state';
 import { Ledger } from '../../../main/ledger/ledger';
+import { redactingSink } from '../../../main/log/log-sink';
+import { createLogger } from '../../../main/log/logger';
 import { Scheduler } from '../../../main/dispatch/scheduler';
 import { EditionPool } from '../../../main/editions/edition-pool';
 import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
@@ -49,7 +51,11 @@ const scheduler = new Scheduler({
       });
     }
   },
-  log: (message, error) => process.stderr.write(`child: ${message}: ${String(error)}\n`),
+  logger: createLogger(
+    redactingSink((line, level) => {
+      if (level !== 'info') process.stderr.write(`child: ${line}\n`);
+    }),
+  ),
 });
 void scheduler.wake(SERVICE).then(() => {
   if (settled()) process.stdout.write('done\n');

@@ -7,6 +7,8 @@ import { methodNames, methods, type ContractHandlers, type MethodName } from '..
 import { systemClock } from '../../../main/adapters';
 import { dispatchCall } from '../../../main/contract/dispatch';
 import { ServiceError, ValidationError } from '../../../main/errors';
+import { redactingSink } from '../../../main/log/log-sink';
+import { createLogger } from '../../../main/log/logger';
 import { createNodeStore } from '../../../main/node-adapters';
 import { KeyFileEncryptor } from '../../../main/services/key-file-encryptor';
 import { createStudio } from '../../../main/studio';
@@ -80,12 +82,12 @@ describe('the contract', () => {
       error: { kind: 'validation', message: 'Steps must be at least 1.', node: '3', input: 'steps' },
     });
     const logged: string[] = [];
-    const reply = await dispatchCall(failing(new Error('ENOENT /home/me/secret')), 'settings.get', undefined, (m) =>
-      logged.push(m),
-    );
+    const logger = createLogger(redactingSink((line) => logged.push(line)));
+    const reply = await dispatchCall(failing(new Error('ENOENT /home/me/secret')), 'settings.get', undefined, logger);
     expect(reply).toMatchObject({ ok: false, error: { kind: 'internal' } });
     expect(JSON.stringify(reply)).not.toContain('/home/me');
-    expect(logged).toEqual(['settings.get failed']);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^settings\.get failed: Error: ENOENT \/home\/me\/secret/);
     expect(
       await dispatchCall(failing(new ServiceError('The service answered 503.', 503)), 'settings.get', undefined),
     ).toMatchObject({

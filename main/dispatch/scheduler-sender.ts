@@ -1,0 +1,179 @@
+// Sending a lane's jobs: as slots free up, each due job gets its identity written to the ledger before it is sent
+// (DESIGN.md rule 4); a job sent before is looked up first and resent with the same identity. Every outcome of a send
+// is written to the ledger: accepted, adopted from the service, retried within its budget, or failed with a reason.
+import type { Clock } from '../adapters';
+import type { ApiWorkflow } from '../comfy/workflow-types';
+import type { EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
+import type { JobRecord, Ledger } from '../ledger/ledger';
+import type { Logger } from '../log/logger';
+import { classifyFailure, decideRetry, type RetryPolicy } from './retry-policy';
+import { receiptOf, type JobChange, type Lane } from './scheduler-lane';
+
+export interface SenderDeps {
+  ledger: Ledger;
+  clock: Clock;
+  random: () => number;
+  policy: RetryPolicy;
+  newIdentity: () => string;
+  /** Reports a job's state as the ledger now holds it (with what the ledger does not keep). */
+  changed: (jobId: string, extra?: Partial<JobChange>) => JobRecord | undefined;
+  /** Stores a result the service already had. */
+  storeResult: (lane: Lane, result: EditionResult) => Promise<void>;
+  /** The service's open lane now: the one that replaced a closed lane, if the service was edited meanwhile. */
+  laneOf: (serviceId: string) => Lane | undefined;
+  /** The scheduler is closing: nothing more is sent. */
+  stopped: () => boolean;
+  logger: Logger;
+}
+
+export class JobSender {
+  constructor(private readonly deps: SenderDeps) {}
+
+  /** Sends what the lane has room for. Re-entrant calls fold into one more round. */
+  pump(lane: Lane): void {
+    const { ledger } = this.deps;
+    if (lane.closed || this.deps.stopped() || lane.paused) return;
+    try {
+      const remote = lane.target.limit === 'remote' ? ledger.unfinishedJobs(lane.serviceId).length : 0;
+      const free = lane.target.concurrency - (lane.target.limit === 'remote' ? remote : lane.sendCount);
+      if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free)) this.launch(lane, job);
+      lane.armRetry(ledger.nextRetryAt(lane.serviceId));
+    } catch (error) {
+      this.deps.logger.error(`sending jobs to ${lane.serviceId} failed`, error);
+    }
+  }
+
+  /** Sends again, with its stored identity, a job that recovery found between its identity and the reply. */
+  resend(lane: Lane, job: JobRecord, duplicatePossible: boolean): Promise<void> {
+    const identity = job.identity ?? '';
+    lane.follow(job.id, job.batchId, identity, job.submittedAt ?? this.deps.clock.now());
+    const sent = this.send(lane, job.id, identity, () => this.deps.ledger.jobWorkflow(job.id), { duplicatePossible });
+    lane.trackSend(sent);
+    return sent;
+  }
+
+  /** The service already has the identity: take its word instead of sending again. */
+  adopt(lane: Lane, jobId: string, identity: string, remote: RemoteJobState): boolean {
+    const { ledger } = this.deps;
+    if (remote.state === 'unknown' || remote.state === 'absent') return false;
+    if (lane.closed) return true;
+    if (remote.state === 'done') {
+      void this.deps
+        .storeResult(lane, remote.result)
+        .catch((error: unknown) => this.deps.logger.error('storing a result failed', error));
+      return true;
+    }
+    ledger.markQueued(jobId, { identity });
+    if (remote.state === 'running') ledger.markRunning(jobId);
+    const job = ledger.getJob(jobId);
+    if (job) lane.follow(jobId, job.batchId, identity, job.submittedAt ?? this.deps.clock.now());
+    lane.target.edition.follow(identity, job ? receiptOf(job) : undefined);
+    this.deps.changed(
+      jobId,
+      remote.state === 'queued' && remote.position !== undefined ? { position: remote.position } : {},
+    );
+    return true;
+  }
+
+  /**
+   * A send (or its lookup) failed: the job is tried again within the retry budget, or ends with a sentence saying
+   * why. Each outcome is reported with the attempt number and the reason; a service that stayed unreachable past the
+   * budget pauses its lane, and the connection report says so.
+   */
+  sendFailed(lane: Lane, jobId: string, error: unknown): void {
+    const { ledger, policy, random } = this.deps;
+    const verdict = classifyFailure(error);
+    if (verdict.kind === 'internal') this.deps.logger.error(`sending job ${jobId} failed`, error);
+    if (verdict.auth) lane.pause(verdict.message);
+    const job = ledger.getJob(jobId);
+    if (!job) return;
+    const now = this.deps.clock.now();
+    const budget = lane.retryBudget(jobId);
+    const firstAt = budget.firstAt ?? job.submittedAt ?? now;
+    let decision = decideRetry(policy, verdict, { attempts: job.attempts - budget.sendsBefore, firstAt, now }, random);
+    if (!decision.retry && decision.reason !== 'permanent' && verdict.unreachable && lane.acceptedSince(firstAt)) {
+      // The service took other jobs since this one first failed: what it met was the service's passing trouble (a
+      // restart, a 5xx under load), not a dead service. The job gets a fresh budget from now rather than failing.
+      lane.renewRetryBudget(jobId, now, job.attempts - 1);
+      decision = decideRetry(policy, verdict, { attempts: 1, firstAt: now, now }, random);
+    }
+    const report = { attempt: job.attempts, reason: verdict.message };
+    if (decision.retry) {
+      if (ledger.markFailed(jobId, verdict.kind, verdict.message, decision.at)) lane.forget(jobId);
+      this.deps.changed(jobId, { ...report, retryAt: decision.at });
+      return;
+    }
+    lane.endRetryBudget(jobId);
+    if (ledger.markFailed(jobId, verdict.kind, decision.message)) lane.forget(jobId);
+    if (verdict.unreachable && decision.reason !== 'permanent') lane.pause(verdict.message, 'service-unreachable');
+    this.deps.changed(jobId, report);
+  }
+
+  private launch(lane: Lane, job: JobRecord & { workflow: ApiWorkflow }): void {
+    const askFirst = job.identity !== null;
+    const identity = job.identity ?? this.deps.newIdentity();
+    if (!this.deps.ledger.assignIdentity(job.id, identity)) return;
+    const now = this.deps.clock.now();
+    lane.noteSend(job.id, now);
+    lane.follow(job.id, job.batchId, identity, now);
+    this.deps.changed(job.id);
+    // A job sent before (a retry) is looked up first: the service may have received the failed send.
+    const lookup = askFirst ? () => lane.target.edition.lookup(identity, receiptOf(job)) : undefined;
+    lane.trackSend(this.send(lane, job.id, identity, () => job.workflow, { duplicatePossible: false, lookup }));
+  }
+
+  /**
+   * Looks up (when asked), then submits with the stored identity; every outcome is written to the ledger. A receipt
+   * is recorded whatever became of the lane meanwhile: the service has the job, and a job left `submitting` would be
+   * sent again by the next lane.
+   */
+  private async send(
+    lane: Lane,
+    jobId: string,
+    identity: string,
+    workflow: () => ApiWorkflow,
+    how: { duplicatePossible: boolean; lookup?: () => Promise<RemoteJobState> },
+  ): Promise<void> {
+    const { ledger } = this.deps;
+    lane.startSend(jobId);
+    try {
+      let duplicatePossible = how.duplicatePossible;
+      if (how.lookup) {
+        const remote = await how.lookup();
+        if (this.adopt(lane, jobId, identity, remote)) return;
+        duplicatePossible ||= remote.state === 'unknown' && !lane.target.lookupIsConclusive;
+      }
+      // Closed, or settled meanwhile (its result came through the sink while it was looked up): nothing to send.
+      if (lane.closed || ledger.getJob(jobId)?.state !== 'submitting') return;
+      if (duplicatePossible && ledger.markDuplicatePossible(jobId))
+        this.deps.changed(jobId, { duplicatePossible: true });
+      const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });
+      this.accepted(lane, jobId, receipt);
+    } catch (error) {
+      // After close the job stays `submitting`: the next start looks it up before sending it again.
+      if (!lane.closed) this.sendFailed(lane, jobId, error);
+    } finally {
+      lane.endSend(jobId);
+      this.pump(lane);
+    }
+  }
+
+  private accepted(lane: Lane, jobId: string, receipt: SubmitReceipt): void {
+    lane.accepted(jobId, this.deps.clock.now());
+    if (this.deps.ledger.markQueued(jobId, receipt)) {
+      this.deps.changed(jobId);
+      return;
+    }
+    // Cancelled while the request was on its way: now that the service has it, take it back (through the lane that
+    // replaced this one, if the service was edited meanwhile).
+    const current = lane.closed ? this.deps.laneOf(lane.serviceId) : lane;
+    if (current && this.deps.ledger.getJob(jobId)?.state === 'cancelled') {
+      current.track(
+        current
+          .cancelRemote(receipt.identity, receipt)
+          .then(() => undefined)
+          .catch((error: unknown) => this.deps.logger.error('cancelling a job just sent failed', error)),
+      );
+    }
+  }
+}
