@@ -160,6 +160,7 @@ test('an API-edition service without OSS needs its output location, is not queue
   const status = page.getByTestId('compose-service-health');
   await expect(status).toContainText('Needs OSS output location');
   await expect(page.getByTestId('queue-batch')).toBeDisabled();
+  await shoot(page, 'compose-needs-oss');
   // main refuses it too, whoever asks (the CLI goes the same way).
   const bridge = await BridgeClient.connect(appUrl());
   try {
