@@ -34,7 +34,7 @@ export interface BatchHandlerDeps {
   ledger: Ledger;
   library: WorkflowLibrary;
   dispatch: DispatchModule;
-  services: { list(): ServiceRecord[] };
+  services: { list(): ServiceRecord[]; needsOss(serviceId: string): boolean };
   /** Node catalogues per service: a batch is validated against its service's before it is stored. */
   catalogues: Pick<ServiceCatalogues, 'get'>;
   /** The wildcards folder: its files are read afresh for each preview and batch (the artist edits them between two). */
@@ -83,8 +83,15 @@ export function batchHandlers({
         return { total, large: total > LARGE_BATCH, identicalRepeats, seedInputs, jobs };
       }),
     'batches.queue': async ({ serviceId, workflowId, spec, label, confirmLarge }) => {
-      if (!services.list().some((service) => service.id === serviceId)) {
+      const service = services.list().find((candidate) => candidate.id === serviceId);
+      if (!service) {
         throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
+      }
+      // Refused before anything is written: every job would end "done" with no image to show.
+      if (services.needsOss(serviceId)) {
+        throw new BadRequestError(
+          `“${service.name}” needs an OSS output location: the API edition writes its results to OSS and they are read from there. Add the storage path, its region and an AccessKey (Services → Add OSS location; on the command line --oss with --oss-region and the key flags), then queue again.`,
+        );
       }
       const words = wildcards();
       const total = countJobs(spec, { wildcards: words });

@@ -13,6 +13,18 @@ export interface StoragePath {
 // OSS bucket names: 3–63 characters, lower-case letters, digits and hyphens, not starting or ending with a hyphen
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
+// The console shows a mount either as `oss://bucket/path/` or, in its storage list, as `bucket/path`; a
+// copy may carry a trailing note (`oss://bucket/path/ (cn-shanghai)`), so only the first word is the path.
+const DISPLAY_FORM = /^([a-z0-9][a-z0-9-]{1,61}[a-z0-9])\/(.*)$/;
+
+/** The console's forms of a storage path as `oss://bucket/path/`, or undefined when the text is neither. */
+export function storagePathFromConsole(text: string): string | undefined {
+  const word = text.trim().split(/\s+/)[0] ?? '';
+  if (/^oss:\/\/[^/\s]+/i.test(word)) return `oss://${word.slice('oss://'.length)}`;
+  const display = DISPLAY_FORM.exec(word);
+  return display ? `oss://${display[1]}/${display[2]}` : undefined;
+}
+
 export function parseStoragePath(text: string): StoragePath {
   const trimmed = text.trim();
   const match = /^oss:\/\/([^/]+)(?:\/(.*))?$/i.exec(trimmed);

@@ -1,7 +1,11 @@
 // "Paste call information": turns the text an artist copied from the ArtLab / EAS console (English, simplified or
 // traditional Chinese labels, any order, `key: value`, `key value` or the value on the next line, or just a URL and a
 // token) into a form draft (reference/artlab-api-edition.md, "Call information a user copies from the console").
+// The API edition's OSS output location is read too when the paste has it: the storage path as the console shows it
+// (`oss://bucket/path/`, or `bucket/path` after a storage-path label) and an OSS endpoint; the region is taken from
+// the EAS host, since a service mounts a bucket of its own region.
 import type { Edition } from '../../preload/schemas/services';
+import { storagePathFromConsole } from '../oss/storage-path';
 import { normaliseServiceUrl, parseLooseUrl, queueUrlParts, suggestName } from './service-url';
 
 export interface ParsedCallInfo {
@@ -12,10 +16,14 @@ export interface ParsedCallInfo {
   serviceName?: string;
   sink?: string;
   name?: string;
+  /** `oss://bucket/path/`, normalised from either console form. */
+  ossLocation?: string;
+  ossRegion?: string;
+  ossEndpoint?: string;
   notes: string[];
 }
 
-type Field = 'url' | 'vpcUrl' | 'token' | 'endpoint' | 'serviceId';
+type Field = 'url' | 'vpcUrl' | 'token' | 'endpoint' | 'serviceId' | 'ossLocation' | 'ossEndpoint';
 
 // Longest first, so "请求URL" wins over "URL" and "Service ID" over "Service".
 const LABELS: [Field, string[]][] = [
@@ -68,6 +76,26 @@ const LABELS: [Field, string[]][] = [
     'serviceId',
     ['服务id', '服務id', 'service id', 'serviceid', 'service name', '服务名称', '服務名稱', '服务名', '服務名'],
   ],
+  [
+    'ossLocation',
+    [
+      'oss存储路径',
+      'oss存儲路徑',
+      'oss路径',
+      'oss路徑',
+      'oss地址',
+      '存储路径',
+      '存儲路徑',
+      'oss storage path',
+      'oss output location',
+      'oss output',
+      'oss path',
+      'oss bucket',
+      'storage path',
+      'bucket',
+    ],
+  ],
+  ['ossEndpoint', ['oss endpoint', 'oss域名', 'oss endpoint url']],
 ];
 
 // Headings the console shows around the fields: recognised so they are not reported as unknown lines.
@@ -121,6 +149,15 @@ function looksLikeToken(text: string): boolean {
   return /^[A-Za-z0-9+/=_-]{16,}$/.test(text) && !/^\d+$/.test(text);
 }
 
+/** An OSS endpoint (`oss-cn-shanghai.aliyuncs.com`, `-internal` too), with or without a scheme. */
+const OSS_HOST = /^(?:https?:\/\/)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com\/?$/;
+
+/** `<id>.cn-shanghai.pai-eas.aliyuncs.com` (and the Exclusive edition's `<service>.<id>.…`) → `cn-shanghai`. */
+function easRegion(url: string): string | undefined {
+  const host = parseLooseUrl(url)?.hostname ?? '';
+  return /\.([a-z]{2}-[a-z0-9-]+)\.pai-eas\.aliyuncs\.com$/.exec(host)?.[1];
+}
+
 function looksLikeHost(text: string): boolean {
   // Lower case only: consoles print hosts in lower case, while a dotted token (JWT-like) has capitals and must not
   // be mistaken for an endpoint and echoed back.
@@ -137,7 +174,9 @@ export function parseCallInfo(text: string): ParsedCallInfo {
   let pending: Field | undefined;
   const bareHosts: string[] = [];
 
-  const assign = (field: Field, value: string) => {
+  const assign = (asked: Field, value: string) => {
+    // The console labels the OSS endpoint "Endpoint" too: its host says which it is.
+    const field = asked === 'endpoint' && OSS_HOST.test(value) ? 'ossEndpoint' : asked;
     if (found[field] === undefined) found[field] = value;
     else if (found[field] !== value && field !== 'vpcUrl') notes.push(`Found a second ${field} and kept the first.`);
   };
@@ -157,7 +196,9 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     }
     // Unlabelled: guess by shape. "Bearer x" is how other APIs show tokens; EAS wants it bare.
     const bare = line.replace(/^bearer\s+/i, '');
-    if (/^https?:\/\//i.test(bare) && parseLooseUrl(bare)) assign('url', bare);
+    if (/^oss:\/\//i.test(bare)) assign('ossLocation', bare);
+    else if (OSS_HOST.test(bare)) assign('ossEndpoint', bare);
+    else if (/^https?:\/\//i.test(bare) && parseLooseUrl(bare)) assign('url', bare);
     else if (found.url === undefined && queueUrlParts(bare)) assign('url', bare);
     else if (looksLikeHost(bare)) bareHosts.push(bare);
     else if (looksLikeToken(bare)) assign('token', bare);
@@ -175,6 +216,7 @@ export function parseCallInfo(text: string): ParsedCallInfo {
 
 function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCallInfo {
   const result: ParsedCallInfo = { notes };
+  readOss(found, result);
   let token = found.token?.trim();
   if (token && /^bearer\s+/i.test(token)) {
     token = token.replace(/^bearer\s+/i, '');
@@ -217,6 +259,8 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
     }
     result.sink = `${result.serviceName}/sink`;
     result.name = result.serviceName;
+    // The API edition's results are on OSS: offer the region with or without a storage path in the paste.
+    result.ossRegion ??= easRegion(result.url);
     return result;
   }
 
@@ -227,7 +271,22 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
   }
   result.edition = 'exclusive';
   result.url = exclusive;
+  if (result.ossLocation) result.ossRegion ??= easRegion(exclusive);
   const name = suggestName(exclusive);
   if (name) result.name = name;
   return result;
+}
+
+function readOss(found: Partial<Record<Field, string>>, result: ParsedCallInfo): void {
+  if (found.ossLocation !== undefined) {
+    const location = storagePathFromConsole(found.ossLocation);
+    if (location) result.ossLocation = location;
+    else result.notes.push('The OSS storage path could not be read: it looks like oss://bucket/path/.');
+  }
+  if (found.ossEndpoint !== undefined) {
+    const endpoint = found.ossEndpoint.trim().replace(/\/+$/, '');
+    result.ossEndpoint = endpoint;
+    const region = OSS_HOST.exec(endpoint)?.[1];
+    if (region) result.ossRegion = region;
+  }
 }

@@ -1,7 +1,7 @@
 // The "Test" button and the periodic check: is the service there, does it take the token, is the OSS output folder
 // readable. Exclusive → GET {url}system_stats (comfyui-api.md); API edition → attributes of the sink and of the input
 // queue (eas-queue.md); OSS → list one key under `<prefix>output/` (oss.md). Each part ends as one of
-// ok / auth-failed / unreachable / misconfigured with a sentence saying what to do.
+// ok / auth-failed / unreachable / misconfigured / needs-oss with a sentence saying what to do.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { HealthCode, HealthResult, HealthStatus, MessageParams } from '../../preload/schemas/services';
@@ -49,11 +49,22 @@ export async function checkServiceHealth(target: HealthTarget, options: HealthCh
   const timeoutMs = options.timeoutMs ?? 10_000;
   const outcomes: PartOutcome[] =
     target.edition === 'exclusive' ? [await checkExclusive(target, timeoutMs)] : await checkQueue(target, timeoutMs);
+  // The API edition's results are only on OSS (artlab-api-edition.md, "Where the files are"): without the location
+  // every job would end with no image, so the check says so instead of calling the service ready.
+  const ossRequired = target.edition === 'queue';
   if (target.oss) {
-    const oss = await checkOssOutput(target.oss, timeoutMs);
+    const oss = await checkOssOutput(target.oss, { timeoutMs, required: ossRequired });
     outcomes.push({
       part: { part: 'oss', status: oss.status, message: oss.message, code: oss.code, params: oss.params },
       details: oss.details,
+    });
+  } else if (ossRequired) {
+    outcomes.push({
+      part: coded('oss', 'needs-oss', {
+        message: `“${target.name}” has no OSS output location. The API edition writes its results to OSS and the images are read from there: add the storage path, its region and an AccessKey.`,
+        code: 'oss-needed',
+        params: { name: target.name },
+      }),
     });
   }
 

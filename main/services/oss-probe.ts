@@ -1,5 +1,7 @@
 // The OSS part of a health check: list one key under `<prefix>output/` with the service's credentials (oss.md),
-// through the gallery's OssImageSource so both read the bucket, and word its failures, the same way.
+// through the gallery's OssImageSource so both read the bucket, and word its failures, the same way. A failure names
+// the part that failed: the bucket (missing), the keys (refused) or the endpoint (unreachable); never the secret.
+// For the API edition OSS is where the results are, so an incomplete location is `needs-oss` rather than a mistake.
 import type { HealthCode, HealthStatus, MessageParams } from '../../preload/schemas/services';
 import { AuthError, NetworkError, ServiceError, TimeoutError, ValidationError } from '../errors';
 import type { OssImageSource } from '../oss/oss-image-source';
@@ -14,12 +16,20 @@ export interface OssProbeResult {
   details: { ossSampleKey?: string };
 }
 
-export async function checkOssOutput(target: OssTarget, timeoutMs: number): Promise<OssProbeResult> {
+export interface OssProbeOptions {
+  timeoutMs: number;
+  /** The service's results are only on OSS (the API edition): an incomplete location is `needs-oss`. */
+  required?: boolean;
+}
+
+export async function checkOssOutput(target: OssTarget, options: OssProbeOptions): Promise<OssProbeResult> {
+  const { timeoutMs } = options;
   const where = `oss://${target.bucket}/${target.prefix}output/`;
   const params = { where };
+  const incomplete: HealthStatus = options.required ? 'needs-oss' : 'misconfigured';
   if (!target.region && !target.endpoint) {
     return {
-      status: 'misconfigured',
+      status: incomplete,
       message: `The OSS output location ${where} has no region or endpoint. Add the bucket's region (e.g. cn-shanghai).`,
       code: 'oss-no-region',
       params,
@@ -28,7 +38,7 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
   }
   if (!target.accessKeyId || !target.accessKeySecret) {
     return {
-      status: 'misconfigured',
+      status: incomplete,
       message: `The OSS output location ${where} has no AccessKey. Add the AccessKey ID and secret, or use the shared credentials.`,
       code: 'oss-no-access-key',
       params,
@@ -65,9 +75,20 @@ export async function checkOssOutput(target: OssTarget, timeoutMs: number): Prom
 function failure(error: unknown, params: MessageParams): OssProbeResult {
   const status = statusOf(error);
   const code: HealthCode =
-    status === 'auth-failed' ? 'oss-auth-failed' : status === 'unreachable' ? 'oss-unreachable' : 'oss-misconfigured';
+    status === 'auth-failed'
+      ? 'oss-auth-failed'
+      : status === 'unreachable'
+        ? 'oss-unreachable'
+        : isMissingBucket(error)
+          ? 'oss-no-bucket'
+          : 'oss-misconfigured';
   // The image source's own sentence goes along as `detail`, shown beside the translated one.
   return { status, message: messageOf(error), code, params: { ...params, detail: messageOf(error) }, details: {} };
+}
+
+/** main/oss/oss-errors.ts keeps OSS's error code as the excerpt: NoSuchBucket is the bucket, not the keys. */
+function isMissingBucket(error: unknown): boolean {
+  return error instanceof ServiceError && error.status === 404 && error.bodyExcerpt === 'NoSuchBucket';
 }
 
 function statusOf(error: unknown): HealthStatus {

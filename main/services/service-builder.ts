@@ -115,15 +115,11 @@ function buildOss(input: NonNullable<ServiceInput['oss']>): OssSettings {
     if (error instanceof ValidationError) throw new ValidationError(error.message, undefined, 'oss.location');
     throw error;
   }
-  if (!input.region && !input.endpoint) {
-    throw new ValidationError("Enter the bucket's region (e.g. cn-shanghai) or its endpoint.", undefined, 'oss.region');
-  }
+  // A location without its region or AccessKey is kept: the artist may not have the keys at hand. The health check
+  // says what is missing (and an API-edition service cannot be queued on) until they are added.
   const oss: OssSettings = { ...location, credentials: input.credentials };
   if (input.region) oss.region = input.region;
   if (input.endpoint) oss.endpoint = input.endpoint;
-  if (input.credentials === 'own') {
-    if (!input.accessKeyId) throw new ValidationError('Enter the AccessKey ID.', undefined, 'oss.accessKeyId');
-    oss.accessKeyId = input.accessKeyId;
-  }
+  if (input.credentials === 'own' && input.accessKeyId) oss.accessKeyId = input.accessKeyId;
   return oss;
 }

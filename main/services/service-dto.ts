@@ -8,7 +8,12 @@ import type { Vault } from './vault';
 const SHARED_OSS_KEY = 'sharedOss';
 const SharedOssSchema = z.object({ accessKeyId: z.string().optional() });
 
-export function toServiceDto(record: ServiceRecord, vault: Vault, health: HealthResult | undefined): ServiceDto {
+export function toServiceDto(
+  record: ServiceRecord,
+  vault: Vault,
+  health: HealthResult | undefined,
+  needsOss: boolean,
+): ServiceDto {
   const refs = secretRefs(record.id);
   const tokenHint = vault.hint(refs.token);
   const result: ServiceDto = {
@@ -18,6 +23,7 @@ export function toServiceDto(record: ServiceRecord, vault: Vault, health: Health
     url: record.url,
     hasToken: tokenHint !== undefined,
     ...(tokenHint ? { tokenHint } : {}),
+    needsOss,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -1,7 +1,7 @@
 // Service records as stored: versioned, parsed with zod on every read. Secrets are not here: the vault keeps them,
 // sealed, under refs derived from the service id (see secretRefs).
 import { z } from 'zod';
-import { parseStoragePath } from '../oss/storage-path';
+import { parseStoragePath, storagePathFromConsole } from '../oss/storage-path';
 
 export const SERVICES_SCHEMA_VERSION = 1;
 
@@ -60,9 +60,12 @@ export function secretRefs(serviceId: string) {
 
 export const SHARED_OSS_REFS = { secret: 'shared-oss/secret', securityToken: 'shared-oss/sts' };
 
-/** `oss://bucket/prefix/` → bucket and a prefix that is '' or ends with '/'; the rules are main/oss's. */
+/**
+ * `oss://bucket/prefix/` (or the console's `bucket/prefix` display form) → bucket and a prefix that is '' or ends
+ * with '/'; the rules are main/oss's.
+ */
 export function parseOssLocation(location: string): { bucket: string; prefix: string } {
-  const path = parseStoragePath(location);
+  const path = parseStoragePath(storagePathFromConsole(location) ?? location);
   return { bucket: path.bucket, prefix: path.prefix === '' ? '' : `${path.prefix}/` };
 }
 

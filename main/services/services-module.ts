@@ -75,6 +75,8 @@ export interface ServicesModule extends ServicesApi {
   /** Opens the service's secrets for a client in main. Throws NotFoundError / StorageError. */
   connection(serviceId: string): ServiceConnection;
   list(): ServiceRecord[];
+  /** Whether the service is an API-edition one without a complete OSS output location (see ServiceDto.needsOss). */
+  needsOss(serviceId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -85,7 +87,20 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
   const drafts = new CallInfoDrafts(clock);
   const health = new Map<string, HealthResult>();
 
-  const dto = (record: ServiceRecord) => toServiceDto(record, vault, health.get(record.id));
+  /**
+   * An API-edition service whose OSS output location cannot be read (none, no region or endpoint, no AccessKey): its
+   * results are only on OSS. Decided from the record and which secrets are stored, without opening them.
+   */
+  function needsOss(record: ServiceRecord): boolean {
+    if (record.edition !== 'queue') return false;
+    const oss = record.oss;
+    if (!oss || (!oss.region && !oss.endpoint)) return true;
+    const shared = oss.credentials === 'shared';
+    const accessKeyId = shared ? readSharedOss(store).accessKeyId : oss.accessKeyId;
+    return !accessKeyId || !vault.has(shared ? SHARED_OSS_REFS.secret : secretRefs(record.id).ossSecret);
+  }
+
+  const dto = (record: ServiceRecord) => toServiceDto(record, vault, health.get(record.id), needsOss(record));
   const emitChanged = () => {
     const records = repository.list();
     events.emit('services.changed', records.map(dto));
@@ -294,6 +309,7 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
     ...api,
     connection,
     list: () => repository.list(),
+    needsOss: (id) => needsOss(repository.get(id)),
     async close() {
       drafts.close();
       await scheduler?.close();

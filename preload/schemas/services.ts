@@ -51,7 +51,11 @@ export type ServiceInput = z.infer<typeof ServiceInputSchema>;
 export const ServicePatchSchema = ServiceInputSchema.partial().extend({ id: ServiceIdSchema });
 export type ServicePatch = z.infer<typeof ServicePatchSchema>;
 
-export const HealthStatusSchema = z.enum(['ok', 'auth-failed', 'unreachable', 'misconfigured']);
+/**
+ * `needs-oss`: an API-edition service without a complete OSS output location. Its results are written to OSS and read
+ * from there, so nothing it makes could be shown: a warning with its fix (add the location), not a failure.
+ */
+export const HealthStatusSchema = z.enum(['ok', 'auth-failed', 'unreachable', 'misconfigured', 'needs-oss']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
 /**
@@ -80,6 +84,8 @@ export const HealthCodeSchema = z.enum([
   'oss-auth-failed',
   'oss-unreachable',
   'oss-misconfigured',
+  'oss-needed',
+  'oss-no-bucket',
 ]);
 export type HealthCode = z.infer<typeof HealthCodeSchema>;
 
@@ -155,6 +161,11 @@ export const ServiceDtoSchema = z.object({
     })
     .optional(),
   oss: OssDtoSchema.optional(),
+  /**
+   * An API-edition service whose OSS output location is missing or incomplete (no region or endpoint, no AccessKey):
+   * its images cannot be read, so it cannot be queued on. Known without a check; the check says it too (`needs-oss`).
+   */
+  needsOss: z.boolean(),
   /** The last health check, if one ran since start. */
   health: HealthResultSchema.optional(),
   createdAt: z.number(),
@@ -171,6 +182,10 @@ export const CallInfoDraftSchema = z.object({
   endpoint: z.string().optional(),
   serviceName: z.string().optional(),
   sink: z.string().optional(),
+  /** The OSS output location found in the paste (`oss://bucket/prefix/`), and the region or endpoint it names. */
+  ossLocation: z.string().optional(),
+  ossRegion: z.string().optional(),
+  ossEndpoint: z.string().optional(),
   hasToken: z.boolean(),
   tokenHint: z.string().optional(),
   /** Things the user should look at: unrecognised lines, a URL that is neither edition. */

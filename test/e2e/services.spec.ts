@@ -1,13 +1,16 @@
 // The Services page end to end, against the simulator the app server started: add each edition by pasting its call
-// information and one click, see it turn healthy; a wrong token; edit; duplicate; delete with confirmation. No page
-// state ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
+// information and one click, see it turn healthy; an API-edition service without its OSS output location (needs it,
+// cannot be queued on, healthy once added); a wrong token; edit; duplicate; delete with confirmation. No page state
+// ever holds a token. Saves screenshots of each state, in both themes, to test/e2e/screenshots/.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { z } from 'zod';
 import { simulatorInfoSchema, type SimulatorInfo } from '../sim/index';
 import { appUrl } from './app-url';
 import { seriousViolations } from './support/axe';
+import { BridgeClient } from './support/bridge-client';
 import { startOwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 
@@ -61,6 +64,17 @@ async function addByPaste(page: Page, callInformation: string) {
   return dialog;
 }
 
+/** The simulator's OSS output location typed into the dialog's OSS fields (own credentials). */
+async function fillOss(dialog: Locator) {
+  // Scoped: the API edition's queue endpoint is an "Endpoint" field too.
+  const oss = dialog.getByTestId('oss-fields');
+  await oss.getByRole('textbox', { name: 'Storage path' }).fill(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
+  await oss.getByRole('textbox', { name: 'Region' }).fill(sim.oss.region);
+  await oss.getByRole('textbox', { name: 'Endpoint' }).fill(sim.oss.endpoint);
+  await oss.getByRole('textbox', { name: 'AccessKey ID' }).fill(sim.oss.accessKeyId);
+  await oss.getByLabel('AccessKey secret').fill(sim.oss.accessKeySecret);
+}
+
 async function deleteService(page: Page, name: string) {
   await card(page, name).getByRole('button', { name: 'Delete' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete this service?' });
@@ -90,12 +104,16 @@ test('pasting the call information and one click adds each edition, and both tur
   await expect(dialog.getByTestId('secret-stored')).toHaveText(`Token found ••••${sim.queue.token.slice(-4)}`);
   await expectNoSecretOnPage(page);
   await shoot(page, 'dialog-pasted');
+  // The API edition's results are on OSS: its OSS fields are open, marked as needed.
+  await expect(dialog.getByTestId('oss-fields')).toContainText('Needed for the API edition');
+  await fillOss(dialog);
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();
   const queue = card(page, 'artlab_sim');
   await expect(health(queue)).toHaveText('Healthy');
   await expect(queue).toContainText('API edition (queue)');
   await expect(queue).toContainText(sim.queue.service);
+  await expect(queue).toContainText(`oss://${sim.oss.bucket}/${sim.oss.prefix}/`);
   // The jobs work's result watcher, as it reports itself.
   await expect(queue.getByRole('definition').filter({ hasText: 'Live' })).toBeVisible();
 
@@ -112,6 +130,72 @@ test('pasting the call information and one click adds each edition, and both tur
 
   await expectNoSecretOnPage(page);
   await shoot(page, 'list');
+});
+
+test('an API-edition service without OSS needs its output location, is not queued on, and is healthy once added', async ({
+  page,
+}) => {
+  await page.goto(appUrl());
+  const dialog = await addByPaste(page, queueCallInfo);
+  const ossFields = dialog.getByTestId('oss-fields');
+  await expect(ossFields).toContainText('Needed for the API edition');
+  await expect(ossFields).toContainText('The API edition writes its results to OSS');
+  await expect(ossFields.getByRole('textbox', { name: 'Storage path' })).toBeVisible();
+  await shoot(page, 'dialog-needs-oss');
+  // Saving without it is allowed (the keys may not be at hand): the service then says what it needs.
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  const queue = card(page, 'artlab_sim');
+  await expect(health(queue)).toHaveText('Needs OSS output location');
+  await expect(queue).toContainText('“artlab_sim” has no OSS output location');
+  await expect(queue).toContainText('no batch can be queued on this service');
+  expect(await seriousViolations(page)).toEqual([]);
+  await shoot(page, 'needs-oss');
+
+  // Compose says so beside the service, and does not queue on it.
+  await page.goto(`${appUrl()}#/compose`);
+  await page
+    .getByRole('combobox', { name: 'Service' })
+    .selectOption({ label: 'artlab_sim · API edition (queue) · Needs OSS output location' });
+  const status = page.getByTestId('compose-service-health');
+  await expect(status).toContainText('Needs OSS output location');
+  await expect(page.getByTestId('queue-batch')).toBeDisabled();
+  await shoot(page, 'compose-needs-oss');
+  // main refuses it too, whoever asks (the CLI goes the same way).
+  const bridge = await BridgeClient.connect(appUrl());
+  try {
+    const services = z.array(z.object({ id: z.string(), name: z.string() })).parse(await bridge.call('services.list'));
+    const workflows = z
+      .array(z.object({ id: z.string(), source: z.string() }))
+      .parse(await bridge.call('workflows.list'));
+    const queued = bridge.call('batches.queue', {
+      serviceId: services.find((service) => service.name === 'artlab_sim')?.id,
+      workflowId: workflows.find((workflow) => workflow.source === 'starter')?.id,
+      spec: { prompts: ['a red fox'] },
+    });
+    await expect(queued).rejects.toThrow(/needs an OSS output location/);
+  } finally {
+    bridge.close();
+  }
+
+  // Compose's "Add OSS location" opens the service's dialog at the storage path.
+  await status.getByRole('button', { name: 'Add OSS location' }).click();
+  const fromCompose = page.getByRole('dialog', { name: 'Edit artlab_sim' });
+  await expect(fromCompose.getByRole('textbox', { name: 'Storage path' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(fromCompose).toBeHidden();
+
+  // The card's button does the same; once the location is added, the service is healthy.
+  await queue.getByRole('button', { name: 'Add OSS location' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit artlab_sim' });
+  await expect(edit.getByRole('textbox', { name: 'Storage path' })).toBeFocused();
+  await shoot(page, 'dialog-add-oss');
+  await fillOss(edit);
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+  await expect(health(queue)).toHaveText('Healthy');
+  await expect(queue.getByRole('button', { name: 'Add OSS location' })).toHaveCount(0);
+  await expectNoSecretOnPage(page);
 });
 
 test('outputs on OSS with shared credentials: the bucket check passes and the secret shows only as a hint', async ({
@@ -142,7 +226,7 @@ test('outputs on OSS with shared credentials: the bucket check passes and the se
 test('the list and the filled dialog have no serious accessibility violation, in either theme', async ({ page }) => {
   await page.goto(appUrl());
   await (await addByPaste(page, queueCallInfo)).getByRole('button', { name: 'Save' }).click();
-  await expect(health(card(page, 'artlab_sim'))).toHaveText('Healthy');
+  await expect(health(card(page, 'artlab_sim'))).toHaveText('Needs OSS output location');
   for (const theme of ['dark', 'light'] as const) {
     await page.emulateMedia({ colorScheme: theme });
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
@@ -243,7 +327,9 @@ test('editing shows the stored token only as a hint, and keeps it unless replace
 
 test('duplicate makes a healthy copy; delete asks first and says jobs and images stay', async ({ page }) => {
   await page.goto(appUrl());
-  await (await addByPaste(page, queueCallInfo)).getByRole('button', { name: 'Save' }).click();
+  const dialog = await addByPaste(page, queueCallInfo);
+  await fillOss(dialog);
+  await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(health(card(page, 'artlab_sim'))).toHaveText('Healthy');
   await card(page, 'artlab_sim').getByRole('button', { name: 'Duplicate' }).click();
   const copy = card(page, 'artlab_sim (copy)');

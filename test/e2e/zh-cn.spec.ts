@@ -119,3 +119,30 @@ test('the Queue page heads a failed job with a Chinese sentence and keeps the se
   }
   await shoot(page, 'queue-failed-job');
 });
+
+test('an API-edition service without OSS says in Chinese that it needs its output location, with the fix', async ({
+  page,
+}) => {
+  const id = await createService(bridge, { name: 'No OSS', url: app.sim.queue.url, token: app.sim.queue.token });
+  try {
+    await page.goto(`${app.url}#/services`);
+    const card = page
+      .getByTestId('service-card')
+      .filter({ has: page.getByRole('heading', { name: 'No OSS', exact: true }) });
+    await card.getByRole('button', { name: '测试' }).click();
+    await expect(card.getByTestId('health-badge')).toHaveText('需要 OSS 输出位置');
+    await expect(card).toContainText('“No OSS”还没有 OSS 输出位置。');
+    await expectNoEnglishSentence(page);
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'services-needs-oss');
+    await card.getByRole('button', { name: '添加 OSS 位置' }).click();
+    const dialog = page.getByRole('dialog', { name: '编辑 No OSS' });
+    await expect(dialog.getByTestId('oss-fields')).toContainText('API 版需要');
+    await expect(dialog.getByRole('textbox', { name: '存储路径' })).toBeFocused();
+    await shoot(page, 'services-dialog-needs-oss');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  } finally {
+    await bridge.call('services.delete', { id });
+  }
+});

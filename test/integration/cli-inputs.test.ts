@@ -1,5 +1,6 @@
 // `artlab run` refuses bad input before it starts anything, with exit 2 and a sentence that says what to fix: a
-// workflow file that is not there, binary junk given as prompts, and a token given as a flag.
+// workflow file that is not there, binary junk given as prompts, a token given as a flag, and an API-edition run
+// without the OSS output location its images would come from.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,14 @@ describe('artlab run input checks', () => {
     writeFileSync(junk, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe, 0x80]));
     const run = await runCli(['run', 'starter', '--url', url, '--prompts', junk, '--out', dir]);
     expect(run.stderr).toMatch(/--prompts .*not UTF-8 text/);
+    expect(run.code).toBe(2);
+  }, 30_000);
+
+  it('refuses an API-edition run without --oss: its results are only on OSS', async () => {
+    const run = await runCli(['run', 'starter', '--url', `${url}api/predict/comfy`, '--out', dir, '--json']);
+    expect(run.stderr).toContain('needs an OSS output location');
+    expect(run.stderr).toContain('--oss');
+    expect(run.stdout).not.toContain('"type":"job"');
     expect(run.code).toBe(2);
   }, 30_000);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
+import { simOssFlags } from './support/cli-process';
 
 const cli = fileURLToPath(new URL('../../main/cli/index.ts', import.meta.url));
 
@@ -39,7 +40,13 @@ function start(args: string[]): Child {
   childTmp = join(dir, `tmp-${Date.now()}-${Math.random().toString(16).slice(2)}`);
   mkdirSync(childTmp);
   const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    env: { ...process.env, SIM_TOKEN: sim.info.queue.token, TMPDIR: childTmp },
+    env: {
+      ...process.env,
+      SIM_TOKEN: sim.info.queue.token,
+      SIM_OSS_ID: sim.info.oss.accessKeyId,
+      SIM_OSS_SECRET: sim.info.oss.accessKeySecret,
+      TMPDIR: childTmp,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -77,6 +84,8 @@ const queueArgs = (count: number): string[] => [
   String(count),
   '--out',
   join(dir, 'out'),
+  // The API edition's images are on OSS: without it the run is refused before anything is sent.
+  ...simOssFlags(sim),
 ];
 
 describe('Ctrl+C on artlab run', () => {

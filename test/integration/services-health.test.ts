@@ -36,8 +36,8 @@ function ossTarget(secret = sim.info.oss.accessKeySecret) {
 const check = (target: HealthTarget) => checkServiceHealth(target, { clock: systemClock, timeoutMs: 5000 });
 
 describe('API-edition health', () => {
-  it('is ok with the right token, and reports consumers, queue length and latency', async () => {
-    const result = await check(queueTarget());
+  it('is ok with the right token and its OSS output, and reports consumers, queue length and latency', async () => {
+    const result = await check(queueTarget({ oss: ossTarget() }));
     expect(result).toMatchObject({ serviceId: 'svc-q', status: 'ok', warnings: [] });
     expect(result.details.queueLength).toBeTypeOf('number');
     expect(result.details.consumers).toBeTypeOf('number');
@@ -45,10 +45,17 @@ describe('API-edition health', () => {
     expect(result.parts.map((part) => [part.part, part.status])).toEqual([
       ['sink', 'ok'],
       ['input-queue', 'ok'],
+      ['oss', 'ok'],
     ]);
     expect(result.message).toMatch(/Ready/);
     expect(result).toMatchObject({ code: 'ready-queue', warningCodes: [] });
-    expect(result.parts.map((part) => part.code)).toEqual(['part-ready', 'part-ready']);
+    expect(result.parts.map((part) => part.code)).toEqual(['part-ready', 'part-ready', 'oss-readable-empty']);
+  });
+
+  it('needs an OSS output location when it has none: its results are only on OSS', async () => {
+    const result = await check(queueTarget());
+    expect(result).toMatchObject({ status: 'needs-oss', code: 'oss-needed', params: { name: 'sim queue' } });
+    expect(result.parts.at(-1)).toMatchObject({ part: 'oss', status: 'needs-oss', code: 'oss-needed' });
   });
 
   it('says auth-failed with a bad token, and what to do', async () => {
@@ -121,15 +128,27 @@ describe('OSS health', () => {
     expect(JSON.stringify(result)).not.toContain('not-the-secret-000');
   });
 
-  it('says misconfigured when the bucket does not exist', async () => {
+  it('says the bucket does not exist, by its own code', async () => {
     const result = await check(queueTarget({ oss: { ...ossTarget(), bucket: 'no-such-bucket' } }));
     expect(result.status).toBe('misconfigured');
     expect(result.message).toMatch(/bucket/);
-    expect(result.code).toBe('oss-misconfigured');
+    expect(result.code).toBe('oss-no-bucket');
   });
 
-  it('says misconfigured when no AccessKey is set', async () => {
+  it('needs the OSS output location completed when the API edition has no AccessKey', async () => {
     const result = await check(queueTarget({ oss: { ...ossTarget(), accessKeySecret: undefined } }));
+    expect(result).toMatchObject({ status: 'needs-oss', code: 'oss-no-access-key' });
+  });
+
+  it('says misconfigured when an Exclusive service’s optional OSS location has no AccessKey', async () => {
+    const result = await check({
+      serviceId: 'svc-x',
+      name: 'sim exclusive',
+      edition: 'exclusive',
+      url: sim.info.exclusive.url,
+      token: sim.info.exclusive.token,
+      oss: { ...ossTarget(), accessKeySecret: undefined },
+    });
     expect(result).toMatchObject({ status: 'misconfigured', code: 'oss-no-access-key' });
   });
 });

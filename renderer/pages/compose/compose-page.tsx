@@ -63,7 +63,9 @@ export function ComposePage() {
   );
 
   const total = preview?.total ?? 0;
-  const canQueue = Boolean(detail && draft && serviceId && preview && total > 0 && !queueing);
+  // An API-edition service without its OSS output location could deliver no image: the picker says so, with the fix.
+  const serviceNeedsOss = state.services?.find((service) => service.id === serviceId)?.needsOss === true;
+  const canQueue = Boolean(detail && draft && serviceId && preview && total > 0 && !queueing && !serviceNeedsOss);
 
   const queue = useCallback(
     async (confirmLarge: boolean) => {

@@ -37,6 +37,8 @@ export function TextField(props: FieldProps) {
         aria-invalid={props.error ? true : undefined}
         aria-describedby={describedBy}
         autoFocus={props.autoFocus}
+        // The dialog moves focus here once it opens (showModal would otherwise focus its close button).
+        data-autofocus={props.autoFocus ? true : undefined}
         onChange={(event) => props.onChange(event.target.value)}
       />
       {describedBy ? (

@@ -5,8 +5,13 @@ import { healthSentence, partSentence, warningSentences, type Sentence } from '.
 
 export type HealthState = HealthStatus | 'unknown' | 'checking';
 
-export function healthState(health: HealthResult | undefined, checking: boolean): HealthState {
+/**
+ * `needsOss` (from the service record) shows the API edition's missing OSS location before any check has run, and
+ * over an older "Healthy" that no longer holds (the location or its key was removed since).
+ */
+export function healthState(health: HealthResult | undefined, checking: boolean, needsOss = false): HealthState {
   if (checking) return 'checking';
+  if (needsOss && (!health || health.status === 'ok')) return 'needs-oss';
   return health?.status ?? 'unknown';
 }
 

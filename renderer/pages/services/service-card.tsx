@@ -9,6 +9,8 @@ import { urlHost } from './service-form';
 export interface ServiceCardActions {
   onTest: () => void;
   onEdit: () => void;
+  /** Opens the edit dialog at the OSS fields (an API-edition service without its OSS output location). */
+  onAddOss: () => void;
   onDuplicate: () => void;
   onDelete: () => void;
 }
@@ -34,8 +36,16 @@ export function ServiceCard(
         return t('services.connection.stopped');
     }
   };
-  const state = healthState(health, props.checking);
-  const message = health ? healthSentence(t, health) : undefined;
+  const state = healthState(health, props.checking, service.needsOss);
+  // Before a check (or over an older one), the record alone says the OSS location is missing.
+  const message =
+    health && health.status === state
+      ? healthSentence(t, health)
+      : state === 'needs-oss'
+        ? { text: t('services.codes.oss-needed', { name: service.name }) }
+        : health
+          ? healthSentence(t, health)
+          : undefined;
   const paused = connection ? connectionSentence(t, connection) : undefined;
   const facts: { label: string; value: string; mono?: boolean }[] = [
     { label: t('services.card.host'), value: urlHost(service.url), mono: true },
@@ -87,6 +97,14 @@ export function ServiceCard(
           : (message?.text ?? t('services.health.unknownSentence'))}
       </p>
       {state !== 'checking' && message ? <SentenceDetail sentence={message} /> : null}
+      {state === 'needs-oss' ? (
+        <div className="notice service-card__needs-oss">
+          <span>{t('servicesOss.card.why')}</span>
+          <button type="button" className="button button--small button--primary" onClick={props.onAddOss}>
+            {t('servicesOss.card.add')}
+          </button>
+        </div>
+      ) : null}
       {connection?.dispatchPaused && paused ? (
         <div className="alert service-card__paused" role="alert">
           <p>{paused.text}</p>

@@ -26,6 +26,8 @@ const ALWAYS_VISIBLE_FIELDS = new Set(['name', 'url', 'token', 'queue.endpoint',
 export interface ServiceDialogProps {
   /** null: closed; 'new': adding; a service: editing it. */
   target: ServiceDto | 'new' | null;
+  /** Opened by "Add OSS location": the OSS fields have the focus. */
+  focus?: 'oss';
   onClose: () => void;
   /** After Save: the list runs a check so the new state shows at once. */
   onSaved: (service: ServiceDto) => void;
@@ -165,7 +167,7 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       <PasteBox onDraft={onDraft} autoFocus={!props.initial} />
       <ConnectionFields form={form} change={change} errors={errors} />
       <AdvancedFields form={form} change={change} errors={errors} />
-      <OssFields form={form} change={change} errors={errors} />
+      <OssFields form={form} change={change} errors={errors} focus={props.focus === 'oss'} />
       <div ref={outcome} className="service-form__outcome">
         {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
         {error ? (

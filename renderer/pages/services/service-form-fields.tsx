@@ -1,9 +1,9 @@
 // The fields of the add/edit form in three groups: the connection (edition, name, URL, token), the queue edition's
-// advanced settings, and where outputs are read from on OSS.
+// advanced settings, and where outputs are read from on OSS (needed by the API edition: its results are only there).
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceForm } from './service-form';
-import { effectiveEdition, httpsSuggestion } from './service-form';
+import { effectiveEdition, httpsSuggestion, ossRequired } from './service-form';
 import { SecretField, TextField } from './form-controls';
 
 export interface FormFieldsProps {
@@ -148,27 +148,42 @@ export function AdvancedFields({ form, change, errors }: FormFieldsProps) {
   );
 }
 
-export function OssFields(props: FormFieldsProps) {
+/** `focus`: the dialog was opened to add the OSS location ("Add OSS location"): start at the storage path. */
+export function OssFields(props: FormFieldsProps & { focus?: boolean }) {
   const { form, change, errors } = props;
   const { t } = useTranslation();
   const [replacingSecret, setReplacingSecret] = useState(false);
   const [replacingShared, setReplacingShared] = useState(false);
+  const required = ossRequired(form);
+  const shown = required || form.oss;
   return (
-    <details className="form-section form-section--collapsible" open={form.oss || undefined}>
-      <summary>{t('services.form.ossSection')}</summary>
-      <label className="checkbox">
-        <input type="checkbox" checked={form.oss} onChange={(event) => change({ oss: event.target.checked })} />
-        {t('services.form.ossEnabled')}
-      </label>
-      {form.oss ? (
+    <details
+      className={`form-section form-section--collapsible${required ? ' form-section--needed' : ''}`}
+      open={shown || undefined}
+      data-testid="oss-fields"
+    >
+      <summary>
+        {required ? t('servicesOss.form.section') : t('services.form.ossSection')}
+        {required ? <span className="badge badge--needed">{t('servicesOss.form.needed')}</span> : null}
+      </summary>
+      {required ? (
+        <p className="field__hint">{t('servicesOss.form.why')}</p>
+      ) : (
+        <label className="checkbox">
+          <input type="checkbox" checked={form.oss} onChange={(event) => change({ oss: event.target.checked })} />
+          {t('services.form.ossEnabled')}
+        </label>
+      )}
+      {shown ? (
         <>
           <TextField
             label={t('services.form.ossLocation')}
             value={form.ossLocation}
             onChange={(ossLocation) => change({ ossLocation })}
             placeholder="oss://bucket/prefix/"
-            hint={t('services.form.ossLocationHint')}
+            hint={t(required ? 'servicesOss.form.locationHint' : 'services.form.ossLocationHint')}
             error={errors['oss.location']}
+            autoFocus={props.focus}
             mono
           />
           <div className="form-row">

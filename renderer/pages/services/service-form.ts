@@ -103,12 +103,31 @@ export function applyDraft(form: ServiceForm, draft: CallInfoDraftDto): ServiceF
   if (draft.endpoint) next.endpoint = draft.endpoint;
   if (draft.serviceName) next.serviceName = draft.serviceName;
   if (draft.endpoint || draft.serviceName) next.queueEdited = false;
+  if (draft.ossLocation) {
+    next.ossLocation = draft.ossLocation;
+    next.oss = true;
+  }
+  if (draft.ossRegion && !form.ossRegion.trim()) next.ossRegion = draft.ossRegion;
+  if (draft.ossEndpoint && !form.ossEndpoint.trim()) next.ossEndpoint = draft.ossEndpoint;
   if (draft.draftId && draft.hasToken) {
     next.draftId = draft.draftId;
     next.draftTokenHint = draft.tokenHint ?? '••••';
     next.token = '';
   }
   return next;
+}
+
+/**
+ * The API edition's results are written to OSS and read from there: its OSS fields are always shown, and an empty
+ * storage path saves the service without one (main then reports it as needing an OSS output location).
+ */
+export function ossRequired(form: ServiceForm): boolean {
+  return effectiveEdition(form) === 'queue';
+}
+
+/** Whether the form saves an OSS location: ticked for the Exclusive edition, a storage path typed for the API one. */
+export function savesOss(form: ServiceForm): boolean {
+  return ossRequired(form) ? form.ossLocation.trim() !== '' : form.oss;
 }
 
 /** The edition the form will be saved as: chosen, or read from the URL the way main reads it. */
@@ -152,7 +171,7 @@ function positiveInt(text: string): number | undefined {
 
 /** What `services.sharedOss.set` should store before this form is saved, or undefined if nothing changed. */
 export function sharedOssChange(form: ServiceForm): { accessKeyId: string; accessKeySecret?: string } | undefined {
-  if (!form.oss || form.ossCredentials !== 'shared') return undefined;
+  if (!savesOss(form) || form.ossCredentials !== 'shared') return undefined;
   const accessKeyId = form.sharedAccessKeyId.trim();
   const secret = form.sharedSecret.trim();
   if (accessKeyId === form.storedSharedAccessKeyId && !secret) return undefined;
@@ -167,7 +186,8 @@ function ossInput(form: ServiceForm): NonNullable<ServiceInput['oss']> {
   if (form.ossRegion.trim()) oss.region = form.ossRegion.trim();
   if (form.ossEndpoint.trim()) oss.endpoint = form.ossEndpoint.trim();
   if (form.ossCredentials === 'own') {
-    oss.accessKeyId = form.ossAccessKeyId.trim();
+    // Either may still be missing: the service is saved, and its check says what to add.
+    if (form.ossAccessKeyId.trim()) oss.accessKeyId = form.ossAccessKeyId.trim();
     if (form.ossSecret.trim()) oss.accessKeySecret = form.ossSecret.trim();
   }
   return oss;
@@ -188,7 +208,7 @@ export function toServiceInput(form: ServiceForm): ServiceInput {
     if (concurrency) queue.concurrency = concurrency;
     input.queue = queue;
   }
-  if (form.oss) input.oss = ossInput(form);
+  if (savesOss(form)) input.oss = ossInput(form);
   return input;
 }
 

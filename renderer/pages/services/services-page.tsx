@@ -1,6 +1,6 @@
 // The services the artist generates with: each with its edition, address, health and actions; adding one takes a
 // paste and a click. Before any exist, the empty state explains where the call information comes from.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
@@ -9,6 +9,7 @@ import { PlusIcon, ServicesIcon } from '../../components/icons';
 import { PageHeader } from '../../components/page-header';
 import { errorMessage } from '../../settings/settings-context';
 import { DeleteServiceDialog } from './delete-service-dialog';
+import { clearOssEditRequest, pendingOssEdit } from './oss-edit-request';
 import { ServiceCard } from './service-card';
 import { ServiceDialog } from './service-dialog';
 import { useServices } from './use-services';
@@ -19,8 +20,23 @@ export function ServicesPage() {
   const { t } = useTranslation();
   const state = useServices();
   const [dialog, setDialog] = useState<ServiceDto | 'new' | null>(null);
+  const [dialogFocus, setDialogFocus] = useState<'oss' | undefined>(undefined);
   const [deleting, setDeleting] = useState<ServiceDto | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+
+  const openDialog = (target: ServiceDto | 'new', at?: 'oss') => {
+    setRequested(null);
+    setDialogFocus(at);
+    setDialog(target);
+  };
+
+  // Compose's "Add OSS location" lands here: that service's dialog opens at the OSS fields once the list is in.
+  const [requested, setRequested] = useState(pendingOssEdit);
+  useEffect(() => clearOssEditRequest(), []);
+  const services = state.services;
+  const requestedService = requested ? services?.find((candidate) => candidate.id === requested) : undefined;
+  const dialogTarget = dialog ?? requestedService ?? null;
+  const focus = dialog ? dialogFocus : requestedService ? 'oss' : undefined;
 
   const duplicate = async (service: ServiceDto) => {
     try {
@@ -33,12 +49,11 @@ export function ServicesPage() {
   };
 
   const addButton = (
-    <button type="button" className="button button--primary" onClick={() => setDialog('new')}>
+    <button type="button" className="button button--primary" onClick={() => openDialog('new')}>
       <PlusIcon size={18} />
       {t('services.add.button')}
     </button>
   );
-  const services = state.services;
   const error = actionError ?? state.error;
 
   return (
@@ -75,7 +90,8 @@ export function ServicesPage() {
               checking={state.testing.has(service.id)}
               connection={state.connections.get(service.id)}
               onTest={() => void state.test(service.id)}
-              onEdit={() => setDialog(service)}
+              onEdit={() => openDialog(service)}
+              onAddOss={() => openDialog(service, 'oss')}
               onDuplicate={() => void duplicate(service)}
               onDelete={() => setDeleting(service)}
             />
@@ -83,8 +99,12 @@ export function ServicesPage() {
         </ul>
       )}
       <ServiceDialog
-        target={dialog}
-        onClose={() => setDialog(null)}
+        target={dialogTarget}
+        {...(focus ? { focus } : {})}
+        onClose={() => {
+          setRequested(null);
+          setDialog(null);
+        }}
         onSaved={(service) => void state.test(service.id)}
       />
       <DeleteServiceDialog service={deleting} onClose={() => setDeleting(null)} />

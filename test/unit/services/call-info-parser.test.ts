@@ -13,6 +13,8 @@ const queueDraft = {
   serviceName: 'comfyui_api',
   sink: 'comfyui_api/sink',
   name: 'comfyui_api',
+  // A service mounts a bucket of its own region: the OSS region is offered from the EAS host.
+  ossRegion: 'cn-shanghai',
   token: TOKEN,
 };
 
@@ -217,6 +219,57 @@ describe('paste call information: more real-looking variants', () => {
   it('reads the API-edition URL with a trailing api_prompt copied from the sample code', () => {
     expect(parseCallInfo(`url = "${QUEUE_URL}/api_prompt"\nheaders = {"Authorization": "${TOKEN}"}`)).toMatchObject({
       url: QUEUE_URL,
+    });
+  });
+});
+
+describe('paste call information: the OSS output location', () => {
+  it('reads an unlabelled oss:// storage path beside the API edition’s call information', () => {
+    const text = `URL: ${QUEUE_URL}\nToken: ${TOKEN}\noss://artlab-bucket/data-xyz/`;
+    expect(parseCallInfo(text)).toMatchObject({
+      edition: 'queue',
+      ossLocation: 'oss://artlab-bucket/data-xyz/',
+      ossRegion: 'cn-shanghai',
+      notes: [],
+    });
+  });
+
+  it('reads the console’s “bucket/path” display form after a storage-path label, in English or Chinese', () => {
+    expect(parseCallInfo(`URL: ${QUEUE_URL}\nStorage path: artlab-bucket/data-xyz`)).toMatchObject({
+      ossLocation: 'oss://artlab-bucket/data-xyz',
+    });
+    expect(parseCallInfo(`请求URL：${QUEUE_URL}\nOSS路径：oss://artlab-bucket/data-xyz/`)).toMatchObject({
+      ossLocation: 'oss://artlab-bucket/data-xyz/',
+    });
+    expect(parseCallInfo(`URL: ${QUEUE_URL}\nBucket    oss://artlab-bucket/d/ (region cn-beijing)`)).toMatchObject({
+      ossLocation: 'oss://artlab-bucket/d/',
+    });
+  });
+
+  it('takes an OSS endpoint as OSS’s, not as the queue endpoint, and its region from it', () => {
+    const text = `URL: ${QUEUE_URL}\nEndpoint: ${ENDPOINT_HOST}\nOSS endpoint: oss-cn-beijing-internal.aliyuncs.com\noss-cn-beijing.aliyuncs.com`;
+    expect(parseCallInfo(text)).toMatchObject({
+      endpoint: `http://${ENDPOINT_HOST}`,
+      ossEndpoint: 'oss-cn-beijing-internal.aliyuncs.com',
+      ossRegion: 'cn-beijing',
+    });
+    expect(parseCallInfo(`URL: ${QUEUE_URL}\nEndpoint: oss-cn-beijing.aliyuncs.com`)).toMatchObject({
+      endpoint: `http://${ENDPOINT_HOST}`,
+      ossEndpoint: 'oss-cn-beijing.aliyuncs.com',
+    });
+  });
+
+  it('says so when a storage-path label holds something else, without quoting it', () => {
+    const draft = parseCallInfo(`URL: ${QUEUE_URL}\nStorage path: /mnt/data`);
+    expect(draft.ossLocation).toBeUndefined();
+    expect(draft.notes).toEqual(['The OSS storage path could not be read: it looks like oss://bucket/path/.']);
+  });
+
+  it('offers no OSS region for the Exclusive edition without a storage path', () => {
+    expect(parseCallInfo(`URL: ${EXCLUSIVE_URL}\nToken: ${TOKEN}`).ossRegion).toBeUndefined();
+    expect(parseCallInfo(`URL: ${EXCLUSIVE_URL}\noss://artlab-bucket/x/`)).toMatchObject({
+      ossLocation: 'oss://artlab-bucket/x/',
+      ossRegion: 'cn-hangzhou',
     });
   });
 });
