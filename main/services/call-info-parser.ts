@@ -1,7 +1,7 @@
 // "Paste call information": turns the text an artist copied from the ArtLab / EAS console (English, simplified or
 // traditional Chinese labels, any order, `key: value`, `key value` or the value on the next line, or just a URL and a
 // token) into a form draft (reference/artlab-api-edition.md, "Call information a user copies from the console").
-import type { Edition } from '../../preload/schemas/services';
+import type { CallInfoNote, Edition } from '../../preload/schemas/services';
 import { normaliseServiceUrl, parseLooseUrl, queueUrlParts, suggestName } from './service-url';
 
 export interface ParsedCallInfo {
@@ -12,8 +12,14 @@ export interface ParsedCallInfo {
   serviceName?: string;
   sink?: string;
   name?: string;
-  notes: string[];
+  notes: CallInfoNote[];
 }
+
+const note = (code: CallInfoNote['code'], message: string, params: CallInfoNote['params'] = {}): CallInfoNote => ({
+  code,
+  params,
+  message,
+});
 
 type Field = 'url' | 'vpcUrl' | 'token' | 'endpoint' | 'serviceId';
 
@@ -129,7 +135,7 @@ function looksLikeHost(text: string): boolean {
 
 export function parseCallInfo(text: string): ParsedCallInfo {
   const found: Partial<Record<Field, string>> = {};
-  const notes: string[] = [];
+  const notes: CallInfoNote[] = [];
   const lines = text
     .split(/\r\n|\r|\n/)
     .map(normaliseLine)
@@ -139,7 +145,9 @@ export function parseCallInfo(text: string): ParsedCallInfo {
 
   const assign = (field: Field, value: string) => {
     if (found[field] === undefined) found[field] = value;
-    else if (found[field] !== value && field !== 'vpcUrl') notes.push(`Found a second ${field} and kept the first.`);
+    else if (found[field] !== value && field !== 'vpcUrl') {
+      notes.push(note('second-value', `Found a second ${field} and kept the first.`, { field }));
+    }
   };
 
   for (const [index, line] of lines.entries()) {
@@ -162,7 +170,13 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     else if (looksLikeHost(bare)) bareHosts.push(bare);
     else if (looksLikeToken(bare)) assign('token', bare);
     // The line is not quoted back: it might be a secret of a shape we do not recognise.
-    else notes.push(`Ignored line ${index + 1}: it does not look like a URL, token, endpoint or service ID.`);
+    else {
+      notes.push(
+        note('ignored-line', `Ignored line ${index + 1}: it does not look like a URL, token, endpoint or service ID.`, {
+          line: index + 1,
+        }),
+      );
+    }
   }
   // A bare host is the endpoint when a URL was found, or the URL itself (`127.0.0.1:8188`) when nothing else was.
   const [host] = bareHosts;
@@ -173,25 +187,26 @@ export function parseCallInfo(text: string): ParsedCallInfo {
   return build(found, notes);
 }
 
-function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCallInfo {
+function build(found: Partial<Record<Field, string>>, notes: CallInfoNote[]): ParsedCallInfo {
   const result: ParsedCallInfo = { notes };
   let token = found.token?.trim();
   if (token && /^bearer\s+/i.test(token)) {
     token = token.replace(/^bearer\s+/i, '');
-    notes.push('Removed “Bearer” from the token: EAS expects the token alone.');
+    notes.push(note('bearer-removed', 'Removed “Bearer” from the token: EAS expects the token alone.'));
   }
   if (token) result.token = token;
 
   const serviceId = found.serviceId?.trim().replace(/\/sink\/?$/, '');
   let url = found.url ?? found.vpcUrl;
-  if (!found.url && found.vpcUrl)
-    notes.push('Only a VPC address was found: it works only inside the Alibaba Cloud VPC.');
+  if (!found.url && found.vpcUrl) {
+    notes.push(note('vpc-only', 'Only a VPC address was found: it works only inside the Alibaba Cloud VPC.'));
+  }
   if (!url && found.endpoint && serviceId) {
     const endpoint = parseLooseUrl(found.endpoint);
     if (endpoint) url = `${endpoint.protocol}//${endpoint.host}/api/predict/${serviceId}`;
   }
   if (!url) {
-    notes.push('No service URL was found. Paste the call information that contains the URL.');
+    notes.push(note('no-url', 'No service URL was found. Paste the call information that contains the URL.'));
     return result;
   }
 
@@ -206,13 +221,22 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
       // The console shows the endpoint without a scheme: take the URL's scheme.
       if (endpoint && endpoint.host !== new URL(queue.endpoint).host) {
         result.endpoint = `${new URL(queue.url).protocol}//${endpoint.host}`;
-        notes.push('The endpoint differs from the URL’s host; the endpoint was kept for the result queue.');
+        notes.push(
+          note(
+            'endpoint-differs',
+            'The endpoint differs from the URL’s host; the endpoint was kept for the result queue.',
+          ),
+        );
       }
     }
     if (serviceId && serviceId !== queue.serviceName) {
       result.serviceName = serviceId;
       notes.push(
-        `The service ID “${serviceId}” differs from the URL’s “${queue.serviceName}”; the service ID was kept.`,
+        note(
+          'service-id-differs',
+          `The service ID “${serviceId}” differs from the URL’s “${queue.serviceName}”; the service ID was kept.`,
+          { serviceId, urlName: queue.serviceName },
+        ),
       );
     }
     result.sink = `${result.serviceName}/sink`;
@@ -222,7 +246,7 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
 
   const exclusive = normaliseServiceUrl(url, 'exclusive');
   if (!exclusive) {
-    notes.push('The URL could not be read. Check that it starts with http:// or https://.');
+    notes.push(note('url-unreadable', 'The URL could not be read. Check that it starts with http:// or https://.'));
     return result;
   }
   result.edition = 'exclusive';

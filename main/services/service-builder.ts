@@ -26,8 +26,9 @@ export function buildRecord(
 ): ServiceRecord {
   const rawUrl = input.url ?? existing?.url;
   const name = input.name ?? existing?.name;
-  if (!rawUrl) throw new ValidationError('Enter the service URL.', undefined, 'url');
-  if (!name) throw new ValidationError('Enter a name for the service.', undefined, 'name');
+  if (!rawUrl) throw new ValidationError('Enter the service URL.', undefined, 'url').withCode('service-url-missing');
+  if (!name)
+    throw new ValidationError('Enter a name for the service.', undefined, 'name').withCode('service-name-missing');
   const urlChanged = input.url !== undefined && input.url !== existing?.url;
   const edition = input.edition ?? (urlChanged || !existing ? detectEdition(rawUrl) : existing.edition);
   if (!edition) {
@@ -35,7 +36,7 @@ export function buildRecord(
       'The URL is not a web address. Paste the URL from the call information.',
       undefined,
       'url',
-    );
+    ).withCode('service-url-unreadable');
   }
   const url = normaliseServiceUrl(rawUrl, edition);
   if (!url) {
@@ -45,7 +46,7 @@ export function buildRecord(
         : 'The URL is not a web address. Paste the URL from the call information.',
       undefined,
       'url',
-    );
+    ).withCode(edition === 'queue' ? 'queue-url-shape' : 'service-url-unreadable');
   }
   const record: ServiceRecord = {
     id: context.id,
@@ -69,15 +70,22 @@ function buildQueue(
   urlChanged: boolean,
 ): QueueSettings {
   const derived = queueUrlParts(url);
-  if (!derived)
-    throw new ValidationError('An API-edition URL ends with /api/predict/<service name>.', undefined, 'url');
+  if (!derived) {
+    throw new ValidationError('An API-edition URL ends with /api/predict/<service name>.', undefined, 'url').withCode(
+      'queue-url-shape',
+    );
+  }
   const previous = existing?.queue;
   const asked = input.queue ?? {};
 
   let endpoint = previous && !urlChanged ? previous.endpoint : derived.endpoint;
   if (asked.endpoint) {
     const parsed = parseLooseUrl(asked.endpoint);
-    if (!parsed) throw new ValidationError('The endpoint is not a host name.', undefined, 'queue.endpoint');
+    if (!parsed) {
+      throw new ValidationError('The endpoint is not a host name.', undefined, 'queue.endpoint').withCode(
+        'queue-endpoint-invalid',
+      );
+    }
     // The console shows the endpoint without a scheme: take the URL's.
     const scheme = /^https?:\/\//i.test(asked.endpoint) ? parsed.protocol : new URL(url).protocol;
     endpoint = `${scheme}//${parsed.host}`;
@@ -112,17 +120,29 @@ function buildOss(input: NonNullable<ServiceInput['oss']>): OssSettings {
     location = parseOssLocation(input.location);
   } catch (error) {
     // Same sentence, now naming the form field it belongs to.
-    if (error instanceof ValidationError) throw new ValidationError(error.message, undefined, 'oss.location');
+    if (error instanceof ValidationError) {
+      throw new ValidationError(error.message, undefined, 'oss.location').withCode('oss-location-invalid', {
+        detail: error.message,
+      });
+    }
     throw error;
   }
   if (!input.region && !input.endpoint) {
-    throw new ValidationError("Enter the bucket's region (e.g. cn-shanghai) or its endpoint.", undefined, 'oss.region');
+    throw new ValidationError(
+      "Enter the bucket's region (e.g. cn-shanghai) or its endpoint.",
+      undefined,
+      'oss.region',
+    ).withCode('oss-region-missing');
   }
   const oss: OssSettings = { ...location, credentials: input.credentials };
   if (input.region) oss.region = input.region;
   if (input.endpoint) oss.endpoint = input.endpoint;
   if (input.credentials === 'own') {
-    if (!input.accessKeyId) throw new ValidationError('Enter the AccessKey ID.', undefined, 'oss.accessKeyId');
+    if (!input.accessKeyId) {
+      throw new ValidationError('Enter the AccessKey ID.', undefined, 'oss.accessKeyId').withCode(
+        'oss-access-key-id-missing',
+      );
+    }
     oss.accessKeyId = input.accessKeyId;
   }
   return oss;

@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceDto } from '../../../preload/schemas/services';
+import { healthSentence } from '../services/coded-messages';
 
 export function ServicePicker(props: {
   services: ServiceDto[];
@@ -32,7 +33,7 @@ export function ServicePicker(props: {
       {current ? (
         <div className="field__hint service-health">
           <span className={`service-health__dot service-health__dot--${status ?? 'unknown'}`} aria-hidden="true" />
-          {current.health ? current.health.message : t('compose.service.unchecked')}
+          {current.health ? healthSentence(t, current.health).text : t('compose.service.unchecked')}
         </div>
       ) : null}
     </div>
