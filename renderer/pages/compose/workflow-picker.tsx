@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { WorkflowSummaryDto } from '../../../preload/schemas/jobs';
 import { artlab } from '../../api/artlab';
 import { Dialog } from '../../components/dialog';
+import { workflowDisplayName } from '../../i18n/built-in-names';
 import { errorMessage } from '../../settings/settings-context';
 
 export function WorkflowPicker(props: {
@@ -56,7 +57,7 @@ export function WorkflowPicker(props: {
         >
           {props.workflows.map((workflow) => (
             <option key={workflow.id} value={workflow.id}>
-              {workflow.name} · {t(`compose.workflow.source.${workflow.source}`)} ·{' '}
+              {workflowDisplayName(t, workflow)} · {t(`compose.workflow.source.${workflow.source}`)} ·{' '}
               {t('compose.workflow.nodes', { count: workflow.nodeCount })}
             </option>
           ))}
