@@ -83,7 +83,7 @@ export function WorkflowPicker(props: {
           type="button"
           className="button"
           disabled={!current}
-          onClick={() => current && setRenaming(current.name)}
+          onClick={() => current && setRenaming(workflowDisplayName(t, current))}
         >
           {t('compose.workflow.rename')}
         </button>
@@ -131,7 +131,7 @@ export function WorkflowPicker(props: {
       </Dialog>
       <Dialog open={deleting} title={t('compose.workflow.deleteTitle')} onClose={() => setDeleting(false)}>
         <div className="dialog__body">
-          <p>{t('compose.workflow.deleteBody', { name: current?.name ?? '' })}</p>
+          <p>{t('compose.workflow.deleteBody', { name: current ? workflowDisplayName(t, current) : '' })}</p>
           <div className="dialog__actions">
             <button type="button" className="button" data-autofocus onClick={() => setDeleting(false)}>
               {t('common.cancel')}
