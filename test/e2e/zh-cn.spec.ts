@@ -58,7 +58,9 @@ const DATA_TEXT = [
   'Sim Exclusive',
   'Wrong token',
   'ArtLab Desktop',
+  // ComfyUI's own menu and setting names, quoted as ComfyUI shows them.
   'Workflow → Export (API)',
+  'Enable Dev mode Options',
   // ComfyUI's own node names, as the workflow titles them in the parameter form.
   'Empty Latent Image',
   ...PROMPTS,
@@ -209,6 +211,14 @@ Token: Bearer ${app.sim.queue.token}`);
   await expectChinese(page, 'add-service dialog');
   await shoot(page, 'dialog-add-service');
   await add.getByRole('button', { name: '取消' }).click();
+  // A refusal main words as a code reads in Chinese under its field.
+  await page.getByRole('button', { name: '添加服务' }).click();
+  await add.getByRole('textbox', { name: '名称' }).fill('Broken');
+  await add.getByRole('textbox', { name: '服务地址' }).fill('not a url');
+  await add.getByRole('button', { name: '保存' }).click();
+  await expect(add).toContainText('该地址不是网址。请粘贴调用信息中的地址。');
+  await expectChinese(page, 'add-service dialog with a refused URL');
+  await add.getByRole('button', { name: '取消' }).click();
   const wrongCard = page
     .getByTestId('service-card')
     .filter({ has: page.getByRole('heading', { name: 'Wrong token', exact: true }) });
@@ -231,6 +241,13 @@ Token: Bearer ${app.sim.queue.token}`);
   await expect(workflowPicker.locator('option:checked')).toContainText('入门：文生图');
   await page.getByRole('combobox', { name: '服务' }).selectOption({ label: 'Sim Exclusive · 独享版' });
   await expect(page.locator('.service-health')).toContainText('已应答，可以使用。');
+  // A UI-format workflow is refused with main's coded sentence, in Chinese.
+  await page.getByTestId('workflow-file').setInputFiles({
+    name: 'ui-format.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ nodes: [], links: [], version: 0.4 })),
+  });
+  await expect(page.locator('main')).toContainText('这是 ComfyUI 的 UI 格式工作流');
   await page.getByRole('textbox', { name: '提示词', exact: true }).fill(PROMPTS.join('\n'));
   await expect(page.getByTestId('preview-total')).toContainText('2');
   await expectChinese(page, 'Compose page');
