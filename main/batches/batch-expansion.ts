@@ -53,7 +53,9 @@ export function countJobs(spec: BatchSpec): number {
   const prompts = promptList(spec).length;
   const seeds = spec.seeds?.mode === 'list' ? spec.seeds.values.length : 1;
   if (spec.seeds?.mode === 'list' && seeds === 0) {
-    throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.');
+    throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.').withCode(
+      'seed-list-empty',
+    );
   }
   return prompts * seeds * comboCount(spec) * (spec.countPerPrompt ?? 1);
 }
@@ -139,7 +141,7 @@ function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: Swee
   if (Object.keys(workflow).length === 0) {
     throw new ValidationError(
       'This workflow has no nodes. Export it again from ComfyUI with Workflow → Export (API) and import that file.',
-    );
+    ).withCode('workflow-no-nodes');
   }
   const parameters = findParameters(workflow);
   const ids = new Set(parameters.map((p) => p.id));
@@ -156,7 +158,7 @@ function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: Swee
     if (filled.has(axis.parameter)) {
       throw new ValidationError(
         `"${axis.parameter}" is both swept and filled by the prompts or seeds: remove the sweep or the other setting.`,
-      );
+      ).withCode('sweep-clash', { parameter: axis.parameter });
     }
     for (const value of new Set(axis.values)) patchWorkflow(workflow, { [axis.parameter]: value });
   }
@@ -212,7 +214,7 @@ function checkSomethingVaries(
         : `All ${total} jobs would send the same workflow (same seed, prompt and parameters), and ComfyUI answers a ` +
             'repeated workflow from its cache without making a new image. Let the seed change between jobs (random ' +
             'or increasing seeds), vary the prompts or parameters, or queue 1 job.',
-    );
+    ).withCode(noSeed ? 'batch-identical-no-seed' : 'batch-identical', { total });
   }
   return { total, identicalRepeats, seedInputs };
 }
@@ -220,7 +222,9 @@ function checkSomethingVaries(
 function prepare(workflow: ApiWorkflow, spec: BatchSpec): Prepared {
   const total = countJobs(spec);
   if (total > MAX_BATCH_JOBS) {
-    throw new ValidationError(`This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`);
+    throw new ValidationError(
+      `This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`,
+    ).withCode('batch-too-large', { total, max: MAX_BATCH_JOBS });
   }
   const axes = sweepAxes(spec);
   const targets = checkAgainstWorkflow(spec, workflow, axes);

@@ -65,7 +65,9 @@ export class WorkflowLibrary {
 
   /** Batches keep their jobs (each job stores the workflow it sent); they only lose the link to the library. */
   delete(id: string): void {
-    if (!this.run(() => this.table.delete(id))) throw new NotFoundError('This workflow is no longer in the library.');
+    if (!this.run(() => this.table.delete(id))) {
+      throw new NotFoundError('This workflow is no longer in the library.').withCode('workflow-gone');
+    }
   }
 
   /** The built-in starter is in the library (added once; the artist may delete it: it comes back at the next start). */

@@ -58,6 +58,13 @@ export const ErrorCodeSchema = z.enum([
   'workflow-ui-format',
   'workflow-not-object',
   'workflow-invalid',
+  'workflow-no-nodes',
+  'workflow-gone',
+  'seed-list-empty',
+  'sweep-clash',
+  'batch-identical',
+  'batch-identical-no-seed',
+  'batch-too-large',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
