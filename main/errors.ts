@@ -15,6 +15,19 @@ export type ErrorKind =
 
 export abstract class ArtlabError extends Error {
   abstract readonly kind: ErrorKind;
+  code?: string;
+  params?: Record<string, string | number>;
+
+  /**
+   * Names this sentence for the renderer, which words it in the artist's language; `message` stays the English the
+   * CLI and the logs print. The code is one of the contract's ErrorCodeSchema (this leaf cannot import it: the
+   * dispatcher checks it, and an unknown code is left off so the renderer shows the kind and the English).
+   */
+  withCode(code: string, params: Record<string, string | number> = {}): this {
+    this.code = code;
+    this.params = params;
+    return this;
+  }
   /** Transient failures (network, timeouts, 5xx, 429) may be retried with the same job identity. */
   get retryable(): boolean {
     return false;

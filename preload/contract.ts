@@ -65,12 +65,16 @@ export class ContractCallError extends Error {
   readonly kind: ContractError['kind'];
   readonly node?: string;
   readonly input?: string;
+  readonly code?: ContractError['code'];
+  readonly params?: ContractError['params'];
   constructor(error: ContractError) {
     super(error.message);
     this.name = 'ContractCallError';
     this.kind = error.kind;
     this.node = error.node;
     this.input = error.input;
+    this.code = error.code;
+    this.params = error.params;
   }
 }
 

@@ -70,7 +70,9 @@ function countWith(spec: BatchSpec, prompts: PromptPlan | null): number {
   const slots = prompts?.prompts.length ?? 1;
   const seeds = spec.seeds?.mode === 'list' ? spec.seeds.values.length : 1;
   if (spec.seeds?.mode === 'list' && seeds === 0) {
-    throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.');
+    throw new ValidationError('The seed list is empty: write at least one seed, or choose random seeds.').withCode(
+      'seed-list-empty',
+    );
   }
   return slots * seeds * comboCount(spec) * (spec.countPerPrompt ?? 1);
 }
@@ -156,7 +158,7 @@ function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: Swee
   if (Object.keys(workflow).length === 0) {
     throw new ValidationError(
       'This workflow has no nodes. Export it again from ComfyUI with Workflow → Export (API) and import that file.',
-    );
+    ).withCode('workflow-no-nodes');
   }
   const parameters = findParameters(workflow);
   const ids = new Set(parameters.map((p) => p.id));
@@ -173,7 +175,7 @@ function checkAgainstWorkflow(spec: BatchSpec, workflow: ApiWorkflow, axes: Swee
     if (filled.has(axis.parameter)) {
       throw new ValidationError(
         `"${axis.parameter}" is both swept and filled by the prompts or seeds: remove the sweep or the other setting.`,
-      );
+      ).withCode('sweep-clash', { parameter: axis.parameter });
     }
     for (const value of new Set(axis.values)) patchWorkflow(workflow, { [axis.parameter]: value });
   }
@@ -232,7 +234,7 @@ function checkSomethingVaries(
         : `All ${total} jobs would send the same workflow (same seed, prompt and parameters), and ComfyUI answers a ` +
             'repeated workflow from its cache without making a new image. Let the seed change between jobs (random ' +
             'or increasing seeds), vary the prompts or parameters, or queue 1 job.',
-    );
+    ).withCode(noSeed ? 'batch-identical-no-seed' : 'batch-identical', { total });
   }
   return { total, identicalRepeats, seedInputs };
 }
@@ -241,7 +243,9 @@ function prepare(workflow: ApiWorkflow, spec: BatchSpec, options: ExpansionOptio
   const prompts = promptPlan(spec, options.wildcards);
   const total = countWith(spec, prompts);
   if (total > MAX_BATCH_JOBS) {
-    throw new ValidationError(`This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`);
+    throw new ValidationError(
+      `This batch would make ${total} jobs; at most ${MAX_BATCH_JOBS} fit in one batch.`,
+    ).withCode('batch-too-large', { total, max: MAX_BATCH_JOBS });
   }
   const axes = sweepAxes(spec);
   const targets = checkAgainstWorkflow(spec, workflow, axes);

@@ -41,14 +41,14 @@ function unwrapPromptBody(value: Record<string, unknown>): unknown {
  */
 export function parseWorkflow(input: unknown): ApiWorkflow {
   const raw = typeof input === 'string' ? parseJson(input) : input;
-  if (isUiFormat(raw)) throw new ValidationError(UI_FORMAT_MESSAGE);
+  if (isUiFormat(raw)) throw new ValidationError(UI_FORMAT_MESSAGE).withCode('workflow-ui-format');
   if (!isRecord(raw)) {
     throw new ValidationError(
       'This is not a ComfyUI workflow: expected a JSON object of nodes, {"<node id>": {"class_type", "inputs"}}.',
-    );
+    ).withCode('workflow-not-object');
   }
   const candidate = unwrapPromptBody(raw);
-  if (isUiFormat(candidate)) throw new ValidationError(UI_FORMAT_MESSAGE);
+  if (isUiFormat(candidate)) throw new ValidationError(UI_FORMAT_MESSAGE).withCode('workflow-ui-format');
   const result = apiWorkflowSchema.safeParse(candidate);
   if (result.success) return result.data;
 
@@ -66,7 +66,7 @@ export function parseWorkflow(input: unknown): ApiWorkflow {
     `This is not a valid ComfyUI API-format workflow: ${where}${more}. Export it again with Workflow → Export (API).`,
     node,
     input_,
-  );
+  ).withCode('workflow-invalid', { detail: `${where}${more}` });
 }
 
 /** The workflow as JSON text, big integers written exactly. `indent` 2 for files, 0 for request bodies. */

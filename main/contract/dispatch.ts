@@ -9,6 +9,7 @@ import {
   type Envelope,
   type ContractError,
 } from '../../preload/contract';
+import { ErrorCodeSchema } from '../../preload/schemas/common';
 import { isArtlabError, ValidationError } from '../errors';
 import { silentLogger, type Logger } from '../log/logger';
 import { redact } from '../log/redact';
@@ -22,7 +23,12 @@ export async function dispatchCall(
   if (!isMethodName(method)) {
     return {
       ok: false,
-      error: { kind: 'bad_request', message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.` },
+      error: {
+        kind: 'bad_request',
+        message: `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`,
+        code: 'request-invalid',
+        params: { detail: String(method).slice(0, 80) },
+      },
     };
   }
   const spec = methods[method];
@@ -30,7 +36,12 @@ export async function dispatchCall(
   if (!parsed.success) {
     return {
       ok: false,
-      error: { kind: 'bad_request', message: `Invalid request for ${method}: ${describeZodError(parsed.error)}` },
+      error: {
+        kind: 'bad_request',
+        message: `Invalid request for ${method}: ${describeZodError(parsed.error)}`,
+        code: 'request-invalid',
+        params: { detail: `${method}: ${describeZodError(parsed.error)}` },
+      },
     };
   }
   try {
@@ -47,6 +58,16 @@ export async function dispatchCall(
 export function toContractError(error: unknown): ContractError {
   if (isArtlabError(error)) {
     const result: ContractError = { kind: error.kind, message: redact(error.message) };
+    const code = ErrorCodeSchema.safeParse(error.code);
+    if (code.success) {
+      result.code = code.data;
+      result.params = Object.fromEntries(
+        Object.entries(error.params ?? {}).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? redact(value) : value,
+        ]),
+      );
+    }
     if (error instanceof ValidationError) {
       if (error.node !== undefined) result.node = error.node;
       if (error.input !== undefined) result.input = error.input;
@@ -54,7 +75,12 @@ export function toContractError(error: unknown): ContractError {
     return result;
   }
   // An unexpected error is a bug: the user gets a sentence, the log gets the details.
-  return { kind: 'internal', message: 'Something went wrong inside ArtLab Desktop. The details are in the log.' };
+  return {
+    kind: 'internal',
+    message: 'Something went wrong inside ArtLab Desktop. The details are in the log.',
+    code: 'internal',
+    params: {},
+  };
 }
 
 export function describeZodError(error: ZodError): string {

@@ -31,7 +31,7 @@ export class CallInfoDrafts {
     if (!draft) {
       throw new BadRequestError(
         'The pasted token is no longer held (it expires after 30 minutes). Paste the call information again.',
-      );
+      ).withCode('draft-token-expired');
     }
     return draft.token;
   }

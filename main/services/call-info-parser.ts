@@ -4,7 +4,7 @@
 // The API edition's OSS output location is read too when the paste has it: the storage path as the console shows it
 // (`oss://bucket/path/`, or `bucket/path` after a storage-path label) and an OSS endpoint; the region is taken from
 // the EAS host, since a service mounts a bucket of its own region.
-import type { Edition } from '../../preload/schemas/services';
+import type { CallInfoNote, Edition } from '../../preload/schemas/services';
 import { storagePathFromConsole } from '../oss/storage-path';
 import { normaliseServiceUrl, parseLooseUrl, queueUrlParts, suggestName } from './service-url';
 
@@ -20,8 +20,14 @@ export interface ParsedCallInfo {
   ossLocation?: string;
   ossRegion?: string;
   ossEndpoint?: string;
-  notes: string[];
+  notes: CallInfoNote[];
 }
+
+const note = (code: CallInfoNote['code'], message: string, params: CallInfoNote['params'] = {}): CallInfoNote => ({
+  code,
+  params,
+  message,
+});
 
 type Field = 'url' | 'vpcUrl' | 'token' | 'endpoint' | 'serviceId' | 'ossLocation' | 'ossEndpoint';
 
@@ -166,7 +172,7 @@ function looksLikeHost(text: string): boolean {
 
 export function parseCallInfo(text: string): ParsedCallInfo {
   const found: Partial<Record<Field, string>> = {};
-  const notes: string[] = [];
+  const notes: CallInfoNote[] = [];
   const lines = text
     .split(/\r\n|\r|\n/)
     .map(normaliseLine)
@@ -178,7 +184,9 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     // The console labels the OSS endpoint "Endpoint" too: its host says which it is.
     const field = asked === 'endpoint' && OSS_HOST.test(value) ? 'ossEndpoint' : asked;
     if (found[field] === undefined) found[field] = value;
-    else if (found[field] !== value && field !== 'vpcUrl') notes.push(`Found a second ${field} and kept the first.`);
+    else if (found[field] !== value && field !== 'vpcUrl') {
+      notes.push(note('second-value', `Found a second ${field} and kept the first.`, { field }));
+    }
   };
 
   for (const [index, line] of lines.entries()) {
@@ -203,7 +211,13 @@ export function parseCallInfo(text: string): ParsedCallInfo {
     else if (looksLikeHost(bare)) bareHosts.push(bare);
     else if (looksLikeToken(bare)) assign('token', bare);
     // The line is not quoted back: it might be a secret of a shape we do not recognise.
-    else notes.push(`Ignored line ${index + 1}: it does not look like a URL, token, endpoint or service ID.`);
+    else {
+      notes.push(
+        note('ignored-line', `Ignored line ${index + 1}: it does not look like a URL, token, endpoint or service ID.`, {
+          line: index + 1,
+        }),
+      );
+    }
   }
   // A bare host is the endpoint when a URL was found, or the URL itself (`127.0.0.1:8188`) when nothing else was.
   const [host] = bareHosts;
@@ -214,26 +228,27 @@ export function parseCallInfo(text: string): ParsedCallInfo {
   return build(found, notes);
 }
 
-function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCallInfo {
+function build(found: Partial<Record<Field, string>>, notes: CallInfoNote[]): ParsedCallInfo {
   const result: ParsedCallInfo = { notes };
   readOss(found, result);
   let token = found.token?.trim();
   if (token && /^bearer\s+/i.test(token)) {
     token = token.replace(/^bearer\s+/i, '');
-    notes.push('Removed “Bearer” from the token: EAS expects the token alone.');
+    notes.push(note('bearer-removed', 'Removed “Bearer” from the token: EAS expects the token alone.'));
   }
   if (token) result.token = token;
 
   const serviceId = found.serviceId?.trim().replace(/\/sink\/?$/, '');
   let url = found.url ?? found.vpcUrl;
-  if (!found.url && found.vpcUrl)
-    notes.push('Only a VPC address was found: it works only inside the Alibaba Cloud VPC.');
+  if (!found.url && found.vpcUrl) {
+    notes.push(note('vpc-only', 'Only a VPC address was found: it works only inside the Alibaba Cloud VPC.'));
+  }
   if (!url && found.endpoint && serviceId) {
     const endpoint = parseLooseUrl(found.endpoint);
     if (endpoint) url = `${endpoint.protocol}//${endpoint.host}/api/predict/${serviceId}`;
   }
   if (!url) {
-    notes.push('No service URL was found. Paste the call information that contains the URL.');
+    notes.push(note('no-url', 'No service URL was found. Paste the call information that contains the URL.'));
     return result;
   }
 
@@ -248,13 +263,22 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
       // The console shows the endpoint without a scheme: take the URL's scheme.
       if (endpoint && endpoint.host !== new URL(queue.endpoint).host) {
         result.endpoint = `${new URL(queue.url).protocol}//${endpoint.host}`;
-        notes.push('The endpoint differs from the URL’s host; the endpoint was kept for the result queue.');
+        notes.push(
+          note(
+            'endpoint-differs',
+            'The endpoint differs from the URL’s host; the endpoint was kept for the result queue.',
+          ),
+        );
       }
     }
     if (serviceId && serviceId !== queue.serviceName) {
       result.serviceName = serviceId;
       notes.push(
-        `The service ID “${serviceId}” differs from the URL’s “${queue.serviceName}”; the service ID was kept.`,
+        note(
+          'service-id-differs',
+          `The service ID “${serviceId}” differs from the URL’s “${queue.serviceName}”; the service ID was kept.`,
+          { serviceId, urlName: queue.serviceName },
+        ),
       );
     }
     result.sink = `${result.serviceName}/sink`;
@@ -266,7 +290,7 @@ function build(found: Partial<Record<Field, string>>, notes: string[]): ParsedCa
 
   const exclusive = normaliseServiceUrl(url, 'exclusive');
   if (!exclusive) {
-    notes.push('The URL could not be read. Check that it starts with http:// or https://.');
+    notes.push(note('url-unreadable', 'The URL could not be read. Check that it starts with http:// or https://.'));
     return result;
   }
   result.edition = 'exclusive';
@@ -281,7 +305,11 @@ function readOss(found: Partial<Record<Field, string>>, result: ParsedCallInfo):
   if (found.ossLocation !== undefined) {
     const location = storagePathFromConsole(found.ossLocation);
     if (location) result.ossLocation = location;
-    else result.notes.push('The OSS storage path could not be read: it looks like oss://bucket/path/.');
+    else {
+      result.notes.push(
+        note('oss-path-unreadable', 'The OSS storage path could not be read: it looks like oss://bucket/path/.'),
+      );
+    }
   }
   if (found.ossEndpoint !== undefined) {
     const endpoint = found.ossEndpoint.trim().replace(/\/+$/, '');

@@ -26,8 +26,9 @@ export function buildRecord(
 ): ServiceRecord {
   const rawUrl = input.url ?? existing?.url;
   const name = input.name ?? existing?.name;
-  if (!rawUrl) throw new ValidationError('Enter the service URL.', undefined, 'url');
-  if (!name) throw new ValidationError('Enter a name for the service.', undefined, 'name');
+  if (!rawUrl) throw new ValidationError('Enter the service URL.', undefined, 'url').withCode('service-url-missing');
+  if (!name)
+    throw new ValidationError('Enter a name for the service.', undefined, 'name').withCode('service-name-missing');
   const urlChanged = input.url !== undefined && input.url !== existing?.url;
   const edition = input.edition ?? (urlChanged || !existing ? detectEdition(rawUrl) : existing.edition);
   if (!edition) {
@@ -35,7 +36,7 @@ export function buildRecord(
       'The URL is not a web address. Paste the URL from the call information.',
       undefined,
       'url',
-    );
+    ).withCode('service-url-unreadable');
   }
   const url = normaliseServiceUrl(rawUrl, edition);
   if (!url) {
@@ -45,7 +46,7 @@ export function buildRecord(
         : 'The URL is not a web address. Paste the URL from the call information.',
       undefined,
       'url',
-    );
+    ).withCode(edition === 'queue' ? 'queue-url-shape' : 'service-url-unreadable');
   }
   const record: ServiceRecord = {
     id: context.id,
@@ -69,15 +70,22 @@ function buildQueue(
   urlChanged: boolean,
 ): QueueSettings {
   const derived = queueUrlParts(url);
-  if (!derived)
-    throw new ValidationError('An API-edition URL ends with /api/predict/<service name>.', undefined, 'url');
+  if (!derived) {
+    throw new ValidationError('An API-edition URL ends with /api/predict/<service name>.', undefined, 'url').withCode(
+      'queue-url-shape',
+    );
+  }
   const previous = existing?.queue;
   const asked = input.queue ?? {};
 
   let endpoint = previous && !urlChanged ? previous.endpoint : derived.endpoint;
   if (asked.endpoint) {
     const parsed = parseLooseUrl(asked.endpoint);
-    if (!parsed) throw new ValidationError('The endpoint is not a host name.', undefined, 'queue.endpoint');
+    if (!parsed) {
+      throw new ValidationError('The endpoint is not a host name.', undefined, 'queue.endpoint').withCode(
+        'queue-endpoint-invalid',
+      );
+    }
     // The console shows the endpoint without a scheme: take the URL's.
     const scheme = /^https?:\/\//i.test(asked.endpoint) ? parsed.protocol : new URL(url).protocol;
     endpoint = `${scheme}//${parsed.host}`;
@@ -112,7 +120,11 @@ function buildOss(input: NonNullable<ServiceInput['oss']>): OssSettings {
     location = parseOssLocation(input.location);
   } catch (error) {
     // Same sentence, now naming the form field it belongs to.
-    if (error instanceof ValidationError) throw new ValidationError(error.message, undefined, 'oss.location');
+    if (error instanceof ValidationError) {
+      throw new ValidationError(error.message, undefined, 'oss.location').withCode('oss-location-invalid', {
+        detail: error.message,
+      });
+    }
     throw error;
   }
   // A location without its region or AccessKey is kept: the artist may not have the keys at hand. The health check

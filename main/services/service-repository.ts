@@ -17,7 +17,11 @@ export class ServiceRepository {
 
   get(id: string): ServiceRecord {
     const record = this.list().find((candidate) => candidate.id === id);
-    if (!record) throw new NotFoundError('That service no longer exists. It may have been deleted in another window.');
+    if (!record) {
+      throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
+        'service-gone',
+      );
+    }
     return record;
   }
 
@@ -58,7 +62,7 @@ export class ServiceRepository {
     if (loaded.readOnly) {
       throw new StorageError(
         'The saved services were written by a newer version of ArtLab Desktop, so this version will not change them. Update the app to edit services.',
-      );
+      ).withCode('services-newer-version');
     }
     return loaded.records;
   }

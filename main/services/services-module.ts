@@ -25,7 +25,7 @@ import { buildRecord } from './service-builder';
 import { toServiceDto, readSharedOss, writeSharedOssKeyId } from './service-dto';
 import { SHARED_OSS_REFS, secretRefs, type ServiceRecord } from './service-record';
 import { ServiceRepository } from './service-repository';
-import { insecureTokenWarning } from './service-url';
+import { insecureTokenWarning, parseLooseUrl } from './service-url';
 import { maskSecret } from '../log/redact';
 import { Vault } from './vault';
 import type { Logger } from '../log/logger';
@@ -256,7 +256,16 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       const insecure = rest.url ? insecureTokenWarning(rest.url) : undefined;
       return {
         ...rest,
-        notes: insecure ? [...rest.notes, insecure.warning] : rest.notes,
+        notes: insecure
+          ? [
+              ...rest.notes,
+              {
+                code: 'plain-http' as const,
+                params: { host: parseLooseUrl(rest.url ?? '')?.hostname ?? rest.url ?? '' },
+                message: insecure.warning,
+              },
+            ]
+          : rest.notes,
         ...(insecure ? { suggestedUrl: insecure.suggestedUrl } : {}),
         draftId: drafts.keep(token),
         hasToken: true,

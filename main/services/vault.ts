@@ -3,6 +3,7 @@
 // and every value opened is registered with the log redactor.
 import { z } from 'zod';
 import type { KeyValueStore } from '../adapters';
+import type { ErrorCode } from '../../preload/schemas/common';
 import { StorageError } from '../errors';
 import { maskSecret, registerSecret } from '../log/redact';
 import type { EncryptionStrength, Encryptor } from './encryptor';
@@ -25,8 +26,11 @@ export interface VaultPolicyStatus {
   acceptedWeak: boolean;
   canStoreSecrets: boolean;
   reason?: string;
+  reasonCode?: VaultRefusalCode;
   unreadableSecrets: number;
 }
+
+type VaultRefusalCode = Extract<ErrorCode, 'vault-keychain-unavailable' | 'vault-weak-not-accepted'>;
 
 export class Vault {
   private readonly unreadable = new Set<string>();
@@ -39,12 +43,12 @@ export class Vault {
   status(): VaultPolicyStatus {
     const strength = this.encryptor.strength;
     const acceptedWeak = this.acceptedWeak();
-    const reason = refusalReason(strength, acceptedWeak);
+    const refusal = refusalReason(strength, acceptedWeak);
     return {
       strength,
       acceptedWeak,
-      canStoreSecrets: reason === undefined,
-      ...(reason ? { reason } : {}),
+      canStoreSecrets: refusal === undefined,
+      ...(refusal ? { reason: refusal.message, reasonCode: refusal.code } : {}),
       unreadableSecrets: this.unreadable.size,
     };
   }
@@ -56,8 +60,8 @@ export class Vault {
 
   /** Throws a StorageError saying why when secrets may not be stored now. */
   assertCanStore(): void {
-    const reason = refusalReason(this.encryptor.strength, this.acceptedWeak());
-    if (reason) throw new StorageError(reason);
+    const refusal = refusalReason(this.encryptor.strength, this.acceptedWeak());
+    if (refusal) throw new StorageError(refusal.message).withCode(refusal.code);
   }
 
   put(ref: string, secret: string): void {
@@ -150,12 +154,23 @@ export class Vault {
   }
 }
 
-function refusalReason(strength: EncryptionStrength, acceptedWeak: boolean): string | undefined {
+function refusalReason(
+  strength: EncryptionStrength,
+  acceptedWeak: boolean,
+): { message: string; code: VaultRefusalCode } | undefined {
   if (strength === 'unavailable') {
-    return 'Secrets cannot be stored: the system keychain is not available, so a token would be saved unprotected. Unlock or set up the keychain (on Linux: gnome-keyring or KWallet), then try again.';
+    return {
+      message:
+        'Secrets cannot be stored: the system keychain is not available, so a token would be saved unprotected. Unlock or set up the keychain (on Linux: gnome-keyring or KWallet), then try again.',
+      code: 'vault-keychain-unavailable',
+    };
   }
   if (strength === 'weak' && !acceptedWeak) {
-    return 'Secrets are not stored yet: no system keychain was found, so they could only be protected by a built-in key that other programs can read. Set up a keychain, or accept the weaker protection in Settings.';
+    return {
+      message:
+        'Secrets are not stored yet: no system keychain was found, so they could only be protected by a built-in key that other programs can read. Set up a keychain, or accept the weaker protection in Settings.',
+      code: 'vault-weak-not-accepted',
+    };
   }
   return undefined;
 }

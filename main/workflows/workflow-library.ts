@@ -2,7 +2,7 @@
 // owns the `workflows` table, over the Studio's one database connection.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { WorkflowSummaryDto } from '../../preload/schemas/jobs';
+import { STARTER_WORKFLOW_NAME, type WorkflowSummaryDto } from '../../preload/schemas/jobs';
 import { workflowFromPng } from '../comfy/png-metadata';
 import { starterWorkflow } from '../comfy/starter';
 import { parseWorkflow } from '../comfy/workflow-parse';
@@ -11,8 +11,6 @@ import { withStorage } from '../ledger/storage-errors';
 import { WorkflowTable, type NewWorkflow, type WorkflowRecord } from './workflow-table';
 
 export type { NewWorkflow, WorkflowRecord } from './workflow-table';
-
-const STARTER_NAME = 'Starter: text to image';
 
 export type WorkflowImport =
   { json: string; name?: string | undefined } | { pngBase64: string; name?: string | undefined };
@@ -67,13 +65,15 @@ export class WorkflowLibrary {
 
   /** Batches keep their jobs (each job stores the workflow it sent); they only lose the link to the library. */
   delete(id: string): void {
-    if (!this.run(() => this.table.delete(id))) throw new NotFoundError('This workflow is no longer in the library.');
+    if (!this.run(() => this.table.delete(id))) {
+      throw new NotFoundError('This workflow is no longer in the library.').withCode('workflow-gone');
+    }
   }
 
   /** The built-in starter is in the library (added once; the artist may delete it: it comes back at the next start). */
   ensureStarter(): void {
     if (this.list().some((workflow) => workflow.source === 'starter')) return;
-    this.create({ name: STARTER_NAME, workflow: starterWorkflow(), source: 'starter' });
+    this.create({ name: STARTER_WORKFLOW_NAME, workflow: starterWorkflow(), source: 'starter' });
   }
 }
 

@@ -33,6 +33,9 @@ export const JsonDtoSchema: z.ZodType<JsonDto> = z.lazy(() =>
 
 export const WorkflowSourceSchema = z.enum(['starter', 'import', 'png']);
 
+/** The built-in starter's stored name; the renderer shows it in the artist's language until the artist renames it. */
+export const STARTER_WORKFLOW_NAME = 'Starter: text to image';
+
 export const WorkflowSummarySchema = z.object({
   id: Id,
   name: z.string(),

@@ -1,7 +1,7 @@
 // Services and the credential vault, as the renderer sees them. No schema here has a field that can carry a secret
 // out of main: secrets go in (the user types them) but only `hasToken` / `hasSecret` and a masked hint come back.
 import { z } from 'zod';
-import { Empty, method } from './common';
+import { codedMessage, Empty, method, MessageParamsSchema, type MessageParams } from './common';
 
 export const EditionSchema = z.enum(['queue', 'exclusive']);
 export type Edition = z.infer<typeof EditionSchema>;
@@ -89,9 +89,7 @@ export const HealthCodeSchema = z.enum([
 ]);
 export type HealthCode = z.infer<typeof HealthCodeSchema>;
 
-/** Values a coded sentence names: a service or queue name, an HTTP status, an OSS location, a version. */
-export const MessageParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
-export type MessageParams = z.infer<typeof MessageParamsSchema>;
+export { MessageParamsSchema, type MessageParams };
 
 export const HealthWarningCodeSchema = z.enum(['plain-http']);
 
@@ -173,6 +171,22 @@ export const ServiceDtoSchema = z.object({
 });
 export type ServiceDto = z.infer<typeof ServiceDtoSchema>;
 
+/** What a note under the paste box says; `field` in `second-value` is one of url, vpcUrl, token, endpoint, serviceId. */
+export const CallInfoNoteCodeSchema = z.enum([
+  'second-value',
+  'ignored-line',
+  'bearer-removed',
+  'vpc-only',
+  'no-url',
+  'endpoint-differs',
+  'service-id-differs',
+  'url-unreadable',
+  'plain-http',
+  'oss-path-unreadable',
+]);
+export const CallInfoNoteSchema = codedMessage(CallInfoNoteCodeSchema);
+export type CallInfoNote = z.infer<typeof CallInfoNoteSchema>;
+
 /** What "paste call information" fills in. The token, if found, stays in main under `draftId`. */
 export const CallInfoDraftSchema = z.object({
   draftId: z.string().optional(),
@@ -189,7 +203,7 @@ export const CallInfoDraftSchema = z.object({
   hasToken: z.boolean(),
   tokenHint: z.string().optional(),
   /** Things the user should look at: unrecognised lines, a URL that is neither edition. */
-  notes: z.array(z.string()),
+  notes: z.array(CallInfoNoteSchema),
   /** The token would travel over plain http to a remote host: this https URL is offered instead. */
   suggestedUrl: z.string().optional(),
 });
@@ -215,6 +229,8 @@ export const VaultStatusSchema = z.object({
   /** Whether secrets can be stored now; when not, `reason` says why and what to do. */
   canStoreSecrets: z.boolean(),
   reason: z.string().optional(),
+  /** `reason` as a code, for the renderer to word. */
+  reasonCode: z.enum(['vault-keychain-unavailable', 'vault-weak-not-accepted']).optional(),
   /** Stored secrets that can no longer be decrypted (keychain changed): re-enter them, or reset. */
   unreadableSecrets: z.number(),
   /** The settings file was damaged and set aside: show it with a "reset" button. */

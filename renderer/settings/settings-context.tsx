@@ -1,9 +1,9 @@
 // The app's settings as React state: loaded before the first render (no flash of the wrong theme or language),
 // kept in sync with main through `settings.changed`, and applied to the document (theme, language) as they change.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ContractCallError } from '../../preload/contract';
 import type { Settings } from '../../preload/schemas/app';
 import { artlab } from '../api/artlab';
+import { errorSentence } from '../i18n/error-sentence';
 import { applyLanguage } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/resolve-language';
 import { followSystemTheme } from '../theme/apply-theme';
@@ -17,9 +17,9 @@ export interface SettingsState {
 
 const SettingsContext = createContext<SettingsState | null>(null);
 
+/** A failure as a sentence for the user, in the app's language where main gave it a code. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ContractCallError || error instanceof Error) return error.message;
-  return String(error);
+  return errorSentence(error);
 }
 
 export function SettingsProvider(props: { initial: Settings; initialError: string | null; children: ReactNode }) {

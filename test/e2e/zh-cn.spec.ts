@@ -1,6 +1,7 @@
-// Sentences main makes (health checks, a paused service, a failed job's error) read in Chinese on a zh-CN system:
-// main sends codes and the renderer words them. Runs its own app (its services and failed job touch no other spec)
-// and saves zh-CN screenshots of Services (healthy and a refused token) and of Queue (a failed job).
+// Sentences main makes (health checks, a paused service, a failed job's error, paste notes, refusals) read in Chinese
+// on a zh-CN system: main sends codes and the renderer words them. Then a walk through every page and every dialog
+// fails on any English sentence that is not data (a prompt, a name the artist gave, the service's own words, a
+// product name). Runs its own app (its services and jobs touch no other spec) and saves zh-CN screenshots of each.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { z } from 'zod';
@@ -39,6 +40,66 @@ const forbidden = [
 async function expectNoEnglishSentence(page: Page) {
   const text = await page.locator('main').innerText();
   for (const sentence of forbidden) expect(text, `“${sentence}” on a zh-CN page`).not.toContain(sentence.trim());
+}
+
+/** Elements whose text is data, not the app's words: what the artist typed, the service's own words, code. */
+const DATA_SELECTORS = [
+  'textarea',
+  '.batch-preview__prompt',
+  '.queue-job__error-detail',
+  '.sentence-detail',
+  'code',
+  'pre',
+];
+/** Data the pages show in Latin letters: names this spec gave, prompts, product and protocol names. */
+const PROMPTS = ['a lighthouse at dusk', 'a fox in the snow'];
+const DATA_TEXT = [
+  'Sim Queue',
+  'Sim Exclusive',
+  'Wrong token',
+  'ArtLab Desktop',
+  // ComfyUI's own menu and setting names, quoted as ComfyUI shows them.
+  'Workflow → Export (API)',
+  'Enable Dev mode Options',
+  // ComfyUI's own node names, as the workflow titles them in the parameter form.
+  'Empty Latent Image',
+  ...PROMPTS,
+  'a __fail__ lighthouse',
+];
+
+/**
+ * Runs of three or more Latin words in the visible text, placeholders and accessible names, once data is removed;
+ * each named by the element it is in (`tag.class: words`), so a failure says where to look.
+ */
+async function englishOn(page: Page): Promise<string[]> {
+  const pieces = await page.evaluate((selectors) => {
+    const found: [string, string][] = [];
+    const where = (element: Element) => `${element.tagName.toLowerCase()}.${element.className}`;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!element || element.closest(selectors) || !element.checkVisibility()) continue;
+      if (element.closest('option') && !element.closest('select')?.checkVisibility()) continue;
+      found.push([where(element), node.textContent ?? '']);
+    }
+    for (const element of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+      if (!element.checkVisibility() || element.closest(selectors)) continue;
+      for (const name of ['placeholder', 'aria-label', 'title']) {
+        found.push([`${where(element)}[${name}]`, element.getAttribute(name) ?? '']);
+      }
+    }
+    return found;
+  }, DATA_SELECTORS.join(', '));
+  return pieces.flatMap(([element, piece]) => {
+    let text = piece;
+    for (const data of DATA_TEXT) text = text.split(data).join(' · ');
+    const runs = text.match(/[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){2,}/g) ?? [];
+    return runs.map((run) => `${element}: ${run}`);
+  });
+}
+
+async function expectChinese(page: Page, where: string) {
+  expect(await englishOn(page), `English on the zh-CN ${where}`).toEqual([]);
 }
 
 const shoot = (page: Page, name: string) => shootBothThemes(page, { file: (theme) => `${name}-${theme}-zh-CN.png` });
@@ -145,4 +206,143 @@ test('an API-edition service without OSS says in Chinese that it needs its outpu
   } finally {
     await bridge.call('services.delete', { id });
   }
+});
+
+test('every page and dialog reads in Chinese, with dates in Chinese', async ({ page }) => {
+  test.setTimeout(120_000);
+  const starter = z
+    .array(z.object({ id: z.string(), source: z.string() }))
+    .parse(await bridge.call('workflows.list'))
+    .find((workflow) => workflow.source === 'starter');
+  await bridge.call('batches.queue', {
+    serviceId: ids.exclusive,
+    workflowId: starter?.id,
+    spec: { prompts: PROMPTS, seeds: { mode: 'increment', start: '11' } },
+    label: '图库批次',
+  });
+  await page.setViewportSize({ width: 1280, height: 1000 });
+
+  // Services, and its dialogs: add (with the paste box's notes), edit, delete.
+  await page.goto(`${app.url}#/services`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('服务');
+  await expect(page.getByTestId('health-badge').first()).toBeVisible();
+  await expectChinese(page, 'Services page');
+  await page.getByRole('button', { name: '添加服务' }).click();
+  const add = page.getByRole('dialog', { name: '添加服务' });
+  await add.getByRole('textbox', { name: '粘贴控制台中的调用信息' }).fill(`${app.sim.queue.url}
+hello there, this line is not a value
+Token: Bearer ${app.sim.queue.token}`);
+  await expect(add.getByTestId('paste-summary')).toBeVisible();
+  await expect(add.locator('.paste-box__notes')).toContainText('已忽略第 2 行');
+  await expect(add.locator('.paste-box__notes')).toContainText('已去掉令牌前的“Bearer”');
+  await expectChinese(page, 'add-service dialog');
+  await shoot(page, 'dialog-add-service');
+  await add.getByRole('button', { name: '取消' }).click();
+  // A refusal main words as a code reads in Chinese under its field.
+  await page.getByRole('button', { name: '添加服务' }).click();
+  await add.getByRole('textbox', { name: '名称' }).fill('Broken');
+  await add.getByRole('textbox', { name: '服务地址' }).fill('not a url');
+  await add.getByRole('button', { name: '保存' }).click();
+  await expect(add).toContainText('该地址不是网址。请粘贴调用信息中的地址。');
+  await expectChinese(page, 'add-service dialog with a refused URL');
+  await add.getByRole('button', { name: '取消' }).click();
+  const wrongCard = page
+    .getByTestId('service-card')
+    .filter({ has: page.getByRole('heading', { name: 'Wrong token', exact: true }) });
+  await wrongCard.getByRole('button', { name: '编辑' }).click();
+  const edit = page.getByRole('dialog', { name: /^编辑/ });
+  await expect(edit).toBeVisible();
+  await expectChinese(page, 'edit-service dialog');
+  await shoot(page, 'dialog-edit-service');
+  await edit.getByRole('button', { name: '取消' }).click();
+  await wrongCard.getByRole('button', { name: '删除' }).click();
+  const remove = page.getByRole('dialog', { name: '删除此服务？' });
+  await expectChinese(page, 'delete-service dialog');
+  await shoot(page, 'dialog-delete-service');
+  await remove.getByRole('button', { name: '取消' }).click();
+
+  // Compose: the starter's translated name, the service's coded status, and the workflow and large-batch dialogs.
+  await page.goto(`${app.url}#/compose`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
+  const workflowPicker = page.getByRole('combobox', { name: '工作流' });
+  await expect(workflowPicker.locator('option:checked')).toContainText('入门：文生图');
+  await page.getByRole('combobox', { name: '服务' }).selectOption({ label: 'Sim Exclusive · 独享版' });
+  await expect(page.locator('.service-health')).toContainText('已应答，可以使用。');
+  // A UI-format workflow is refused with main's coded sentence, in Chinese.
+  await page.getByTestId('workflow-file').setInputFiles({
+    name: 'ui-format.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ nodes: [], links: [], version: 0.4 })),
+  });
+  await expect(page.locator('main')).toContainText('这是 ComfyUI 的 UI 格式工作流');
+  await page.getByRole('textbox', { name: '提示词', exact: true }).fill(PROMPTS.join('\n'));
+  await expect(page.getByTestId('preview-total')).toContainText('2');
+  await expectChinese(page, 'Compose page');
+  await shoot(page, 'compose');
+  await page.getByRole('button', { name: '重命名' }).click();
+  const rename = page.getByRole('dialog', { name: '重命名工作流' });
+  await expectChinese(page, 'rename dialog');
+  await shoot(page, 'dialog-rename-workflow');
+  await rename.getByRole('button', { name: '取消' }).click();
+  await page.getByRole('button', { name: '删除', exact: true }).click();
+  const deleteWorkflow = page.getByRole('dialog', { name: '删除此工作流？' });
+  await expectChinese(page, 'delete-workflow dialog');
+  await shoot(page, 'dialog-delete-workflow');
+  await deleteWorkflow.getByRole('button', { name: '取消' }).click();
+  // Above LARGE_BATCH (1,000) jobs the page asks first; the dialog is cancelled, so nothing is queued.
+  await page.getByRole('textbox', { name: '每个提示词的图片数' }).fill('600');
+  await expect(page.getByTestId('preview-total')).toContainText('1200');
+  await page.getByRole('button', { name: /^加入队列 1,?200/ }).click();
+  const large = page.getByRole('dialog', { name: '加入一个大批次？' });
+  await expectChinese(page, 'large-batch dialog');
+  await shoot(page, 'dialog-large-batch');
+  await large.getByRole('button', { name: '取消' }).click();
+
+  // Queue.
+  await page.goto(`${app.url}#/queue`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('队列');
+  await expect(page.getByTestId('queue-job').first()).toBeVisible();
+  await expectChinese(page, 'Queue page');
+
+  // Gallery: a date filter shows the day in Chinese whatever the browser's date format; lightbox, OSS, delete.
+  await page.goto(`${app.url}#/gallery`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('图库');
+  const grid = page.getByRole('region', { name: '图片' });
+  for (const prompt of PROMPTS)
+    await expect(grid.getByRole('button', { name: prompt })).toBeVisible({ timeout: 30_000 });
+  await page.locator('.gallery-filters__date').first().locator('input').fill('2020-12-02');
+  await expect(page.locator('.gallery-filters__date').first()).toContainText('2020年12月2日');
+  await expectChinese(page, 'Gallery page');
+  await shoot(page, 'gallery');
+  await grid.getByRole('button', { name: PROMPTS[0] }).dblclick();
+  const lightbox = page.getByRole('dialog', { name: '图片查看器' });
+  await expect(lightbox).toBeVisible();
+  await expect(
+    lightbox
+      .getByRole('definition')
+      .filter({ hasText: /\d{4}\/\d{1,2}\/\d{1,2}|\d{4}年/ })
+      .first(),
+  ).toBeVisible();
+  await expectChinese(page, 'lightbox');
+  await shoot(page, 'dialog-lightbox');
+  await page.keyboard.press('Escape');
+  await expect(lightbox).toBeHidden();
+  await page.getByRole('button', { name: '浏览 OSS' }).click();
+  const oss = page.getByRole('dialog', { name: '从 OSS 导入' });
+  await expect(oss.getByRole('combobox', { name: '服务' })).toHaveValue(/.+/);
+  await expectChinese(page, 'OSS dialog');
+  await shoot(page, 'dialog-oss');
+  await oss.getByRole('button', { name: '关闭' }).click();
+  await grid.getByRole('button', { name: PROMPTS[0] }).click();
+  await page.getByRole('button', { name: '删除本地副本' }).click();
+  const deleteImages = page.getByRole('dialog', { name: '删除本地副本？' });
+  await expectChinese(page, 'delete-images dialog');
+  await shoot(page, 'dialog-delete-images');
+  await deleteImages.getByRole('button', { name: '取消' }).click();
+
+  // Settings.
+  await page.goto(`${app.url}#/settings`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('设置');
+  await expectChinese(page, 'Settings page');
+  await shoot(page, 'settings');
 });

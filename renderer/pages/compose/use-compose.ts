@@ -21,7 +21,7 @@ export interface FieldError {
 
 export function errorAt(cause: unknown): FieldError | null {
   if (cause instanceof ContractCallError && cause.node) {
-    return { id: cause.input ? `${cause.node}.${cause.input}` : cause.node, message: cause.message };
+    return { id: cause.input ? `${cause.node}.${cause.input}` : cause.node, message: errorMessage(cause) };
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { WorkflowSummaryDto } from '../../../preload/schemas/jobs';
 import { artlab } from '../../api/artlab';
 import { Dialog } from '../../components/dialog';
+import { workflowDisplayName } from '../../i18n/built-in-names';
 import { errorMessage } from '../../settings/settings-context';
 
 export function WorkflowPicker(props: {
@@ -56,7 +57,7 @@ export function WorkflowPicker(props: {
         >
           {props.workflows.map((workflow) => (
             <option key={workflow.id} value={workflow.id}>
-              {workflow.name} · {t(`compose.workflow.source.${workflow.source}`)} ·{' '}
+              {workflowDisplayName(t, workflow)} · {t(`compose.workflow.source.${workflow.source}`)} ·{' '}
               {t('compose.workflow.nodes', { count: workflow.nodeCount })}
             </option>
           ))}
@@ -82,7 +83,7 @@ export function WorkflowPicker(props: {
           type="button"
           className="button"
           disabled={!current}
-          onClick={() => current && setRenaming(current.name)}
+          onClick={() => current && setRenaming(workflowDisplayName(t, current))}
         >
           {t('compose.workflow.rename')}
         </button>
@@ -130,7 +131,7 @@ export function WorkflowPicker(props: {
       </Dialog>
       <Dialog open={deleting} title={t('compose.workflow.deleteTitle')} onClose={() => setDeleting(false)}>
         <div className="dialog__body">
-          <p>{t('compose.workflow.deleteBody', { name: current?.name ?? '' })}</p>
+          <p>{t('compose.workflow.deleteBody', { name: current ? workflowDisplayName(t, current) : '' })}</p>
           <div className="dialog__actions">
             <button type="button" className="button" data-autofocus onClick={() => setDeleting(false)}>
               {t('common.cancel')}

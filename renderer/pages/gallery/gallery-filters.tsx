@@ -5,6 +5,8 @@ import type { GalleryFilters } from '../../../preload/schemas/gallery';
 import type { BatchSummaryDto, WorkflowSummaryDto } from '../../../preload/schemas/jobs';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
+import { workflowDisplayName } from '../../i18n/built-in-names';
+import { formatDateField, formatDateTime } from '../../i18n/format';
 import type { GallerySort } from './use-gallery';
 
 const SEARCH_DELAY_MS = 300;
@@ -40,6 +42,32 @@ function dayStart(value: string): number | undefined {
   if (!value) return undefined;
   const time = new Date(`${value}T00:00:00`).getTime();
   return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * A day picker that reads in the app's language. Chromium draws a date input in the browser's (the OS's) locale, so a
+ * zh-CN page on an English system would show mm/dd/yyyy: the input stays for the keyboard and the calendar, its own
+ * text is hidden (gallery.css), and the chosen day is drawn over it through formatDate.
+ */
+function DateFilter(props: { label: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  const shown = formatDateField(props.value);
+  return (
+    <label className="gallery-filters__date">
+      <span>{props.label}</span>
+      <span className="date-field">
+        <input
+          type="date"
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+          onClick={(event) => event.currentTarget.showPicker()}
+        />
+        <span className={shown ? 'date-field__text' : 'date-field__text date-field__text--empty'} aria-hidden="true">
+          {shown ?? t('gallery.filters.anyDay')}
+        </span>
+      </span>
+    </label>
+  );
 }
 
 export function GalleryFilterBar(props: {
@@ -105,7 +133,7 @@ export function GalleryFilterBar(props: {
         <option value="">{t('gallery.filters.allBatches')}</option>
         {props.choices.batches.map((batch) => (
           <option key={batch.id} value={batch.id}>
-            {batch.label || new Date(batch.createdAt).toLocaleString()}
+            {batch.label || formatDateTime(batch.createdAt)}
           </option>
         ))}
       </select>
@@ -118,7 +146,7 @@ export function GalleryFilterBar(props: {
         <option value="">{t('gallery.filters.allWorkflows')}</option>
         {props.choices.workflows.map((workflow) => (
           <option key={workflow.id} value={workflow.id}>
-            {workflow.name}
+            {workflowDisplayName(t, workflow)}
           </option>
         ))}
       </select>
@@ -134,14 +162,8 @@ export function GalleryFilterBar(props: {
         <option value="own">{t('gallery.filters.originOwn')}</option>
         <option value="external">{t('gallery.filters.originExternal')}</option>
       </select>
-      <label className="gallery-filters__date">
-        <span>{t('gallery.filters.from')}</span>
-        <input type="date" value={from} onChange={(event) => setDates(event.target.value, to)} />
-      </label>
-      <label className="gallery-filters__date">
-        <span>{t('gallery.filters.to')}</span>
-        <input type="date" value={to} onChange={(event) => setDates(from, event.target.value)} />
-      </label>
+      <DateFilter label={t('gallery.filters.from')} value={from} onChange={(value) => setDates(value, to)} />
+      <DateFilter label={t('gallery.filters.to')} value={to} onChange={(value) => setDates(from, value)} />
       <label className="gallery-filters__check">
         <input
           type="checkbox"

@@ -5,21 +5,19 @@ import type { GalleryImageDetails } from '../../../preload/schemas/gallery';
 import { artlab, transport } from '../../api/artlab';
 import { downloadOriginals } from './download-originals';
 import { Dialog } from '../../components/dialog';
+import { formatBytes, formatDateTime, formatNumber } from '../../i18n/format';
 import { queueBatchHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
 import { openInCompose } from '../compose/compose-prefill';
 
 function formatSize(bytes: number | null): string | null {
-  if (bytes === null) return null;
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes === null ? null : formatBytes(bytes);
 }
 
 function seconds(from: number | null | undefined, to: number | null | undefined): string | null {
   if (from == null || to == null) return null;
-  return `${((to - from) / 1000).toFixed(1)} s`;
+  return `${formatNumber((to - from) / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
 }
 
 /** The batch's label, once `batches.get` answered (null: the batch is gone or could not be read). */
@@ -138,7 +136,7 @@ export function LightboxDetails(props: {
         </span>
       ),
     ],
-    [t('gallery.meta.created'), new Date(d.createdAt).toLocaleString()],
+    [t('gallery.meta.created'), formatDateTime(d.createdAt)],
     [t('gallery.meta.queued'), seconds(job?.createdAt, job?.startedAt)],
     [t('gallery.meta.render'), seconds(job?.startedAt, job?.finishedAt)],
   ];

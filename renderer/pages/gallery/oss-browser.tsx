@@ -6,15 +6,10 @@ import type { OssFile, OssListPage } from '../../../preload/schemas/gallery';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { Dialog } from '../../components/dialog';
+import { formatBytes, formatDateTime } from '../../i18n/format';
 import { errorMessage } from '../../settings/settings-context';
 
 const OSS_PAGE = 100;
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function fileKey(file: OssFile): string {
   return `${file.subfolder}/${file.filename}`;
@@ -158,9 +153,9 @@ export function OssBrowser(props: { open: boolean; services: readonly ServiceDto
                     <input type="checkbox" checked={checked.has(fileKey(file))} onChange={() => toggle(file)} />
                     <span className="oss-browser__name">{file.filename}</span>
                   </label>
-                  <span className="oss-browser__meta">{formatSize(file.size)}</span>
+                  <span className="oss-browser__meta">{formatBytes(file.size)}</span>
                   <span className="oss-browser__meta">
-                    {file.lastModified === null ? '' : new Date(file.lastModified).toLocaleString()}
+                    {file.lastModified === null ? '' : formatDateTime(file.lastModified)}
                   </span>
                   <span className="oss-browser__mark">{file.imageId !== null ? t('gallery.oss.already') : ''}</span>
                 </li>

@@ -3,7 +3,8 @@
 // empties itself once main has it.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallInfoDraftDto } from '../../../preload/schemas/services';
+import type { TFunction } from 'i18next';
+import { CallInfoNoteCodeSchema, type CallInfoDraftDto, type CallInfoNote } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
 
@@ -45,8 +46,8 @@ export function PasteBox(props: { onDraft: (draft: CallInfoDraftDto) => void; au
     return () => clearTimeout(timer);
   }, [text]);
 
-  // main appends its own http warning as the last note; the form shows that one itself, translated, with a button.
-  const notes = draft ? (draft.suggestedUrl ? draft.notes.slice(0, -1) : draft.notes) : [];
+  // The form shows the http warning itself, with a button that switches to https.
+  const notes = draft ? draft.notes.filter((note) => note.code !== 'plain-http') : [];
 
   return (
     <div className="field paste-box">
@@ -74,7 +75,7 @@ export function PasteBox(props: { onDraft: (draft: CallInfoDraftDto) => void; au
       {notes.length > 0 ? (
         <ul className="paste-box__notes">
           {notes.map((note) => (
-            <li key={note}>{note}</li>
+            <li key={note.message}>{noteSentence(t, note)}</li>
           ))}
         </ul>
       ) : null}
@@ -86,6 +87,25 @@ export function PasteBox(props: { onDraft: (draft: CallInfoDraftDto) => void; au
     </div>
   );
 }
+
+function noteSentence(t: TFunction, note: CallInfoNote): string {
+  const known = CallInfoNoteCodeSchema.safeParse(note.code);
+  if (!known.success) return note.message;
+  const field = typeof note.params.field === 'string' ? note.params.field : '';
+  return t(`services.pasteNotes.${known.data}`, {
+    ...note.params,
+    field:
+      field in FIELD_KEYS ? t(`services.pasteNotes.fields.${FIELD_KEYS[field as keyof typeof FIELD_KEYS]}`) : field,
+  });
+}
+
+const FIELD_KEYS = {
+  url: 'url',
+  vpcUrl: 'vpcUrl',
+  token: 'token',
+  endpoint: 'endpoint',
+  serviceId: 'serviceId',
+} as const;
 
 function DraftSummary(props: { draft: CallInfoDraftDto }) {
   const { t } = useTranslation();

@@ -116,7 +116,7 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       return stored;
     } catch (cause) {
       const field = cause instanceof ContractCallError ? cause.input : undefined;
-      if (field) setErrors({ [field]: cause instanceof Error ? cause.message : '' });
+      if (field) setErrors({ [field]: errorMessage(cause) });
       // Fields always on screen show their own sentence; others (in a closed section) need the alert too.
       if (!field || !ALWAYS_VISIBLE_FIELDS.has(field)) setError(errorMessage(cause));
       return undefined;

@@ -30,7 +30,8 @@ export function VaultBanner(props: { status: VaultStatus | null; onStatus: (stat
     });
   }
   if (status.strength === 'unavailable') {
-    messages.push({ key: 'unavailable', text: `${t('services.vault.unavailable')} ${status.reason ?? ''}`.trim() });
+    const reason = status.reasonCode ? t(`errors.codes.${status.reasonCode}`) : (status.reason ?? '');
+    messages.push({ key: 'unavailable', text: `${t('services.vault.unavailable')} ${reason}`.trim() });
   }
   if (status.unreadableSecrets > 0) {
     messages.push({

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UpdateStatus } from '../../../preload/schemas/updates';
 import { artlab } from '../../api/artlab';
+import { formatDateTime, formatNumber } from '../../i18n/format';
 import { errorMessage } from '../../settings/settings-context';
 import { SettingsActionRow } from './settings-action-row';
 import { SettingsRow, SettingsSection } from './settings-section';
@@ -9,7 +10,7 @@ import { SettingsRow, SettingsSection } from './settings-section';
 type Load = { status: 'loading' } | { status: 'ready'; update: UpdateStatus } | { status: 'failed'; message: string };
 
 export function UpdatesSection() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [actionError, setActionError] = useState<string | null>(null);
 
@@ -68,16 +69,14 @@ export function UpdatesSection() {
           <SettingsActionRow
             title={t(`settings.updates.states.${load.update.state}`, {
               version: load.update.availableVersion ?? '',
-              percent: new Intl.NumberFormat(i18n.language, { style: 'percent' }).format(load.update.progress ?? 0),
+              percent: formatNumber(load.update.progress ?? 0, { style: 'percent' }),
             })}
             hint={
               load.update.lastCheckedAt === undefined
                 ? t('settings.updates.neverChecked', { version: load.update.currentVersion })
                 : t('settings.updates.lastChecked', {
                     version: load.update.currentVersion,
-                    when: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-                      load.update.lastCheckedAt,
-                    ),
+                    when: formatDateTime(load.update.lastCheckedAt),
                   })
             }
           >

@@ -199,6 +199,9 @@ describe('batch expansion: counting and preview', () => {
     const spec: BatchSpec = { countPerPrompt: 200_000 };
     expect(countJobs(spec)).toBe(200_000);
     expect(() => previewJobs(workflow, spec, 1)).toThrow(/at most 100000/);
+    expect(() => previewJobs(workflow, spec, 1)).toThrow(
+      expect.objectContaining({ code: 'batch-too-large', params: { total: 200_000, max: 100_000 } }) as Error,
+    );
   });
 
   it('counts exactly as many jobs as it expands, for any spec (property)', () => {

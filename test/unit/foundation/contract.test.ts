@@ -10,6 +10,7 @@ import { ServiceError, ValidationError } from '../../../main/errors';
 import { redactingSink } from '../../../main/log/log-sink';
 import { createLogger } from '../../../main/log/logger';
 import { createNodeStore } from '../../../main/node-adapters';
+import { registerSecret } from '../../../main/log/redact';
 import { KeyFileEncryptor } from '../../../main/services/key-file-encryptor';
 import { createStudio } from '../../../main/studio';
 
@@ -92,6 +93,35 @@ describe('the contract', () => {
       await dispatchCall(failing(new ServiceError('The service answered 503.', 503)), 'settings.get', undefined),
     ).toMatchObject({
       error: { kind: 'service' },
+    });
+  });
+
+  it('carries a refusal’s code and values beside its English sentence, redacted, and drops a code it does not know', async () => {
+    const base = studio().handlers;
+    const failing = (error: Error) =>
+      ({ ...base, 'settings.get': () => Promise.reject(error) }) satisfies ContractHandlers;
+    registerSecret('sk-very-secret-value-123456');
+    const coded = new ValidationError('The OSS output location could not be read.').withCode('oss-location-invalid', {
+      detail: 'bad sk-very-secret-value-123456',
+    });
+    const reply = await dispatchCall(failing(coded), 'settings.get', undefined);
+    expect(reply).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'validation',
+        message: 'The OSS output location could not be read.',
+        code: 'oss-location-invalid',
+      },
+    });
+    expect(JSON.stringify(reply)).not.toContain('sk-very-secret-value-123456');
+    const unknown = await dispatchCall(
+      failing(new ValidationError('Odd.').withCode('no-such-code')),
+      'settings.get',
+      undefined,
+    );
+    expect(unknown).toEqual({ ok: false, error: { kind: 'validation', message: 'Odd.' } });
+    expect(await dispatchCall(failing(new Error('boom')), 'settings.get', undefined)).toMatchObject({
+      error: { kind: 'internal', code: 'internal' },
     });
   });
 

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../../../main/errors';
 import { batchFinishedMessage, presenceLanguage } from '../../../main/presence-messages';
 import { ConnectionCodeSchema, JobErrorKindSchema, type JobErrorKind } from '../../../preload/schemas/jobs';
-import { HealthCodeSchema, HealthPartSchema, HealthWarningCodeSchema } from '../../../preload/schemas/services';
+import { ErrorCodeSchema } from '../../../preload/schemas/common';
+import {
+  CallInfoNoteCodeSchema,
+  HealthCodeSchema,
+  HealthPartSchema,
+  HealthWarningCodeSchema,
+  VaultStatusSchema,
+} from '../../../preload/schemas/services';
 
 type Tree = { [key: string]: Tree | string };
 
@@ -28,6 +35,10 @@ const groups: [string, readonly string[]][] = [
   ['services.warningCodes', HealthWarningCodeSchema.options],
   ['services.connectionCodes', ConnectionCodeSchema.options],
   ['queue.errorKinds', JobErrorKindSchema.options],
+  ['errors.codes', ErrorCodeSchema.options],
+  ['errors.codes', VaultStatusSchema.shape.reasonCode.unwrap().options],
+  ['services.pasteNotes', CallInfoNoteCodeSchema.options],
+  ['services.pasteNotes.fields', ['url', 'vpcUrl', 'token', 'endpoint', 'serviceId']],
 ];
 
 describe('coded sentences', () => {

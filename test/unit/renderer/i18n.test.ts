@@ -31,6 +31,27 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] ?? '').sort();
 }
 
+/**
+ * Keys whose Chinese is rightly the same as the English: names (the product, ComfyUI, OSS, the console's own field
+ * names), numbers and paths. Anything else left equal to the English is an untranslated string.
+ */
+const SAME_IN_BOTH = new Set([
+  'app.name',
+  'services.card.token',
+  'services.health.version',
+  'services.form.endpoint',
+  'services.form.token',
+  'services.form.ossEndpoint',
+  'services.form.ossAccessKeyId',
+  'services.codeSubjects.oss',
+  'compose.kind.cfg',
+  'queue.job.progress',
+  'gallery.meta.cfg',
+  'gallery.oss.path',
+  'settings.appearance.languages.en',
+  'settings.appearance.languages.zh-CN',
+]);
+
 const en = flatten(load('en.json'));
 const zh = flatten(load('zh-CN.json'));
 
@@ -55,6 +76,13 @@ describe('renderer translations', () => {
       const bad = [...leaves].filter(([, value]) => typeof value !== 'string' || value.trim() === '');
       expect(bad.map(([key]) => `${language}: ${key}`)).toEqual([]);
     }
+  });
+
+  it('translate every string into Chinese, except the names listed as data', () => {
+    const untranslated = [...en].filter(([key, text]) => zh.get(key) === text && !SAME_IN_BOTH.has(key));
+    expect(untranslated.map(([key]) => key)).toEqual([]);
+    // The list names no key that is gone or that was translated after all.
+    expect([...SAME_IN_BOTH].filter((key) => !en.has(key) || zh.get(key) !== en.get(key))).toEqual([]);
   });
 
   it('keep every {{placeholder}} in both languages', () => {

@@ -83,13 +83,13 @@ describe('paste call information: API edition', () => {
   it('keeps the service ID and says so when it differs from the URL', () => {
     const draft = parseCallInfo(`URL: ${QUEUE_URL}\n服务ID: other_svc/sink`);
     expect(draft).toMatchObject({ serviceName: 'other_svc', sink: 'other_svc/sink' });
-    expect(draft.notes.join(' ')).toContain('other_svc');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('other_svc');
   });
 
   it('strips a Bearer prefix and says why', () => {
     const draft = parseCallInfo(`URL: ${QUEUE_URL}\nToken: Bearer ${TOKEN}`);
     expect(draft.token).toBe(TOKEN);
-    expect(draft.notes.join(' ')).toContain('Bearer');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('Bearer');
   });
 
   it('reads quoted values from a code snippet', () => {
@@ -105,7 +105,7 @@ describe('paste call information: API edition', () => {
     const vpc = 'http://1234567890123456.vpc.cn-shanghai.pai-eas.aliyuncs.com/api/predict/comfyui_api';
     const draft = parseCallInfo(`VPC调用地址: ${vpc}`);
     expect(draft.url).toBe(vpc);
-    expect(draft.notes.join(' ')).toContain('VPC');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('VPC');
   });
 
   it('accepts a queue URL without a scheme', () => {
@@ -154,13 +154,13 @@ describe('paste call information: what it cannot read', () => {
     const draft = parseCallInfo(`Token: ${TOKEN}`);
     expect(draft.url).toBeUndefined();
     expect(draft.token).toBe(TOKEN);
-    expect(draft.notes.join(' ')).toContain('No service URL');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('No service URL');
   });
 
   it('notes lines it ignored instead of guessing', () => {
     const draft = parseCallInfo(`${QUEUE_URL}\nhello there, here is the service`);
     expect(draft.url).toBe(QUEUE_URL);
-    expect(draft.notes.join(' ')).toContain('Ignored');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('Ignored');
   });
 
   it('does not take a word that merely starts like a label for a label', () => {
@@ -168,7 +168,21 @@ describe('paste call information: what it cannot read', () => {
   });
 
   it('returns an empty draft for empty text', () => {
-    expect(parseCallInfo('   \n  ')).toMatchObject({ notes: [expect.stringContaining('No service URL') as unknown] });
+    expect(parseCallInfo('   \n  ')).toMatchObject({
+      notes: [{ code: 'no-url', params: {}, message: expect.stringContaining('No service URL') as unknown }],
+    });
+  });
+
+  it('names each note by a code and its values, for the form to word in the artist’s language', () => {
+    const draft = parseCallInfo(`${QUEUE_URL}
+hello there
+Service ID: other_svc
+Token: Bearer ${TOKEN}`);
+    expect(draft.notes.map(({ code, params }) => ({ code, params }))).toEqual([
+      { code: 'ignored-line', params: { line: 2 } },
+      { code: 'bearer-removed', params: {} },
+      { code: 'service-id-differs', params: { serviceId: 'other_svc', urlName: 'comfyui_api' } },
+    ]);
   });
 });
 
@@ -208,7 +222,7 @@ describe('paste call information: more real-looking variants', () => {
     const odd = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJBcnRMYWIifQ.SflKxwRJSMeKKF2QT4fwpMeJf36';
     const draft = parseCallInfo(`${QUEUE_URL}\n${odd} extra`);
     expect(JSON.stringify(draft)).not.toContain(odd);
-    expect(draft.notes.join(' ')).toContain('Ignored line 2');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('Ignored line 2');
   });
 
   it('does not mistake a dotted token for an endpoint', () => {

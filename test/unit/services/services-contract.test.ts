@@ -158,7 +158,15 @@ describe('service records through the contract', () => {
     expect(await s.fail('services.create', { name: 'x', url: 'https://h/', edition: 'queue' })).toMatchObject({
       kind: 'validation',
       message: expect.stringContaining('/api/predict/') as unknown,
+      code: 'queue-url-shape',
     });
+    expect(
+      await s.fail('services.create', {
+        name: 'x',
+        url: QUEUE_URL,
+        oss: { location: 'oss://my-bucket/p/', credentials: 'shared' },
+      }),
+    ).toMatchObject({ input: 'oss.region', code: 'oss-region-missing' });
   });
 
   it('emits services.changed with the list after every change', async () => {
@@ -188,7 +196,8 @@ describe('pasted call information', () => {
     const plain = QUEUE_URL.replace('https://', 'http://');
     const draft = await s.call('services.parseCallInfo', { text: `URL: ${plain}\nToken: ${TOKEN}` });
     expect(draft.suggestedUrl).toBe(QUEUE_URL);
-    expect(draft.notes.join(' ')).toContain('unencrypted');
+    expect(draft.notes.map((note) => note.message).join(' ')).toContain('unencrypted');
+    expect(draft.notes.at(-1)).toMatchObject({ code: 'plain-http', params: { host: new URL(QUEUE_URL).hostname } });
     const local = await s.call('services.parseCallInfo', { text: `http://127.0.0.1:8188\n${TOKEN}` });
     expect(local.suggestedUrl).toBeUndefined();
   });
@@ -198,6 +207,7 @@ describe('pasted call information', () => {
     expect(await s.fail('services.create', { name: 'x', url: QUEUE_URL, tokenFromDraft: 'gone' })).toMatchObject({
       kind: 'bad_request',
       message: expect.stringContaining('Paste the call information again') as unknown,
+      code: 'draft-token-expired',
     });
   });
 });
@@ -206,9 +216,17 @@ describe('the vault', () => {
   it('refuses to store a secret when no keychain is available, and says why', async () => {
     const s = studio({ strength: 'unavailable' });
     const error = await s.fail('services.create', { name: 'SD', url: QUEUE_URL, token: TOKEN });
-    expect(error).toMatchObject({ kind: 'storage', message: expect.stringContaining('keychain') as unknown });
+    expect(error).toMatchObject({
+      kind: 'storage',
+      message: expect.stringContaining('keychain') as unknown,
+      code: 'vault-keychain-unavailable',
+    });
     expect(await s.call('services.list')).toEqual([]);
-    expect(await s.call('vault.status')).toMatchObject({ strength: 'unavailable', canStoreSecrets: false });
+    expect(await s.call('vault.status')).toMatchObject({
+      strength: 'unavailable',
+      canStoreSecrets: false,
+      reasonCode: 'vault-keychain-unavailable',
+    });
     // A local ComfyUI needs no secret, so it can still be added.
     expect(await s.call('services.create', { name: 'Local', url: 'http://127.0.0.1:8188' })).toMatchObject({
       hasToken: false,

@@ -1,0 +1,15 @@
+// A failed call as a sentence in the artist's language. A coded refusal is worded here; any other error keeps main's
+// English sentence, headed by its kind in the artist's language so a zh-CN page still says what happened.
+import i18next from 'i18next';
+import { ContractCallError } from '../../preload/contract';
+import { ErrorCodeSchema, ErrorKindSchema } from '../../preload/schemas/common';
+
+export function errorSentence(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof ContractCallError)) return error.message;
+  const code = ErrorCodeSchema.safeParse(error.code);
+  if (code.success) return i18next.t(`errors.codes.${code.data}`, { detail: '', ...error.params });
+  if (i18next.language === 'en') return error.message;
+  const kind = ErrorKindSchema.safeParse(error.kind);
+  return kind.success ? `${i18next.t(`queue.errorKinds.${kind.data}`)} ${error.message}` : error.message;
+}
