@@ -48,8 +48,6 @@ export const ErrorCodeSchema = z.enum([
   'queue-url-shape',
   'queue-endpoint-invalid',
   'oss-location-invalid',
-  'oss-region-missing',
-  'oss-access-key-id-missing',
   'service-gone',
   'services-newer-version',
   'vault-keychain-unavailable',

@@ -276,7 +276,13 @@ describe('paste call information: the OSS output location', () => {
   it('says so when a storage-path label holds something else, without quoting it', () => {
     const draft = parseCallInfo(`URL: ${QUEUE_URL}\nStorage path: /mnt/data`);
     expect(draft.ossLocation).toBeUndefined();
-    expect(draft.notes).toEqual(['The OSS storage path could not be read: it looks like oss://bucket/path/.']);
+    expect(draft.notes).toEqual([
+      {
+        code: 'oss-path-unreadable',
+        params: {},
+        message: 'The OSS storage path could not be read: it looks like oss://bucket/path/.',
+      },
+    ]);
   });
 
   it('offers no OSS region for the Exclusive edition without a storage path', () => {
