@@ -8,6 +8,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface Paths {
   /** Where the app keeps its database, caches and settings. */
   dataDir: string;
+  /** Where `__name__` in a prompt reads `name.txt`; `<dataDir>/wildcards` when omitted. */
+  wildcardsDir?: string;
 }
 
 /** The part of electron-store / conf the core uses: both satisfy it, so the core never imports either. */

@@ -86,7 +86,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
   // One connection per process: the ledger, the workflow library and the gallery's index share it.
   const databaseFile = join(adapters.paths.dataDir, 'jobs.sqlite');
   /** `__name__` in a prompt reads `<wildcards>/name.txt`. */
-  const wildcardsDir = join(adapters.paths.dataDir, 'wildcards');
+  const wildcardsDir = adapters.paths.wildcardsDir ?? join(adapters.paths.dataDir, 'wildcards');
   const database = openLedgerDatabase(databaseFile);
   let ledger: Ledger;
   try {

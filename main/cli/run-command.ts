@@ -44,7 +44,7 @@ export async function runCommand(flags: RunFlags, io: RunOutput, interrupt: Abor
     mkdirSync(dataDir, { recursive: true });
     const store = createNodeStore(dataDir);
     const studio = createStudio({
-      paths: { dataDir },
+      paths: { dataDir, ...(flags.wildcardsDir !== undefined ? { wildcardsDir: resolve(flags.wildcardsDir) } : {}) },
       clock: systemClock,
       encryptor: new KeyFileEncryptor(join(dataDir, 'secret.key')),
       store,

@@ -15,7 +15,11 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
 
   --edition queue|exclusive   the service edition (inferred from the URL when omitted)
   --token-env VAR             read the service token from environment variable VAR (default ARTLAB_TOKEN if set)
-  --prompts FILE              one prompt per line (blank lines skipped)
+  --prompts FILE              one prompt per line (blank lines skipped); {a|b} alternatives and __name__
+                              wildcards expand (see --variations, --wildcards)
+  --variations combinatorial|random|off
+                              every combination of the alternatives (default), one drawn per job, or none
+  --wildcards DIR             where __name__ reads name.txt (default: the data folder's wildcards/)
   --negative TEXT             the negative prompt for every job
   --seeds N|a,b,c             N: seeds N, N+1, …; a,b,c: run every prompt with each seed (default: random;
                               a workflow without a seed input runs as it is)
@@ -47,6 +51,8 @@ export interface RunFlags {
   out: string;
   oss?: { location: string; endpoint?: string; region?: string; accessKeyId: string; accessKeySecret: string };
   dataDir?: string;
+  /** Where `__name__` in a prompt reads `name.txt`; the data folder's `wildcards/` when omitted. */
+  wildcardsDir?: string;
   json: boolean;
   /** Milliseconds without progress before the run ends. */
   stallTimeoutMs: number;
@@ -138,6 +144,13 @@ export function parseRunFlags(
   }
   if (values.set) spec.set = Object.fromEntries(values.set.map(parseSet));
   if (values['seed-input'] !== undefined) spec.targets = { seed: parseSeedInput(values['seed-input']) };
+  if (values.variations !== undefined) {
+    const mode = values.variations;
+    if (mode !== 'combinatorial' && mode !== 'random' && mode !== 'off') {
+      throw new UsageError(`--variations must be "combinatorial", "random" or "off", not "${mode}".`);
+    }
+    spec.dynamicPrompts = mode;
+  }
 
   const token = env(
     values['token-env'] ?? (environment.ARTLAB_TOKEN ? 'ARTLAB_TOKEN' : undefined),
@@ -157,6 +170,7 @@ export function parseRunFlags(
         : checked(positiveInt('--stall-timeout'), values['stall-timeout'])) * 1000,
   };
   if (token) flags.token = token;
+  if (values.wildcards !== undefined) flags.wildcardsDir = values.wildcards;
   if (values.concurrency !== undefined) flags.concurrency = checked(positiveInt('--concurrency'), values.concurrency);
   if (values['data-dir']) flags.dataDir = values['data-dir'];
   if (values.oss) {
@@ -222,6 +236,8 @@ const OPTIONS = {
   'oss-key-id-env': { type: 'string' },
   'oss-secret-env': { type: 'string' },
   'data-dir': { type: 'string' },
+  variations: { type: 'string' },
+  wildcards: { type: 'string' },
   'stall-timeout': { type: 'string' },
   json: { type: 'boolean' },
 } as const;

@@ -1,6 +1,6 @@
 // `artlab run` against the simulator, as a child process: the issue's "done when" for both editions, and the clear
 // refusals (exit 2) of a bad flag, a missing environment variable and a UI-format workflow.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,27 @@ describe('artlab run', () => {
       );
     },
   );
+
+  it('expands {a|b} alternatives and __name__ wildcards from --wildcards into one job per combination', async () => {
+    const wildcards = join(dir, 'wildcards');
+    mkdirSync(wildcards, { recursive: true });
+    writeFileSync(join(wildcards, 'animals.txt'), '# one per line\nfox\nowl\n');
+    writeFileSync(join(dir, 'variations.txt'), 'a {red|blue} __animals__\n');
+    const out = join(dir, 'out-variations');
+    const result = await run(
+      ['run', 'starter', '--url', sim.info.exclusive.url, '--token-env', 'SIM_TOKEN', '--json', '--out', out].concat([
+        '--prompts',
+        join(dir, 'variations.txt'),
+        '--wildcards',
+        wildcards,
+      ]),
+      { SIM_TOKEN: sim.info.exclusive.token },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(summary).toMatchObject({ type: 'summary', total: 4, succeeded: 4 });
+    expect(readdirSync(out).filter((name) => name.endsWith('.png'))).toHaveLength(4);
+  }, 60_000);
 
   it('refuses a UI-format workflow with how to export the API format (exit 2)', async () => {
     const file = join(dir, 'ui.json');

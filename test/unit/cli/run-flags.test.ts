@@ -20,6 +20,15 @@ describe('artlab run flags', () => {
     expect(parse(['wf.json', '--url', 'http://127.0.0.1:8188/']).edition).toBe('exclusive');
   });
 
+  it('takes how prompt variations expand, and refuses a mode it does not know', () => {
+    const url = ['starter', '--url', 'http://127.0.0.1:8188/'];
+    expect(parse([...url, '--variations', 'random', '--wildcards', 'wc'])).toMatchObject({
+      spec: { dynamicPrompts: 'random' },
+      wildcardsDir: 'wc',
+    });
+    expect(() => parse([...url, '--variations', 'all'])).toThrow(UsageError);
+  });
+
   it('turns prompts, seeds, count and --set into the batch spec', () => {
     const flags = parse(
       [
