@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { BatchSummaryDto } from '../../preload/schemas/jobs';
-import { dispatchCall } from '../../main/contract/dispatch';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { nodeStudio } from './support/node-studio';
-import { callStudio } from './support/studio-call';
+import { callStudio, studioFailure } from './support/studio-call';
 
 const SEEDLESS = JSON.stringify({
   '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 48, batch_size: 1, color: 0x3366cc } },
@@ -45,11 +44,7 @@ afterEach(async () => {
 
 const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
 
-async function failure(method: MethodName, input?: unknown): Promise<{ kind: string; message: string }> {
-  const envelope = await dispatchCall(studio.handlers, method, input);
-  if (envelope.ok) throw new Error(`${method} should have failed`);
-  return envelope.error;
-}
+const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
 
 function finishedBatch(batchId: string): Promise<void> {
   return new Promise((resolve) => {

@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, MethodName } from '../../preload/contract';
-import { dispatchCall } from '../../main/contract/dispatch';
 import type { Presence } from '../../main/presence';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
-import { callStudio } from './support/studio-call';
+import { callStudio, studioFailure } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
 
 let sim: Simulator;
@@ -47,11 +46,7 @@ afterEach(async () => {
 
 const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
 
-async function failure(method: MethodName, input?: unknown): Promise<{ kind: string; message: string }> {
-  const envelope = await dispatchCall(studio.handlers, method, input);
-  if (envelope.ok) throw new Error(`${method} should have failed`);
-  return envelope.error;
-}
+const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
 
 function until(test: () => boolean): Promise<void> {
   return new Promise((resolve) => {

@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
-import { dispatchCall } from '../../main/contract/dispatch';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { countPutTasks } from './support/accepted-prompts';
 import { nodeStudio } from './support/node-studio';
-import { callStudio } from './support/studio-call';
+import { callStudio, studioFailure } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
@@ -33,11 +32,7 @@ afterEach(async () => {
 
 const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
 
-async function failure(method: MethodName, input?: unknown): Promise<{ kind: string; message: string }> {
-  const envelope = await dispatchCall(studio.handlers, method, input);
-  if (envelope.ok) throw new Error(`${method} should have failed`);
-  return envelope.error;
-}
+const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
 
 function ossInput(overrides: Record<string, unknown> = {}) {
   const { bucket, prefix, endpoint, region, accessKeyId, accessKeySecret } = sim.info.oss;

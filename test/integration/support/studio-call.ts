@@ -13,3 +13,14 @@ export async function callStudio<M extends MethodName>(
   if (!envelope.ok) throw new Error(`${method}: ${envelope.error.kind}: ${envelope.error.message}`);
   return envelope.value as MethodResult<M>;
 }
+
+/** The error of a call expected to fail; a success throws. */
+export async function studioFailure(
+  studio: Studio,
+  method: MethodName,
+  input?: unknown,
+): Promise<{ kind: string; message: string }> {
+  const envelope = await dispatchCall(studio.handlers, method, input);
+  if (envelope.ok) throw new Error(`${method} should have failed`);
+  return envelope.error;
+}
