@@ -164,7 +164,8 @@ test('the Queue page heads a failed job with a Chinese sentence and keeps the se
   await bridge.call('batches.queue', {
     serviceId: ids.exclusive,
     workflowId: starter?.id,
-    spec: { prompts: ['a __fail__ lighthouse'], seeds: { mode: 'increment', start: '7' } },
+    // Sent as written: `__fail__` is wildcard syntax to the batch builder.
+    spec: { prompts: ['a __fail__ lighthouse'], dynamicPrompts: 'off', seeds: { mode: 'increment', start: '7' } },
     label: '失败的批次',
   });
   await page.goto(`${app.url}#/queue`);
