@@ -178,12 +178,18 @@ export interface BatchRecord {
 
 export function toBatchRecord(row: unknown): BatchRecord {
   const r = parseRow(batchRowSchema, row, 'batch');
+  let spec: JsonValue | undefined;
   return {
     id: r.id,
     serviceId: r.service_id,
     workflowId: r.workflow_id,
     label: r.label,
-    spec: parseJsonColumn(r.spec, 'batch spec'),
+    // Parsed when read, not with every batch: a spec of 100,000 prompts takes seconds and hundreds of MB to parse,
+    // and the lists, summaries and the scheduler never look at it.
+    get spec(): JsonValue {
+      spec ??= parseJsonColumn(r.spec, 'batch spec');
+      return spec;
+    },
     total: r.total,
     paused: r.paused === 1,
     createdAt: r.created_at,

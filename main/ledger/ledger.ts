@@ -126,7 +126,11 @@ export class Ledger {
         throw error;
       }
     });
-    this.filling = created.catch(() => undefined);
+    // Only the order is kept: the batch and its job ids go to the caller, not into the chain.
+    this.filling = created.then(
+      () => undefined,
+      () => undefined,
+    );
     return created;
   }
   getBatch(batchId: string): BatchRecord | undefined {

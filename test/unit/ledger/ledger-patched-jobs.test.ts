@@ -117,6 +117,19 @@ describe('jobs stored as patches of their batch workflow', () => {
   });
 });
 
+describe('a batch read back', () => {
+  it('parses its stored spec only when asked: a damaged spec leaves the lists, the summary and its jobs working', () => {
+    const { batchId, jobIds } = rig.queue(['a', 'b']);
+    const db = new Database(rig.file);
+    db.prepare('UPDATE batches SET spec = ? WHERE id = ?').run('{"prompts": ["a", "b"', batchId);
+    db.close();
+    expect(rig.ledger.pageBatches(10).map((batch) => batch.id)).toEqual([batchId]);
+    expect(rig.ledger.batchSummary(batchId).counts.pending).toBe(2);
+    expect(rig.ledger.nextPending('svc-a', 10).map((job) => job.id)).toEqual(jobIds);
+    expect(() => rig.ledger.getBatch(batchId)?.spec).toThrow(/batch spec/);
+  });
+});
+
 describe('jobs written before ledger step 5', () => {
   it('keep their full workflow copy and are sent as stored', () => {
     rig.ledger.close();
