@@ -116,7 +116,8 @@ describe('cancelling on a real ComfyUI', () => {
     const running = await submitWorkflow(rig.client, slowWorkflow());
     const pending = await submitWorkflow(rig.client, invertWorkflow());
     await expect.poll(() => rig.events.some((e) => e.type === 'running' && e.identity === running)).toBe(true);
-    expect(await rig.client.lookup(pending)).toEqual({ state: 'queued', position: 1 });
+    // Positions count the prompts waiting ahead (the running one is not waiting): next in line is 0.
+    expect(await rig.client.lookup(pending)).toEqual({ state: 'queued', position: 0 });
 
     await expect(rig.client.cancel(pending)).resolves.toBe('removed');
     expect(await rig.client.lookup(pending)).toEqual({ state: 'unknown' });
