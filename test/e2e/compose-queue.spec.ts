@@ -74,9 +74,32 @@ async function compose(page: Page, service: string, label: string) {
 async function expectQueued(page: Page, jobs: number) {
   const queued = page.getByRole('status').filter({ hasText: `Queued ${jobs} jobs` });
   const alerts = page.getByRole('alert');
-  await expect(queued.or(alerts).first()).toBeVisible({ timeout: 15_000 });
+  try {
+    await expect(queued.or(alerts).first()).toBeVisible({ timeout: 15_000 });
+  } catch (error) {
+    throw new Error(`${String(error)}\n\nWhat the app showed and held then:\n${await composeState(page)}`);
+  }
   expect(await alerts.allTextContents()).toEqual([]);
   await expect(queued).toBeVisible();
+}
+
+/** For a failure message: the Compose page as read by a screen reader, and the batches main holds. */
+async function composeState(page: Page): Promise<string> {
+  const snapshot = await page
+    .locator('main')
+    .ariaSnapshot({ timeout: 2_000 })
+    .catch((error: unknown) => `(no snapshot: ${String(error)})`);
+  const batches = await bridge
+    .call('batches.list', {})
+    .then((list) => JSON.stringify(z.array(z.object({ label: z.string(), total: z.number() })).parse(list)))
+    .catch((error: unknown) => `(no batch list: ${String(error)})`);
+  return `${snapshot}\nbatches: ${batches}`;
+}
+
+/** Ctrl+Enter, once the form is ready to queue as the artist sees it: the Queue button is enabled. */
+async function pressQueue(page: Page) {
+  await expect(page.getByTestId('queue-batch')).toBeEnabled();
+  await page.keyboard.press('Control+Enter');
 }
 
 async function openBatch(page: Page, label: string) {
@@ -93,7 +116,7 @@ for (const edition of ['Exclusive', 'API edition (queue)'] as const) {
     const slug = edition === 'Exclusive' ? 'exclusive' : 'queue';
     if (slug === 'exclusive') await shoot(page, 'compose-filled');
 
-    await page.keyboard.press('Control+Enter');
+    await pressQueue(page);
     await expectQueued(page, 6);
     await page.getByRole('button', { name: 'Open the queue' }).click();
     await expect(page).toHaveURL(/#\/queue$/);
@@ -307,13 +330,13 @@ test('the queued banner goes once the form is edited; long names fit or end in a
     ).toBeVisible();
     if (width === 1000) await shoot(page, 'compose-narrow');
 
-    await page.keyboard.press('Control+Enter');
+    await pressQueue(page);
     const banner = page.getByRole('status').filter({ hasText: 'Queued 6 jobs' });
     await expect(banner).toBeVisible();
     await page.getByRole('textbox', { name: 'Prompts' }).fill(PROMPTS[0] ?? '');
     await expect(banner).toBeHidden();
     // A new queueing brings its own banner.
-    await page.keyboard.press('Control+Enter');
+    await pressQueue(page);
     await expect(page.getByRole('status').filter({ hasText: 'Queued 3 jobs' })).toBeVisible();
   }
 });

@@ -1,6 +1,6 @@
 // Compose: pick a workflow, fill its form and the batch builder, see how many jobs that makes, and queue them
 // (Ctrl/Cmd+Enter). Workflow files (JSON or a ComfyUI PNG) and prompt lists (.txt) can be dropped anywhere here.
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LARGE_BATCH } from '../../../preload/schemas/jobs';
 import { artlab } from '../../api/artlab';
@@ -31,9 +31,9 @@ export function ComposePage() {
   const [dragging, setDragging] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [queueing, setQueueing] = useState(false);
-  // The last queueing, with the form as it was sent: the banner speaks of that form only, so it goes when the artist
-  // edits (a new draft object), after a while, or when the next queueing replaces it.
-  const [queued, setQueued] = useState<{ label: string; total: number; draft: object } | null>(null);
+  // The last queueing, with the form's version when it was sent: the banner speaks of that form only, so it goes when
+  // the artist edits or picks another workflow, after a while, or when the next queueing replaces it.
+  const [queued, setQueued] = useState<{ label: string; total: number; formVersion: string } | null>(null);
   useEffect(() => {
     if (!queued) return;
     const timer = setTimeout(() => setQueued(null), QUEUED_BANNER_MS);
@@ -70,6 +70,7 @@ export function ComposePage() {
   const queue = useCallback(
     async (confirmLarge: boolean) => {
       if (!detail || !draft || !serviceId) return;
+      const formVersion = state.formVersion;
       setQueueing(true);
       try {
         const label = draft.label.trim();
@@ -80,7 +81,7 @@ export function ComposePage() {
           ...(label ? { label } : {}),
           ...(confirmLarge ? { confirmLarge } : {}),
         });
-        setQueued({ label: batch.label, total: batch.total, draft });
+        setQueued({ label: batch.label, total: batch.total, formVersion });
         setError(null);
       } catch (cause) {
         const at = errorAt(cause);
@@ -99,16 +100,24 @@ export function ComposePage() {
     else void queue(false);
   }, [canQueue, total, queue]);
 
+  // Ctrl/Cmd+Enter acts on the form as it is now. The listener stays put and reads the latest handler, set as each
+  // render commits: a listener re-added by a passive effect would, until that effect ran, still hold the previous
+  // render's form (a key pressed just after an edit could queue the form without it, or find the button not ready).
+  const onQueueKey = useRef<() => void>(() => undefined);
+  useLayoutEffect(() => {
+    onQueueKey.current = () => {
+      if (!confirming) requestQueue();
+    };
+  });
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !confirming) {
-        event.preventDefault();
-        requestQueue();
-      }
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+      event.preventDefault();
+      onQueueKey.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [requestQueue, confirming]);
+  }, []);
 
   const onDragEnter = (event: DragEvent) => {
     if (!event.dataTransfer.types.includes('Files')) return;
@@ -159,7 +168,7 @@ export function ComposePage() {
           {state.error}
         </p>
       ) : null}
-      {queued && queued.draft === draft ? (
+      {queued && queued.formVersion === state.formVersion ? (
         <div className="notice compose-queued" role="status">
           <span>{t('compose.queue.done', { count: queued.total, label: queued.label })}</span>
           <button type="button" className="button" onClick={() => navigateTo('queue')}>

@@ -33,6 +33,8 @@ export function useCompose() {
   const [chosenServiceId, setServiceIdState] = useState<string | null>(composeSession.serviceId);
   const [detail, setDetail] = useState<WorkflowDetailDto | null>(null);
   const [draft, setDraftState] = useState<ComposeDraft | null>(null);
+  // Counts the artist's own edits of the form (not a draft replaced by a fetch): what the queued banner is about.
+  const [edits, setEdits] = useState(0);
   const [preview, setPreview] = useState<BatchPreviewDto | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [fieldError, setFieldError] = useState<FieldError | null>(null);
@@ -148,6 +150,7 @@ export function useCompose() {
 
   const setDraft = useCallback(
     (update: (current: ComposeDraft) => ComposeDraft) => {
+      setEdits((count) => count + 1);
       setDraftState((current) => {
         if (!current) return current;
         const next = update(current);
@@ -190,6 +193,7 @@ export function useCompose() {
     if (!detail) return;
     const fresh = draftFromDetail(detail);
     composeSession.drafts.set(detail.id, fresh);
+    setEdits((count) => count + 1);
     setDraftState(fresh);
   }, [detail]);
 
@@ -202,6 +206,8 @@ export function useCompose() {
     serviceId,
     detail: current,
     draft: current ? draft : null,
+    /** Changes with every edit by the artist and with the workflow: the form as the artist last left it. */
+    formVersion: `${workflowId ?? ''}:${edits}`,
     preview,
     previewing,
     fieldError,
