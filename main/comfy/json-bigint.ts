@@ -13,6 +13,8 @@ export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue
 const MAX_DEPTH = 512;
 
 const INTEGER_SOURCE = /^-?\d+$/;
+/** 2^53 has 16 digits: a number written with fewer cannot lose precision as a `number`. */
+const MAYBE_UNSAFE_INTEGER = /\d{16}/;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_ARRAY = 0x5b;
@@ -111,6 +113,15 @@ export function parseJson(text: string): JsonValue {
   // A UTF-8 byte-order mark is common in files saved by Windows editors.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   openContainers(body, body.length);
+  // Without a run of 16 digits no number in the text can be an unsafe integer: V8's own parser (several times
+  // faster) reads it exactly as lossless-json would. Invalid text still goes to lossless-json for the worded error.
+  if (!MAYBE_UNSAFE_INTEGER.test(body)) {
+    try {
+      return JSON.parse(body) as JsonValue;
+    } catch {
+      // Worded below.
+    }
+  }
   try {
     // With this number parser lossless-json builds only strings, numbers, bigints, booleans, null, arrays and objects.
     return parse(body, flattenStrings, { parseNumber, onDuplicateKey: keepLastDuplicate }) as JsonValue;
@@ -137,14 +148,28 @@ function emptyWhenNothingIsWritten(_key: string, value: unknown): unknown {
  * non-finite numbers as null), but writes bigint values as plain integer digits.
  */
 export function stringifyJson(value: unknown, indent = 0): string {
+  // V8's own writer first (several times faster): it throws on the first bigint, and only then does lossless-json
+  // write the value, with its digits.
+  try {
+    return JSON.stringify(value, null, indent) ?? 'null';
+  } catch (error) {
+    if (!(error instanceof TypeError && /bigint/i.test(error.message))) throw tooDeep(error);
+  }
   try {
     return stringify(value, indent > 0 ? emptyWhenNothingIsWritten : null, indent) ?? 'null';
   } catch (error) {
-    // The writer recurses without a limit. Whatever parseJson accepts is shallow enough, so only data that contains
-    // itself, or was built deeper than any reply can be, gets here.
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new ValidationError('The data is nested too deeply (or contains itself) to be written as JSON.');
-    }
-    throw error;
+    throw tooDeep(error);
   }
+}
+
+/**
+ * The writers recurse without a limit. Whatever parseJson accepts is shallow enough, so only data that contains
+ * itself, or was built deeper than any reply can be, fails to be written.
+ */
+function tooDeep(error: unknown): unknown {
+  const circular = error instanceof TypeError && /circular/i.test(error.message);
+  if (circular || (error instanceof RangeError && /call stack/i.test(error.message))) {
+    return new ValidationError('The data is nested too deeply (or contains itself) to be written as JSON.');
+  }
+  return error;
 }

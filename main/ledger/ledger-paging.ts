@@ -67,14 +67,22 @@ export interface PageQuerySql {
   empty: boolean;
 }
 
-/** The SQL of one page. Each filter is a column the indexes in ledger-migrations.ts start with. */
-export function pageQuerySql(query: PageJobsQuery): PageQuerySql {
+/**
+ * The SQL of one page. Each filter is a column the indexes in ledger-migrations.ts start with. `hiddenBatchIds`: the
+ * batches still being written (see BatchTable.begin), whose jobs no page shows yet.
+ */
+export function pageQuerySql(query: PageJobsQuery, hiddenBatchIds: readonly string[] = []): PageQuerySql {
   const order = query.order ?? 'queue';
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 200)), MAX_PAGE_SIZE);
   const filters = query.filters ?? {};
-  // A batch still being stored (or left half-stored by a crash) shows no job until it is whole.
-  const where: string[] = ['batch_id NOT IN (SELECT id FROM batches WHERE filling_at IS NOT NULL)'];
+  const where: string[] = [];
   const params: (string | number)[] = [];
+  // A batch still being stored (or left half-stored by a crash) shows no job until it is whole. There is rarely one,
+  // so the common page carries no such test on each row.
+  if (hiddenBatchIds.length > 0) {
+    where.push(`batch_id NOT IN (${hiddenBatchIds.map(() => '?').join(', ')})`);
+    params.push(...hiddenBatchIds);
+  }
   if (filters.batchId !== undefined) {
     where.push('batch_id = ?');
     params.push(filters.batchId);
@@ -103,7 +111,7 @@ export function pageQuerySql(query: PageJobsQuery): PageQuerySql {
   }
   const direction = order === 'queue' ? 'ASC' : 'DESC';
   const sql =
-    `SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where.join(' AND ')}` +
+    `SELECT ${JOB_COLUMNS} FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
     ` ORDER BY seq ${direction}, id ${direction} LIMIT ?`;
   return { sql, params: [...params, limit + 1], limit, order, empty: states !== undefined && states.length === 0 };
 }

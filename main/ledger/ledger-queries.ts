@@ -85,7 +85,8 @@ export class JobQueries {
   }
 
   page(query: PageJobsQuery): JobPage {
-    const { sql, params, limit, order, empty } = pageQuerySql(query);
+    const hidden = this.db.prepare('SELECT id FROM batches WHERE filling_at IS NOT NULL').pluck().all() as string[];
+    const { sql, params, limit, order, empty } = pageQuerySql(query, hidden);
     if (empty) return { jobs: [], nextCursor: null };
     const rows: unknown[] = this.db.prepare(sql).all(...params);
     return toPage(rows.map(toJobRecord), limit, order);

@@ -9,6 +9,13 @@ describe('parseJson', () => {
     expect(value).toEqual({ seed: 18446744073709551615n, neg: -9007199254740993n });
   });
 
+  it('reads text with long digit runs (a prompt, a fraction) through the exact reader, as JSON.parse would', () => {
+    const text = '{"prompt": "photo 12345678901234567890", "x": 0.12345678901234567, "n": [1, 2], "s": "\\u00e9"}';
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+    expect(parseJson('[1234567890123456]')).toEqual([1234567890123456]);
+    expect(parseJson('[12345678901234567]')).toEqual([12345678901234567n]);
+  });
+
   it('leaves safe integers and fractions as numbers', () => {
     expect(parseJson('[9007199254740991, 8, 1.5, -0.25e2, 1e3]')).toEqual([9007199254740991, 8, 1.5, -25, 1000]);
   });
@@ -129,6 +136,15 @@ describe('parseJson', () => {
 describe('stringifyJson', () => {
   it('writes bigint values as their digits', () => {
     expect(stringifyJson({ seed: 18446744073709551615n })).toBe('{"seed":18446744073709551615}');
+  });
+
+  it('writes a bigint deep among ordinary values, indented like JSON.stringify', () => {
+    const value = { a: [1, 'two', { skipped: undefined }], b: { seed: 2n ** 64n - 1n, cfg: 7.5 } };
+    const expected = JSON.stringify({ ...value, b: { seed: 0, cfg: 7.5 } }, null, 2).replace(
+      '"seed": 0',
+      '"seed": 18446744073709551615',
+    );
+    expect(stringifyJson(value, 2)).toBe(expected);
   });
 
   it('matches JSON.stringify for ordinary values, compact and indented', () => {
