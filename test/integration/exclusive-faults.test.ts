@@ -4,6 +4,7 @@ import { starterWorkflow } from '../../main/comfy/starter';
 import type { ConnectionState, EditionEvent, EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
 import { AuthError, NetworkError } from '../../main/errors';
+import type { Logger } from '../../main/log/logger';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
 
 let sim: Simulator | undefined;
@@ -176,5 +177,21 @@ describe('Exclusive edition under faults', () => {
     await expect.poll(() => results.find((r) => r.identity === forgotten), { timeout: 10_000 }).toBeDefined();
     expect(results.find((r) => r.identity === forgotten)?.error).toMatch(/no longer knows this job/);
     expect(results.filter((r) => r.identity === forgotten)).toHaveLength(1);
+  });
+  it('logs nothing when it is closed while a poll of its prompts is still being read', async () => {
+    // Every reply takes 300 ms and the prompt is polled every 100 ms: at close a poll is waiting for its reply.
+    const running = await simulator({ latencyMs: 300 });
+    const problems: string[] = [];
+    const logger: Logger = {
+      info: () => undefined,
+      warn: (message) => problems.push(message),
+      error: (message) => problems.push(message),
+      child: () => logger,
+    };
+    const { client } = connect(running, { logger });
+    await submit(client);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await client.close();
+    expect(problems).toEqual([]);
   });
 });

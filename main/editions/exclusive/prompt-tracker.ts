@@ -179,12 +179,13 @@ export class PromptTracker {
       await Promise.all(Array.from({ length: Math.min(4, gone.length) }, worker));
       this.failures = 0;
     } catch (error) {
-      // a read cut short by close() is no failure of the service
-      if (!this.stopped) this.failed(error);
+      this.failed(error);
     }
   }
 
   private failed(error: unknown): void {
+    // A read cut short by close() (a poll, a confirmation) is no failure of the service.
+    if (this.stopped) return;
     if (error instanceof AuthError) {
       this.authFailed = true;
       this.options.onAuthFailed(error.message);
