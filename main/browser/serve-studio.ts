@@ -4,7 +4,7 @@ import { systemClock } from '../adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createRecoverableNodeStore } from '../services/recoverable-store';
 import { createStudio, type Studio } from '../studio';
-import { redactingSink } from '../log/log-sink';
+import { redactingSink, type LogLevel } from '../log/log-sink';
 import { createLogger } from '../log/logger';
 import { startBrowserBridge, type BrowserBridge } from './bridge-server';
 
@@ -20,7 +20,7 @@ export async function serveStudioInBrowser(options: {
   port?: number;
   version?: string;
   /** Where log lines go (standard error when not given); every line is redacted before it gets there. */
-  writeLog?: (line: string) => void;
+  writeLog?: (line: string, level: LogLevel) => void;
 }): Promise<ServedStudio> {
   const logger = createLogger(redactingSink(options.writeLog ?? ((line) => process.stderr.write(`${line}\n`))));
   const studio = createStudio({

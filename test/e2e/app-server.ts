@@ -12,7 +12,14 @@ import { startSimulator } from '../sim/index';
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-e2e-'));
 const sim = await startSimulator();
-const served = await serveStudioInBrowser({ dataDir, rendererDir: resolve(import.meta.dirname, '../../out/renderer') });
+const served = await serveStudioInBrowser({
+  dataDir,
+  rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
+  // Warnings and errors only: a test run's output is its results, with what went wrong beside them.
+  writeLog: (line, level) => {
+    if (level !== 'info') process.stderr.write(`${line}\n`);
+  },
+});
 process.stdout.write(`${JSON.stringify({ url: served.bridge.url, sim: sim.info })}\n`);
 
 const stop = () => {
