@@ -16,7 +16,8 @@ import { createLogger } from '../log/logger';
 import { createNodeStore } from '../node-adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
 import { createStudio, type Studio } from '../studio';
-import { followBatch, type CopyRecord, type FollowEnd } from './batch-follower';
+import { followBatch, type FollowEnd } from './batch-follower';
+import { openCopyRecord } from './copy-record';
 import { readWorkflowFile } from './cli-files';
 import type { RunFlags } from './run-flags';
 import { RunReporter, type RunOutput } from './run-reporter';
@@ -60,7 +61,7 @@ export async function runCommand(flags: RunFlags, io: RunOutput, interrupt: Abor
     });
     try {
       const reporter = new RunReporter(io, flags.json);
-      return await runBatch({ studio, store, flags, reporter, outDir, started, interrupt, kept: !temporary });
+      return await runBatch({ studio, store, flags, reporter, outDir, dataDir, started, interrupt, kept: !temporary });
     } finally {
       await studio.close();
     }
@@ -75,6 +76,7 @@ interface RunContext {
   flags: RunFlags;
   reporter: RunReporter;
   outDir: string;
+  dataDir: string;
   started: number;
   interrupt: AbortSignal;
   /** The data folder outlives the run (--data-dir): its batch can be resumed. */
@@ -116,7 +118,7 @@ async function runBatch(context: RunContext): Promise<number> {
     hasToken: flags.token !== undefined,
     outDir: context.outDir,
     reporter,
-    copies: copyRecord(store, batch.id),
+    copies: openCopyRecord(context.dataDir, batch.id, store),
     stallTimeoutMs: flags.stallTimeoutMs,
     signal: context.interrupt,
   });
@@ -255,20 +257,6 @@ async function pauseOtherBatches(context: RunContext, resumed: string | undefine
         `${batch.total} jobs). It stays paused: run that command again to finish it.`,
     );
   }
-}
-
-/** Which images of a batch are already in --out, kept in the data folder so that a rerun does not copy them twice. */
-function copyRecord(store: KeyValueStore, batchId: string): CopyRecord {
-  const key = `cli.copies.${batchId}`;
-  const parsed = z.record(z.string(), z.string()).safeParse(store.get(key));
-  const copies = new Map<string, string>(Object.entries(parsed.success ? parsed.data : {}));
-  return {
-    get: (imageId) => copies.get(String(imageId)),
-    set: (imageId, file) => {
-      copies.set(String(imageId), file);
-      store.set(key, Object.fromEntries(copies));
-    },
-  };
 }
 
 function workflowInput(source: string): { name: string; json: string } | { name: string; pngBase64: string } {
