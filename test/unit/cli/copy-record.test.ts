@@ -26,7 +26,9 @@ describe('the CLI copy record', () => {
     expect(again.get(2_000)).toBe('img-2000.png');
     expect(again.get(2_001)).toBeUndefined();
     expect(openCopyRecord(dir, 'batch-2').get(1)).toBeUndefined();
-    const lines = readFileSync(join(dir, 'cli-copies', 'batch-1.jsonl'), 'utf8').trimEnd().split('\n');
+    const lines = readFileSync(join(dir, 'cli-copies', 'batch-1.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(2_000);
   });
 
