@@ -214,6 +214,9 @@ test('the library imports, renames, duplicates and deletes; a dropped prompt lis
   await page.goto(`${app.url}#/compose`);
   const picker = page.getByRole('combobox', { name: 'Workflow' });
   await expect(picker).toHaveValue(/.+/);
+  // The file pickers behind the buttons are not announced as second buttons of the same name.
+  await expect(page.getByRole('button', { name: 'Import…' })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Load from a .txt file…' })).toHaveCount(1);
 
   await page.getByTestId('workflow-file').setInputFiles({
     name: 'portrait.json',

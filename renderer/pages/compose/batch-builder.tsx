@@ -128,7 +128,8 @@ export function BatchBuilder(props: {
               accept=".txt,text/plain"
               className="cq-hidden"
               tabIndex={-1}
-              aria-label={t('compose.batch.loadPrompts')}
+              // The visible button beside it opens it: announced once, as that button.
+              aria-hidden="true"
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 e.target.value = '';

@@ -71,7 +71,8 @@ export function WorkflowPicker(props: {
           accept=".json,.png,application/json,image/png"
           className="cq-hidden"
           tabIndex={-1}
-          aria-label={t('compose.workflow.import')}
+          // The visible button beside it opens it: announced once, as that button.
+          aria-hidden="true"
           data-testid="workflow-file"
           onChange={(event) => {
             const files = [...(event.target.files ?? [])];
