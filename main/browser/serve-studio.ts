@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { systemClock } from '../adapters';
 import { KeyFileEncryptor } from '../services/key-file-encryptor';
-import { createRecoverableNodeStore } from '../services/recoverable-store';
+import { createRecoverableNodeStore } from '../node-adapters';
 import { createStudio, type Studio } from '../studio';
 import { redactingSink, type LogLevel } from '../log/log-sink';
 import { createLogger } from '../log/logger';

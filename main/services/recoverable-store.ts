@@ -2,11 +2,9 @@
 // read, since they read the file each time); instead of crashing, this copies the damaged file aside, starts empty,
 // and keeps an incident the UI shows with a "reset" button (Comfy-Org/desktop's recovery dialog, STYLE.md).
 import { copyFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Clock, KeyValueStore } from '../adapters';
 import { systemClock } from '../adapters';
 import { StorageError } from '../errors';
-import { createNodeStore } from '../node-adapters';
 
 export interface StoreIncident {
   backupPath: string;
@@ -102,12 +100,6 @@ function isDamagedFileError(error: unknown): boolean {
 
 function describe(error: unknown): string {
   return (error as NodeJS.ErrnoException | null)?.code ?? 'unknown error';
-}
-
-/** The Node store (conf) wrapped for recovery: what tests, the CLI and the browser demo should open. */
-export function createRecoverableNodeStore(dataDir: string, name = 'config', clock?: Clock): RecoverableStore {
-  const filePath = join(dataDir, `${name}.json`);
-  return new RecoverableStore({ open: () => createNodeStore(dataDir, name), filePath, ...(clock ? { clock } : {}) });
 }
 
 export function isRecoverableStore(store: KeyValueStore): store is RecoverableStore {

@@ -8,7 +8,7 @@ import type { EventPayload } from '../../preload/contract';
 import { systemClock } from '../../main/adapters';
 import { EventHub } from '../../main/contract/event-hub';
 import { KeyFileEncryptor } from '../../main/services/key-file-encryptor';
-import { createRecoverableNodeStore } from '../../main/services/recoverable-store';
+import { createRecoverableNodeStore } from '../../main/node-adapters';
 import { createServicesModule } from '../../main/services/services-module';
 import { serviceHandlers } from '../../main/handlers/services';
 import { startSimulator, type Simulator } from '../sim/index';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecoverableNodeStore } from '../../../main/services/recoverable-store';
+import { createRecoverableNodeStore } from '../../../main/node-adapters';
 import { openStudio, type TestStudio } from './studio-harness';
 
 const DAMAGED = '{"services": {"schemaVersion": 1, "services": [';

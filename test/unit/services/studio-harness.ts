@@ -8,7 +8,8 @@ import { systemClock } from '../../../main/adapters';
 import { dispatchCall } from '../../../main/contract/dispatch';
 import type { EncryptionStrength, Encryptor } from '../../../main/services/encryptor';
 import { KeyFileEncryptor } from '../../../main/services/key-file-encryptor';
-import { createRecoverableNodeStore, type RecoverableStore } from '../../../main/services/recoverable-store';
+import { createRecoverableNodeStore } from '../../../main/node-adapters';
+import type { RecoverableStore } from '../../../main/services/recoverable-store';
 import { createStudio, type Studio } from '../../../main/studio';
 
 /** The Node encryptor reporting another strength: how the shell's safeStorage looks without a keyring. */
