@@ -6,6 +6,9 @@ export default defineConfig({
   timeout: 60_000,
   fullyParallel: false,
   workers: 1,
+  // One more try in CI, as Playwright's own template has it: a test that passes on its second try is reported as
+  // flaky, with the first try's failure and its diagnostics printed, so it is seen and not lost; twice is a failure.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   globalSetup: './test/e2e/global-setup.ts',
   use: {
