@@ -276,6 +276,11 @@ Token: Bearer ${app.sim.queue.token}`);
     buffer: Buffer.from(JSON.stringify({ nodes: [], links: [], version: 0.4 })),
   });
   await expect(page.locator('main')).toContainText('这是 ComfyUI 的 UI 格式工作流');
+  // A prompt main refuses in the preview is named by its line, in Chinese.
+  await page.getByRole('textbox', { name: '提示词', exact: true }).fill(`${PROMPTS[0]}\na {fox|hare in the snow`);
+  await expect(page.locator('main')).toContainText('第 2 条提示词：“{”没有用“}”闭合。');
+  await expectChinese(page, 'Compose page with a refused prompt');
+  await shoot(page, 'compose-refused-prompt');
   await page.getByRole('textbox', { name: '提示词', exact: true }).fill(PROMPTS.join('\n'));
   await expect(page.getByTestId('preview-total')).toContainText('2');
   await expectChinese(page, 'Compose page');
