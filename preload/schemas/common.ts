@@ -171,6 +171,17 @@ export const ErrorCodeSchema = z.enum([
   'updates-desktop-only',
   'update-not-downloaded',
   'diagnostics-unsaved',
+  // calls to a service (the editions' HTTP client)
+  'service-token-refused',
+  'service-no-such-address',
+  'service-busy',
+  'service-failed',
+  'service-rejected',
+  'service-timeout',
+  'service-connection-refused',
+  'service-host-unknown',
+  'service-unreachable',
+  'service-reply-too-large',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
