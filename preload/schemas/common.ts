@@ -157,6 +157,8 @@ export const ErrorCodeSchema = z.enum([
   'key-file-damaged',
   'services-format-unknown',
   'vault-weak-not-offered',
+  'secret-keychain-unavailable',
+  'secret-keychain-locked',
   // the ledger (the job database)
   'ledger-newer-version',
   'ledger-row-unreadable',
