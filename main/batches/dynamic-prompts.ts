@@ -147,6 +147,7 @@ class Expander {
       ).withCode(lines === undefined ? 'wildcard-missing' : 'wildcard-empty', {
         line: this.line,
         name,
+        folder: this.wildcards?.folder ?? '',
       });
     }
     return [...lines];
