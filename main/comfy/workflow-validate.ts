@@ -249,8 +249,13 @@ export function assertValidWorkflow(workflow: ApiWorkflow, options: ValidateOpti
   if (!first) return;
   if (problems.length === 1) throw first;
   const list = problems.map((p, i) => `${i + 1}. ${p.message}`).join('\n');
-  throw new ValidationError(`The workflow has ${problems.length} problems:\n${list}`, first.node, first.input).withCode(
-    'workflow-problems',
-    { problems: problems.length, detail: list },
+  const refusal = new ValidationError(
+    `The workflow has ${problems.length} problems:\n${list}`,
+    first.node,
+    first.input,
   );
+  // The renderer words the count and the first problem (its own code and values), which is where the page points.
+  if (first.code)
+    refusal.withCode('workflow-problems', { ...first.params, problems: problems.length, first: first.code });
+  throw refusal;
 }

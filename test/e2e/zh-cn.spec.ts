@@ -352,3 +352,18 @@ Token: Bearer ${app.sim.queue.token}`);
   await expectChinese(page, 'Settings page');
   await shoot(page, 'settings');
 });
+
+test('a batch the service refuses says in Chinese how many problems it has, and words the first', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(`${app.url}#/compose`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
+  await page.getByRole('combobox', { name: '服务' }).selectOption({ label: 'Sim Exclusive · 独享版' });
+  await page.getByRole('textbox', { name: '步数' }).fill('0');
+  await page.getByRole('textbox', { name: 'CFG' }).fill('101');
+  await page.getByRole('button', { name: /^加入队列/ }).click();
+  await expect(page.locator('main')).toContainText(
+    '此工作流有 2 处问题。第一处：“KSampler”（节点 3）的输入“steps”为 0，低于最小值 1。',
+  );
+  await expectChinese(page, 'Compose page with a refused batch');
+  await shoot(page, 'compose-refused-batch');
+});

@@ -104,6 +104,42 @@ describe('workflow refusals', () => {
   });
 });
 
+describe('a batch the service catalogue refuses', () => {
+  let sim: Simulator;
+  beforeEach(async () => {
+    sim = await startSimulator();
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('names how many problems it has, and the first one by its own code and values', async () => {
+    const service = await call('services.create', {
+      name: 'sim',
+      url: sim.info.exclusive.url,
+      token: sim.info.exclusive.token,
+    });
+    const spec = { seeds: { mode: 'random' }, set: { '3.steps': 0, '4.ckpt_name': 'not-installed.safetensors' } };
+    const refused = await failure('batches.queue', { serviceId: service.id, workflowId: await starterId(), spec });
+    expect(refused).toMatchObject({
+      kind: 'validation',
+      node: '3',
+      input: 'steps',
+      code: 'workflow-problems',
+      params: {
+        problems: 2,
+        first: 'input-below-minimum',
+        id: '3',
+        title: 'KSampler',
+        input: 'steps',
+        value: 0,
+        limit: 1,
+      },
+    });
+    expect(refused.message).toMatch(/^The workflow has 2 problems:\n1\. Input "steps"/);
+  });
+});
+
 describe('gallery refusals', () => {
   it('name an image that is gone', async () => {
     expect(await failure('gallery.get', { id: 424242 })).toEqual({
