@@ -90,7 +90,7 @@ function unknownParameter(id: string, workflow: ApiWorkflow): ValidationError {
       `is not linked). Use the id of one of its inputs.`,
     workflow[node] ? node : undefined,
     id.includes('.') ? id.slice(id.indexOf('.') + 1) : undefined,
-  );
+  ).withCode('parameter-unknown', { parameter: id });
 }
 
 function resolveTargets(spec: BatchSpec, workflow: ApiWorkflow, parameters: Parameter[]): Targets {
@@ -102,13 +102,18 @@ function resolveTargets(spec: BatchSpec, workflow: ApiWorkflow, parameters: Para
     }
     return [];
   };
-  const chosen = (given: string[] | undefined, found: string[], needed: boolean, what: string): string[] => {
+  const chosen = (
+    given: string[] | undefined,
+    found: string[],
+    needed: boolean,
+    what: 'prompt' | 'negative prompt',
+  ): string[] => {
     const list = given ?? found;
     for (const id of list) if (!ids.has(id)) throw unknownParameter(id, workflow);
     if (needed && list.length === 0) {
       throw new ValidationError(
         `This workflow has no ${what} input, so the ${what}s given have nowhere to go. Queue it without them.`,
-      );
+      ).withCode(what === 'prompt' ? 'prompt-input-missing' : 'negative-input-missing');
     }
     return list;
   };
@@ -136,14 +141,14 @@ function seedTargets(spec: BatchSpec, workflow: ApiWorkflow, ids: Set<string>, f
       `The seed input "${clash}" is given a value and is also filled by the seed plan: keep one of them (a fixed ` +
         `seed plan gives every job one seed).`,
       ...nodeAndInput(clash),
-    );
+    ).withCode('seed-input-set-twice', { parameter: clash });
   }
   const targets = (named ?? found).filter((id) => !setHere.has(id));
   if (targets.length === 0 && plan.mode !== 'random') {
     throw new ValidationError(
       'This workflow has no seed input to fill, so the seeds given cannot be used. Queue it without seeds, or name ' +
         'the seed input (an integer input of the workflow).',
-    );
+    ).withCode('seed-input-missing');
   }
   return targets;
 }

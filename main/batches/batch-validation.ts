@@ -30,7 +30,10 @@ export function jobValidator(workflow: ApiWorkflow, catalog: NodeCatalog): (plan
       const alone = patchWorkflow({ [target.node]: entry }, { [id]: value });
       const problem = validateInputValue(alone, target.node, target.input, catalog);
       if (problem) {
-        throw new ValidationError(`Job ${plan.index + 1}: ${problem.message}`, problem.node, problem.input);
+        const refusal = new ValidationError(`Job ${plan.index + 1}: ${problem.message}`, problem.node, problem.input);
+        // The problem's own sentence, with the job it was found in.
+        if (problem.code) refusal.withCode(problem.code, { ...problem.params, job: plan.index + 1 });
+        throw refusal;
       }
     }
   };

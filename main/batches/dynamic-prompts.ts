@@ -31,7 +31,16 @@ export function isDynamic(prompt: string): boolean {
   return /[{}|\\]|__[A-Za-z0-9]/.test(prompt);
 }
 
-function parse(text: string, where: string): Template {
+function tooManyParts(line: number): ValidationError {
+  return new ValidationError(`Prompt ${line}: the prompt has too many parts to expand.`).withCode(
+    'prompt-too-many-parts',
+    { line },
+  );
+}
+
+/** `line` is the prompt's line number (from 1), named by every refusal. */
+function parse(text: string, line: number): Template {
+  const where = `Prompt ${line}`;
   let at = 0;
   let parts = 0;
   const sequence = (inGroup: boolean): { options: Template[]; closed: boolean } => {
@@ -54,14 +63,22 @@ function parse(text: string, where: string): Template {
         at++;
         const group = sequence(true);
         if (!group.closed) {
-          throw new ValidationError(`${where}: a "{" is not closed by "}". Write \\{ for a literal brace.`);
+          throw new ValidationError(`${where}: a "{" is not closed by "}". Write \\{ for a literal brace.`).withCode(
+            'prompt-brace-unclosed',
+            { line },
+          );
         }
         current.push({ options: group.options });
-        if (++parts > MAX_PARTS) throw new ValidationError(`${where}: the prompt has too many parts to expand.`);
+        if (++parts > MAX_PARTS) throw tooManyParts(line);
         continue;
       }
       if (char === '}') {
-        if (!inGroup) throw new ValidationError(`${where}: a "}" closes nothing. Write \\} for a literal brace.`);
+        if (!inGroup) {
+          throw new ValidationError(`${where}: a "}" closes nothing. Write \\} for a literal brace.`).withCode(
+            'prompt-brace-stray',
+            { line },
+          );
+        }
         flush();
         options.push(current);
         at++;
@@ -79,7 +96,7 @@ function parse(text: string, where: string): Template {
         flush();
         current.push({ wildcard: wildcard[1] as string });
         at += wildcard[0].length;
-        if (++parts > MAX_PARTS) throw new ValidationError(`${where}: the prompt has too many parts to expand.`);
+        if (++parts > MAX_PARTS) throw tooManyParts(line);
         continue;
       }
       literal += char;
@@ -102,13 +119,13 @@ class Expander {
 
   constructor(
     private readonly wildcards: WildcardSource | undefined,
-    private readonly where: string,
+    private readonly line: number,
   ) {}
 
   private template(text: string): Template {
     let template = this.templates.get(text);
     if (!template) {
-      template = parse(text, this.where);
+      template = parse(text, this.line);
       this.templates.set(text, template);
     }
     return template;
@@ -116,16 +133,22 @@ class Expander {
 
   private entries(name: string, depth: number): string[] {
     if (depth > MAX_DEPTH) {
-      throw new ValidationError(`${this.where}: the wildcard __${name}__ leads back to itself (or nests too deep).`);
+      throw new ValidationError(
+        `Prompt ${this.line}: the wildcard __${name}__ leads back to itself (or nests too deep).`,
+      ).withCode('wildcard-loop', { line: this.line, name });
     }
     const lines = this.wildcards?.lines(name);
     if (lines === undefined || lines.length === 0) {
       const place = this.wildcards?.folder ? ` in the wildcards folder (${this.wildcards.folder})` : '';
       throw new ValidationError(
         lines === undefined
-          ? `${this.where}: there is no wildcard file "${name}.txt"${place}. Add it, or write \\_\\_ for literal underscores.`
-          : `${this.where}: the wildcard file "${name}.txt" has no entries${place}.`,
-      );
+          ? `Prompt ${this.line}: there is no wildcard file "${name}.txt"${place}. Add it, or write \\_\\_ for literal underscores.`
+          : `Prompt ${this.line}: the wildcard file "${name}.txt" has no entries${place}.`,
+      ).withCode(lines === undefined ? 'wildcard-missing' : 'wildcard-empty', {
+        line: this.line,
+        name,
+        folder: this.wildcards?.folder ?? '',
+      });
     }
     return [...lines];
   }
@@ -221,7 +244,7 @@ export function planPrompts(
   if (mode === 'off' || !lines.some(isDynamic)) {
     return { prompts: [...lines], draw: (slot) => lines[slot] as string, drawsVary: false };
   }
-  const expanders = lines.map((_, i) => new Expander(wildcards, `Prompt ${i + 1}`));
+  const expanders = lines.map((_, i) => new Expander(wildcards, i + 1));
   if (mode === 'random') {
     let drawsVary = false;
     lines.forEach((line, i) => {
@@ -245,7 +268,7 @@ export function planPrompts(
     throw new ValidationError(
       `The prompts make more than ${cap.toLocaleString('en')} combinations. Use fewer alternatives, or draw one at ` +
         'random per job.',
-    );
+    ).withCode('prompt-combinations-too-many', { max: cap });
   }
   const prompts: string[] = [];
   lines.forEach((line, i) => {

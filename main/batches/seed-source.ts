@@ -34,18 +34,25 @@ export function parseSeed(value: string | number | bigint, where = 'The seed'): 
   if (typeof value === 'bigint') seed = value;
   else if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
-      throw new ValidationError(`${where} ${value} is not a whole number; write seeds as whole numbers (as text).`);
+      throw new ValidationError(
+        `${where} ${value} is not a whole number; write seeds as whole numbers (as text).`,
+      ).withCode('seed-not-whole', { value });
     }
     seed = BigInt(value);
   } else {
     const text = value.trim();
     if (!/^\d+$/.test(text)) {
-      throw new ValidationError(`${where} "${value}" is not a whole number from 0 to ${MAX_SEED}.`);
+      throw new ValidationError(`${where} "${value}" is not a whole number from 0 to ${MAX_SEED}.`).withCode(
+        'seed-not-in-range',
+        { value, max: MAX_SEED.toString() },
+      );
     }
     seed = BigInt(text);
   }
   if (seed < 0n || seed > MAX_SEED) {
-    throw new ValidationError(`${where} ${seed} is outside ComfyUI's range: use a whole number from 0 to ${MAX_SEED}.`);
+    throw new ValidationError(
+      `${where} ${seed} is outside ComfyUI's range: use a whole number from 0 to ${MAX_SEED}.`,
+    ).withCode('seed-not-in-range', { value: seed.toString(), max: MAX_SEED.toString() });
   }
   return seed;
 }

@@ -22,7 +22,9 @@ export function promptList(spec: BatchSpec): (string | null)[] {
   const lines = typeof spec.prompts === 'string' ? spec.prompts.split(/\r?\n/) : spec.prompts;
   const prompts = lines.map((line) => line.trim()).filter((line) => line.length > 0);
   if (prompts.length === 0) {
-    throw new ValidationError('The prompt list is empty: write at least one prompt, one per line.');
+    throw new ValidationError('The prompt list is empty: write at least one prompt, one per line.').withCode(
+      'prompt-list-empty',
+    );
   }
   return prompts;
 }
@@ -37,20 +39,26 @@ function decimals(value: number): number {
 export function rangeLength(parameter: string, range: SweepRange): number {
   const { start, stop, step } = range;
   const name = `The range for "${parameter}"`;
-  if (![start, stop, step].every(Number.isFinite)) throw new ValidationError(`${name} needs finite numbers.`);
-  if (step === 0) throw new ValidationError(`${name} has a step of 0: use a step such as 1 or 0.5.`);
+  if (![start, stop, step].every(Number.isFinite)) {
+    throw new ValidationError(`${name} needs finite numbers.`).withCode('sweep-range-not-finite', { parameter });
+  }
+  if (step === 0) {
+    throw new ValidationError(`${name} has a step of 0: use a step such as 1 or 0.5.`).withCode('sweep-step-zero', {
+      parameter,
+    });
+  }
   if (start === stop) return 1;
   if (stop - start > 0 !== step > 0) {
     throw new ValidationError(
       `${name} goes from ${start} to ${stop} but its step ${step} walks the other way: use a step of ${-step}.`,
-    );
+    ).withCode('sweep-step-backwards', { parameter, start, stop, step, reverse: -step });
   }
   // The tolerance keeps 0.1..0.3 step 0.1 at three values despite binary rounding.
   const length = Math.floor((stop - start) / step + 1e-9) + 1;
   if (length > MAX_SWEEP_VALUES) {
     throw new ValidationError(
       `${name} has ${length} values; at most ${MAX_SWEEP_VALUES} are allowed. Use a larger step.`,
-    );
+    ).withCode('sweep-too-many-values', { parameter, values: length, max: MAX_SWEEP_VALUES });
   }
   return length;
 }
@@ -65,7 +73,9 @@ export function rangeValues(parameter: string, range: SweepRange): number[] {
 function sweepLength(sweep: Sweep): number {
   if ('range' in sweep) return rangeLength(sweep.parameter, sweep.range);
   if (sweep.values.length === 0) {
-    throw new ValidationError(`The sweep over "${sweep.parameter}" has no values: add some or remove the sweep.`);
+    throw new ValidationError(
+      `The sweep over "${sweep.parameter}" has no values: add some or remove the sweep.`,
+    ).withCode('sweep-no-values', { parameter: sweep.parameter });
   }
   return sweep.values.length;
 }
@@ -75,7 +85,10 @@ export function sweepAxes(spec: BatchSpec): SweepAxis[] {
   const seen = new Set<string>();
   return (spec.sweeps ?? []).map((sweep) => {
     if (seen.has(sweep.parameter)) {
-      throw new ValidationError(`"${sweep.parameter}" is swept twice: merge the two sweeps into one.`);
+      throw new ValidationError(`"${sweep.parameter}" is swept twice: merge the two sweeps into one.`).withCode(
+        'sweep-twice',
+        { parameter: sweep.parameter },
+      );
     }
     seen.add(sweep.parameter);
     sweepLength(sweep);
@@ -95,7 +108,9 @@ export function comboCount(spec: BatchSpec): number {
     const listed = sweeps.map((sweep, i) => `"${sweep.parameter}" has ${lengths[i]}`).join(', ');
     throw new ValidationError(
       `Zipped sweeps must have the same number of values, but ${listed}. Make them equal, or combine them as a product.`,
-    );
+    ).withCode('sweep-zip-uneven', {
+      parameters: sweeps.map((sweep, i) => `“${sweep.parameter}” (${lengths[i]})`).join(', '),
+    });
   }
   return first;
 }

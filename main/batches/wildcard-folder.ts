@@ -28,7 +28,11 @@ function readBounded(file: string, name: string): string {
       throw new ValidationError(
         `The wildcard file "${name}.txt" is ${Math.ceil(size / 1024 / 1024)} MiB; at most ` +
           `${MAX_WILDCARD_FILE_BYTES / 1024 / 1024} MiB are read. Split it into smaller files.`,
-      );
+      ).withCode('wildcard-too-large', {
+        name,
+        size: Math.ceil(size / 1024 / 1024),
+        max: MAX_WILDCARD_FILE_BYTES / 1024 / 1024,
+      });
     }
     const buffer = Buffer.alloc(size);
     let read = 0;
@@ -39,7 +43,9 @@ function readBounded(file: string, name: string): string {
     }
     const text = buffer.subarray(0, read).toString('utf8');
     if (text.includes('\u0000')) {
-      throw new ValidationError(`The wildcard file "${name}.txt" is not text. Keep one entry per line, as UTF-8.`);
+      throw new ValidationError(
+        `The wildcard file "${name}.txt" is not text. Keep one entry per line, as UTF-8.`,
+      ).withCode('wildcard-not-text', { name });
     }
     return text;
   } finally {
@@ -61,13 +67,18 @@ export function folderWildcards(folder: string): WildcardSource {
         name.split('/').some((part) => part === '' || part === '.' || part === '..') ||
         !file.startsWith(root + sep)
       ) {
-        throw new ValidationError(`The wildcard name "${name}" is not a file name inside the wildcards folder.`);
+        throw new ValidationError(
+          `The wildcard name "${name}" is not a file name inside the wildcards folder.`,
+        ).withCode('wildcard-name-invalid', { name });
       }
       try {
         // A link may point anywhere: what is read must still be inside the folder.
         const real = realpathSync(file);
         if (relative(realpathSync(root), real).startsWith('..')) {
-          throw new ValidationError(`The wildcard file "${name}.txt" links outside the wildcards folder.`);
+          throw new ValidationError(`The wildcard file "${name}.txt" links outside the wildcards folder.`).withCode(
+            'wildcard-outside-folder',
+            { name },
+          );
         }
         lines = wildcardLines(readBounded(real, name));
       } catch (error) {

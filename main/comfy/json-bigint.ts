@@ -37,7 +37,10 @@ function invalidJson(text: string, position: number, what: string): ValidationEr
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
-  return new ValidationError(`The file is not valid JSON: ${what} at line ${line}, column ${column}.`);
+  return new ValidationError(`The file is not valid JSON: ${what} at line ${line}, column ${column}.`).withCode(
+    'json-invalid',
+    { detail: what, line, column },
+  );
 }
 
 /**

@@ -14,7 +14,9 @@ const MAX_TEXT_BYTES = 32 * 1024 * 1024;
 const TEXT_CHUNKS = new Set(['tEXt', 'iTXt', 'zTXt']);
 
 function fail(problem: string): never {
-  throw new ValidationError(`This PNG cannot be read: ${problem}. Use the image file exactly as ComfyUI saved it.`);
+  throw new ValidationError(
+    `This PNG cannot be read: ${problem}. Use the image file exactly as ComfyUI saved it.`,
+  ).withCode('png-unreadable', { detail: problem });
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -122,5 +124,5 @@ export function workflowFromPng(png: Uint8Array): ApiWorkflow {
   if (workflow !== undefined) return parseWorkflow(workflow);
   throw new ValidationError(
     'This PNG carries no ComfyUI workflow (no "prompt" text chunk). Only images saved by ComfyUI\'s Save Image node carry one; images from a browser or an editor lose it.',
-  );
+  ).withCode('png-no-workflow');
 }

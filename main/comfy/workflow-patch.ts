@@ -1,7 +1,7 @@
 // Setting parameter values on a copy of a workflow: one call per job of a batch, so the original is never touched.
 
 import { ValidationError } from '../errors';
-import { describeNode, isLink, type ApiWorkflow, type LiteralValue } from './workflow-types';
+import { describeNode, isLink, nodeTitle, type ApiWorkflow, type LiteralValue } from './workflow-types';
 
 export type ParameterPatch = Readonly<Record<string, LiteralValue>>;
 
@@ -26,8 +26,11 @@ function coerce(
   value: LiteralValue,
 ): LiteralValue {
   const where = `input "${input}" of ${describeNode(workflow, node)}`;
-  const refuse = (expected: string): never => {
-    throw new ValidationError(`Cannot set ${where} to ${String(value)}: it expects ${expected}.`, node, input);
+  const refuse = (expected: string, code: 'number' | 'text' | 'boolean' | 'value' = 'number'): never => {
+    throw new ValidationError(`Cannot set ${where} to ${String(value)}: it expects ${expected}.`, node, input).withCode(
+      `parameter-expects-${code}`,
+      { id: node, title: nodeTitle(workflow, node), input, value: String(value) },
+    );
   };
   if (typeof current === 'number' || typeof current === 'bigint') {
     if (typeof value === 'bigint') return normaliseInteger(value);
@@ -39,9 +42,9 @@ function coerce(
     }
     return refuse('a number');
   }
-  if (typeof current === 'string') return typeof value === 'string' ? value : refuse('text');
-  if (typeof current === 'boolean') return typeof value === 'boolean' ? value : refuse('true or false');
-  return refuse('a literal value');
+  if (typeof current === 'string') return typeof value === 'string' ? value : refuse('text', 'text');
+  if (typeof current === 'boolean') return typeof value === 'boolean' ? value : refuse('true or false', 'boolean');
+  return refuse('a literal value', 'value');
 }
 
 /** Finds the node and input of an id `<node>.<input>`; node ids may themselves contain dots, so every split is tried. */
@@ -69,7 +72,7 @@ export function patchWorkflow(workflow: ApiWorkflow, patch: ParameterPatch): Api
       throw new ValidationError(
         `There is no parameter "${id}" in this workflow (expected "<node id>.<input name>" of an existing input). The workflow may have changed; pick the parameters again.`,
         result[node] ? node : undefined,
-      );
+      ).withCode('parameter-gone', { parameter: id });
     }
     const { node, input } = target;
     const entry = result[node];
@@ -80,7 +83,12 @@ export function patchWorkflow(workflow: ApiWorkflow, patch: ParameterPatch): Api
         `Cannot set input "${input}" of ${describeNode(result, node)}: it is linked to node ${current[0]}, which gives its value. Change it there, or disconnect it in ComfyUI.`,
         node,
         input,
-      );
+      ).withCode('parameter-linked', {
+        id: node,
+        title: nodeTitle(result, node),
+        input,
+        source: current[0],
+      });
     }
     entry.inputs[input] = coerce(result, node, input, current, value);
   }

@@ -3,7 +3,20 @@
 
 import { ValidationError } from '../errors';
 import { builtinCatalog, isOutputNode, type NodeCatalog } from './node-catalog';
-import { describeNode, isLink, isLiteral, sortedNodeIds, type ApiWorkflow, type LiteralValue } from './workflow-types';
+import {
+  describeNode,
+  isLink,
+  isLiteral,
+  nodeTitle,
+  sortedNodeIds,
+  type ApiWorkflow,
+  type LiteralValue,
+} from './workflow-types';
+
+/** The values a coded sentence names for `input` of node `id`: the node's id and title, and the input. */
+function at(workflow: ApiWorkflow, id: string, input?: string): Record<string, string> {
+  return { id, title: nodeTitle(workflow, id), ...(input === undefined ? {} : { input }) };
+}
 
 export interface ValidateOptions {
   /** Knowledge of node classes, e.g. catalogFromObjectInfo(GET /object_info); the built-in list otherwise. */
@@ -35,7 +48,7 @@ export function validateWorkflow(workflow: ApiWorkflow, options: ValidateOptions
         new ValidationError(
           `Node ${where} has no class_type, so ComfyUI cannot tell which node it is. Export the workflow again with Workflow → Export (API).`,
           id,
-        ),
+        ).withCode('node-class-missing', at(workflow, id)),
       );
     }
     for (const [input, value] of Object.entries(node.inputs)) {
@@ -50,7 +63,7 @@ export function validateWorkflow(workflow: ApiWorkflow, options: ValidateOptions
             `Input "${input}" of ${where} is required but missing. Connect or set it in ComfyUI and export again.`,
             id,
             input,
-          ),
+          ).withCode('input-required-missing', at(workflow, id, input)),
         );
       }
     }
@@ -66,7 +79,7 @@ export function validateWorkflow(workflow: ApiWorkflow, options: ValidateOptions
     problems.push(
       new ValidationError(
         'The workflow has no output node (such as Save Image, Preview Image or Video Combine), so ComfyUI would run nothing. Add a Save Image node and export it again.',
-      ),
+      ).withCode('workflow-no-output'),
     );
   }
   return problems;
@@ -90,7 +103,10 @@ function checkInput(
       `${where} holds ${excerptValue(value)}, which is neither a value nor a link: ${hint}.`,
       id,
       input,
-    );
+    ).withCode(looksLikeLink ? 'input-link-malformed' : 'input-value-malformed', {
+      ...at(workflow, id, input),
+      value: excerptValue(value),
+    });
   }
   const [source, index] = value;
   const sourceNode = workflow[source];
@@ -99,7 +115,7 @@ function checkInput(
       `${where} is linked to node ${source}, which is not in the workflow. Reconnect the input in ComfyUI and export again.`,
       id,
       input,
-    );
+    ).withCode('input-link-node-missing', { ...at(workflow, id, input), source });
   }
   const outputCount = sourceNode.class_type ? catalog.get(sourceNode.class_type)?.outputCount : undefined;
   if (outputCount !== undefined && index >= outputCount) {
@@ -108,7 +124,13 @@ function checkInput(
       `${where} is linked to output ${index} of ${describeNode(workflow, source)}, which ${has}. Reconnect the input in ComfyUI and export again.`,
       id,
       input,
-    );
+    ).withCode('input-link-output-missing', {
+      ...at(workflow, id, input),
+      source,
+      sourceTitle: nodeTitle(workflow, source),
+      output: index,
+      outputs: outputCount,
+    });
   }
   return undefined;
 }
@@ -126,6 +148,13 @@ export function validateInputValue(
   const value = workflow[node]?.inputs[input];
   if (!isLiteral(value)) return undefined;
   return checkLiteral(workflow, catalog, node, input, value, `Input "${input}" of ${describeNode(workflow, node)}`);
+}
+
+/** A value and the bound it crosses, as numbers when exact (the renderer formats them) and as text past 2^53. */
+function bound(value: number | bigint, limit: number | bigint): Record<string, string | number> {
+  const exact = (n: number | bigint) =>
+    typeof n === 'number' || Number.isSafeInteger(Number(n)) ? Number(n) : n.toString();
+  return { value: exact(value), limit: exact(limit) };
 }
 
 /** Against object_info, when the caller gave one: combo choices (a checkpoint the server lacks) and min/max. */
@@ -146,7 +175,7 @@ function checkLiteral(
       `${where} is "${value}", which this service does not offer. Choose one of: ${shown}.`,
       id,
       input,
-    );
+    ).withCode('input-choice-unknown', { ...at(workflow, id, input), value, choices: shown });
   }
   if (typeof value === 'number' || typeof value === 'bigint') {
     // number and bigint compare by mathematical value, so 2^64 − 1 bounds work on either side.
@@ -155,14 +184,14 @@ function checkLiteral(
         `${where} is ${value.toString()}, below its minimum ${spec.min.toString()}.`,
         id,
         input,
-      );
+      ).withCode('input-below-minimum', { ...at(workflow, id, input), ...bound(value, spec.min) });
     }
     if (spec.max !== undefined && value > spec.max) {
       return new ValidationError(
         `${where} is ${value.toString()}, above its maximum ${spec.max.toString()}.`,
         id,
         input,
-      );
+      ).withCode('input-above-maximum', { ...at(workflow, id, input), ...bound(value, spec.max) });
     }
   }
   return undefined;
@@ -198,7 +227,7 @@ function findCycles(workflow: ApiWorkflow, ids: string[]): ValidationError[] {
               `Nodes ${names} are linked in a loop; ComfyUI can only run a graph without loops. Break the loop in ComfyUI and export again.`,
               next,
               via[start] ?? input,
-            ),
+            ).withCode('workflow-loop', { nodes: [...loop, next].map((n) => nodeTitle(workflow, n)).join(' → ') }),
           );
         }
       } else if (nextState === undefined) {
@@ -220,5 +249,13 @@ export function assertValidWorkflow(workflow: ApiWorkflow, options: ValidateOpti
   if (!first) return;
   if (problems.length === 1) throw first;
   const list = problems.map((p, i) => `${i + 1}. ${p.message}`).join('\n');
-  throw new ValidationError(`The workflow has ${problems.length} problems:\n${list}`, first.node, first.input);
+  const refusal = new ValidationError(
+    `The workflow has ${problems.length} problems:\n${list}`,
+    first.node,
+    first.input,
+  );
+  // The renderer words the count and the first problem (its own code and values), which is where the page points.
+  if (first.code)
+    refusal.withCode('workflow-problems', { ...first.params, problems: problems.length, first: first.code });
+  throw refusal;
 }

@@ -121,7 +121,9 @@ export function createDiagnosticsModule(options: DiagnosticsModuleOptions): Diag
         await rename(partial, path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-        throw new StorageError(`Could not save the diagnostics file (${code}). Choose another folder and try again.`);
+        throw new StorageError(
+          `Could not save the diagnostics file (${code}). Choose another folder and try again.`,
+        ).withCode('diagnostics-unsaved', { reason: code });
       }
       return { path };
     },

@@ -105,7 +105,7 @@ export class Scheduler {
 
   private jobOrThrow(jobId: string): JobRecord {
     const job = this.ledger.getJob(jobId);
-    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+    if (!job) throw new NotFoundError('This job is no longer in the ledger.').withCode('job-gone');
     return job;
   }
 }

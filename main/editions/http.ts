@@ -18,6 +18,8 @@ export interface HttpClientOptions {
   token?: string;
   /** What the user calls this service in messages, e.g. "the service “sd-prod”". */
   label: string;
+  /** The service's name as coded sentences name it (the renderer words them); the URL's host when absent. */
+  name?: string;
   /** The whole call, headers and body, must end within this (default 30 s). */
   timeoutMs?: number;
   connectTimeoutMs?: number;
@@ -118,7 +120,7 @@ export class HttpClient {
             new TooLargeError(
               `${this.options.label} sent more than ${describeBytes(limit)} for /${url.pathname.replace(/^\/+/, '')}; a reply that large is not what the app asked for. Check the service URL, or whether the service is misbehaving.`,
               limit,
-            ),
+            ).withCode('service-reply-too-large', { service: this.serviceName(), limit: describeBytes(limit) }),
         }));
       } catch (error) {
         if (error instanceof TooLargeError) throw error;
@@ -141,28 +143,38 @@ export class HttpClient {
 
   statusError(status: number, bodyText: string): Error {
     const label = this.options.label;
+    const service = this.serviceName();
     const detail = redact(excerpt(bodyText));
     if (status === 401 || status === 403) {
       return new AuthError(
         `${label} refused the token (HTTP ${status}). Copy the token again from the console's call information.`,
+      ).withCode('service-token-refused', { service, status });
+    }
+    if (status === 404) {
+      return new ServiceError(`${label} has no such address (HTTP 404). Check the URL.`, status, detail).withCode(
+        'service-no-such-address',
+        { service },
       );
     }
-    if (status === 404)
-      return new ServiceError(`${label} has no such address (HTTP 404). Check the URL.`, status, detail);
-    if (status === 429)
-      return new ServiceError(`${label} is busy (HTTP 429, too many requests). It will be retried.`, status, detail);
+    if (status === 429) {
+      return new ServiceError(
+        `${label} is busy (HTTP 429, too many requests). It will be retried.`,
+        status,
+        detail,
+      ).withCode('service-busy', { service });
+    }
     if (status >= 500) {
       return new ServiceError(
         `${label} failed (HTTP ${status}${detail ? `: ${detail}` : ''}). If it persists, check that the service is running.`,
         status,
         detail,
-      );
+      ).withCode('service-failed', { service, status, detail });
     }
     return new ServiceError(
       `${label} rejected the request (HTTP ${status}${detail ? `: ${detail}` : ''}).`,
       status,
       detail,
-    );
+    ).withCode('service-rejected', { service, status, detail });
   }
 
   private transportError(error: unknown, deadline: Deadline, callerSignal?: AbortSignal): Error {
@@ -178,7 +190,7 @@ export class HttpClient {
     ) {
       return new TimeoutError(
         `${label} did not answer in time. Check your network, or whether the service is overloaded.`,
-      );
+      ).withCode('service-timeout', { service: this.serviceName() });
     }
     const code = (error as { code?: unknown } | null)?.code;
     const reason =
@@ -187,7 +199,22 @@ export class HttpClient {
         : code === 'ENOTFOUND'
           ? 'could not be found: check the URL.'
           : 'could not be reached: check your network and the URL.';
-    return new NetworkError(`${label} ${reason}`);
+    const sentence =
+      code === 'ECONNREFUSED'
+        ? 'service-connection-refused'
+        : code === 'ENOTFOUND'
+          ? 'service-host-unknown'
+          : 'service-unreachable';
+    return new NetworkError(`${label} ${reason}`).withCode(sentence, { service: this.serviceName() });
+  }
+
+  private serviceName(): string {
+    if (this.options.name) return this.options.name;
+    try {
+      return new URL(this.options.baseUrl).host;
+    } catch {
+      return this.options.baseUrl;
+    }
   }
 
   async close(): Promise<void> {

@@ -57,6 +57,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
       edition: new ExclusiveClient({
         url: settings.url,
         label,
+        name: settings.name,
         ...(settings.token ? { token: settings.token } : {}),
         ...(deps.logger ? { logger: deps.logger } : {}),
         ...(deps.exclusiveTiming ? { timing: deps.exclusiveTiming } : {}),
@@ -70,6 +71,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
   const edition = new QueueEdition({
     url: settings.url,
     label,
+    name: settings.name,
     uid: settings.consumerUid ?? 'artlab-desktop',
     leaveForeignResults: settings.leaveForeignResults ?? false,
     ...(settings.token ? { token: settings.token } : {}),

@@ -14,7 +14,9 @@ export class SafeStorageEncryptor implements Encryptor {
 
   encrypt(plain: string): Buffer {
     if (this.strength === 'unavailable') {
-      throw new StorageError('The system keychain is not available, so secrets cannot be stored safely right now.');
+      throw new StorageError(
+        'The system keychain is not available, so secrets cannot be stored safely right now.',
+      ).withCode('secret-keychain-unavailable');
     }
     return safeStorage.encryptString(plain);
   }
@@ -25,7 +27,7 @@ export class SafeStorageEncryptor implements Encryptor {
     } catch {
       throw new StorageError(
         'A stored secret cannot be decrypted: the system keychain changed or is locked. Unlock it, or enter the token again.',
-      );
+      ).withCode('secret-keychain-locked');
     }
   }
 }

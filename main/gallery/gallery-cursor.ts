@@ -18,6 +18,8 @@ export function decodeCursor(text: string): GalleryCursor {
     const [createdAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
     return { createdAt, id };
   } catch {
-    throw new BadRequestError('The gallery page cursor is not valid. Reload the gallery.');
+    throw new BadRequestError('The gallery page cursor is not valid. Reload the gallery.').withCode(
+      'gallery-cursor-stale',
+    );
   }
 }

@@ -3,8 +3,21 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { StorageError } from '../errors';
 import { cacheStorageError, type ImageCache } from './image-cache';
 import type { GalleryRow } from './gallery-rows';
+
+/** The image cache's sentence for a disk failure, coded as the export's: the folder is full or cannot be written. */
+function exportRefusal(error: unknown, what: string, folder: string): unknown {
+  const refusal = cacheStorageError(error, what);
+  if (!(refusal instanceof StorageError)) return refusal;
+  const reason = (error as { code?: unknown } | null)?.code;
+  const full = reason === 'ENOSPC' || reason === 'EDQUOT';
+  return refusal.withCode(full ? 'export-disk-full' : 'export-folder-unwritable', {
+    folder,
+    reason: typeof reason === 'string' ? reason : '',
+  });
+}
 
 export async function exportOriginals(
   rows: readonly GalleryRow[],
@@ -17,7 +30,7 @@ export async function exportOriginals(
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
-    throw cacheStorageError(error, `the folder ${folder}`);
+    throw exportRefusal(error, `the folder ${folder}`, folder);
   }
   for (const row of rows) {
     if (row.state !== 'fetched' || row.removed || row.path === null) {
@@ -35,7 +48,7 @@ export async function exportOriginals(
         break;
       } catch (error) {
         if ((error as { code?: unknown } | null)?.code === 'EEXIST' && n < 10_000) continue;
-        throw cacheStorageError(error, `"${row.filename}" (export to ${folder})`);
+        throw exportRefusal(error, `"${row.filename}" (export to ${folder})`, folder);
       }
     }
   }

@@ -172,7 +172,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       if (!source) {
         throw new NotFoundError(
           'This service has no OSS output location (or no AccessKey for it). Add them in Services to browse its output folder.',
-        );
+        ).withCode('gallery-oss-missing');
       }
       return source;
     },
@@ -181,7 +181,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
 
   function rowOrThrow(id: number): GalleryRow {
     const row = run(() => index.get(id));
-    if (!row) throw new NotFoundError('This image is no longer in the gallery.');
+    if (!row) throw new NotFoundError('This image is no longer in the gallery.').withCode('gallery-image-gone');
     return row;
   }
 
@@ -240,7 +240,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       if (!host.pickFolder) {
         throw new BadRequestError(
           'Export needs the desktop app, which asks where to save. In the browser, use Download to save the originals.',
-        );
+        ).withCode('export-desktop-only');
       }
       const target = await host.pickFolder();
       if (target === null) return { folder: null, exported: 0, skipped: 0, files: [] };

@@ -37,7 +37,7 @@ export async function rerunParams(row: GalleryRow, sources: RerunSources): Promi
   if (!workflow) {
     throw new NotFoundError(
       `"${row.filename}" has no workflow to run again: its job is gone and the file carries none (only PNGs saved by ComfyUI do).`,
-    );
+    ).withCode('rerun-no-workflow', { filename: row.filename });
   }
   return {
     serviceId: row.service_id,

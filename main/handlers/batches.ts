@@ -59,7 +59,8 @@ export function batchHandlers({
   const { scheduler, feed } = dispatch;
 
   function summary(batchId: string) {
-    if (!ledger.getBatch(batchId)) throw new NotFoundError('This batch is no longer in the ledger.');
+    if (!ledger.getBatch(batchId))
+      throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
     return toBatchSummaryDto(ledger.batchSummary(batchId));
   }
 
@@ -85,20 +86,22 @@ export function batchHandlers({
     'batches.queue': async ({ serviceId, workflowId, spec, label, confirmLarge }) => {
       const service = services.list().find((candidate) => candidate.id === serviceId);
       if (!service) {
-        throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.');
+        throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.').withCode(
+          'batch-service-gone',
+        );
       }
       // Refused before anything is written: every job would end "done" with no image to show.
       if (services.needsOss(serviceId)) {
         throw new BadRequestError(
           `“${service.name}” needs an OSS output location: the API edition writes its results to OSS and they are read from there. Add the storage path, its region and an AccessKey (Services → Add OSS location; on the command line --oss with --oss-region and the key flags), then queue again.`,
-        );
+        ).withCode('batch-needs-oss', { name: service.name });
       }
       const words = wildcards();
       const total = countJobs(spec, { wildcards: words });
       if (total > LARGE_BATCH && confirmLarge !== true) {
         throw new BadRequestError(
           `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
-        );
+        ).withCode('batch-large-unconfirmed', { total, limit: LARGE_BATCH });
       }
       const workflow = library.get(workflowId).workflow;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
@@ -135,7 +138,8 @@ export function batchHandlers({
     },
     'batches.delete': ({ batchId }) =>
       answer(() => {
-        if (!ledger.deleteBatch(batchId)) throw new NotFoundError('This batch is no longer in the ledger.');
+        if (!ledger.deleteBatch(batchId))
+          throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
       }),
   };
 }

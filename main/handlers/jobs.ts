@@ -21,7 +21,7 @@ export function jobHandlers(ledger: Ledger, { scheduler, feed }: DispatchModule)
     'jobs.get': ({ jobId }) =>
       answer(() => {
         const job = ledger.getJob(jobId);
-        if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+        if (!job) throw new NotFoundError('This job is no longer in the ledger.').withCode('job-gone');
         const results = ledger.resultsOfJob(jobId).map((result) => ({
           identity: result.identity,
           outputs: result.outputs,

@@ -12,7 +12,7 @@ interface OrderRow {
 
 function orderRow(db: Database, jobId: string): OrderRow {
   const row = db.prepare('SELECT seq, service_id, state FROM jobs WHERE id = ?').get(jobId) as OrderRow | undefined;
-  if (!row) throw new NotFoundError('This job is no longer in the ledger.');
+  if (!row) throw new NotFoundError('This job is no longer in the ledger.').withCode('job-gone');
   return row;
 }
 
@@ -28,7 +28,9 @@ export function reorderJob(db: Database, jobId: string, beforeJobId: string | nu
   } else {
     const before = orderRow(db, beforeJobId);
     if (before.service_id !== job.service_id) {
-      throw new BadRequestError('A job can only be moved among the jobs of its own service.');
+      throw new BadRequestError('A job can only be moved among the jobs of its own service.').withCode(
+        'job-move-other-service',
+      );
     }
     const previous = db
       .prepare('SELECT max(seq) AS seq FROM jobs WHERE seq < ? AND id != ?')

@@ -115,10 +115,11 @@ export class BatchTable {
    * every job stored before it.
    */
   begin(input: NewBatch): BatchFill {
-    if (input.serviceId.trim() === '') throw new ValidationError('Choose the service to send this batch to.');
+    if (input.serviceId.trim() === '')
+      throw new ValidationError('Choose the service to send this batch to.').withCode('batch-service-missing');
     const jobs = storedJobs(input);
     let next = jobs.next();
-    if (next.done === true) throw new ValidationError('A batch needs at least one job.');
+    if (next.done === true) throw new ValidationError('A batch needs at least one job.').withCode('batch-empty');
     const batchId = this.newId();
     this.db.transaction(() => {
       const now = this.now();
@@ -126,7 +127,9 @@ export class BatchTable {
         .prepare('DELETE FROM batches WHERE filling_at IS NOT NULL AND filling_at < ?')
         .run(now - ABANDONED_FILLING_MS);
       if (input.workflowId != null && !this.db.prepare('SELECT 1 FROM workflows WHERE id = ?').get(input.workflowId)) {
-        throw new NotFoundError('The workflow of this batch is no longer in the library. Pick it again, then queue.');
+        throw new NotFoundError(
+          'The workflow of this batch is no longer in the library. Pick it again, then queue.',
+        ).withCode('batch-workflow-gone');
       }
       this.db
         .prepare(
@@ -204,7 +207,7 @@ export class BatchTable {
 
   getOrThrow(batchId: string): BatchRecord {
     const batch = this.get(batchId);
-    if (!batch) throw new NotFoundError('This batch is no longer in the ledger.');
+    if (!batch) throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
     return batch;
   }
 
@@ -239,7 +242,7 @@ export class BatchTable {
     if (active.n > 0) {
       throw new BadRequestError(
         `${active.n} job(s) of this batch are still with the service. Cancel them or wait for them, then remove the batch.`,
-      );
+      ).withCode('batch-jobs-active', { active: active.n });
     }
     return this.db.prepare('DELETE FROM batches WHERE id = ?').run(batchId).changes > 0;
   }

@@ -242,7 +242,7 @@ export function migrateLedger(
   if (from > latest) {
     throw new StorageError(
       `The job database was written by a newer version of ArtLab Desktop (schema ${from}; this version knows up to ${latest}). Update ArtLab Desktop to open it.`,
-    );
+    ).withCode('ledger-newer-version', { schema: from, latest });
   }
   for (const step of migrations) {
     if (step.version <= from) continue;

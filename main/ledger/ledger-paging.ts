@@ -53,7 +53,9 @@ function decodeCursor(text: string, order: Cursor['o']): Cursor {
   }
   const parsed = cursorSchema.safeParse(raw);
   if (!parsed.success || parsed.data.o !== order) {
-    throw new BadRequestError('The list position is not valid any more. Reload the job list from the top.');
+    throw new BadRequestError('The list position is not valid any more. Reload the job list from the top.').withCode(
+      'job-list-position-stale',
+    );
   }
   return parsed.data;
 }

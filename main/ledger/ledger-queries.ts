@@ -33,7 +33,7 @@ export class JobQueries {
 
   getOrThrow(jobId: string): JobRecord {
     const job = this.get(jobId);
-    if (!job) throw new NotFoundError('This job is no longer in the ledger.');
+    if (!job) throw new NotFoundError('This job is no longer in the ledger.').withCode('job-gone');
     return job;
   }
 
@@ -49,7 +49,7 @@ export class JobQueries {
     const row: unknown = this.db
       .prepare(`SELECT ${JOB_WORKFLOW_COLUMNS} FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?`)
       .get(jobId);
-    if (row === undefined) throw new NotFoundError('This job is no longer in the ledger.');
+    if (row === undefined) throw new NotFoundError('This job is no longer in the ledger.').withCode('job-gone');
     return jobWorkflowOf(row);
   }
 

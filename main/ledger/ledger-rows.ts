@@ -77,7 +77,7 @@ export interface JobRecord {
 function corrupt(what: string, detail: string): StorageError {
   return new StorageError(
     `The job database holds a ${what} this version cannot read (${detail}). It may have been changed by another program; move the file aside to start a new one.`,
-  );
+  ).withCode('ledger-row-unreadable', { detail });
 }
 
 export function parseRow<T>(schema: z.ZodType<T>, row: unknown, what: string): T {

@@ -118,7 +118,9 @@ export class Ledger {
       try {
         while (this.run(() => fill.writeChunk())) {
           await new Promise<void>((resolve) => setImmediate(resolve));
-          if (this.closed) throw new BadRequestError('The app is closing: this batch was not queued.');
+          if (this.closed) {
+            throw new BadRequestError('The app is closing: this batch was not queued.').withCode('batch-app-closing');
+          }
         }
         return this.run(() => fill.finish());
       } catch (error) {

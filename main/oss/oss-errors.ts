@@ -35,6 +35,12 @@ const AUTH_CODES = new Set([
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH']);
 
+const AUTH_SENTENCES: Record<string, string> = {
+  AccessDenied: 'oss-access-denied',
+  InvalidAccessKeyId: 'oss-key-unknown',
+  SignatureDoesNotMatch: 'oss-secret-mismatch',
+};
+
 export function mapOssError(error: unknown, context: OssErrorContext): Error {
   const { code = '', name = '', status } = fields(error);
   const bucket = `"${context.bucket}"`;
@@ -48,31 +54,39 @@ export function mapOssError(error: unknown, context: OssErrorContext): Error {
           : code === 'SignatureDoesNotMatch'
             ? 'the AccessKey secret does not match the ID: enter the secret again'
             : 'the STS token is invalid or expired: get a new one';
-    return new AuthError(`${key} was refused by bucket ${bucket} (${code}): ${why}.`);
+    return new AuthError(`${key} was refused by bucket ${bucket} (${code}): ${why}.`).withCode(
+      AUTH_SENTENCES[code] ?? 'oss-token-invalid',
+      {
+        key: maskSecret(context.accessKeyId),
+        bucket: context.bucket,
+      },
+    );
   }
   if (code === '' && (status === 401 || status === 403)) {
     // a HEAD reply has no body to carry the code
     return new AuthError(
       `${key} was refused by bucket ${bucket} (HTTP ${status}): check the AccessKey ID and secret, and that the key may read this bucket.`,
-    );
+    ).withCode('oss-key-refused', { key: maskSecret(context.accessKeyId), bucket: context.bucket, status });
   }
   if (code === 'NoSuchKey') {
     return new NotFoundError(
       `${context.what ?? 'The object'} is not in the bucket ${bucket}. It may have been deleted, or the storage path points at another folder.`,
-    );
+    ).withCode('oss-object-missing', { bucket: context.bucket });
   }
   if (code === 'NoSuchBucket') {
     return new ServiceError(
       `The bucket ${bucket} does not exist at this OSS endpoint. Check the storage path (oss://bucket/prefix/) and the region or endpoint of the service's OSS settings.`,
       404,
       code,
-    );
+    ).withCode('oss-bucket-missing', { bucket: context.bucket });
   }
   if (status === -2 || /timeout/i.test(name) || /timeout/i.test(code)) {
-    return new TimeoutError(`OSS did not answer in time for bucket ${bucket}. Check your network and try again.`);
+    return new TimeoutError(
+      `OSS did not answer in time for bucket ${bucket}. Check your network and try again.`,
+    ).withCode('oss-timeout', { bucket: context.bucket });
   }
   if (status === -1 || NETWORK_CODES.has(code) || NETWORK_CODES.has(name) || name === 'RequestError') {
-    return new NetworkError(`OSS could not be reached for bucket ${bucket}. Check your network and the OSS endpoint.`);
+    return unreachable(context.bucket);
   }
   if (typeof status === 'number' && status > 0) {
     const detail = redact(code || name);
@@ -80,7 +94,13 @@ export function mapOssError(error: unknown, context: OssErrorContext): Error {
       `OSS answered HTTP ${status}${detail ? ` (${detail})` : ''} for bucket ${bucket}${status >= 500 ? '; it will be retried' : ''}.`,
       status,
       detail,
-    );
+    ).withCode(status >= 500 ? 'oss-http-retried' : 'oss-http', { status, detail, bucket: context.bucket });
   }
-  return new NetworkError(`OSS could not be reached for bucket ${bucket}. Check your network and the OSS endpoint.`);
+  return unreachable(context.bucket);
+}
+
+function unreachable(bucket: string): NetworkError {
+  return new NetworkError(
+    `OSS could not be reached for bucket "${bucket}". Check your network and the OSS endpoint.`,
+  ).withCode('oss-unreachable', { bucket });
 }

@@ -169,7 +169,9 @@ export class OssImageSource {
     this.httpAgent = closeIdleSockets(new HttpAgent(agentOptions), idleMs);
     this.httpsAgent = closeIdleSockets(new HttpsAgent(agentOptions), idleMs);
     if (!options.endpoint && !options.region) {
-      throw new ValidationError('The OSS settings need a region (such as cn-shanghai) or an endpoint.');
+      throw new ValidationError('The OSS settings need a region (such as cn-shanghai) or an endpoint.').withCode(
+        'oss-region-missing',
+      );
     }
     registerSecret(options.accessKeySecret);
     registerSecret(options.stsToken);

@@ -31,13 +31,13 @@ export function parseStoragePath(text: string): StoragePath {
   if (!match) {
     throw new ValidationError(
       `"${trimmed.slice(0, 120)}" is not an OSS storage path. Copy it from the service's storage settings; it looks like oss://my-bucket/data-xyz/.`,
-    );
+    ).withCode('oss-path-invalid', { path: trimmed.slice(0, 120) });
   }
   const bucket = match[1] ?? '';
   if (!BUCKET.test(bucket)) {
     throw new ValidationError(
       `"${bucket}" is not a valid OSS bucket name (3–63 lower-case letters, digits and hyphens). Check the storage path.`,
-    );
+    ).withCode('oss-bucket-name-invalid', { bucket });
   }
   const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
   if (prefix !== '') {
@@ -45,7 +45,7 @@ export function parseStoragePath(text: string): StoragePath {
       if (segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0')) {
         throw new ValidationError(
           `The storage path "${trimmed.slice(0, 120)}" has an unusable folder part ("${segment}"). Check the storage path.`,
-        );
+        ).withCode('oss-path-folder-invalid', { path: trimmed.slice(0, 120), segment });
       }
     }
   }

@@ -25,7 +25,9 @@ export class KeyFileEncryptor implements Encryptor {
 
   decrypt(sealed: Buffer): string {
     if (sealed.length < 29 || sealed[0] !== VERSION) {
-      throw new StorageError('A stored secret is damaged. Enter the token or key again in the service settings.');
+      throw new StorageError(
+        'A stored secret is damaged. Enter the token or key again in the service settings.',
+      ).withCode('secret-damaged');
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(1, 13));
@@ -34,7 +36,7 @@ export class KeyFileEncryptor implements Encryptor {
     } catch {
       throw new StorageError(
         'A stored secret cannot be decrypted (the key file changed). Enter the token or key again in the service settings.',
-      );
+      ).withCode('secret-undecryptable');
     }
   }
 }
@@ -45,7 +47,7 @@ function loadOrCreateKey(keyPath: string): Buffer {
     if (key.length === 32) return key;
     throw new StorageError(
       `The key file ${keyPath} is damaged (wrong size). Remove it to start over; stored secrets will be lost.`,
-    );
+    ).withCode('key-file-damaged', { path: keyPath });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }

@@ -49,7 +49,7 @@ export function loadServicesFile(
     if (!step) {
       throw new StorageError(
         `The saved services are in format ${at}, which this version cannot upgrade. Update ArtLab Desktop.`,
-      );
+      ).withCode('services-format-unknown', { format: at });
     }
     file = { ...step.migrate(file), schemaVersion: at + 1 };
     at += 1;

@@ -288,7 +288,9 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
     vaultStatus: () => vaultStatus(),
     acceptWeakVault: () => {
       if (vault.status().strength !== 'weak') {
-        throw new BadRequestError('There is no weaker mode to accept: secrets are stored normally.');
+        throw new BadRequestError('There is no weaker mode to accept: secrets are stored normally.').withCode(
+          'vault-weak-not-offered',
+        );
       }
       vault.acceptWeak();
       return vaultStatus();

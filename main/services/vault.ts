@@ -105,7 +105,7 @@ export class Vault {
       if (error instanceof StorageError) throw error;
       throw new StorageError(
         'A stored secret cannot be decrypted. Enter the token or key again in the service settings.',
-      );
+      ).withCode('secret-undecryptable');
     }
   }
 

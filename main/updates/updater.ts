@@ -30,7 +30,7 @@ export const unmanagedUpdater: Updater = {
   snapshot: () => ({ state: 'unsupported' }),
   check: () => Promise.resolve(),
   restart: () => {
-    throw new BadRequestError('Updates are managed by the desktop app.');
+    throw new BadRequestError('Updates are managed by the desktop app.').withCode('updates-desktop-only');
   },
   onChange: () => () => undefined,
   close: () => undefined,

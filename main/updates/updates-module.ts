@@ -81,8 +81,12 @@ export function createUpdatesModule(options: UpdatesModuleOptions): UpdatesModul
   }
 
   function restart(): void {
-    if (!updater.managed) throw new BadRequestError('Updates are managed by the desktop app.');
-    if (updater.snapshot().state !== 'ready') throw new BadRequestError('No update has been downloaded yet.');
+    if (!updater.managed) {
+      throw new BadRequestError('Updates are managed by the desktop app.').withCode('updates-desktop-only');
+    }
+    if (updater.snapshot().state !== 'ready') {
+      throw new BadRequestError('No update has been downloaded yet.').withCode('update-not-downloaded');
+    }
     updater.restart();
   }
 

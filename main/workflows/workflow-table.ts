@@ -36,7 +36,7 @@ function toWorkflowRecord(row: unknown): WorkflowRecord {
 
 function checkedName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed.length === 0) throw new ValidationError('A workflow needs a name.');
+  if (trimmed.length === 0) throw new ValidationError('A workflow needs a name.').withCode('workflow-name-missing');
   return trimmed;
 }
 
@@ -58,7 +58,11 @@ export class WorkflowTable {
 
   get(id: string): WorkflowRecord {
     const row: unknown = this.db.prepare('SELECT * FROM workflows WHERE id = ?').get(id);
-    if (row === undefined) throw new NotFoundError('This workflow is no longer in the library. Import it again.');
+    if (row === undefined) {
+      throw new NotFoundError('This workflow is no longer in the library. Import it again.').withCode(
+        'workflow-gone-import',
+      );
+    }
     return toWorkflowRecord(row);
   }
 
@@ -72,7 +76,7 @@ export class WorkflowTable {
     const changed = this.db
       .prepare('UPDATE workflows SET name = ?, updated_at = ? WHERE id = ?')
       .run(checkedName(name), this.now(), id).changes;
-    if (changed === 0) throw new NotFoundError('This workflow is no longer in the library.');
+    if (changed === 0) throw new NotFoundError('This workflow is no longer in the library.').withCode('workflow-gone');
     return this.get(id);
   }
 

@@ -2,13 +2,24 @@
 // English sentence, headed by its kind in the artist's language so a zh-CN page still says what happened.
 import i18next from 'i18next';
 import { ContractCallError } from '../../preload/contract';
-import { ErrorCodeSchema, ErrorKindSchema } from '../../preload/schemas/common';
+import { ErrorCodeSchema, ErrorKindSchema, type MessageParams } from '../../preload/schemas/common';
+import { formatNumber } from './format';
+
+/** A coded sentence's values as the page shows them: counts and limits with the app's digits and separators. */
+function shownParams(params: MessageParams | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([key, value]) => [
+      key,
+      typeof value === 'number' ? formatNumber(value, { maximumFractionDigits: 20 }) : value,
+    ]),
+  );
+}
 
 export function errorSentence(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (!(error instanceof ContractCallError)) return error.message;
   const code = ErrorCodeSchema.safeParse(error.code);
-  if (code.success) return i18next.t(`errors.codes.${code.data}`, { detail: '', ...error.params });
+  if (code.success) return i18next.t(`errors.codes.${code.data}`, { detail: '', ...shownParams(error.params) });
   if (i18next.language === 'en') return error.message;
   const kind = ErrorKindSchema.safeParse(error.kind);
   return kind.success ? `${i18next.t(`queue.errorKinds.${kind.data}`)} ${error.message}` : error.message;

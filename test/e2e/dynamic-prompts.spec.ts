@@ -56,7 +56,7 @@ test('alternatives and wildcards make every combination, or one drawn per job', 
 
   // A wildcard with no file is refused at the prompts, naming the file.
   await prompts.fill('a __nope__ lighthouse');
-  await expect(page.getByRole('alert').filter({ hasText: 'no wildcard file "nope.txt"' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'no wildcard file “nope.txt”' })).toBeVisible();
 });
 
 test('Settings lists the wildcard files with their entries', async ({ page }) => {

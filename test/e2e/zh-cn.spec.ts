@@ -276,6 +276,11 @@ Token: Bearer ${app.sim.queue.token}`);
     buffer: Buffer.from(JSON.stringify({ nodes: [], links: [], version: 0.4 })),
   });
   await expect(page.locator('main')).toContainText('这是 ComfyUI 的 UI 格式工作流');
+  // A prompt main refuses in the preview is named by its line, in Chinese.
+  await page.getByRole('textbox', { name: '提示词', exact: true }).fill(`${PROMPTS[0]}\na {fox|hare in the snow`);
+  await expect(page.locator('main')).toContainText('第 2 条提示词：“{”没有用“}”闭合。');
+  await expectChinese(page, 'Compose page with a refused prompt');
+  await shoot(page, 'compose-refused-prompt');
   await page.getByRole('textbox', { name: '提示词', exact: true }).fill(PROMPTS.join('\n'));
   await expect(page.getByTestId('preview-total')).toContainText('2');
   await expectChinese(page, 'Compose page');
@@ -346,4 +351,19 @@ Token: Bearer ${app.sim.queue.token}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('设置');
   await expectChinese(page, 'Settings page');
   await shoot(page, 'settings');
+});
+
+test('a batch the service refuses says in Chinese how many problems it has, and words the first', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(`${app.url}#/compose`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
+  await page.getByRole('combobox', { name: '服务' }).selectOption({ label: 'Sim Exclusive · 独享版' });
+  await page.getByRole('textbox', { name: '步数' }).fill('0');
+  await page.getByRole('textbox', { name: 'CFG' }).fill('101');
+  await page.getByRole('button', { name: /^加入队列/ }).click();
+  await expect(page.locator('main')).toContainText(
+    '此工作流有 2 处问题。第一处：“KSampler”（节点 3）的输入“steps”为 0，低于最小值 1。',
+  );
+  await expectChinese(page, 'Compose page with a refused batch');
+  await shoot(page, 'compose-refused-batch');
 });

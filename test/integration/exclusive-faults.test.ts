@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { starterWorkflow } from '../../main/comfy/starter';
 import type { ConnectionState, EditionEvent, EditionResult } from '../../main/editions/edition';
 import { ExclusiveClient, type ExclusiveClientOptions } from '../../main/editions/exclusive/exclusive-client';
+import { toContractError } from '../../main/contract/dispatch';
 import { AuthError, NetworkError } from '../../main/errors';
 import type { Logger } from '../../main/log/logger';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
@@ -67,10 +68,16 @@ describe('Exclusive edition under faults', () => {
     const running = await simulator();
     const wrong = 'not-the-token-0123456789';
     fakeTimeouts();
-    const { client, states, events } = connect(running, { token: wrong });
+    const { client, states, events } = connect(running, { token: wrong, name: 'sd-prod' });
     const error = await submit(client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).not.toContain(wrong);
+    // Across the contract it is a coded sentence naming the service, which the renderer words.
+    expect(toContractError(error)).toMatchObject({
+      kind: 'auth',
+      code: 'service-token-refused',
+      params: { service: 'sd-prod', status: 401 },
+    });
     await expect.poll(states).toContain('auth-failed');
     const failed = events.find((e) => e.type === 'connection' && e.state.state === 'auth-failed');
     expect(JSON.stringify(failed)).not.toContain(wrong);
@@ -106,6 +113,12 @@ describe('Exclusive edition under faults', () => {
     const error = await submit(client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('is the service running?');
+    // Unnamed, the service is called by its host.
+    expect(toContractError(error)).toMatchObject({
+      kind: 'network',
+      code: 'service-connection-refused',
+      params: { service: new URL(url).host },
+    });
     await expect
       .poll(() => events.filter((e) => e.type === 'connection' && e.state.state === 'backing-off').length)
       .toBeGreaterThanOrEqual(2);

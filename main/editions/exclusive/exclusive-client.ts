@@ -31,6 +31,8 @@ export interface ExclusiveClientOptions {
   token?: string;
   /** How messages name the service, e.g. `the service “sd-prod”`. */
   label?: string;
+  /** The service's name in coded sentences; the URL's host when absent. */
+  name?: string;
   /** ComfyUI's client_id for this client instance (websocket events go to it). */
   clientId?: string;
   timing?: Partial<TrackerTiming>;
@@ -92,6 +94,7 @@ export class ExclusiveClient implements Edition {
     this.http = new HttpClient({
       baseUrl: serviceUrl(options.url).href,
       label: this.label,
+      ...(options.name ? { name: options.name } : {}),
       dispatcher: this.agent,
       timeoutMs,
       ...(options.maxReplyBytes !== undefined ? { maxReplyBytes: options.maxReplyBytes } : {}),

@@ -46,6 +46,8 @@ export interface QueueEditionOptions {
   gid?: string;
   /** How the service is named in messages, e.g. `the service “sd-prod”`. */
   label?: string;
+  /** The service's name in coded sentences; the service name in the URL when absent. */
+  name?: string;
   /** Most results in flight on the sink watch. */
   window?: number;
   /** Per-service choice: leave results of other clients in the sink instead of adopting them as external. */
@@ -84,6 +86,7 @@ export class QueueEdition implements Edition {
       baseUrl: this.address.predictBase,
       token: options.token,
       label: this.label,
+      name: options.name ?? this.address.service,
       timeoutMs: options.timeoutMs,
       dispatcher: options.dispatcher,
     });

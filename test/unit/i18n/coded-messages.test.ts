@@ -1,7 +1,7 @@
 // Every code main can send with a sentence has its wording in both languages, so a zh-CN page never falls back to
 // main's English. The code lists come from the contract's zod enums, so a new code without wording fails here.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../../../main/errors';
 import { batchFinishedMessage, presenceLanguage } from '../../../main/presence-messages';
@@ -29,6 +29,32 @@ function text(tree: Tree, path: string): string | undefined {
 
 const languages = { en: load('en.json'), 'zh-CN': load('zh-CN.json') };
 
+const mainDir = resolve(import.meta.dirname, '../../../main');
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * The codes main's source names for refusals, `withCode('code'` and `withCode(cond ? 'a' : 'b'`. An unknown code is
+ * dropped by the dispatcher, so a misspelt one would reach the renderer as English: each must be in the contract's enum.
+ */
+function codesNamedInMain(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of sourceFiles(mainDir)) {
+    const text = readFileSync(file, 'utf8');
+    const calls = text.matchAll(/withCode\(\s*(?:[^'()]*\?\s*'([a-z0-9-]+)'\s*:\s*)?'([a-z0-9-]+)'/g);
+    for (const match of calls) {
+      for (const code of [match[1], match[2]]) if (code) found.set(code, relative(mainDir, file));
+    }
+  }
+  return found;
+}
+
 const groups: [string, readonly string[]][] = [
   ['services.codes', HealthCodeSchema.options],
   ['services.codeSubjects', HealthPartSchema.shape.part.options],
@@ -50,6 +76,21 @@ describe('coded sentences', () => {
       }
     });
   }
+
+  it('know every code main names for a refusal', () => {
+    const codes = codesNamedInMain();
+    expect(codes.size).toBeGreaterThan(50);
+    const known = new Set<string>(ErrorCodeSchema.options);
+    const unknown = [...codes].filter(([code]) => !known.has(code)).map(([code, file]) => `${code} (${file})`);
+    expect(unknown).toEqual([]);
+  });
+
+  it('word the Chinese refusals in Chinese', () => {
+    const english = ErrorCodeSchema.options.filter(
+      (code) => !/[\u4e00-\u9fff]/.test(text(languages['zh-CN'], `errors.codes.${code}`) ?? ''),
+    );
+    expect(english).toEqual([]);
+  });
 
   it('word the Chinese health sentences in Chinese, naming only values and product names in Latin letters', () => {
     for (const code of HealthCodeSchema.options) {
