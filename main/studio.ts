@@ -130,7 +130,11 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
     );
   }, editionsLog);
-  const catalogues = new ServiceCatalogues((serviceId) => editions.edition(serviceId), logger.child('catalogues'));
+  const catalogues = new ServiceCatalogues(
+    (serviceId) => editions.edition(serviceId),
+    logger.child('catalogues'),
+    () => adapters.clock.now(),
+  );
 
   const dispatch = createDispatchModule({
     ledger,
@@ -207,7 +211,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...serviceHandlers(services),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
-    ...workflowHandlers(library, catalogues),
+    ...workflowHandlers(library, catalogues, services),
     ...batchHandlers({
       ledger,
       library,

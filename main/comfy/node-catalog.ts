@@ -23,6 +23,8 @@ export interface NodeClassInfo {
 
 export interface NodeCatalog {
   get(classType: string): NodeClassInfo | undefined;
+  /** How many node classes a server's catalogue lists (undefined for the built-in knowledge). */
+  readonly size?: number;
 }
 
 /** Output nodes of ComfyUI core and of widely used packs (VideoHelperSuite, and others whose names say "Save"). */
@@ -168,6 +170,7 @@ export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
     }
   }
   return {
+    size: classes.size,
     get(classType) {
       return classes.get(classType) ?? builtinCatalog.get(classType);
     },

@@ -1,5 +1,7 @@
 // Node catalogues (ComfyUI's /object_info) per service, read through the Studio's edition pool and kept until the
-// service changes. Only editions that can describe their nodes have one (the API edition exposes no catalogue).
+// service changes or the artist asks for a fresh read. Only editions that can describe their nodes have one (the API
+// edition exposes no catalogue).
+import { NotFoundError, ValidationError } from '../errors';
 import type { NodeCatalog } from '../comfy/node-catalog';
 import type { Edition } from '../editions/edition';
 import type { Logger } from '../log/logger';
@@ -9,16 +11,25 @@ function hasNodeCatalog(edition: Edition): edition is Edition & { nodeCatalog():
   return 'nodeCatalog' in edition && typeof edition.nodeCatalog === 'function';
 }
 
+/** A catalogue as it was read: when, and how many node types it lists. */
+export interface CatalogueRead {
+  catalog: NodeCatalog;
+  /** Milliseconds since the epoch, by the Studio's clock. */
+  readAt: number;
+  nodeTypes: number;
+}
+
 export class ServiceCatalogues {
-  private readonly cached = new Map<string, NodeCatalog>();
+  private readonly cached = new Map<string, CatalogueRead>();
   /** One read per service at a time: a caller that stopped waiting leaves it running for the next. */
-  private readonly reading = new Map<string, Promise<NodeCatalog | undefined>>();
+  private readonly reading = new Map<string, Promise<CatalogueRead>>();
   /** Bumped by forget(): a read begun before describes the service as it was, and is not kept. */
   private readonly generation = new Map<string, number>();
 
   constructor(
     private readonly editionOf: (serviceId: string) => Edition | undefined,
     private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -27,16 +38,18 @@ export class ServiceCatalogues {
    * service without one, and the read goes on for the next caller.
    */
   async get(serviceId: string | undefined, options: { waitMs?: number } = {}): Promise<NodeCatalog | undefined> {
+    return (await this.read(serviceId, options))?.catalog;
+  }
+
+  /** As get(), with when the catalogue was read and how many node types it lists. */
+  async read(serviceId: string | undefined, options: { waitMs?: number } = {}): Promise<CatalogueRead | undefined> {
     if (serviceId === undefined) return undefined;
     const cached = this.cached.get(serviceId);
     if (cached) return cached;
     const edition = this.editionOf(serviceId);
     if (!edition || !hasNodeCatalog(edition)) return undefined;
-    let reading = this.reading.get(serviceId);
-    if (!reading) {
-      reading = this.read(serviceId, edition);
-      this.reading.set(serviceId, reading);
-    }
+    // The form still works from the workflow's own values; bounds come back when the service answers.
+    const reading = this.start(serviceId, edition).catch(() => undefined);
     if (options.waitMs === undefined) return reading;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
@@ -49,20 +62,57 @@ export class ServiceCatalogues {
     }
   }
 
-  private async read(
+  /**
+   * Forgets what was read of the service and reads its catalogue again (models added since show up). Refuses a
+   * service that is gone or has no catalogue, and passes on why a read failed, so the artist sees it.
+   */
+  async refresh(serviceId: string, serviceName = serviceId): Promise<CatalogueRead> {
+    const edition = this.editionOf(serviceId);
+    if (!edition) {
+      throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
+        'service-gone',
+      );
+    }
+    if (!hasNodeCatalog(edition)) {
+      throw new ValidationError(
+        `${serviceName} does not list its models and choices (an API-edition service has no node catalogue).`,
+      ).withCode('catalogue-none', { name: serviceName });
+    }
+    this.forget(serviceId);
+    try {
+      return await this.start(serviceId, edition);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      const refusal = new ValidationError(`The models and choices of ${serviceName} could not be read: ${detail}`);
+      throw refusal.withCode('catalogue-unreadable', { name: serviceName, detail });
+    }
+  }
+
+  private start(serviceId: string, edition: Edition & { nodeCatalog(): Promise<NodeCatalog> }): Promise<CatalogueRead> {
+    let reading = this.reading.get(serviceId);
+    if (!reading) {
+      reading = this.load(serviceId, edition);
+      this.reading.set(serviceId, reading);
+      // Whoever asked may have stopped waiting: a failure is logged in load(), not left unhandled.
+      reading.catch(() => undefined);
+    }
+    return reading;
+  }
+
+  private async load(
     serviceId: string,
     edition: Edition & { nodeCatalog(): Promise<NodeCatalog> },
-  ): Promise<NodeCatalog | undefined> {
+  ): Promise<CatalogueRead> {
     const generation = this.generation.get(serviceId) ?? 0;
     const current = () => (this.generation.get(serviceId) ?? 0) === generation;
     try {
       const catalog = await edition.nodeCatalog();
-      if (current()) this.cached.set(serviceId, catalog);
-      return catalog;
+      const read = { catalog, readAt: this.now(), nodeTypes: catalog.size ?? 0 };
+      if (current()) this.cached.set(serviceId, read);
+      return read;
     } catch (error) {
-      // The form still works from the workflow's own values; bounds come back when the service answers.
       this.logger.warn(`reading the node catalogue of ${serviceId} failed`, error);
-      return undefined;
+      throw error;
     } finally {
       if (current()) this.reading.delete(serviceId);
     }

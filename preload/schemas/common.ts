@@ -63,6 +63,9 @@ export const ErrorCodeSchema = z.enum([
   'batch-identical',
   'batch-identical-no-seed',
   'batch-too-large',
+  // Node catalogues (models and choices read from a service)
+  'catalogue-none',
+  'catalogue-unreadable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

@@ -91,6 +91,8 @@ export const WorkflowDetailSchema = WorkflowSummarySchema.extend({
   json: z.string(),
   /** Whether bounds/choices came from a service's /object_info (else only what the workflow shows). */
   catalogFrom: z.enum(['service', 'builtin']),
+  /** With catalogFrom 'service': the service whose catalogue it is, and when it was read (ms since the epoch). */
+  catalogue: z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() }).optional(),
 });
 export type WorkflowDetailDto = z.infer<typeof WorkflowDetailSchema>;
 
@@ -338,6 +340,10 @@ export const ServiceConnectionSchema = z.object({
 });
 export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 
+/** A node catalogue read again: when, and how many node types the service lists. */
+export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });
+export type CatalogueReadDto = z.infer<typeof CatalogueReadSchema>;
+
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });
 const WorkflowIdInput = z.object({ id: Id });
@@ -346,6 +352,8 @@ export const jobMethods = {
   'workflows.list': method(Empty, z.array(WorkflowSummarySchema)),
   /** With `serviceId` of an Exclusive service, bounds and choices come from its /object_info. */
   'workflows.get': method(WorkflowIdInput.extend({ serviceId: ServiceIdSchema.optional() }), WorkflowDetailSchema),
+  /** Forgets the service's node catalogue and reads it again (a model added since shows up in the form). */
+  'workflows.refreshCatalogue': method(z.object({ serviceId: ServiceIdSchema }), CatalogueReadSchema),
   /** JSON text or a ComfyUI PNG; the UI format is refused with how to export the API format. */
   'workflows.import': method(WorkflowImportSchema, WorkflowSummarySchema),
   'workflows.rename': method(

@@ -40,6 +40,9 @@ export function useCompose() {
   const [fieldError, setFieldError] = useState<FieldError | null>(null);
   const [error, setError] = useState<string | null>(null);
   const prefillValues = useRef<ComposePrefill['values'] | null>(null);
+  // Bumped after the service's node catalogue was read again: the form is fetched anew with its models and choices.
+  const [catalogueReads, setCatalogueReads] = useState(0);
+  const catalogueRefreshed = useCallback(() => setCatalogueReads((count) => count + 1), []);
 
   const refreshWorkflows = useCallback(async () => {
     const list = await artlab.call('workflows.list');
@@ -146,7 +149,7 @@ export function useCompose() {
     return () => {
       cancelled = true;
     };
-  }, [workflowId, serviceId, edition]);
+  }, [workflowId, serviceId, edition, catalogueReads]);
 
   const setDraft = useCallback(
     (update: (current: ComposeDraft) => ComposeDraft) => {
@@ -219,6 +222,7 @@ export function useCompose() {
     setDraft,
     resetDraft,
     refreshWorkflows,
+    catalogueRefreshed,
   };
 }
 
