@@ -81,6 +81,8 @@ export const ParameterFieldSchema = z.object({
   control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle']),
   min: z.union([z.number(), z.string()]).optional(),
   max: z.union([z.number(), z.string()]).optional(),
+  /** The increment the service's widget uses (8 for a width, 0.01 for denoise). */
+  step: z.number().positive().optional(),
   choices: z.array(z.string()).optional(),
 });
 export type ParameterFieldDto = z.infer<typeof ParameterFieldSchema>;

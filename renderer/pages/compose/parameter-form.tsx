@@ -12,6 +12,18 @@ export function useFieldLabel() {
     field.kind === 'other' ? field.label : t(`compose.kind.${field.kind}`, { defaultValue: field.label });
 }
 
+/**
+ * A number the service bounds and gives a step, all of it within what a number input keeps exact: drawn as one, so
+ * the arrow keys and the spinner move by the service's step. Seeds and 64-bit bounds stay text.
+ */
+function exactNumber(field: ParameterFieldDto): boolean {
+  if (field.control !== 'integer' && field.control !== 'number') return false;
+  if (field.kind === 'seed' || field.step === undefined) return false;
+  if (field.min === undefined || field.max === undefined) return false;
+  const safe = (bound: number | string) => typeof bound === 'number' && Math.abs(bound) <= Number.MAX_SAFE_INTEGER;
+  return safe(field.min) && safe(field.max) && typeof field.value === 'number';
+}
+
 function ParameterControl(props: {
   field: ParameterFieldDto;
   value: FormValue;
@@ -61,6 +73,19 @@ function ParameterControl(props: {
         onChange={(e) => props.onChange(e.target.value)}
       />
     );
+  } else if (exactNumber(field)) {
+    control = (
+      <input
+        {...common}
+        className="compose-input"
+        type="number"
+        min={field.min}
+        max={field.max}
+        step={field.step}
+        value={String(value)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    );
   } else {
     const numeric = field.control === 'integer' || field.control === 'number';
     control = (
@@ -78,7 +103,9 @@ function ParameterControl(props: {
   }
   const range =
     field.min !== undefined && field.max !== undefined
-      ? t('compose.form.range', { min: field.min, max: field.max })
+      ? field.step !== undefined
+        ? t('catalogue.rangeStep', { min: field.min, max: field.max, step: field.step })
+        : t('compose.form.range', { min: field.min, max: field.max })
       : null;
   return (
     <div className={`field compose-field${field.control === 'toggle' ? ' compose-field--toggle' : ''}`}>
