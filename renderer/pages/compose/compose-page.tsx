@@ -217,6 +217,7 @@ export function ComposePage() {
                   fields={detail.parameters}
                   values={draft.values}
                   seedInput={draft.seedInput}
+                  catalogueName={state.services.find((service) => service.id === detail.catalogue?.serviceId)?.name}
                   fieldError={state.fieldError}
                   onChange={(id, value) =>
                     setDraft((current) => ({ ...current, values: { ...current.values, [id]: value } }))
