@@ -134,6 +134,14 @@ export function createStudio(adapters: StudioAdapters): Studio {
     (serviceId) => editions.edition(serviceId),
     logger.child('catalogues'),
     () => adapters.clock.now(),
+    (serviceId) => {
+      // An Exclusive service reads its own; another reads the Exclusive service it is linked to, if it still is one.
+      const records = services.list();
+      const record = records.find((candidate) => candidate.id === serviceId);
+      if (!record || record.edition === 'exclusive') return serviceId;
+      const source = records.find((candidate) => candidate.id === record.catalogueFrom);
+      return source?.edition === 'exclusive' ? source.id : undefined;
+    },
   );
 
   const dispatch = createDispatchModule({

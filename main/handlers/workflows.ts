@@ -34,13 +34,13 @@ export function workflowHandlers(
         parameters: parameterForm(record.workflow, read?.catalog),
         json: serializeWorkflow(record.workflow, 2),
         catalogFrom: read ? ('service' as const) : ('builtin' as const),
-        ...(read && serviceId ? { catalogue: { serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes } } : {}),
+        ...(read ? { catalogue: { serviceId: read.serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes } } : {}),
       };
     },
     'workflows.refreshCatalogue': async ({ serviceId }) => {
       const name = services.list().find((service) => service.id === serviceId)?.name;
       const read = await catalogues.refresh(serviceId, name);
-      return { serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes };
+      return { serviceId: read.serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes };
     },
     'workflows.import': (input) => answer(() => workflowSummary(library.import(input))),
     'workflows.rename': ({ id, name }) => answer(() => workflowSummary(library.rename(id, name))),

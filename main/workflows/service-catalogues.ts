@@ -1,6 +1,6 @@
 // Node catalogues (ComfyUI's /object_info) per service, read through the Studio's edition pool and kept until the
 // service changes or the artist asks for a fresh read. Only editions that can describe their nodes have one (the API
-// edition exposes no catalogue).
+// edition exposes no catalogue): a service without one may name another whose catalogue it uses (its source).
 import { NotFoundError, ValidationError } from '../errors';
 import type { NodeCatalog } from '../comfy/node-catalog';
 import type { Edition } from '../editions/edition';
@@ -13,6 +13,8 @@ function hasNodeCatalog(edition: Edition): edition is Edition & { nodeCatalog():
 
 /** A catalogue as it was read: when, and how many node types it lists. */
 export interface CatalogueRead {
+  /** The service the catalogue was read from: the one asked about, or the one it takes its models from. */
+  serviceId: string;
   catalog: NodeCatalog;
   /** Milliseconds since the epoch, by the Studio's clock. */
   readAt: number;
@@ -30,6 +32,8 @@ export class ServiceCatalogues {
     private readonly editionOf: (serviceId: string) => Edition | undefined,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** Whose catalogue a service uses: itself, the service it is linked to, or none (undefined). */
+    private readonly sourceOf: (serviceId: string) => string | undefined = (serviceId) => serviceId,
   ) {}
 
   /**
@@ -42,7 +46,8 @@ export class ServiceCatalogues {
   }
 
   /** As get(), with when the catalogue was read and how many node types it lists. */
-  async read(serviceId: string | undefined, options: { waitMs?: number } = {}): Promise<CatalogueRead | undefined> {
+  async read(asked: string | undefined, options: { waitMs?: number } = {}): Promise<CatalogueRead | undefined> {
+    const serviceId = asked === undefined ? undefined : this.sourceOf(asked);
     if (serviceId === undefined) return undefined;
     const cached = this.cached.get(serviceId);
     if (cached) return cached;
@@ -66,14 +71,15 @@ export class ServiceCatalogues {
    * Forgets what was read of the service and reads its catalogue again (models added since show up). Refuses a
    * service that is gone or has no catalogue, and passes on why a read failed, so the artist sees it.
    */
-  async refresh(serviceId: string, serviceName = serviceId): Promise<CatalogueRead> {
-    const edition = this.editionOf(serviceId);
-    if (!edition) {
+  async refresh(asked: string, serviceName = asked): Promise<CatalogueRead> {
+    const serviceId = this.sourceOf(asked);
+    const edition = serviceId === undefined ? undefined : this.editionOf(serviceId);
+    if (serviceId !== undefined && !edition) {
       throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
         'service-gone',
       );
     }
-    if (!hasNodeCatalog(edition)) {
+    if (serviceId === undefined || !edition || !hasNodeCatalog(edition)) {
       throw new ValidationError(
         `${serviceName} does not list its models and choices (an API-edition service has no node catalogue).`,
       ).withCode('catalogue-none', { name: serviceName });
@@ -107,7 +113,7 @@ export class ServiceCatalogues {
     const current = () => (this.generation.get(serviceId) ?? 0) === generation;
     try {
       const catalog = await edition.nodeCatalog();
-      const read = { catalog, readAt: this.now(), nodeTypes: catalog.size ?? 0 };
+      const read = { serviceId, catalog, readAt: this.now(), nodeTypes: catalog.size ?? 0 };
       if (current()) this.cached.set(serviceId, read);
       return read;
     } catch (error) {

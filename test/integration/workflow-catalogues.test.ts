@@ -45,6 +45,23 @@ async function starterId(): Promise<string> {
   return starter.id;
 }
 
+async function apiService(extra: object = {}) {
+  return call('services.create', {
+    name: 'api box',
+    url: sim.info.queue.url,
+    token: sim.info.queue.token,
+    oss: {
+      location: `oss://${sim.info.oss.bucket}/${sim.info.oss.prefix}/`,
+      region: sim.info.oss.region,
+      endpoint: sim.info.oss.endpoint,
+      credentials: 'own',
+      accessKeyId: sim.info.oss.accessKeyId,
+      accessKeySecret: sim.info.oss.accessKeySecret,
+    },
+    ...extra,
+  });
+}
+
 /** A checkpoint file dropped into the Exclusive service's mounted models folder, as an artist uploads one. */
 function addCheckpoint(name: string): void {
   sim.oss.put(`${sim.info.oss.prefix}/models/checkpoints/${name}`, Buffer.from('weights'));
@@ -77,19 +94,7 @@ describe('node catalogues per service', () => {
   });
 
   it('refuses a service without a catalogue, one that is gone, and one that does not answer, with codes', async () => {
-    const queue = await call('services.create', {
-      name: 'api box',
-      url: sim.info.queue.url,
-      token: sim.info.queue.token,
-      oss: {
-        location: `oss://${sim.info.oss.bucket}/${sim.info.oss.prefix}/`,
-        region: sim.info.oss.region,
-        endpoint: sim.info.oss.endpoint,
-        credentials: 'own',
-        accessKeyId: sim.info.oss.accessKeyId,
-        accessKeySecret: sim.info.oss.accessKeySecret,
-      },
-    });
+    const queue = await apiService();
     expect(await failure('workflows.refreshCatalogue', { serviceId: queue.id })).toMatchObject({
       kind: 'validation',
       code: 'catalogue-none',
@@ -109,5 +114,49 @@ describe('node catalogues per service', () => {
     const down = await failure('workflows.refreshCatalogue', { serviceId: gone.id });
     expect(down).toMatchObject({ kind: 'validation', code: 'catalogue-unreadable', params: { name: 'studio box' } });
     expect(down.message).not.toContain('secret-token-1');
+  });
+
+  it('gives an API-edition service linked to an Exclusive one its choices, refresh and pre-queue checks', async () => {
+    const exclusiveId = await exclusiveService();
+    const id = await starterId();
+    const plain = await apiService();
+    const unlinked = await call('workflows.get', { id, serviceId: plain.id });
+    expect(unlinked.catalogFrom).toBe('builtin');
+    expect(checkpointChoices(unlinked)).toEqual([]);
+    expect(unlinked.parameters.find((parameter) => parameter.kind === 'checkpoint')?.control).toBe('text');
+
+    const linked = await call('services.update', { id: plain.id, catalogueFrom: exclusiveId });
+    expect(linked.catalogueFrom).toBe(exclusiveId);
+    const form = await call('workflows.get', { id, serviceId: plain.id });
+    expect(form.catalogFrom).toBe('service');
+    expect(form.catalogue?.serviceId).toBe(exclusiveId);
+    expect(form.parameters.find((parameter) => parameter.kind === 'sampler')?.choices).toContain('euler');
+
+    addCheckpoint('zavy_chroma_xl.safetensors');
+    now += 60_000;
+    expect(await call('workflows.refreshCatalogue', { serviceId: plain.id })).toMatchObject({
+      serviceId: exclusiveId,
+      readAt: now,
+    });
+    expect(checkpointChoices(await call('workflows.get', { id, serviceId: plain.id }))).toContain(
+      'zavy_chroma_xl.safetensors',
+    );
+
+    // A checkpoint the linked service lacks is refused before anything is queued on the API-edition service.
+    const checkpoint = form.parameters.find((parameter) => parameter.kind === 'checkpoint');
+    if (!checkpoint) throw new Error('the starter has a checkpoint');
+    const refused = await failure('batches.queue', {
+      serviceId: plain.id,
+      workflowId: id,
+      spec: { set: { [checkpoint.id]: 'not_here.safetensors' } },
+    });
+    expect(refused).toMatchObject({ kind: 'validation', node: checkpoint.node, input: checkpoint.input });
+    expect(await call('batches.list', {})).toEqual([]);
+
+    // Unlinked again (and a link to a service that is not an Exclusive one counts as none): free text.
+    expect((await call('services.update', { id: plain.id, catalogueFrom: null })).catalogueFrom).toBeUndefined();
+    expect((await call('workflows.get', { id, serviceId: plain.id })).catalogFrom).toBe('builtin');
+    const other = await apiService({ name: 'second api box', catalogueFrom: plain.id });
+    expect((await call('workflows.get', { id, serviceId: other.id })).catalogFrom).toBe('builtin');
   });
 });
