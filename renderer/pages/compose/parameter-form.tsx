@@ -65,6 +65,7 @@ function ParameterControl(props: {
           className="compose-input"
           type="text"
           list={`${id}-choices`}
+          title={String(value)}
           spellCheck={false}
           autoComplete="off"
           placeholder={t('catalogue.filterPlaceholder', { count: field.choices.length })}
