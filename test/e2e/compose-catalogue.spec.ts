@@ -113,6 +113,24 @@ test('the checkpoint list is read from the service, filters as one types, and a 
   await expect(line).toContainText('just now');
 });
 
+test("a sweep over the checkpoint offers the service's models", async ({ page }) => {
+  await openCompose(page, 'Compose', /^Studio box/);
+  await page.getByRole('button', { name: 'Add sweep' }).click();
+  const parameter = page.getByRole('combobox', { name: 'Parameter to sweep' });
+  await parameter.selectOption({ label: 'Checkpoint · Load Checkpoint' });
+  const add = page.getByRole('combobox', { name: "Add from Studio box's list" });
+  await add.selectOption('juggernaut_xl_v9.safetensors');
+  await add.selectOption('realvis_xl_v4.safetensors');
+  await expect(page.getByRole('textbox', { name: 'Values' })).toHaveValue(
+    'juggernaut_xl_v9.safetensors, realvis_xl_v4.safetensors',
+  );
+  // What the sweep holds is not offered again.
+  await expect(add.locator('option[value="juggernaut_xl_v9.safetensors"]')).toHaveCount(0);
+  await expect(page.getByTestId('preview-total')).toHaveText('2 jobs');
+  await add.scrollIntoViewIfNeeded();
+  await shootBothThemes(page, { file: (theme) => `compose-catalogue-sweep-${theme}.png`, axeLabel: 'model sweep' });
+});
+
 test('an API-edition service types its values until linked to an Exclusive one, then shows its choices', async ({
   page,
 }) => {
@@ -125,7 +143,10 @@ test('an API-edition service types its values until linked to an Exclusive one, 
   const card = page.getByRole('listitem').filter({ hasText: 'Render farm' });
   await card.getByRole('button', { name: 'Edit' }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit Render farm' });
-  await dialog.getByRole('combobox', { name: 'Take models and choices from' }).selectOption({ label: 'Studio box' });
+  const source = dialog.getByRole('combobox', { name: 'Take models and choices from' });
+  await source.selectOption({ label: 'Studio box' });
+  await source.scrollIntoViewIfNeeded();
+  await shootBothThemes(page, { file: (theme) => `services-catalogue-source-${theme}.png`, axeLabel: 'model source' });
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();
   const stored = z.object({ catalogueFrom: z.string() }).parse(await bridge.call('services.get', { id: apiId }));

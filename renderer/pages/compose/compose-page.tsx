@@ -211,6 +211,7 @@ export function ComposePage() {
                   draft={draft}
                   fields={detail.parameters}
                   fieldError={state.fieldError}
+                  catalogueName={state.services.find((service) => service.id === detail.catalogue?.serviceId)?.name}
                   onChange={setDraft}
                 />
                 <ParameterForm
