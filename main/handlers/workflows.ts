@@ -1,6 +1,7 @@
 // workflows.*: the artist's workflow library, and a workflow's parameters as a form (with bounds and choices from
 // the chosen service's node catalogue when it has one).
 import type { ContractHandlers } from '../../preload/contract';
+import { NotFoundError } from '../errors';
 import { answer } from './answer';
 import { serializeWorkflow } from '../comfy/workflow-parse';
 import type { ServiceRecord } from '../services/service-record';
@@ -38,8 +39,14 @@ export function workflowHandlers(
       };
     },
     'workflows.refreshCatalogue': async ({ serviceId }) => {
-      const name = services.list().find((service) => service.id === serviceId)?.name;
-      const read = await catalogues.refresh(serviceId, name);
+      const records = services.list();
+      if (!records.some((service) => service.id === serviceId)) {
+        throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
+          'service-gone',
+        );
+      }
+      const nameOf = (id: string) => records.find((service) => service.id === id)?.name ?? id;
+      const read = await catalogues.refresh(serviceId, nameOf);
       return { serviceId: read.serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes };
     },
     'workflows.import': (input) => answer(() => workflowSummary(library.import(input))),

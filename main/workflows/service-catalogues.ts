@@ -1,7 +1,7 @@
 // Node catalogues (ComfyUI's /object_info) per service, read through the Studio's edition pool and kept until the
 // service changes or the artist asks for a fresh read. Only editions that can describe their nodes have one (the API
 // edition exposes no catalogue): a service without one may name another whose catalogue it uses (its source).
-import { NotFoundError, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import type { NodeCatalog } from '../comfy/node-catalog';
 import type { Edition } from '../editions/edition';
 import type { Logger } from '../log/logger';
@@ -68,29 +68,30 @@ export class ServiceCatalogues {
   }
 
   /**
-   * Forgets what was read of the service and reads its catalogue again (models added since show up). Refuses a
-   * service that is gone or has no catalogue, and passes on why a read failed, so the artist sees it.
+   * Forgets what was read of the service (or of the one it takes its models from) and reads it again: models added
+   * since show up. Refuses a service without a catalogue, and passes on why a read failed, so the artist sees it.
+   * `nameOf` words a service for those refusals.
    */
-  async refresh(asked: string, serviceName = asked): Promise<CatalogueRead> {
+  async refresh(asked: string, nameOf: (serviceId: string) => string = (id) => id): Promise<CatalogueRead> {
     const serviceId = this.sourceOf(asked);
     const edition = serviceId === undefined ? undefined : this.editionOf(serviceId);
-    if (serviceId !== undefined && !edition) {
-      throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
-        'service-gone',
-      );
-    }
-    if (serviceId === undefined || !edition || !hasNodeCatalog(edition)) {
+    if (serviceId === undefined || (edition && !hasNodeCatalog(edition))) {
       throw new ValidationError(
-        `${serviceName} does not list its models and choices (an API-edition service has no node catalogue).`,
-      ).withCode('catalogue-none', { name: serviceName });
+        `${nameOf(asked)} does not list its models and choices (an API-edition service has no node catalogue).`,
+      ).withCode('catalogue-none', { name: nameOf(asked) });
     }
+    const unreadable = (detail: string) =>
+      new ValidationError(`The models and choices of ${nameOf(serviceId)} could not be read: ${detail}`).withCode(
+        'catalogue-unreadable',
+        { name: nameOf(serviceId), detail },
+      );
+    // The pool could not open it now (its record unreadable, a secret missing): the log says why.
+    if (!edition || !hasNodeCatalog(edition)) throw unreadable('the service could not be opened.');
     this.forget(serviceId);
     try {
       return await this.start(serviceId, edition);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      const refusal = new ValidationError(`The models and choices of ${serviceName} could not be read: ${detail}`);
-      throw refusal.withCode('catalogue-unreadable', { name: serviceName, detail });
+      throw unreadable(error instanceof Error ? error.message : String(error));
     }
   }
 

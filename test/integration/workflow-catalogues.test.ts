@@ -158,5 +158,13 @@ describe('node catalogues per service', () => {
     expect((await call('workflows.get', { id, serviceId: plain.id })).catalogFrom).toBe('builtin');
     const other = await apiService({ name: 'second api box', catalogueFrom: plain.id });
     expect((await call('workflows.get', { id, serviceId: other.id })).catalogFrom).toBe('builtin');
+
+    // Linked to a service that does not answer: the refusal names the service the models are read from.
+    const down = await call('services.create', { name: 'down box', url: 'http://127.0.0.1:1/', token: 't' });
+    await call('services.update', { id: plain.id, catalogueFrom: down.id });
+    expect(await failure('workflows.refreshCatalogue', { serviceId: plain.id })).toMatchObject({
+      code: 'catalogue-unreadable',
+      params: { name: 'down box' },
+    });
   });
 });
