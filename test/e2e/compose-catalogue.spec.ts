@@ -1,6 +1,7 @@
 // Models and choices from the service, on the Compose page: where they were read from and when, a refresh that shows a
 // model added to the service since, a long checkpoint list that filters as one types (a value outside it is marked),
-// and an API-edition service linked to an Exclusive one showing that one's choices. Screenshots in en and zh-CN.
+// how long ago they were read, a sweep over the checkpoint offering the models, and an API-edition service linked to an
+// Exclusive one showing that one's choices. Screenshots in en and zh-CN.
 import OSS from 'ali-oss';
 import { expect, test, type Page } from '@playwright/test';
 import { z } from 'zod';
@@ -111,6 +112,17 @@ test('the checkpoint list is read from the service, filters as one types, and a 
   await line.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.locator(`datalist[id="${listId}"] option[value="flux1-dev-fp8.safetensors"]`)).toHaveCount(1);
   await expect(line).toContainText('just now');
+});
+
+test('the line says how long ago the models were read', async ({ page }) => {
+  await page.clock.install();
+  await openCompose(page, 'Compose', /^Studio box/);
+  const line = page.getByTestId('compose-catalogue');
+  await line.getByRole('button', { name: 'Refresh' }).click();
+  await expect(line).toContainText('just now');
+  await expect(line.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+  await page.clock.fastForward('03:10');
+  await expect(line).toContainText('Models and choices read from Studio box 3 minutes ago');
 });
 
 test("a sweep over the checkpoint offers the service's models", async ({ page }) => {
