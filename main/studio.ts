@@ -130,7 +130,19 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
     );
   }, editionsLog);
-  const catalogues = new ServiceCatalogues((serviceId) => editions.edition(serviceId), logger.child('catalogues'));
+  const catalogues = new ServiceCatalogues(
+    (serviceId) => editions.edition(serviceId),
+    logger.child('catalogues'),
+    () => adapters.clock.now(),
+    (serviceId) => {
+      // An Exclusive service reads its own; another reads the Exclusive service it is linked to, if it still is one.
+      const records = services.list();
+      const record = records.find((candidate) => candidate.id === serviceId);
+      if (!record || record.edition === 'exclusive') return serviceId;
+      const source = records.find((candidate) => candidate.id === record.catalogueFrom);
+      return source?.edition === 'exclusive' ? source.id : undefined;
+    },
+  );
 
   const dispatch = createDispatchModule({
     ledger,
@@ -207,7 +219,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...serviceHandlers(services),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
-    ...workflowHandlers(library, catalogues),
+    ...workflowHandlers(library, catalogues, services),
     ...batchHandlers({
       ledger,
       library,

@@ -10,6 +10,10 @@ export interface InputSpec {
   choices?: readonly string[];
   min?: number | bigint;
   max?: number | bigint;
+  /** The increment of a number input's widget (8 for a width, 0.1 for cfg). */
+  step?: number;
+  /** The precision a FLOAT is rounded to (ComfyUI's `round`); false when the server says not to round. */
+  round?: number | false;
 }
 
 export interface NodeClassInfo {
@@ -23,6 +27,8 @@ export interface NodeClassInfo {
 
 export interface NodeCatalog {
   get(classType: string): NodeClassInfo | undefined;
+  /** How many node classes a server's catalogue lists (undefined for the built-in knowledge). */
+  readonly size?: number;
 }
 
 /** Output nodes of ComfyUI core and of widely used packs (VideoHelperSuite, and others whose names say "Save"). */
@@ -105,7 +111,16 @@ export const builtinCatalog: NodeCatalog = {
 
 const boundSchema = z.union([z.number(), z.bigint()]).optional().catch(undefined);
 const inputConfigSchema = z
-  .looseObject({ min: boundSchema, max: boundSchema, options: z.array(z.unknown()).optional().catch(undefined) })
+  .looseObject({
+    min: boundSchema,
+    max: boundSchema,
+    step: z.number().positive().optional().catch(undefined),
+    round: z
+      .union([z.number().positive(), z.literal(false)])
+      .optional()
+      .catch(undefined),
+    options: z.array(z.unknown()).optional().catch(undefined),
+  })
   .optional()
   .catch(undefined);
 const inputGroupSchema = z.record(z.string(), z.unknown()).optional().catch(undefined);
@@ -130,6 +145,8 @@ function inputSpec(entry: unknown, required: boolean): InputSpec | undefined {
     ...(choices ? { choices } : {}),
     ...(config?.min !== undefined ? { min: config.min } : {}),
     ...(config?.max !== undefined ? { max: config.max } : {}),
+    ...(config?.step !== undefined ? { step: config.step } : {}),
+    ...(config?.round !== undefined ? { round: config.round } : {}),
   };
 }
 
@@ -150,7 +167,7 @@ const objectInfoSchema = z.record(z.string(), z.unknown());
 
 /**
  * Builds a catalogue from a GET /object_info reply (≈300 KB): outputs, output_node, and each input's required flag,
- * choices and min/max. Parse the reply with parseJson() so that INT bounds of 2^64 − 1 stay exact. Malformed parts are
+ * choices, min/max, step and round. Parse the reply with parseJson() so that INT bounds of 2^64 − 1 stay exact. Malformed parts are
  * skipped rather than failing the whole catalogue; classes it lacks fall back to the built-in knowledge.
  */
 export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
@@ -168,6 +185,7 @@ export function catalogFromObjectInfo(objectInfo: unknown): NodeCatalog {
     }
   }
   return {
+    size: classes.size,
     get(classType) {
       return classes.get(classType) ?? builtinCatalog.get(classType);
     },

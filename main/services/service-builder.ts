@@ -59,6 +59,8 @@ export function buildRecord(
   if (edition === 'queue') record.queue = buildQueue(url, input, existing, context, urlChanged);
   const oss = input.oss === undefined ? existing?.oss : input.oss === null ? undefined : buildOss(input.oss);
   if (oss) record.oss = oss;
+  const catalogueFrom = input.catalogueFrom === undefined ? existing?.catalogueFrom : input.catalogueFrom;
+  if (catalogueFrom && catalogueFrom !== context.id) record.catalogueFrom = catalogueFrom;
   return record;
 }
 

@@ -24,6 +24,7 @@ export function toServiceDto(
     hasToken: tokenHint !== undefined,
     ...(tokenHint ? { tokenHint } : {}),
     needsOss,
+    ...(record.catalogueFrom ? { catalogueFrom: record.catalogueFrom } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

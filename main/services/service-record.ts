@@ -37,6 +37,11 @@ export const ServiceRecordSchema = z.object({
   url: z.string().min(1),
   queue: QueueSettingsSchema.optional(),
   oss: OssSettingsSchema.optional(),
+  /**
+   * For a service whose edition has no node catalogue (the API edition): the Exclusive service (or local ComfyUI saved
+   * as one) with the same models, whose catalogue gives this one's form its choices and checks its batches.
+   */
+  catalogueFrom: z.string().min(1).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -45,6 +45,11 @@ export function parameterForm(workflow: ApiWorkflow, catalog?: NodeCatalog): Par
     const max = bound(spec?.max);
     if (min !== undefined) field.min = min;
     if (max !== undefined) field.max = max;
+    // A number field takes the service's step as it is; an integer field only a whole one.
+    const step = spec?.step;
+    if (step !== undefined && (field.control === 'number' || (field.control === 'integer' && Number.isInteger(step)))) {
+      field.step = step;
+    }
     if (spec?.choices && typeof parameter.value === 'string') field.choices = [...spec.choices];
     return field;
   });

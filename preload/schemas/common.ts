@@ -184,6 +184,9 @@ export const ErrorCodeSchema = z.enum([
   'service-host-unknown',
   'service-unreachable',
   'service-reply-too-large',
+  // Node catalogues (models and choices read from a service)
+  'catalogue-none',
+  'catalogue-unreadable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

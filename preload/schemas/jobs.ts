@@ -81,6 +81,8 @@ export const ParameterFieldSchema = z.object({
   control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle']),
   min: z.union([z.number(), z.string()]).optional(),
   max: z.union([z.number(), z.string()]).optional(),
+  /** The increment the service's widget uses (8 for a width, 0.01 for denoise). */
+  step: z.number().positive().optional(),
   choices: z.array(z.string()).optional(),
 });
 export type ParameterFieldDto = z.infer<typeof ParameterFieldSchema>;
@@ -91,6 +93,8 @@ export const WorkflowDetailSchema = WorkflowSummarySchema.extend({
   json: z.string(),
   /** Whether bounds/choices came from a service's /object_info (else only what the workflow shows). */
   catalogFrom: z.enum(['service', 'builtin']),
+  /** With catalogFrom 'service': the service whose catalogue it is, and when it was read (ms since the epoch). */
+  catalogue: z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() }).optional(),
 });
 export type WorkflowDetailDto = z.infer<typeof WorkflowDetailSchema>;
 
@@ -338,6 +342,10 @@ export const ServiceConnectionSchema = z.object({
 });
 export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 
+/** A node catalogue read again: when, and how many node types the service lists. */
+export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });
+export type CatalogueReadDto = z.infer<typeof CatalogueReadSchema>;
+
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });
 const WorkflowIdInput = z.object({ id: Id });
@@ -346,6 +354,8 @@ export const jobMethods = {
   'workflows.list': method(Empty, z.array(WorkflowSummarySchema)),
   /** With `serviceId` of an Exclusive service, bounds and choices come from its /object_info. */
   'workflows.get': method(WorkflowIdInput.extend({ serviceId: ServiceIdSchema.optional() }), WorkflowDetailSchema),
+  /** Forgets the service's node catalogue and reads it again (a model added since shows up in the form). */
+  'workflows.refreshCatalogue': method(z.object({ serviceId: ServiceIdSchema }), CatalogueReadSchema),
   /** JSON text or a ComfyUI PNG; the UI format is refused with how to export the API format. */
   'workflows.import': method(WorkflowImportSchema, WorkflowSummarySchema),
   'workflows.rename': method(

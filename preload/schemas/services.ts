@@ -45,6 +45,8 @@ export const ServiceInputSchema = z.object({
   tokenFromDraft: z.string().max(100).optional(),
   queue: QueueSettingsInputSchema.optional(),
   oss: OssInputSchema.nullable().optional(),
+  /** The service whose node catalogue this one's forms and batches use (null: none, type the values). */
+  catalogueFrom: ServiceIdSchema.nullable().optional(),
 });
 export type ServiceInput = z.infer<typeof ServiceInputSchema>;
 
@@ -164,6 +166,8 @@ export const ServiceDtoSchema = z.object({
    * its images cannot be read, so it cannot be queued on. Known without a check; the check says it too (`needs-oss`).
    */
   needsOss: z.boolean(),
+  /** The service whose models and choices this one's forms use, when its own edition lists none. */
+  catalogueFrom: z.string().optional(),
   /** The last health check, if one ran since start. */
   health: HealthResultSchema.optional(),
   createdAt: z.number(),

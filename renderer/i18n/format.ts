@@ -4,9 +4,12 @@ import i18next from 'i18next';
 
 type Instant = number | Date;
 
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>();
 
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(
+  key: string,
+  make: () => T,
+): T {
   const found = cache.get(key);
   if (found) return found as T;
   const made = make();
@@ -50,4 +53,15 @@ export function formatBytes(bytes: number): string {
   const one = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
   if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, one)} KB`;
   return `${formatNumber(bytes / 1024 / 1024, one)} MB`;
+}
+
+/** How long ago a moment was, in whole minutes, hours or days: “3 minutes ago” / “3分钟前”; null under a minute. */
+export function formatAgo(value: number, now: number = Date.now()): string | null {
+  const seconds = Math.max(0, (now - value) / 1000);
+  if (seconds < 60) return null;
+  const lang = language();
+  const format = cached(`ago:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'always' }));
+  if (seconds < 3600) return format.format(-Math.floor(seconds / 60), 'minute');
+  if (seconds < 86_400) return format.format(-Math.floor(seconds / 3600), 'hour');
+  return format.format(-Math.floor(seconds / 86_400), 'day');
 }

@@ -8,6 +8,7 @@ import {
   DYNAMIC_PROMPT_MODES,
   SEED_INPUT_ALL,
   SEED_INPUT_NONE,
+  splitList,
   usesDynamicPrompts,
   withCount,
   type ComposeDraft,
@@ -21,9 +22,21 @@ type Update = (update: (current: ComposeDraft) => ComposeDraft) => void;
 
 const SEED_MODES: SeedMode[] = ['fixed', 'random', 'increment', 'list'];
 
+/**
+ * The choices a list sweep over a choice input can still add (the service's list, less what the sweep holds already;
+ * a name with a comma cannot travel in the comma-separated list).
+ */
+function sweepChoices(field: ParameterFieldDto | undefined, values: string): string[] {
+  if (field?.control !== 'choice' || !field.choices) return [];
+  const taken = new Set(splitList(values));
+  return field.choices.filter((choice) => !choice.includes(',') && !taken.has(choice));
+}
+
 function SweepRow(props: {
   sweep: SweepDraft;
   fields: ParameterFieldDto[];
+  /** The service the choices were read from, to name its list. */
+  catalogueName: string | undefined;
   onChange: (next: SweepDraft) => void;
   onRemove: () => void;
 }) {
@@ -31,6 +44,10 @@ function SweepRow(props: {
   const label = useFieldLabel();
   const { sweep } = props;
   const set = (patch: Partial<SweepDraft>) => props.onChange({ ...sweep, ...patch });
+  const choices = sweepChoices(
+    props.fields.find((field) => field.id === sweep.parameter),
+    sweep.values,
+  );
   return (
     <li className="sweep-row">
       <select
@@ -55,13 +72,33 @@ function SweepRow(props: {
         <option value="range">{t('compose.sweep.range')}</option>
       </select>
       {sweep.mode === 'list' ? (
-        <input
-          className="compose-input sweep-row__values"
-          aria-label={t('compose.sweep.values')}
-          placeholder={t('compose.sweep.valuesPlaceholder')}
-          value={sweep.values}
-          onChange={(e) => set({ values: e.target.value })}
-        />
+        <span className="sweep-row__list">
+          <input
+            className="compose-input sweep-row__values"
+            aria-label={t('compose.sweep.values')}
+            placeholder={t('compose.sweep.valuesPlaceholder')}
+            value={sweep.values}
+            onChange={(e) => set({ values: e.target.value })}
+          />
+          {choices.length > 0 && props.catalogueName !== undefined ? (
+            <select
+              className="select"
+              aria-label={t('catalogue.sweepChoices', { name: props.catalogueName })}
+              value=""
+              onChange={(e) => {
+                const added = e.target.value;
+                if (added) set({ values: [...splitList(sweep.values), added].join(', ') });
+              }}
+            >
+              <option value="">{t('catalogue.sweepChoices', { name: props.catalogueName })}</option>
+              {choices.map((choice) => (
+                <option key={choice} value={choice}>
+                  {choice}
+                </option>
+              ))}
+            </select>
+          ) : null}
+        </span>
       ) : (
         <span className="sweep-row__range">
           {(['start', 'stop', 'step'] as const).map((key) => (
@@ -88,6 +125,8 @@ export function BatchBuilder(props: {
   draft: ComposeDraft;
   fields: ParameterFieldDto[];
   fieldError: FieldError | null;
+  /** The service whose catalogue gave the choices (undefined: the workflow's own values only). */
+  catalogueName?: string | undefined;
   onChange: Update;
 }) {
   const { t } = useTranslation();
@@ -310,6 +349,7 @@ export function BatchBuilder(props: {
                 key={sweep.key}
                 sweep={sweep}
                 fields={sweepable}
+                catalogueName={props.catalogueName}
                 onChange={(next) =>
                   onChange((current) => ({
                     ...current,

@@ -13,6 +13,7 @@ import { shortcutModifier } from '../../navigation/page-shortcuts';
 import { errorMessage } from '../../settings/settings-context';
 import { BatchBuilder } from './batch-builder';
 import { BatchPreview } from './batch-preview';
+import { CatalogueLine } from './catalogue-line';
 import { specFromDraft } from './compose-draft';
 import { ParameterForm } from './parameter-form';
 import { ServicePicker } from './service-picker';
@@ -210,12 +211,14 @@ export function ComposePage() {
                   draft={draft}
                   fields={detail.parameters}
                   fieldError={state.fieldError}
+                  catalogueName={state.services.find((service) => service.id === detail.catalogue?.serviceId)?.name}
                   onChange={setDraft}
                 />
                 <ParameterForm
                   fields={detail.parameters}
                   values={draft.values}
                   seedInput={draft.seedInput}
+                  catalogueName={state.services.find((service) => service.id === detail.catalogue?.serviceId)?.name}
                   fieldError={state.fieldError}
                   onChange={(id, value) =>
                     setDraft((current) => ({ ...current, values: { ...current.values, [id]: value } }))
@@ -228,6 +231,14 @@ export function ComposePage() {
             <section className="compose-card">
               <h2 className="compose-card__title">{t('compose.target.title')}</h2>
               <ServicePicker services={state.services} serviceId={serviceId} onSelect={state.setServiceId} />
+              {detail ? (
+                <CatalogueLine
+                  catalogue={detail.catalogue}
+                  service={state.services.find((service) => service.id === serviceId)}
+                  services={state.services}
+                  onRefreshed={state.catalogueRefreshed}
+                />
+              ) : null}
               {draft ? (
                 <label className="field">
                   <span className="field__label">{t('compose.target.label')}</span>

@@ -12,9 +12,26 @@ export function useFieldLabel() {
     field.kind === 'other' ? field.label : t(`compose.kind.${field.kind}`, { defaultValue: field.label });
 }
 
+/**
+ * A number the service bounds and gives a step, all of it within what a number input keeps exact: drawn as one, so
+ * the arrow keys and the spinner move by the service's step. Seeds and 64-bit bounds stay text.
+ */
+function exactNumber(field: ParameterFieldDto): boolean {
+  if (field.control !== 'integer' && field.control !== 'number') return false;
+  if (field.kind === 'seed' || field.step === undefined) return false;
+  if (field.min === undefined || field.max === undefined) return false;
+  const safe = (bound: number | string) => typeof bound === 'number' && Math.abs(bound) <= Number.MAX_SAFE_INTEGER;
+  return safe(field.min) && safe(field.max) && typeof field.value === 'number';
+}
+
+/** Past this many choices a field is a text input that filters them as the artist types. */
+export const SEARCHABLE_CHOICES = 12;
+
 function ParameterControl(props: {
   field: ParameterFieldDto;
   value: FormValue;
+  /** The service whose catalogue gave the choices, to say a value is not in its list. */
+  catalogueName: string | undefined;
   error: string | undefined;
   onChange: (value: FormValue) => void;
 }) {
@@ -23,6 +40,11 @@ function ParameterControl(props: {
   const id = useId();
   const { field, value } = props;
   const described = props.error ? `${id}-error` : `${id}-hint`;
+  // main refuses it at queue time; said here as soon as it is chosen or typed.
+  const unlisted =
+    field.control === 'choice' && field.choices !== undefined && props.catalogueName !== undefined
+      ? !field.choices.includes(String(value))
+      : false;
   const common = {
     id,
     'aria-invalid': props.error ? true : undefined,
@@ -33,6 +55,29 @@ function ParameterControl(props: {
   if (field.control === 'toggle') {
     control = (
       <input {...common} type="checkbox" checked={value === true} onChange={(e) => props.onChange(e.target.checked)} />
+    );
+  } else if (field.control === 'choice' && field.choices && field.choices.length > SEARCHABLE_CHOICES) {
+    // A long list (checkpoints, LoRAs): typing filters it. A value outside it is kept, and marked below.
+    control = (
+      <>
+        <input
+          {...common}
+          className="compose-input"
+          type="text"
+          list={`${id}-choices`}
+          title={String(value)}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={t('catalogue.filterPlaceholder', { count: field.choices.length })}
+          value={String(value)}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+        <datalist id={`${id}-choices`}>
+          {field.choices.map((choice) => (
+            <option key={choice} value={choice} />
+          ))}
+        </datalist>
+      </>
     );
   } else if (field.control === 'choice' && field.choices) {
     const choices = field.choices.includes(String(value)) ? field.choices : [String(value), ...field.choices];
@@ -61,6 +106,19 @@ function ParameterControl(props: {
         onChange={(e) => props.onChange(e.target.value)}
       />
     );
+  } else if (exactNumber(field)) {
+    control = (
+      <input
+        {...common}
+        className="compose-input"
+        type="number"
+        min={field.min}
+        max={field.max}
+        step={field.step}
+        value={String(value)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    );
   } else {
     const numeric = field.control === 'integer' || field.control === 'number';
     control = (
@@ -78,7 +136,9 @@ function ParameterControl(props: {
   }
   const range =
     field.min !== undefined && field.max !== undefined
-      ? t('compose.form.range', { min: field.min, max: field.max })
+      ? field.step !== undefined
+        ? t('catalogue.rangeStep', { min: field.min, max: field.max, step: field.step })
+        : t('compose.form.range', { min: field.min, max: field.max })
       : null;
   return (
     <div className={`field compose-field${field.control === 'toggle' ? ' compose-field--toggle' : ''}`}>
@@ -93,6 +153,11 @@ function ParameterControl(props: {
       ) : (
         <div id={`${id}-hint`} className="field__hint">
           {field.kind === 'batch_size' ? <div className="compose-count-hint">{t('ui.compose.perJobHint')}</div> : null}
+          {unlisted ? (
+            <div className="compose-unlisted" data-testid="choice-unlisted">
+              {t('catalogue.notInList', { name: props.catalogueName })}
+            </div>
+          ) : null}
           {field.nodeTitle}
           {range ? ` · ${range}` : ''}
         </div>
@@ -106,6 +171,8 @@ export function ParameterForm(props: {
   values: Record<string, FormValue>;
   /** The seed input the batch builder fills (compose-draft's seedInput): the other seed inputs are edited here. */
   seedInput: string;
+  /** The service the form's choices were read from (undefined: the workflow's own values only). */
+  catalogueName?: string;
   fieldError: FieldError | null;
   onChange: (id: string, value: FormValue) => void;
 }) {
@@ -125,6 +192,7 @@ export function ParameterForm(props: {
             key={field.id}
             field={field}
             value={props.values[field.id] ?? ''}
+            catalogueName={props.catalogueName}
             error={errorFor(field)}
             onChange={(value) => props.onChange(field.id, value)}
           />

@@ -40,6 +40,9 @@ export function useCompose() {
   const [fieldError, setFieldError] = useState<FieldError | null>(null);
   const [error, setError] = useState<string | null>(null);
   const prefillValues = useRef<ComposePrefill['values'] | null>(null);
+  // Bumped after the service's node catalogue was read again: the form is fetched anew with its models and choices.
+  const [catalogueReads, setCatalogueReads] = useState(0);
+  const catalogueRefreshed = useCallback(() => setCatalogueReads((count) => count + 1), []);
 
   const refreshWorkflows = useCallback(async () => {
     const list = await artlab.call('workflows.list');
@@ -120,12 +123,14 @@ export function useCompose() {
       ? chosenServiceId
       : (services?.[0]?.id ?? null);
 
-  const edition = services?.find((service) => service.id === serviceId)?.edition;
-  // The form, with bounds and choices from the service's /object_info when it is an Exclusive one.
+  const service = services?.find((candidate) => candidate.id === serviceId);
+  // What decides where the form's models and choices come from: the edition, and the link of an API-edition one.
+  const catalogueKey = service ? `${service.edition}:${service.catalogueFrom ?? ''}` : '';
+  // The form, with bounds and choices from the /object_info of the service (or the one it takes its models from).
   useEffect(() => {
     if (!workflowId) return;
     let cancelled = false;
-    const input = edition === 'exclusive' && serviceId ? { id: workflowId, serviceId } : { id: workflowId };
+    const input = serviceId ? { id: workflowId, serviceId } : { id: workflowId };
     artlab
       .call('workflows.get', input)
       .then((next) => {
@@ -146,7 +151,7 @@ export function useCompose() {
     return () => {
       cancelled = true;
     };
-  }, [workflowId, serviceId, edition]);
+  }, [workflowId, serviceId, catalogueKey, catalogueReads]);
 
   const setDraft = useCallback(
     (update: (current: ComposeDraft) => ComposeDraft) => {
@@ -219,6 +224,7 @@ export function useCompose() {
     setDraft,
     resetDraft,
     refreshWorkflows,
+    catalogueRefreshed,
   };
 }
 

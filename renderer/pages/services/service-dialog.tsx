@@ -18,7 +18,7 @@ import {
   toServicePatch,
   type ServiceForm,
 } from './service-form';
-import { AdvancedFields, ConnectionFields, OssFields } from './service-form-fields';
+import { AdvancedFields, CatalogueSourceField, ConnectionFields, OssFields } from './service-form-fields';
 import './service-form.css';
 
 const ALWAYS_VISIBLE_FIELDS = new Set(['name', 'url', 'token', 'queue.endpoint', 'queue.serviceName']);
@@ -55,6 +55,20 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [result, setResult] = useState<HealthResult | null>(null);
+  // The Exclusive services an API-edition one can take its models and choices from.
+  const [sources, setSources] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    artlab
+      .call('services.list')
+      .then((list) =>
+        setSources(
+          list
+            .filter((service) => service.edition === 'exclusive' && service.id !== props.initial?.id)
+            .map(({ id, name }) => ({ id, name })),
+        ),
+      )
+      .catch((cause: unknown) => setError(errorMessage(cause)));
+  }, [props.initial?.id]);
 
   useEffect(() => {
     artlab
@@ -166,6 +180,7 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
     >
       <PasteBox onDraft={onDraft} autoFocus={!props.initial} />
       <ConnectionFields form={form} change={change} errors={errors} />
+      <CatalogueSourceField form={form} change={change} errors={errors} sources={sources} />
       <AdvancedFields form={form} change={change} errors={errors} />
       <OssFields form={form} change={change} errors={errors} focus={props.focus === 'oss'} />
       <div ref={outcome} className="service-form__outcome">

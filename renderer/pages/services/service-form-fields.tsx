@@ -277,3 +277,39 @@ export function OssFields(props: FormFieldsProps & { focus?: boolean }) {
     </details>
   );
 }
+
+/**
+ * An API-edition service lists no models: it may take its models and choices from an Exclusive service (or a local
+ * ComfyUI saved as one) with the same models. `sources` are the saved Exclusive services other than this one.
+ */
+export function CatalogueSourceField(props: FormFieldsProps & { sources: { id: string; name: string }[] }) {
+  const { form, change } = props;
+  const { t } = useTranslation();
+  const id = useId();
+  if (effectiveEdition(form) !== 'queue') return null;
+  const known = props.sources.some((source) => source.id === form.catalogueFrom);
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field__label">
+        {t('catalogue.source.label')}
+      </label>
+      <select
+        id={id}
+        className="select"
+        aria-describedby={`${id}-hint`}
+        value={known ? form.catalogueFrom : ''}
+        onChange={(event) => change({ catalogueFrom: event.target.value })}
+      >
+        <option value="">{t('catalogue.source.none')}</option>
+        {props.sources.map((source) => (
+          <option key={source.id} value={source.id}>
+            {source.name}
+          </option>
+        ))}
+      </select>
+      <div id={`${id}-hint`} className="field__hint">
+        {t('catalogue.source.hint')}
+      </div>
+    </div>
+  );
+}

@@ -42,6 +42,8 @@ export interface ServiceForm {
   storedSharedAccessKeyId: string;
   sharedSecret: string;
   storedSharedSecretHint?: string;
+  /** An API-edition service's source of models and choices: an Exclusive service's id, or '' for none. */
+  catalogueFrom: string;
 }
 
 export function emptyForm(): ServiceForm {
@@ -56,6 +58,7 @@ export function emptyForm(): ServiceForm {
     windowSize: '',
     concurrency: '',
     foreignResults: 'adopt',
+    catalogueFrom: '',
     oss: false,
     ossLocation: '',
     ossRegion: '',
@@ -80,6 +83,7 @@ export function formFromService(service: ServiceDto): ServiceForm {
     windowSize: service.queue ? String(service.queue.windowSize) : '',
     concurrency: service.queue ? String(service.queue.concurrency) : '',
     foreignResults: service.queue?.foreignResults ?? 'adopt',
+    catalogueFrom: service.catalogueFrom ?? '',
   };
   if (service.hasToken) form.storedTokenHint = service.tokenHint ?? '••••';
   if (service.oss) {
@@ -207,6 +211,7 @@ export function toServiceInput(form: ServiceForm): ServiceInput {
     if (windowSize) queue.windowSize = windowSize;
     if (concurrency) queue.concurrency = concurrency;
     input.queue = queue;
+    if (form.catalogueFrom) input.catalogueFrom = form.catalogueFrom;
   }
   if (savesOss(form)) input.oss = ossInput(form);
   return input;
@@ -217,5 +222,6 @@ export function toServicePatch(id: string, form: ServiceForm, stored: ServiceDto
   const patch: ServicePatch = { id, ...rest };
   if (oss) patch.oss = oss;
   else if (stored.oss) patch.oss = null;
+  if (!patch.catalogueFrom && stored.catalogueFrom) patch.catalogueFrom = null;
   return patch;
 }

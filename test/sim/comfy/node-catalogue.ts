@@ -242,8 +242,21 @@ export function findNodeClass(classType: string): NodeClass | undefined {
   return Object.hasOwn(NODE_CLASSES, classType) ? NODE_CLASSES[classType] : undefined;
 }
 
-function objectInfoEntry(node: NodeClass): Record<string, unknown> {
-  const input: Record<string, unknown> = { required: node.required };
+/** Models found beside the built-in ones (a file dropped into the mounted models folder), by folder. */
+export interface ExtraModels {
+  checkpoints?: readonly string[];
+}
+
+/** The node's inputs with its model list grown by the extra models, as ComfyUI rescans its folders on each read. */
+function withModels(node: NodeClass, models: ExtraModels): Record<string, InputSpec> {
+  const extra = (models.checkpoints ?? []).filter((name) => !CHECKPOINTS.includes(name));
+  if (node.name !== 'CheckpointLoaderSimple' || extra.length === 0) return node.required;
+  const [, config] = node.required.ckpt_name ?? [];
+  return { ...node.required, ckpt_name: [[...CHECKPOINTS, ...extra].sort(), config ?? {}] };
+}
+
+function objectInfoEntry(node: NodeClass, models: ExtraModels = {}): Record<string, unknown> {
+  const input: Record<string, unknown> = { required: withModels(node, models) };
   const inputOrder: Record<string, string[]> = { required: Object.keys(node.required) };
   if (node.optional) {
     input.optional = node.optional;
@@ -272,13 +285,13 @@ function objectInfoEntry(node: NodeClass): Record<string, unknown> {
  * The JSON body of `GET /object_info` (no class) or `GET /object_info/<Class>` (`{}` for an unknown class). A string,
  * because the seed maximum must keep its exact digits, which a JavaScript number cannot.
  */
-export function objectInfoJson(classType?: string): string {
+export function objectInfoJson(classType?: string, models: ExtraModels = {}): string {
   const entries: Record<string, unknown> = {};
   if (classType === undefined) {
-    for (const node of Object.values(NODE_CLASSES)) entries[node.name] = objectInfoEntry(node);
+    for (const node of Object.values(NODE_CLASSES)) entries[node.name] = objectInfoEntry(node, models);
   } else {
     const node = findNodeClass(classType);
-    if (node) entries[node.name] = objectInfoEntry(node);
+    if (node) entries[node.name] = objectInfoEntry(node, models);
   }
   return stringifyJson(entries);
 }

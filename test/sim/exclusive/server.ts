@@ -143,6 +143,19 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
   const now = options.now ?? Date.now;
   const startedAt = now();
 
+  /** Model files in the mounted `models/<folder>/`, read on every /object_info as ComfyUI rescans its folders. */
+  const mountedModels = (folder: string): string[] => {
+    const prefix = `${mountKey(options.mountPrefix, 'models', folder, '')}/`;
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = store.list({ prefix, maxKeys: 1000, ...(token ? { continuationToken: token } : {}) });
+      for (const object of page.contents) names.push(object.key.slice(prefix.length));
+      token = page.isTruncated ? page.nextContinuationToken : undefined;
+    } while (token);
+    return names.filter((name) => name !== '' && !name.endsWith('/'));
+  };
+
   const systemStats = (): unknown => ({
     system: {
       os: 'posix',
@@ -291,7 +304,9 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     } else if (method === 'GET' && path === '/features') {
       sendJson(res, 200, serverFeatures());
     } else if (method === 'GET' && (path === '/object_info' || path.startsWith('/object_info/'))) {
-      const body = objectInfoJson(path === '/object_info' ? undefined : decodeURIComponent(path.slice(13)));
+      const body = objectInfoJson(path === '/object_info' ? undefined : decodeURIComponent(path.slice(13)), {
+        checkpoints: mountedModels('checkpoints'),
+      });
       res.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(body),
