@@ -40,8 +40,8 @@ export async function runCommand(flags: RunFlags, io: RunOutput, interrupt: Abor
   const temporary = flags.dataDir === undefined ? createTempDataDir() : undefined;
   try {
     const dataDir = temporary?.path ?? resolve(flags.dataDir ?? '.');
+    // --out is made once the batch exists (runBatch): a refused run leaves no empty folder behind.
     const outDir = resolve(flags.out);
-    mkdirSync(outDir, { recursive: true });
     mkdirSync(dataDir, { recursive: true });
     const store = createNodeStore(dataDir);
     const studio = createStudio({
@@ -108,6 +108,7 @@ async function runBatch(context: RunContext): Promise<number> {
     });
     store.set(runKey(fingerprint), batch.id);
   }
+  mkdirSync(context.outDir, { recursive: true });
 
   const end = await followBatch({
     handlers,

@@ -359,7 +359,7 @@ test('a batch the service refuses says in Chinese how many problems it has, and 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
   await page.getByRole('combobox', { name: '服务' }).selectOption({ label: 'Sim Exclusive · 独享版' });
   await page.getByRole('textbox', { name: '步数' }).fill('0');
-  await page.getByRole('textbox', { name: 'CFG' }).fill('101');
+  await page.getByRole('spinbutton', { name: 'CFG' }).fill('101');
   await page.getByRole('button', { name: /^加入队列/ }).click();
   await expect(page.locator('main')).toContainText(
     '此工作流有 2 处问题。第一处：“KSampler”（节点 3）的输入“steps”为 0，低于最小值 1。',

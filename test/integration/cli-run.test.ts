@@ -1,8 +1,8 @@
 // `artlab run` against the simulator, as a child process: the issue's "done when" for both editions, and the clear
 // refusals (exit 2) of a bad flag, a missing environment variable and a UI-format workflow.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
 import { runCli as run, simOssFlags } from './support/cli-process';
@@ -94,6 +94,8 @@ describe('artlab run', () => {
     const result = await run(['run', file, '--url', sim.info.exclusive.url]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Export \(API\)/);
+    // A refused run leaves no empty default --out folder in the working directory.
+    expect(existsSync(resolve('artlab-output'))).toBe(false);
   });
 
   it('refuses an unknown flag and a token variable that is not set (exit 2)', async () => {
