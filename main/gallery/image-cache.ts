@@ -28,8 +28,17 @@ export interface CachedFile extends MediaType {
 const STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE', 'ENOTDIR']);
 
 // sharp brings libvips (about 13 MB resident): loaded with the first image to check, not at start.
-async function loadSharp(): Promise<typeof sharpModule> {
-  return (await import('sharp')).default;
+// Kept once loaded: each import() of it went through module resolution again, a cost on every image.
+let sharpLoading: Promise<typeof sharpModule> | undefined;
+function loadSharp(): Promise<typeof sharpModule> {
+  sharpLoading ??= import('sharp').then(
+    (module) => module.default,
+    (error: unknown) => {
+      sharpLoading = undefined; // a failed load (a missing native binary) is tried again with the next image
+      throw error;
+    },
+  );
+  return sharpLoading;
 }
 
 function codeOf(error: unknown): string {

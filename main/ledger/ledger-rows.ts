@@ -150,7 +150,27 @@ export function jobWorkflowOf(row: unknown): ApiWorkflow {
     if (!isLiteral(value)) throw corrupt('job parameter list', `${id} is not a literal value`);
     patch[id] = value;
   }
-  return patchWorkflow(parseWorkflow(parseJsonColumn(r.batch_workflow, 'batch workflow')), patch);
+  return patchWorkflow(batchWorkflowOf(r.batch_workflow), patch);
+}
+
+/**
+ * The last few batch workflows parsed, by their stored text: every job of a batch patches the same one, and parsing
+ * (JSON and the workflow schema) was most of what reading a job to send it cost. patchWorkflow patches a copy, so a
+ * cached workflow is never changed.
+ */
+const parsedBatchWorkflows = new Map<string, ApiWorkflow>();
+const PARSED_BATCH_WORKFLOWS = 4;
+
+function batchWorkflowOf(text: string): ApiWorkflow {
+  const cached = parsedBatchWorkflows.get(text);
+  if (cached) return cached;
+  const workflow = parseWorkflow(parseJsonColumn(text, 'batch workflow'));
+  if (parsedBatchWorkflows.size >= PARSED_BATCH_WORKFLOWS) {
+    const oldest = parsedBatchWorkflows.keys().next();
+    if (!oldest.done) parsedBatchWorkflows.delete(oldest.value);
+  }
+  parsedBatchWorkflows.set(text, workflow);
+  return workflow;
 }
 
 const batchRowSchema = z.object({

@@ -159,3 +159,28 @@ describe('jobs written before ledger step 5', () => {
     }
   });
 });
+
+describe('the scheduler reads of a large batch', () => {
+  function plan(sql: string, ...params: unknown[]): string {
+    const db = new Database(rig.file, { readonly: true });
+    try {
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      return rows.map((row) => row.detail).join('\n');
+    } finally {
+      db.close();
+    }
+  }
+
+  it("finds a service's next retry among the retrying jobs, without reading every pending job", () => {
+    queueBatch(rig.ledger, { serviceId: 'svc-a', workflow: starterWorkflow(), spec: { ...spec, countPerPrompt: 500 } });
+    // The same statement the ledger runs (ledger-queries.ts nextRetryAt).
+    const detail = plan(
+      `SELECT min(j.next_attempt_at) AS at FROM jobs j JOIN batches b ON b.id = j.batch_id
+       WHERE j.service_id = ? AND j.state = 'pending' AND b.paused = 0 AND b.filling_at IS NULL
+         AND j.next_attempt_at IS NOT NULL`,
+      'svc-a',
+    );
+    expect(detail).toContain('USING INDEX jobs_retry');
+    expect(rig.ledger.nextRetryAt('svc-a')).toBeNull();
+  });
+});
