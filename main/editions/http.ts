@@ -163,18 +163,25 @@ export class HttpClient {
         detail,
       ).withCode('service-busy', { service });
     }
+    // A reply without a body is worded without the "(HTTP 500: )" an empty detail would leave.
     if (status >= 500) {
-      return new ServiceError(
+      const error = new ServiceError(
         `${label} failed (HTTP ${status}${detail ? `: ${detail}` : ''}). If it persists, check that the service is running.`,
         status,
         detail,
-      ).withCode('service-failed', { service, status, detail });
+      );
+      return detail
+        ? error.withCode('service-failed', { service, status, detail })
+        : error.withCode('service-failed-bare', { service, status });
     }
-    return new ServiceError(
+    const error = new ServiceError(
       `${label} rejected the request (HTTP ${status}${detail ? `: ${detail}` : ''}).`,
       status,
       detail,
-    ).withCode('service-rejected', { service, status, detail });
+    );
+    return detail
+      ? error.withCode('service-rejected', { service, status, detail })
+      : error.withCode('service-rejected-bare', { service, status });
   }
 
   private transportError(error: unknown, deadline: Deadline, callerSignal?: AbortSignal): Error {
