@@ -215,7 +215,8 @@ export class HttpClient {
     return new NetworkError(`${label} ${reason}`).withCode(sentence, { service: this.serviceName() });
   }
 
-  private serviceName(): string {
+  /** The service's name as coded sentences give it: the saved name, else the host. */
+  serviceName(): string {
     if (this.options.name) return this.options.name;
     try {
       return new URL(this.options.baseUrl).host;

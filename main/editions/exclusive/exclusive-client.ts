@@ -18,6 +18,7 @@ import type {
 import { HttpClient } from '../http';
 import type { BackoffOptions } from './backoff';
 import { downloadToFile } from './download';
+import { uploadInputImage, type InputImage, type UploadedInput } from './input-upload';
 import { ExclusiveApi, type QueueSnapshot, type ServiceHealth } from './exclusive-api';
 import { ProgressSocket } from './progress-socket';
 import { PromptTracker, type TrackerTiming } from './prompt-tracker';
@@ -257,6 +258,11 @@ export class ExclusiveClient implements Edition {
   }
 
   /** GET /system_stats: ComfyUI's version, the device, and the round trip. */
+  /** Puts an input image in the service's input folder (once per content) and says what a LoadImage input takes. */
+  uploadInput(image: InputImage, signal?: AbortSignal): Promise<UploadedInput> {
+    return uploadInputImage(this.http, this.label, image, signal);
+  }
+
   health(): Promise<ServiceHealth> {
     return this.api.systemStats();
   }
