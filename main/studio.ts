@@ -219,7 +219,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...serviceHandlers(services),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
-    ...workflowHandlers(library, catalogues, services),
+    ...workflowHandlers(library, catalogues, services, (serviceId) => editions.edition(serviceId)),
     ...batchHandlers({
       ledger,
       library,

@@ -1,8 +1,8 @@
 // Files the caller names on the command line (the workflow, the prompts): their size is checked before a byte is
 // read (DESIGN.md rule 8), a missing or unreadable file is a UsageError that says which flag, and prompts must be
 // UTF-8 text so that binary junk cannot become a batch.
-import { openSync, closeSync, fstatSync, readSync } from 'node:fs';
-import { extname } from 'node:path';
+import { openSync, closeSync, fstatSync, readdirSync, readSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { UsageError } from './run-usage';
 
 /** The contract's limits for an imported workflow (`workflows.import`): JSON text and a PNG's base64 form. */
@@ -87,4 +87,35 @@ export function readWorkflowFile(path: string): { name: string; json: string } |
       `The workflow ${path} is not UTF-8 text: give a ComfyUI API-format .json (Export (API)) or a ComfyUI .png.`,
     );
   }
+}
+
+/** ComfyUI's default `max_upload_size`: a larger input image would be refused by the service. */
+export const MAX_INPUT_IMAGE_BYTES = 100 * 1024 * 1024;
+/** A folder given to --image runs every image in it: at most this many. */
+export const MAX_INPUT_IMAGES = 10_000;
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif']);
+
+/**
+ * `--image` takes a file, or a folder whose images (by extension, not its subfolders or hidden files) run one job
+ * each, in name order. What each file really is is checked from its bytes when it is sent.
+ */
+export function listInputImages(path: string): string[] {
+  let info;
+  try {
+    info = statSync(path);
+  } catch {
+    throw new UsageError(`--image: there is no file or folder ${path}. Check the path.`);
+  }
+  if (info.isFile()) return [path];
+  if (!info.isDirectory()) throw new UsageError(`--image: ${path} is neither a file nor a folder.`);
+  const names = readdirSync(path, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  if (names.length === 0) throw new UsageError(`--image: the folder ${path} holds no PNG, JPEG, WebP or GIF image.`);
+  if (names.length > MAX_INPUT_IMAGES) {
+    throw new UsageError(`--image: the folder ${path} holds ${names.length} images; at most ${MAX_INPUT_IMAGES}.`);
+  }
+  return names.map((name) => join(path, name));
 }

@@ -19,6 +19,7 @@ import { createStudio, type Studio } from '../studio';
 import { followBatch, type FollowEnd } from './batch-follower';
 import { openCopyRecord } from './copy-record';
 import { readWorkflowFile } from './cli-files';
+import { imagesFingerprint, listImages, withInputImages } from './input-images';
 import type { RunFlags } from './run-flags';
 import { RunReporter, type RunOutput } from './run-reporter';
 import { saveService, type SavedService } from './run-service';
@@ -87,8 +88,18 @@ async function runBatch(context: RunContext): Promise<number> {
   const { studio, store, flags, reporter } = context;
   const { handlers } = studio;
   const source = workflowInput(flags.source);
+  const images = listImages(flags);
+  // Without --image the fingerprint is what it always was, so an earlier command's batch is still found.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ url: flags.url, edition: flags.edition, spec: flags.spec, source }))
+    .update(
+      JSON.stringify({
+        url: flags.url,
+        edition: flags.edition,
+        spec: flags.spec,
+        source,
+        ...(images.length > 0 ? { images: imagesFingerprint(images) } : {}),
+      }),
+    )
     .digest('hex');
   const earlier = await earlierBatch(handlers, store, fingerprint);
   // Before anything else: another command's unfinished batch must not be finished silently by this one.
@@ -100,10 +111,11 @@ async function runBatch(context: RunContext): Promise<number> {
     batch = await resumeBatch(context, earlier);
   } else {
     const workflow = await handlers['workflows.import'](source);
+    const spec = await withInputImages(handlers, service.id, images, flags.spec);
     batch = await handlers['batches.queue']({
       serviceId: service.id,
       workflowId: workflow.id,
-      spec: flags.spec,
+      spec,
       confirmLarge: true,
     });
     store.set(runKey(fingerprint), batch.id);

@@ -27,6 +27,9 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
                               which input takes the seeds when the workflow has several (default: every one)
   --count N                   jobs per prompt (and seed), default 1
   --set <node>.<input>=<value>  set a parameter (repeatable); --set 3.seed=42 fixes that seed
+  --image <node>[.<input>]=<file|folder>
+                              an input image for a LoadImage node (input "image" unless named), sent to the
+                              service once per content; a folder runs every image in it (Exclusive edition)
   --concurrency N             jobs sent to the service at once
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
@@ -56,6 +59,8 @@ export interface RunFlags {
   json: boolean;
   /** Milliseconds without progress before the run ends. */
   stallTimeoutMs: number;
+  /** `--image`: the input (`<node>.<input>`) and the file or folder whose images it takes. */
+  images?: { parameter: string; path: string }[];
 }
 
 const positiveInt = (flag: string) =>
@@ -87,6 +92,17 @@ function parseSet(entry: string): [string, string | number | boolean] {
     return [key, number];
   }
   return [key, text];
+}
+
+/** `<node>[.<input>]=<path>`: the input defaults to LoadImage's `image`. */
+function parseImage(entry: string): { parameter: string; path: string } {
+  const eq = entry.indexOf('=');
+  const key = eq > 0 ? entry.slice(0, eq) : '';
+  const path = entry.slice(eq + 1);
+  if (!/^[^.=\s]+(\.[^=\s]+)?$/.test(key) || path.trim() === '') {
+    throw new UsageError(`--image ${entry}: write it as <node>=<file or folder>, e.g. --image 10=photo.png.`);
+  }
+  return { parameter: key.includes('.') ? key : `${key}.image`, path };
 }
 
 function parseSeeds(text: string): NonNullable<BatchSpecInput['seeds']> {
@@ -173,6 +189,7 @@ export function parseRunFlags(
   if (values.wildcards !== undefined) flags.wildcardsDir = values.wildcards;
   if (values.concurrency !== undefined) flags.concurrency = checked(positiveInt('--concurrency'), values.concurrency);
   if (values['data-dir']) flags.dataDir = values['data-dir'];
+  if (values.image) flags.images = values.image.map(parseImage);
   if (values.oss) {
     const accessKeyId = env(values['oss-key-id-env'], '--oss-key-id-env', environment);
     const accessKeySecret = env(values['oss-secret-env'], '--oss-secret-env', environment);
@@ -228,6 +245,7 @@ const OPTIONS = {
   'seed-input': { type: 'string' },
   count: { type: 'string' },
   set: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   out: { type: 'string' },
   oss: { type: 'string' },

@@ -14,6 +14,11 @@ export interface InputSpec {
   step?: number;
   /** The precision a FLOAT is rounded to (ComfyUI's `round`); false when the server says not to round. */
   round?: number | false;
+  /**
+   * A file the artist uploads (LoadImage's `image`, marked `image_upload`): its choices are the files the input folder
+   * held when the catalogue was read, and ComfyUI checks the file itself (VALIDATE_INPUTS), not the list.
+   */
+  upload?: true;
 }
 
 export interface NodeClassInfo {
@@ -120,6 +125,7 @@ const inputConfigSchema = z
       .optional()
       .catch(undefined),
     options: z.array(z.unknown()).optional().catch(undefined),
+    image_upload: z.boolean().optional().catch(undefined),
   })
   .optional()
   .catch(undefined);
@@ -147,6 +153,7 @@ function inputSpec(entry: unknown, required: boolean): InputSpec | undefined {
     ...(config?.max !== undefined ? { max: config.max } : {}),
     ...(config?.step !== undefined ? { step: config.step } : {}),
     ...(config?.round !== undefined ? { round: config.round } : {}),
+    ...(config?.image_upload === true ? { upload: true as const } : {}),
   };
 }
 

@@ -169,8 +169,10 @@ function checkLiteral(
   const classType = workflow[id]?.class_type;
   const spec = classType ? catalog.get(classType)?.inputs?.[input] : undefined;
   if (!spec) return undefined;
-  if (spec.choices && spec.choices.length > 0 && typeof value === 'string' && !spec.choices.includes(value)) {
-    const shown = spec.choices.slice(0, 5).join(', ') + (spec.choices.length > 5 ? ', …' : '');
+  // An uploaded file is not in a list read before it was uploaded; the service checks that the file exists.
+  const choices = spec.upload === true ? undefined : spec.choices;
+  if (choices && choices.length > 0 && typeof value === 'string' && !choices.includes(value)) {
+    const shown = choices.slice(0, 5).join(', ') + (choices.length > 5 ? ', …' : '');
     return new ValidationError(
       `${where} is "${value}", which this service does not offer. Choose one of: ${shown}.`,
       id,

@@ -19,7 +19,7 @@ import type { GalleryRow } from './gallery-rows';
 import { ImageCache } from './image-cache';
 import { toGalleryImage, type MediaUrlBuilder } from './image-dto';
 import { ImageIntake, type ImageIntakeOptions, type JobFacts } from './image-intake';
-import { mimeOfCacheFile } from './media-probe';
+import { mimeOfCacheFile } from '../comfy/media-probe';
 import { OssBrowser } from './oss-browser';
 import { rerunParams } from './rerun-params';
 import { silentLogger, type Logger } from '../log/logger';

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type sharpModule from 'sharp';
 import { StorageError, ValidationError } from '../errors';
-import { PROBE_BYTES, probeMedia, type MediaType } from './media-probe';
+import { PROBE_BYTES, probeMedia, type MediaType } from '../comfy/media-probe';
 
 export const THUMB_SIZES = [256, 768] as const;
 export type ThumbSize = (typeof THUMB_SIZES)[number];

@@ -182,6 +182,8 @@ export const ErrorCodeSchema = z.enum([
   'input-image-type',
   'input-image-size',
   'input-upload-reply',
+  'input-image-unreadable',
+  'input-images-api-edition',
   'service-rejected',
   'service-rejected-bare',
   'service-timeout',

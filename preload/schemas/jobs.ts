@@ -346,6 +346,15 @@ export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });
 export type CatalogueReadDto = z.infer<typeof CatalogueReadSchema>;
 
+/** An image for a LoadImage-style input, sent to the service (base64, up to ComfyUI's default 100 MB). */
+export const InputImageUploadSchema = z.object({
+  serviceId: ServiceIdSchema,
+  fileName: z.string().trim().min(1).max(255),
+  base64: z.string().min(1).max(140_000_000),
+});
+/** `value`: what the input takes (the name on the service); `reused`: the service had these bytes already. */
+export const UploadedInputSchema = z.object({ value: z.string(), reused: z.boolean() });
+
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });
 const WorkflowIdInput = z.object({ id: Id });
@@ -356,6 +365,8 @@ export const jobMethods = {
   'workflows.get': method(WorkflowIdInput.extend({ serviceId: ServiceIdSchema.optional() }), WorkflowDetailSchema),
   /** Forgets the service's node catalogue and reads it again (a model added since shows up in the form). */
   'workflows.refreshCatalogue': method(z.object({ serviceId: ServiceIdSchema }), CatalogueReadSchema),
+  /** Puts an input image where the service reads it (Exclusive edition: ComfyUI's input folder, once per content). */
+  'workflows.uploadImage': method(InputImageUploadSchema, UploadedInputSchema),
   /** JSON text or a ComfyUI PNG; the UI format is refused with how to export the API format. */
   'workflows.import': method(WorkflowImportSchema, WorkflowSummarySchema),
   'workflows.rename': method(

@@ -97,6 +97,23 @@ describe('validateWorkflow', () => {
       );
     });
 
+    it('leaves an uploaded input image to the service: it is not in a list read before the upload', () => {
+      const withUpload = catalogFromObjectInfo({
+        LoadImage: {
+          input: { required: { image: [['example.png'], { image_upload: true }] } },
+          output: ['IMAGE', 'MASK'],
+          output_node: false,
+        },
+        SaveImage: { input: { required: { images: ['IMAGE'] } }, output: [], output_node: true },
+      });
+      const workflow: ApiWorkflow = {
+        '1': { class_type: 'LoadImage', inputs: { image: 'artlab-0123.png' } },
+        '2': { class_type: 'SaveImage', inputs: { images: ['1', 0] } },
+      };
+      expect(withUpload.get('LoadImage')?.inputs?.image?.upload).toBe(true);
+      expect(validateWorkflow(workflow, { catalog: withUpload })).toEqual([]);
+    });
+
     it('checks choices in both object_info shapes, and min/max with exact 64-bit bounds', () => {
       const workflow = edited((w) => {
         Object.assign(input(w, '3'), {

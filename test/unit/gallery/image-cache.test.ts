@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError, ValidationError } from '../../../main/errors';
 import { cacheStorageError, ImageCache } from '../../../main/gallery/image-cache';
-import { probeMedia } from '../../../main/gallery/media-probe';
+import { probeMedia } from '../../../main/comfy/media-probe';
 
 let dir: string;
 let cache: ImageCache;
