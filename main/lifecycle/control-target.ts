@@ -1,5 +1,6 @@
 // Which EAS service a saved service is, for the control API: its region (the ClusterId, reference/eas-control.md §1)
 // and its EAS service name, read from the URL the artist pasted unless the record names them.
+import { EAS_REGION_PATTERN, EAS_SERVICE_NAME_PATTERN } from '../../preload/schemas/services';
 import { BadRequestError } from '../errors';
 
 export interface ControlTarget {
@@ -8,8 +9,6 @@ export interface ControlTarget {
 }
 
 const EAS_SUFFIX = ['pai-eas', 'aliyuncs', 'com'];
-const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const SERVICE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** `pai-eas.<region>.aliyuncs.com`: the control API's host for a region (reference §1, the SDK's endpoint map). */
 export function controlEndpointFor(region: string): string {
@@ -17,11 +16,11 @@ export function controlEndpointFor(region: string): string {
 }
 
 export function isRegion(text: string): boolean {
-  return REGION.test(text);
+  return EAS_REGION_PATTERN.test(text);
 }
 
 export function isEasServiceName(text: string): boolean {
-  return SERVICE_NAME.test(text);
+  return EAS_SERVICE_NAME_PATTERN.test(text);
 }
 
 /**
