@@ -186,10 +186,13 @@ describe('EasControlClient against the simulator', () => {
     const three = await workers();
     expect(three).toHaveLength(3);
     expect(three.every((instance) => instance.status === 'Running' && instance.startTime !== undefined)).toBe(true);
+    // The data plane follows: three ComfyUI workers take jobs from the queue.
+    expect(sim.queue.workers.size).toBe(3);
     await client.scaleService(queue, 1);
     expect(await settle(client, queue, 'Running')).toMatchObject({ runningInstances: 1, totalInstances: 1 });
     expect(await workers()).toHaveLength(1);
     expect(await queueRole()).toHaveLength(1);
+    expect(sim.queue.workers.size).toBe(1);
     expect(await queueStatus(sim)).toBe(200);
   });
 

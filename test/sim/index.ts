@@ -167,7 +167,11 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       region: options.controlRegion,
       accessKeys: { [options.controlAccessKeyId]: options.controlAccessKeySecret },
       services: [
-        lifecycle(options.service, options.workers, true, { stop: () => queue.stop(), start: () => queue.start() }),
+        lifecycle(options.service, options.workers, true, {
+          stop: () => queue.stop(),
+          start: () => queue.start(),
+          resize: (workers) => queue.resize(workers),
+        }),
         lifecycle(options.exclusiveService, 1, false, {
           stop: () => exclusive.setStopped(true),
           start: () => void exclusive.setStopped(false),

@@ -21,6 +21,8 @@ export const DEFAULT_LIFECYCLE_DELAYS: LifecycleDelays = { placementMs: 300, sto
 export interface DataPlane {
   stop(): Promise<void> | void;
   start(): void;
+  /** The number of running workers changed (an instance placed or removed); absent = one fixed instance. */
+  resize?(workers: number): Promise<void> | void;
 }
 
 export interface InstanceState {
@@ -149,6 +151,7 @@ export class ServiceLifecycle {
     this.schedule(generation, this.options.delays.placementMs, () => {
       this.running(pending);
       this.record('Normal', 'Pod', 'InstanceRunning', `Instance ${pending.name} is running`);
+      void this.options.dataPlane.resize?.(this.counts().running);
       this.placeNext(generation);
     });
   }
@@ -158,6 +161,7 @@ export class ServiceLifecycle {
     this.schedule(generation, this.options.delays.removalMs, () => {
       const removed = this.workers.pop();
       if (removed) this.record('Normal', 'Pod', 'InstanceDeleted', `Instance ${removed.name} was deleted`);
+      void this.options.dataPlane.resize?.(this.counts().running);
       this.removeNext(generation);
     });
   }
