@@ -7,6 +7,7 @@ import { AuthError, NetworkError, TimeoutError } from '../../main/errors';
 import { ControlApiError } from '../../main/lifecycle/control-errors';
 import type { ControlTarget } from '../../main/lifecycle/control-target';
 import { EasControlClient, type ControlCredentials } from '../../main/lifecycle/eas-control-client';
+import { loadOpenApiSdk } from '../../main/lifecycle/openapi-sdk';
 import type { EasServiceStatus } from '../../main/lifecycle/eas-replies';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index';
 
@@ -194,6 +195,37 @@ describe('EasControlClient against the simulator', () => {
     expect(await queueRole()).toHaveLength(1);
     expect(sim.queue.workers.size).toBe(1);
     expect(await queueStatus(sim)).toBe(200);
+  });
+
+  it("scales through UpdateService too, when only metadata.instance changes (the older SDKs' way)", async () => {
+    const sim = await start();
+    const { control } = sim.info;
+    const sdk = await loadOpenApiSdk();
+    const raw = new sdk.Client(
+      new sdk.util.Config({
+        accessKeyId: control.accessKeyId,
+        accessKeySecret: control.accessKeySecret,
+        endpoint: control.endpoint,
+        protocol: 'http',
+      }),
+    );
+    await raw.callApi(
+      new sdk.util.Params({
+        action: 'UpdateService',
+        version: '2021-07-01',
+        protocol: 'http',
+        pathname: `/api/v2/services/${control.region}/${control.services.queue}`,
+        method: 'PUT',
+        authType: 'AK',
+        style: 'ROA',
+        reqBodyType: 'json',
+        bodyType: 'json',
+      }),
+      new sdk.util.OpenApiRequest({ body: { metadata: { instance: 2 } } }),
+      new sdk.RuntimeOptions({ readTimeout: 5000, connectTimeout: 5000 }),
+    );
+    expect(await settle(clientFor(sim), targets(sim).queue, 'Running')).toMatchObject({ totalInstances: 2 });
+    expect(sim.queue.workers.size).toBe(2);
   });
 
   it('refuses to scale a stopped service with a coded refusal', async () => {
