@@ -7,6 +7,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_WINDOW_SIZE,
   parseOssLocation,
+  type ControlSettings,
   type OssSettings,
   type QueueSettings,
   type ServiceRecord,
@@ -59,6 +60,9 @@ export function buildRecord(
   if (edition === 'queue') record.queue = buildQueue(url, input, existing, context, urlChanged);
   const oss = input.oss === undefined ? existing?.oss : input.oss === null ? undefined : buildOss(input.oss);
   if (oss) record.oss = oss;
+  const control =
+    input.control === undefined ? existing?.control : input.control === null ? undefined : buildControl(input.control);
+  if (control) record.control = control;
   const catalogueFrom = input.catalogueFrom === undefined ? existing?.catalogueFrom : input.catalogueFrom;
   if (catalogueFrom && catalogueFrom !== context.id) record.catalogueFrom = catalogueFrom;
   return record;
@@ -136,4 +140,13 @@ function buildOss(input: NonNullable<ServiceInput['oss']>): OssSettings {
   if (input.endpoint) oss.endpoint = input.endpoint;
   if (input.credentials === 'own' && input.accessKeyId) oss.accessKeyId = input.accessKeyId;
   return oss;
+}
+
+function buildControl(input: NonNullable<ServiceInput['control']>): ControlSettings {
+  // Kept without a key or a target too: the DTO's `control.configured` says whether it can be used yet.
+  const control: ControlSettings = { credentials: input.credentials };
+  if (input.credentials === 'own' && input.accessKeyId) control.accessKeyId = input.accessKeyId;
+  if (input.region) control.region = input.region;
+  if (input.serviceName) control.serviceName = input.serviceName;
+  return control;
 }

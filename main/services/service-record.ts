@@ -30,6 +30,17 @@ export const OssSettingsSchema = z.object({
 });
 export type OssSettings = z.infer<typeof OssSettingsSchema>;
 
+/** The EAS control API (start, stop, scale): which AccessKey, and which service when the URL does not say. */
+export const ControlSettingsSchema = z.object({
+  /** `oss`: the service's OSS AccessKey (its own or the shared one); `own`: a key for control only. */
+  credentials: z.enum(['oss', 'own']),
+  accessKeyId: z.string().optional(),
+  /** Override the region and EAS service name read from the URL. */
+  region: z.string().optional(),
+  serviceName: z.string().optional(),
+});
+export type ControlSettings = z.infer<typeof ControlSettingsSchema>;
+
 export const ServiceRecordSchema = z.object({
   id: z.string().min(1),
   edition: z.enum(['queue', 'exclusive']),
@@ -37,6 +48,7 @@ export const ServiceRecordSchema = z.object({
   url: z.string().min(1),
   queue: QueueSettingsSchema.optional(),
   oss: OssSettingsSchema.optional(),
+  control: ControlSettingsSchema.optional(),
   /**
    * For a service whose edition has no node catalogue (the API edition): the Exclusive service (or local ComfyUI saved
    * as one) with the same models, whose catalogue gives this one's form its choices and checks its batches.
@@ -60,6 +72,8 @@ export function secretRefs(serviceId: string) {
     token: `service/${serviceId}/token`,
     ossSecret: `service/${serviceId}/oss-secret`,
     ossSecurityToken: `service/${serviceId}/oss-sts`,
+    controlSecret: `service/${serviceId}/control-secret`,
+    controlSecurityToken: `service/${serviceId}/control-sts`,
   };
 }
 

@@ -15,6 +15,7 @@ import type { EventHub } from '../contract/event-hub';
 import type { DomainBus } from '../domain-bus';
 import { BadRequestError, isArtlabError } from '../errors';
 import { CallInfoDrafts } from './call-info-drafts';
+import { controlDto, openControl, type ControlConnection } from './control-credentials';
 import { parseCallInfo } from './call-info-parser';
 import type { Encryptor } from './encryptor';
 import { checkServiceHealth, type HealthTarget } from './health-check';
@@ -69,6 +70,8 @@ export interface ServiceConnection {
   record: ServiceRecord;
   token?: string;
   oss?: OssTarget;
+  /** The EAS control API's key and target, when the service's control settings are complete. */
+  control?: ControlConnection;
 }
 
 export interface ServicesModule extends ServicesApi {
@@ -100,7 +103,11 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
     return !accessKeyId || !vault.has(shared ? SHARED_OSS_REFS.secret : secretRefs(record.id).ossSecret);
   }
 
-  const dto = (record: ServiceRecord) => toServiceDto(record, vault, health.get(record.id), needsOss(record));
+  const dto = (record: ServiceRecord) => {
+    const result = toServiceDto(record, vault, health.get(record.id), needsOss(record));
+    const control = controlDto(record, vault, store);
+    return control ? { ...result, control } : result;
+  };
   const emitChanged = () => {
     const records = repository.list();
     events.emit('services.changed', records.map(dto));
@@ -126,6 +133,14 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       const own = input.oss.credentials === 'own';
       changes.push([refs.ossSecret, own ? input.oss.accessKeySecret : null]);
       changes.push([refs.ossSecurityToken, own ? input.oss.securityToken : null]);
+    }
+    if (input.control === null) {
+      changes.push([refs.controlSecret, null], [refs.controlSecurityToken, null]);
+    } else if (input.control) {
+      // "Same as OSS" keeps no key of its own: one left from `own` would be a secret nothing uses.
+      const own = input.control.credentials === 'own';
+      changes.push([refs.controlSecret, own ? input.control.accessKeySecret : null]);
+      changes.push([refs.controlSecurityToken, own ? input.control.securityToken : null]);
     }
     if (changes.some(([, value]) => typeof value === 'string')) vault.assertCanStore();
     return changes;
@@ -158,6 +173,8 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       if (securityToken) oss.securityToken = securityToken;
       result.oss = oss;
     }
+    const control = openControl(record, vault, store);
+    if (control) result.control = control;
     return result;
   }
 
@@ -238,6 +255,8 @@ export function createServicesModule(options: ServicesModuleOptions): ServicesMo
       vault.copy(from.token, to.token);
       vault.copy(from.ossSecret, to.ossSecret);
       vault.copy(from.ossSecurityToken, to.ossSecurityToken);
+      vault.copy(from.controlSecret, to.controlSecret);
+      vault.copy(from.controlSecurityToken, to.controlSecurityToken);
       repository.save(copy);
       emitChanged();
       return dto(copy);

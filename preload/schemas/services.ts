@@ -28,6 +28,24 @@ export const OssInputSchema = z.object({
   securityToken: SecretInput,
 });
 
+/** EAS regions (`cn-shanghai`, `ap-southeast-1`) and service names, as the control API takes them in its paths. */
+export const EAS_REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+export const EAS_SERVICE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The control API's AccessKey: the service's OSS key (`oss`, which may be the shared one) or one of its own. */
+export const ControlCredentialsModeSchema = z.enum(['oss', 'own']);
+
+export const ControlInputSchema = z.object({
+  credentials: ControlCredentialsModeSchema,
+  /** For `own` credentials. */
+  accessKeyId: z.string().trim().max(256).optional(),
+  accessKeySecret: SecretInput,
+  securityToken: SecretInput,
+  /** Override what the service URL says (empty: read it from the URL). */
+  region: z.union([z.literal(''), z.string().trim().regex(EAS_REGION_PATTERN)]).optional(),
+  serviceName: z.union([z.literal(''), z.string().trim().regex(EAS_SERVICE_NAME_PATTERN)]).optional(),
+});
+
 export const QueueSettingsInputSchema = z.object({
   endpoint: z.string().trim().max(1024).optional(),
   serviceName: z.string().trim().max(256).optional(),
@@ -45,6 +63,8 @@ export const ServiceInputSchema = z.object({
   tokenFromDraft: z.string().max(100).optional(),
   queue: QueueSettingsInputSchema.optional(),
   oss: OssInputSchema.nullable().optional(),
+  /** The AccessKey for starting, stopping and scaling the service (null: none). */
+  control: ControlInputSchema.nullable().optional(),
   /** The service whose node catalogue this one's forms and batches use (null: none, type the values). */
   catalogueFrom: ServiceIdSchema.nullable().optional(),
 });
@@ -142,6 +162,22 @@ export const OssDtoSchema = z.object({
   hasSecurityToken: z.boolean(),
 });
 
+export const ControlDtoSchema = z.object({
+  credentials: ControlCredentialsModeSchema,
+  /** For `own` credentials (for `oss`, the OSS settings show theirs). */
+  accessKeyId: z.string().optional(),
+  hasSecret: z.boolean(),
+  secretHint: z.string().optional(),
+  hasSecurityToken: z.boolean(),
+  /** What the record says, when it overrides the URL. */
+  region: z.string().optional(),
+  serviceName: z.string().optional(),
+  /** The EAS service the app would control: the overrides, else what the URL says; absent when neither says. */
+  target: z.object({ region: z.string(), serviceName: z.string() }).optional(),
+  /** An AccessKey ID and secret are at hand and the target is known: start, stop and scale can be offered. */
+  configured: z.boolean(),
+});
+
 export const ServiceDtoSchema = z.object({
   id: z.string(),
   edition: EditionSchema,
@@ -161,6 +197,7 @@ export const ServiceDtoSchema = z.object({
     })
     .optional(),
   oss: OssDtoSchema.optional(),
+  control: ControlDtoSchema.optional(),
   /**
    * An API-edition service whose OSS output location is missing or incomplete (no region or endpoint, no AccessKey):
    * its images cannot be read, so it cannot be queued on. Known without a check; the check says it too (`needs-oss`).

@@ -12,7 +12,8 @@ const DEFAULT_PORT = 0;
 
 const SIM_USAGE = `Usage: npm run sim -- [options]
 
-  --port P                   Exclusive on P, the queue on P+2, OSS on P+3 (default: free ports, printed)
+  --port P                   Exclusive on P, the queue on P+2, OSS on P+3, the EAS control API on P+4
+                             (default: free ports, printed)
   --json                     print exactly one line of JSON (the call information) instead of a summary;
                              run it as \`npm run -s sim -- --json\` so npm's banner stays off stdout
   --step-ms MS               how long each sampler step takes
@@ -39,7 +40,7 @@ const flagsSchema = z.object({
   workers: z.coerce.number().int().min(1).max(64).optional(),
   seed: z.coerce.number().int().optional(),
   'redelivery-grace-ms': z.coerce.number().int().min(0).optional(),
-  port: z.coerce.number().int().min(0).max(65532).default(DEFAULT_PORT),
+  port: z.coerce.number().int().min(0).max(65531).default(DEFAULT_PORT),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -76,12 +77,13 @@ function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
   return parsed.data;
 }
 
-/** `--port P`: Exclusive on P, the queue on P+2, OSS on P+3; 0 (the default) = free ports. */
+/** `--port P`: Exclusive on P, the queue on P+2, OSS on P+3, control on P+4; 0 (the default) = free ports. */
 function optionsFrom(flags: z.infer<typeof flagsSchema>): Partial<SimulatorOptions> {
   const options: Partial<SimulatorOptions> = {
     exclusivePort: flags.port,
     queuePort: flags.port === 0 ? 0 : flags.port + 2,
     ossPort: flags.port === 0 ? 0 : flags.port + 3,
+    controlPort: flags.port === 0 ? 0 : flags.port + 4,
   };
   if (flags['latency-ms'] !== undefined) options.latencyMs = flags['latency-ms'];
   if (flags['fail-rate'] !== undefined) options.failRate = flags['fail-rate'];
@@ -112,6 +114,10 @@ function summary(info: SimulatorInfo): string {
     `  Endpoint  ${info.oss.endpoint}`,
     `  Bucket    oss://${info.oss.bucket}/${info.oss.prefix}/ (region ${info.oss.region})`,
     `  AccessKey ${info.oss.accessKeyId} / ${info.oss.accessKeySecret}`,
+    'EAS control API (http)',
+    `  Endpoint  ${info.control.endpoint} (region ${info.control.region})`,
+    `  AccessKey ${info.control.accessKeyId} / ${info.control.accessKeySecret}`,
+    `  Services  ${info.control.services.queue} (API edition), ${info.control.services.exclusive} (Exclusive)`,
     '',
   ].join('\n');
 }

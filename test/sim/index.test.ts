@@ -32,7 +32,10 @@ describe('startSimulator', () => {
     simulator = await startSimulator({ service: 'painter' });
     const { info } = simulator;
     expect(simulatorInfoSchema.parse(info)).toEqual(info);
-    expect(Object.keys(info)).toEqual(['exclusive', 'queue', 'oss']);
+    expect(Object.keys(info)).toEqual(['exclusive', 'queue', 'oss', 'control']);
+    expect(Object.keys(info.control)).toEqual(['endpoint', 'region', 'accessKeyId', 'accessKeySecret', 'services']);
+    expect(info.control.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(info.control.services).toEqual({ queue: 'painter', exclusive: 'artlab_sim_comfyui' });
     expect(Object.keys(info.queue)).toEqual(['url', 'token', 'endpoint', 'service']);
     expect(Object.keys(info.oss)).toEqual(['endpoint', 'region', 'bucket', 'prefix', 'accessKeyId', 'accessKeySecret']);
     expect(info.queue.url).toBe(`http://${info.queue.endpoint}/api/predict/painter`);
@@ -43,8 +46,9 @@ describe('startSimulator', () => {
   });
 
   it('listens on the ports it is given', async () => {
-    const [exclusivePort, queuePort, ossPort] = await freePorts(3);
-    simulator = await startSimulator({ exclusivePort, queuePort, ossPort });
+    const [exclusivePort, queuePort, ossPort, controlPort] = await freePorts(4);
+    simulator = await startSimulator({ exclusivePort, queuePort, ossPort, controlPort });
+    expect(simulator.info.control.endpoint).toBe(`127.0.0.1:${controlPort}`);
     expect(simulator.info.exclusive.url).toBe(`http://127.0.0.1:${exclusivePort}/`);
     expect(simulator.info.queue.endpoint).toBe(`127.0.0.1:${queuePort}`);
     expect(simulator.info.oss.endpoint).toBe(`http://127.0.0.1:${ossPort}`);

@@ -1,7 +1,15 @@
-// The ArtLab simulator: an Exclusive-edition ComfyUI, an API-edition service (EAS queue + workers) and the OSS bucket
-// they write into, each a real server on 127.0.0.1. Used by tests, benchmarks, `npm run sim` and `npm run demo`.
+// The ArtLab simulator: an Exclusive-edition ComfyUI, an API-edition service (EAS queue + workers), the OSS bucket
+// they write into and the EAS control API that starts, stops and scales both services, each a real server on
+// 127.0.0.1. Used by tests, benchmarks, `npm run sim` and `npm run demo`.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import {
+  DEFAULT_LIFECYCLE_DELAYS,
+  ServiceLifecycle,
+  type DataPlane,
+  type LifecycleDelays,
+} from './eas/control-lifecycle';
+import { EasControlServer } from './eas/control-server';
 import { EasService } from './eas/service';
 import { FaultInjector, defaultFaults, type FaultOptions, type Restartable } from './faults';
 import { startExclusiveServer, type ExclusiveServer } from './exclusive/server';
@@ -13,6 +21,7 @@ export interface SimulatorOptions extends FaultOptions {
   exclusivePort: number;
   queuePort: number;
   ossPort: number;
+  controlPort: number;
   exclusiveToken: string;
   queueToken: string;
   /** The API-edition service name: the input queue; results go to `<service>/sink`. */
@@ -27,6 +36,14 @@ export interface SimulatorOptions extends FaultOptions {
   redeliveryGraceMs: number;
   /** How long a restart (`restartEverySec`) refuses connections. */
   restartDownMs: number;
+  /** The EAS name of the Exclusive-edition service, as the control API knows it. */
+  exclusiveService: string;
+  /** The control API's region (its ClusterId) and the AccessKey it accepts. */
+  controlRegion: string;
+  controlAccessKeyId: string;
+  controlAccessKeySecret: string;
+  /** How long instance placement, stopping and scale-in take. */
+  controlDelays: LifecycleDelays;
 }
 
 /** What a client needs to reach the simulator: the JSON line `npm run sim -- --json` prints. */
@@ -41,6 +58,15 @@ export const simulatorInfoSchema = z.object({
     accessKeyId: z.string(),
     accessKeySecret: z.string(),
   }),
+  control: z.object({
+    /** `127.0.0.1:<port>`: the OpenAPI client's endpoint, over http. */
+    endpoint: z.string(),
+    region: z.string(),
+    accessKeyId: z.string(),
+    accessKeySecret: z.string(),
+    /** The EAS service names of the two editions. */
+    services: z.object({ queue: z.string(), exclusive: z.string() }),
+  }),
 });
 export type SimulatorInfo = z.infer<typeof simulatorInfoSchema>;
 
@@ -53,6 +79,8 @@ export interface Simulator {
   queue: EasService;
   /** The Exclusive-edition ComfyUI: its prompt queue and history, socket count, restarts that lose state. */
   exclusive: ExclusiveServer;
+  /** The EAS control API: `control.service(name)` is a service's lifecycle (status, instances, events). */
+  control: EasControlServer;
   close(): Promise<void>;
 }
 
@@ -66,6 +94,7 @@ export function defaultSimulatorOptions(): SimulatorOptions {
     exclusivePort: 0,
     queuePort: 0,
     ossPort: 0,
+    controlPort: 0,
     exclusiveToken: secret(16),
     queueToken: secret(16),
     service: 'artlab_sim',
@@ -76,6 +105,11 @@ export function defaultSimulatorOptions(): SimulatorOptions {
     ossAccessKeySecret: secret(15),
     redeliveryGraceMs: 2000,
     restartDownMs: 200,
+    exclusiveService: 'artlab_sim_comfyui',
+    controlRegion: 'cn-shanghai',
+    controlAccessKeyId: `LTAIctl${secret(8)}`,
+    controlAccessKeySecret: secret(15),
+    controlDelays: DEFAULT_LIFECYCLE_DELAYS,
   };
 }
 
@@ -126,6 +160,25 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       faults: new FaultInjector(faultOptions),
     });
     started.push(exclusive);
+    const lifecycle = (name: string, instances: number, queueInstance: boolean, dataPlane: DataPlane) =>
+      new ServiceLifecycle({ name, instances, queueInstance, delays: options.controlDelays, dataPlane });
+    const control = await EasControlServer.start({
+      port: options.controlPort,
+      region: options.controlRegion,
+      accessKeys: { [options.controlAccessKeyId]: options.controlAccessKeySecret },
+      services: [
+        lifecycle(options.service, options.workers, true, {
+          stop: () => queue.stop(),
+          start: () => queue.start(),
+          resize: (workers) => queue.resize(workers),
+        }),
+        lifecycle(options.exclusiveService, 1, false, {
+          stop: () => exclusive.setStopped(true),
+          start: () => void exclusive.setStopped(false),
+        }),
+      ],
+    });
+    started.push(control);
     const info: SimulatorInfo = {
       exclusive: { url: exclusive.url, token: options.exclusiveToken },
       queue: {
@@ -142,6 +195,13 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
         accessKeyId: options.ossAccessKeyId,
         accessKeySecret: options.ossAccessKeySecret,
       },
+      control: {
+        endpoint: control.endpoint,
+        region: options.controlRegion,
+        accessKeyId: options.controlAccessKeyId,
+        accessKeySecret: options.controlAccessKeySecret,
+        services: { queue: options.service, exclusive: options.exclusiveService },
+      },
     };
     const restarts = startRestarts([ossServer, queue, exclusive], options.restartEverySec, options.restartDownMs);
     return {
@@ -150,6 +210,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       ossServer,
       queue,
       exclusive,
+      control,
       close: async () => {
         restarts.close();
         await Promise.all(started.map((server) => server.close()));

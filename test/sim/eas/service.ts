@@ -100,6 +100,11 @@ export class EasService implements Restartable {
     this.workers.start();
   }
 
+  /** The control plane placed or removed worker instances (scaling, or a start placing them one by one). */
+  resize(workers: number): Promise<void> {
+    return this.workers.resize(workers);
+  }
+
   /** Resolves once every submitted job has its result on the sink. */
   whenIdle(): Promise<void> {
     return this.workers.whenIdle();

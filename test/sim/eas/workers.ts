@@ -58,9 +58,27 @@ export class WorkerPool {
   readonly stats: WorkerStats = { completed: 0, failed: 0, crashed: 0, running: 0 };
   private readonly idleWaiters = new Set<() => void>();
   private started = false;
+  private lastWorkerId = 0;
 
   constructor(readonly options: WorkerPoolOptions) {
-    for (let i = 0; i < options.workers; i += 1) this.workers.push(new Worker(this, i + 1));
+    for (let i = 0; i < options.workers; i += 1) this.workers.push(new Worker(this, (this.lastWorkerId += 1)));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * The control plane placed or removed instances. A removed worker's job is killed and its item redelivered; a new
+   * worker is a new consumer (a fresh id, so no uid of a removed one is reused).
+   */
+  async resize(count: number): Promise<void> {
+    while (this.workers.length < count) {
+      const worker = new Worker(this, (this.lastWorkerId += 1));
+      this.workers.push(worker);
+      if (this.started) worker.start();
+    }
+    await Promise.all(this.workers.splice(count).map((worker) => worker.stop()));
   }
 
   get engine(): Engine {

@@ -44,6 +44,11 @@ export interface ExclusiveServer {
   queue: PromptQueue;
   /** Number of open /ws sockets. */
   socketCount(): number;
+  /**
+   * The service is stopped (or not started yet) from the EAS control plane: HTTP answers 503, sockets are refused,
+   * and the instance's memory (queue, history) is gone, as a released instance's is. `false` serves again.
+   */
+  setStopped(stopped: boolean): Promise<void>;
 }
 
 const QueueRequest = z.looseObject({ clear: z.boolean().optional(), delete: z.array(z.string()).optional() });
@@ -319,12 +324,15 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     }
   };
 
+  let stopped = false;
   const server = createServer((req, res) => {
     const handle = async (): Promise<void> => {
       if (faults && (await faults.beforeHttpReply(req, res))) return;
       if (options.token !== undefined && req.headers.authorization !== options.token) {
         return sendText(res, 401, 'Unauthorized: the Authorization header must carry the service token.');
       }
+      // The gateway with no instance behind it (reference/eas-control.md §4: 503 "no healthy upstream").
+      if (stopped) return sendText(res, 503, 'no healthy upstream');
       if (foreignOrigin(req)) return sendEmpty(res, 403);
       await route(req, res);
     };
@@ -342,6 +350,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     };
     if (url.pathname !== '/ws' && url.pathname !== '/api/ws') return refuse(404, 'Not Found');
     if (options.token !== undefined && req.headers.authorization !== options.token) return refuse(401, 'Unauthorized');
+    if (stopped) return refuse(503, 'Service Unavailable');
     if (foreignOrigin(req)) return refuse(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const clientId = url.searchParams.get('clientId') || randomUUID().replace(/-/g, '');
@@ -366,6 +375,13 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     port: listener.port,
     queue,
     socketCount: () => hub.size,
+    async setStopped(stop) {
+      if (stop === stopped) return;
+      stopped = stop;
+      if (!stop) return;
+      hub.terminateAll();
+      await queue.forget();
+    },
     async close() {
       hub.terminateAll();
       await queue.close();

@@ -10,7 +10,9 @@ const TOKEN_2 = 'tok-EXCL-bm90LWEtcmVhbC10b2tlbg';
 const OSS_SECRET = 'oss-SECRET-ZmFrZS1hY2Nlc3Mta2V5';
 const STS = 'sts-TOKEN-c3RzLXNlY3VyaXR5LXRva2Vu';
 const SHARED_SECRET = 'shared-SECRET-c2hhcmVkLWtleQ';
-const SECRETS = [TOKEN, TOKEN_2, OSS_SECRET, STS, SHARED_SECRET];
+const CONTROL_SECRET = 'ctl-SECRET-Y29udHJvbC1rZXktdmFsdWU';
+const CONTROL_STS = 'ctl-STS-Y29udHJvbC1zdHMtdG9rZW4';
+const SECRETS = [TOKEN, TOKEN_2, OSS_SECRET, STS, SHARED_SECRET, CONTROL_SECRET, CONTROL_STS];
 
 const QUEUE_URL = 'https://1234567890.cn-shanghai.pai-eas.aliyuncs.com/api/predict/sd_api';
 const EXCLUSIVE_URL = 'https://comfy.1234567890.cn-shanghai.pai-eas.aliyuncs.com/';
@@ -145,6 +147,96 @@ describe('service records through the contract', () => {
     });
   });
 
+  it('stores a control AccessKey of its own sealed, and names the EAS service the URL says', async () => {
+    const s = studio();
+    const created = await s.call('services.create', {
+      name: 'SD',
+      url: QUEUE_URL,
+      control: {
+        credentials: 'own',
+        accessKeyId: 'LTAI5tControl',
+        accessKeySecret: CONTROL_SECRET,
+        securityToken: CONTROL_STS,
+      },
+    });
+    expect(created.control).toEqual({
+      credentials: 'own',
+      accessKeyId: 'LTAI5tControl',
+      hasSecret: true,
+      secretHint: maskSecret(CONTROL_SECRET),
+      hasSecurityToken: true,
+      target: { region: 'cn-shanghai', serviceName: 'sd_api' },
+      configured: true,
+    });
+    const copy = await s.call('services.duplicate', { id: created.id });
+    expect(copy.control).toMatchObject({ hasSecret: true, secretHint: maskSecret(CONTROL_SECRET) });
+  });
+
+  it('uses the OSS AccessKey for control when asked, and drops a control key of its own', async () => {
+    const s = studio();
+    const created = await s.call('services.create', {
+      name: 'SD',
+      url: QUEUE_URL,
+      oss: {
+        location: 'oss://my-bucket/p/',
+        region: 'cn-shanghai',
+        credentials: 'own',
+        accessKeyId: 'LTAI5tOss',
+        accessKeySecret: OSS_SECRET,
+      },
+      control: { credentials: 'own', accessKeyId: 'LTAI5tControl', accessKeySecret: CONTROL_SECRET },
+    });
+    const same = await s.call('services.update', { id: created.id, control: { credentials: 'oss' } });
+    expect(same.control).toEqual({
+      credentials: 'oss',
+      hasSecret: true,
+      secretHint: maskSecret(OSS_SECRET),
+      hasSecurityToken: false,
+      target: { region: 'cn-shanghai', serviceName: 'sd_api' },
+      configured: true,
+    });
+    // Back to `own` without a secret: the earlier control secret was dropped, not revived.
+    const own = await s.call('services.update', {
+      id: created.id,
+      control: { credentials: 'own', accessKeyId: 'LTAI5tControl' },
+    });
+    expect(own.control).toMatchObject({ hasSecret: false, configured: false });
+    const none = await s.call('services.update', { id: created.id, control: null });
+    expect(none.control).toBeUndefined();
+  });
+
+  it('takes the region and EAS service name from the record when the URL does not say them', async () => {
+    const s = studio();
+    const local = await s.call('services.create', {
+      name: 'Local',
+      url: 'http://127.0.0.1:8188/',
+      control: { credentials: 'own', accessKeyId: 'LTAI5tControl', accessKeySecret: CONTROL_SECRET },
+    });
+    expect(local.control).toMatchObject({ configured: false });
+    expect(local.control?.target).toBeUndefined();
+    const named = await s.call('services.update', {
+      id: local.id,
+      control: {
+        credentials: 'own',
+        accessKeyId: 'LTAI5tControl',
+        region: 'cn-hangzhou',
+        serviceName: 'ai4d_comfyui_1',
+      },
+    });
+    expect(named.control).toMatchObject({
+      region: 'cn-hangzhou',
+      serviceName: 'ai4d_comfyui_1',
+      target: { region: 'cn-hangzhou', serviceName: 'ai4d_comfyui_1' },
+      hasSecret: true,
+      configured: true,
+    });
+    const refused = await s.fail('services.update', {
+      id: local.id,
+      control: { credentials: 'own', region: 'Shanghai!' },
+    });
+    expect(refused.kind).toBe('bad_request');
+  });
+
   it('refuses a malformed URL or OSS location, naming the field', async () => {
     const s = studio();
     expect(await s.fail('services.create', { name: 'x', url: 'not a url' })).toMatchObject({ kind: 'validation' });
@@ -272,6 +364,12 @@ describe('the vault', () => {
         accessKeyId: 'LTAI5tOwn',
         accessKeySecret: OSS_SECRET,
         securityToken: STS,
+      },
+      control: {
+        credentials: 'own',
+        accessKeyId: 'LTAI5tCtl',
+        accessKeySecret: CONTROL_SECRET,
+        securityToken: CONTROL_STS,
       },
     });
     const exclusive = await s.call('services.create', { name: 'E', url: EXCLUSIVE_URL, token: TOKEN_2 });
