@@ -20,6 +20,7 @@ import { batchHandlers } from './handlers/batches';
 import { diagnosticsHandlers } from './handlers/diagnostics';
 import { galleryHandlers } from './handlers/gallery';
 import { jobHandlers } from './handlers/jobs';
+import { lifecycleHandlers } from './handlers/lifecycle';
 import { serviceHandlers } from './handlers/services';
 import { updateHandlers } from './handlers/updates';
 import { workflowHandlers } from './handlers/workflows';
@@ -27,6 +28,7 @@ import { openLedgerDatabase } from './ledger/ledger-database';
 import { Ledger } from './ledger/ledger';
 import { silentLogger, type Logger } from './log/logger';
 import type { Encryptor } from './services/encryptor';
+import { ServiceLifecycle, type ControlEndpoint } from './services/service-lifecycle';
 import { createServicesModule, type ServicesModule } from './services/services-module';
 import type { Presence } from './presence';
 import { batchFinishedMessage, presenceLanguage } from './presence-messages';
@@ -54,6 +56,8 @@ export interface StudioAdapters {
   dispatch?: Pick<DispatchModuleOptions, 'scheduler' | 'eventIntervalMs'> & { editionDeps?: EditionDeps };
   /** Folder picker and file manager for the gallery's export and reveal; Node has neither. */
   galleryHost?: GalleryHost;
+  /** Where the EAS control API answers (default: EAS's own host per region, over TLS); the simulator in tests. */
+  controlEndpoint?: ControlEndpoint;
 }
 
 export interface Studio {
@@ -217,6 +221,15 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
     }),
     ...serviceHandlers(services),
+    ...lifecycleHandlers(
+      new ServiceLifecycle({
+        serviceName: (serviceId) => services.list().find((record) => record.id === serviceId)?.name,
+        control: (serviceId) => services.connection(serviceId).control,
+        jobsInFlight: (serviceId) => ledger.unfinishedJobs(serviceId).length,
+        now: () => adapters.clock.now(),
+        ...(adapters.controlEndpoint ? { endpoint: adapters.controlEndpoint } : {}),
+      }),
+    ),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
     ...workflowHandlers(library, catalogues, services, (serviceId) => editions.edition(serviceId)),

@@ -5,6 +5,7 @@ import { appEvents, appMethods } from './schemas/app';
 import { diagnosticsMethods } from './schemas/diagnostics';
 import { galleryEvents, galleryMethods } from './schemas/gallery';
 import { jobEvents, jobMethods } from './schemas/jobs';
+import { lifecycleMethods } from './schemas/lifecycle';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
 import type { ContractError, Envelope, MethodSpec } from './schemas/common';
@@ -12,6 +13,7 @@ import type { ContractError, Envelope, MethodSpec } from './schemas/common';
 export const methods = {
   ...appMethods,
   ...serviceMethods,
+  ...lifecycleMethods,
   ...updateMethods,
   ...diagnosticsMethods,
   ...jobMethods,

@@ -1,0 +1,49 @@
+// The GPU behind a service, through the EAS control API: what it is doing, and starting, stopping and scaling it.
+// Only for a service whose control settings are complete (ServiceDto.control.configured).
+import { z } from 'zod';
+import { method } from './common';
+import { ServiceIdSchema } from './services';
+
+export const ServiceInstanceSchema = z.object({
+  name: z.string(),
+  status: z.string(),
+  /** Queue: the API edition's queue service; Standard: a ComfyUI worker. */
+  role: z.string(),
+  instanceType: z.string().optional(),
+  /** When it started (ms since the epoch), as EAS reports it. */
+  startedAt: z.number().optional(),
+});
+
+export const ServiceLifecycleSchema = z.object({
+  serviceId: z.string(),
+  /** As EAS spells it: Running, Waiting, Scaling, Stopping, Stopped, Failed, … */
+  status: z.string(),
+  /** Running, Stopped, Failed or DeleteFailed: nothing is on its way. */
+  settled: z.boolean(),
+  /** EAS's own words on the state (a failure's reason): service-reported detail. */
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  running: z.number().int(),
+  pending: z.number().int(),
+  total: z.number().int(),
+  /** Workers and the queue instance, at most the first page (100). */
+  instances: z.array(ServiceInstanceSchema).max(1000),
+  /** Jobs of this service sent and not finished: what a stop would interrupt. */
+  jobsInFlight: z.number().int(),
+  readAt: z.number(),
+});
+export type ServiceLifecycleDto = z.infer<typeof ServiceLifecycleSchema>;
+
+const Target = z.object({ serviceId: ServiceIdSchema });
+/** `force`: the artist confirmed stopping (or scaling to zero) with jobs in flight. */
+const Forceable = Target.extend({ force: z.boolean().optional() });
+
+export const lifecycleMethods = {
+  /** Reads the service's state and instances from EAS now. */
+  'services.lifecycle': method(Target, ServiceLifecycleSchema),
+  'services.start': method(Target, ServiceLifecycleSchema),
+  /** Refused while jobs are in flight, unless `force`. */
+  'services.stop': method(Forceable, ServiceLifecycleSchema),
+  /** Sets the number of ComfyUI instances; 0 is refused while jobs are in flight, unless `force`. */
+  'services.scale': method(Forceable.extend({ instances: z.number().int().min(0).max(100) }), ServiceLifecycleSchema),
+};
