@@ -5,12 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodName } from '../../preload/contract';
 import type { BatchSummaryDto } from '../../preload/schemas/jobs';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { nodeStudio } from './support/node-studio';
-import { callStudio, studioFailure } from './support/studio-call';
+import { studioCalls } from './support/studio-call';
 
 const SEEDLESS = JSON.stringify({
   '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 48, batch_size: 1, color: 0x3366cc } },
@@ -42,9 +41,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
-
-const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
+const { call, failure } = studioCalls(() => studio);
 
 function finishedBatch(batchId: string): Promise<void> {
   return new Promise((resolve) => {

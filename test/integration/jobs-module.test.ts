@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, MethodName } from '../../preload/contract';
+import type { EventName } from '../../preload/contract';
 import type { Presence } from '../../main/presence';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
-import { callStudio, studioFailure } from './support/studio-call';
+import { studioCalls } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
 
 let sim: Simulator;
@@ -44,9 +44,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
-
-const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
+const { call, failure } = studioCalls(() => studio);
 
 function until(test: () => boolean): Promise<void> {
   return new Promise((resolve) => {

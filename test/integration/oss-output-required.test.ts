@@ -6,12 +6,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodName } from '../../preload/contract';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { countPutTasks } from './support/accepted-prompts';
 import { nodeStudio } from './support/node-studio';
-import { callStudio, studioFailure } from './support/studio-call';
+import { studioCalls } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
@@ -30,9 +29,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(studio, method, input);
-
-const failure = (method: MethodName, input?: unknown) => studioFailure(studio, method, input);
+const { call, failure } = studioCalls(() => studio);
 
 function ossInput(overrides: Record<string, unknown> = {}) {
   const { bucket, prefix, endpoint, region, accessKeyId, accessKeySecret } = sim.info.oss;

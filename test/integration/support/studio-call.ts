@@ -24,3 +24,11 @@ export async function studioFailure(
   if (envelope.ok) throw new Error(`${method} should have failed`);
   return envelope.error;
 }
+
+/** `call` and `failure` bound to the Studio a test file keeps in a variable (read at each call: beforeEach replaces it). */
+export function studioCalls(studio: () => Studio) {
+  return {
+    call: <M extends MethodName>(method: M, input?: unknown) => callStudio(studio(), method, input),
+    failure: (method: MethodName, input?: unknown) => studioFailure(studio(), method, input),
+  };
+}
