@@ -68,7 +68,8 @@ export async function uploadInputImage(
   if (existing.status === 200) return { value: name, name, subfolder: '', reused: true };
 
   const form = new FormData();
-  form.set('image', new Blob([image.bytes]), name);
+  // A copy: a Blob takes only bytes backed by a plain ArrayBuffer (the caller's may be a Buffer on a shared pool).
+  form.set('image', new Blob([new Uint8Array(image.bytes)]), name);
   form.set('type', 'input');
   form.set('overwrite', 'false');
   const encoded = new Response(form);
