@@ -321,11 +321,43 @@ export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable
 export const JobErrorKindSchema = ErrorKindSchema;
 export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
 
+/**
+ * Why a result watcher or progress socket dropped, as a code for the renderer to word (`services.connectionReasons.*`).
+ * Params: connection-closed {code?}, connection-http {status}, frame-oversized {limit}, ping-unanswered {ms},
+ * network {detail} (a socket error's own text: data, not a sentence of ours), token-refused {status?}.
+ */
+export const ConnectionReasonCodeSchema = z.enum([
+  'connection-closed',
+  'connection-http',
+  'frame-oversized',
+  'ping-unanswered',
+  'progress-stalled',
+  'redelivering',
+  'connection-refused',
+  'host-not-found',
+  'connection-reset',
+  'network',
+  'token-refused',
+]);
+export type ConnectionReasonCode = z.infer<typeof ConnectionReasonCodeSchema>;
+export const ConnectionWhySchema = z.object({
+  code: ConnectionReasonCodeSchema,
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type ConnectionWhy = z.infer<typeof ConnectionWhySchema>;
+
+/** `reason` is the English the CLI and the logs print; `why` is the same reason coded, when main knows it. */
 export const ConnectionStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('connecting'), attempt: z.number() }),
   z.object({ state: z.literal('live') }),
-  z.object({ state: z.literal('backing-off'), attempt: z.number(), nextAttemptAt: z.number(), reason: z.string() }),
-  z.object({ state: z.literal('auth-failed'), reason: z.string() }),
+  z.object({
+    state: z.literal('backing-off'),
+    attempt: z.number(),
+    nextAttemptAt: z.number(),
+    reason: z.string(),
+    why: ConnectionWhySchema.optional(),
+  }),
+  z.object({ state: z.literal('auth-failed'), reason: z.string(), why: ConnectionWhySchema.optional() }),
   z.object({ state: z.literal('stopped') }),
 ]);
 
