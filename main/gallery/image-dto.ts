@@ -1,5 +1,6 @@
 // Index rows as the renderer sees them, with media URLs built for the transport in use: the renderer loads them as
 // they are and never learns a path.
+import { MessageParamsSchema } from '../../preload/schemas/common';
 import type { GalleryImage, ImageVariant } from '../../preload/schemas/gallery';
 import type { GalleryRow } from './gallery-rows';
 
@@ -19,6 +20,19 @@ export function stateOf(row: GalleryRow): GalleryImage['state'] {
   return row.removed ? 'removed' : row.state;
 }
 
+/** The error's code and values (ledger step 7); params that do not parse are left off and the English stands. */
+function codedColumns(code: string | null, params: string | null): Pick<GalleryImage, 'errorCode' | 'errorParams'> {
+  if (code === null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(params ?? '{}');
+  } catch {
+    return {};
+  }
+  const checked = MessageParamsSchema.safeParse(parsed);
+  return checked.success ? { errorCode: code, errorParams: checked.data } : {};
+}
+
 export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryImage {
   const state = stateOf(row);
   const ready = state === 'fetched';
@@ -27,6 +41,7 @@ export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryIm
     id: row.id,
     state,
     error: row.error,
+    ...codedColumns(row.error_code, row.error_params),
     serviceId: row.service_id,
     jobId: row.job_id,
     batchId: row.batch_id,

@@ -184,6 +184,8 @@ export const ErrorCodeSchema = z.enum([
   'service-host-unknown',
   'service-unreachable',
   'service-reply-too-large',
+  // Gallery
+  'image-fetch-unexpected',
   // Node catalogues (models and choices read from a service)
   'catalogue-none',
   'catalogue-unreadable',
