@@ -1,7 +1,7 @@
 // Index rows as the renderer sees them, with media URLs built for the transport in use: the renderer loads them as
 // they are and never learns a path.
-import { MessageParamsSchema } from '../../preload/schemas/common';
 import type { GalleryImage, ImageVariant } from '../../preload/schemas/gallery';
+import { parseStoredParams } from '../ledger/coded-error';
 import type { GalleryRow } from './gallery-rows';
 
 /** Builds the URL of one variant of an image: `artlab-media://image/<id>/<variant>` or `media/<id>/<variant>`. */
@@ -22,15 +22,8 @@ export function stateOf(row: GalleryRow): GalleryImage['state'] {
 
 /** The error's code and values (ledger step 7); params that do not parse are left off and the English stands. */
 function codedColumns(code: string | null, params: string | null): Pick<GalleryImage, 'errorCode' | 'errorParams'> {
-  if (code === null) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(params ?? '{}');
-  } catch {
-    return {};
-  }
-  const checked = MessageParamsSchema.safeParse(parsed);
-  return checked.success ? { errorCode: code, errorParams: checked.data } : {};
+  const values = code === null ? undefined : parseStoredParams(params);
+  return code !== null && values ? { errorCode: code, errorParams: values } : {};
 }
 
 export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryImage {

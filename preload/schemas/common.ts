@@ -186,6 +186,9 @@ export const ErrorCodeSchema = z.enum([
   'service-reply-too-large',
   // Gallery
   'image-fetch-unexpected',
+  // Jobs
+  'job-lost',
+  'service-workflow-unreadable',
   // Node catalogues (models and choices read from a service)
   'catalogue-none',
   'catalogue-unreadable',

@@ -1,7 +1,7 @@
 // Workflows, batches and jobs as the renderer sees them (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
 // bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
 import { z } from 'zod';
-import { Empty, ErrorKindSchema, method } from './common';
+import { Empty, ErrorKindSchema, MessageParamsSchema, method } from './common';
 import { ServiceIdSchema } from './services';
 
 const Id = z.string().min(1).max(100);
@@ -227,6 +227,18 @@ export const BatchSummarySchema = z.object({
 });
 export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
 
+/**
+ * A job's last failure: its kind and main's English sentence (a service's own words are part of it), and the same
+ * sentence as a code (ErrorCodeSchema) with its values when main made it, for the renderer to word.
+ */
+export const JobErrorSchema = z.object({
+  kind: z.string(),
+  message: z.string(),
+  code: z.string().max(100).optional(),
+  params: MessageParamsSchema.optional(),
+});
+export type JobErrorDto = z.infer<typeof JobErrorSchema>;
+
 export const JobProgressSchema = z.object({ value: z.number(), max: z.number(), node: z.string().optional() });
 
 export const JobDtoSchema = z.object({
@@ -238,7 +250,7 @@ export const JobDtoSchema = z.object({
   identity: z.string().nullable(),
   params: z.record(z.string(), JsonDtoSchema),
   attempts: z.number().int(),
-  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  error: JobErrorSchema.nullable(),
   /** Queue edition: index in the input queue; Exclusive: ComfyUI's number. */
   queueIndex: z.number().nullable(),
   progress: JobProgressSchema.nullable(),
@@ -300,7 +312,7 @@ export const JobChangeSchema = z.object({
   progress: JobProgressSchema.nullable().optional(),
   /** Queue edition: jobs ahead of it in the input queue. */
   position: z.number().optional(),
-  error: z.object({ kind: z.string(), message: z.string() }).nullable().optional(),
+  error: JobErrorSchema.nullable().optional(),
   /** Resent after a restart with the same task_id: the queue edition may run it twice, so an extra image is possible. */
   duplicatePossible: z.boolean().optional(),
   /** A send failed: how many sends were made so far, and why it failed (`error.message` of the failure). */
