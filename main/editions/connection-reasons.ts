@@ -1,7 +1,7 @@
 // Why a result watcher or progress socket dropped, twice: the English `reason` the CLI and the logs print, and the
 // same reason coded (`why`) for the renderer to word in the artist's language. A socket error's own text is data
 // (params.detail), never one of our sentences.
-import type { ConnectionWhy } from '../../preload/schemas/jobs';
+import type { ConnectionWhy } from '../../preload/schemas/connections';
 import { describeBytes, isArtlabError } from '../errors';
 import { redact } from '../log/redact';
 

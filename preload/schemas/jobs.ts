@@ -2,6 +2,7 @@
 // bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
 import { z } from 'zod';
 import { Empty, ErrorKindSchema, MessageParamsSchema, method } from './common';
+import { ServiceConnectionSchema } from './connections';
 import { ServiceIdSchema } from './services';
 
 const Id = z.string().min(1).max(100);
@@ -323,68 +324,12 @@ export const JobChangeSchema = z.object({
 });
 export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 
-/** Why dispatch to a service waits: its token was refused, its record could not be opened, or it stayed unreachable. */
-export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable', 'service-unreachable']);
-
 /**
  * The kinds a job's `error.kind` takes (main/errors.ts ErrorKind); the field stays a string so a ledger row from a
  * newer build still parses, and the renderer words the kinds it knows.
  */
 export const JobErrorKindSchema = ErrorKindSchema;
 export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
-
-/**
- * Why a result watcher or progress socket dropped, as a code for the renderer to word (`services.connectionReasons.*`).
- * Params: connection-closed {code?}, connection-http {status}, frame-oversized {limit}, ping-unanswered {ms},
- * network {detail} (a socket error's own text: data, not a sentence of ours), token-refused {status?}.
- */
-export const ConnectionReasonCodeSchema = z.enum([
-  'connection-closed',
-  'connection-http',
-  'frame-oversized',
-  'ping-unanswered',
-  'progress-stalled',
-  'redelivering',
-  'connection-refused',
-  'host-not-found',
-  'connection-reset',
-  'network',
-  'token-refused',
-]);
-export type ConnectionReasonCode = z.infer<typeof ConnectionReasonCodeSchema>;
-export const ConnectionWhySchema = z.object({
-  code: ConnectionReasonCodeSchema,
-  params: z.record(z.string(), z.union([z.string(), z.number()])),
-});
-export type ConnectionWhy = z.infer<typeof ConnectionWhySchema>;
-
-/** `reason` is the English the CLI and the logs print; `why` is the same reason coded, when main knows it. */
-export const ConnectionStateSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('connecting'), attempt: z.number() }),
-  z.object({ state: z.literal('live') }),
-  z.object({
-    state: z.literal('backing-off'),
-    attempt: z.number(),
-    nextAttemptAt: z.number(),
-    reason: z.string(),
-    why: ConnectionWhySchema.optional(),
-  }),
-  z.object({ state: z.literal('auth-failed'), reason: z.string(), why: ConnectionWhySchema.optional() }),
-  z.object({ state: z.literal('stopped') }),
-]);
-
-export const ServiceConnectionSchema = z.object({
-  serviceId: z.string(),
-  /** The result watcher (queue edition) or progress socket (Exclusive). */
-  connection: ConnectionStateSchema,
-  /** Dispatch to this service is paused (token refused, or unreachable past the retry budget); `message` says what to do. */
-  dispatchPaused: z.boolean(),
-  message: z.string().optional(),
-  /** `message` as a code for the renderer to word; `params.detail` carries the underlying error's own sentence. */
-  code: ConnectionCodeSchema.optional(),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-});
-export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 
 /** A node catalogue read again: when, and how many node types the service lists. */
 export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });

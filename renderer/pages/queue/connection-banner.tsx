@@ -1,7 +1,7 @@
 // Shown only when a service's result watcher or progress socket is not well, or its dispatch waits for a new token:
 // jobs then stay where they are, and the artist should know why.
 import { useTranslation } from 'react-i18next';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { connectionReasonText, connectionSentence } from '../services/coded-messages';
 

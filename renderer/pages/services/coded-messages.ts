@@ -3,10 +3,9 @@
 import type { TFunction } from 'i18next';
 import {
   ConnectionReasonCodeSchema,
-  type ConnectionStateSchema,
+  type ConnectionStateDto,
   type ServiceConnectionDto,
-} from '../../../preload/schemas/jobs';
-import type { z } from 'zod';
+} from '../../../preload/schemas/connections';
 import {
   HealthCodeSchema,
   HealthWarningCodeSchema,
@@ -69,7 +68,7 @@ export function connectionSentence(t: TFunction, report: ServiceConnectionDto): 
  * Why a watcher or progress socket is down, in the artist's language; main's English `reason` when it sent no code
  * this build knows. Undefined for a state that carries no reason.
  */
-export function connectionReasonText(t: TFunction, state: z.infer<typeof ConnectionStateSchema>): string | undefined {
+export function connectionReasonText(t: TFunction, state: ConnectionStateDto): string | undefined {
   if (state.state !== 'backing-off' && state.state !== 'auth-failed') return undefined;
   const known = ConnectionReasonCodeSchema.safeParse(state.why?.code);
   return known.success ? t(`services.connectionReasons.${known.data}`, { ...state.why?.params }) : state.reason;

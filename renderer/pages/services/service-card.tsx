@@ -1,6 +1,6 @@
 // One saved service in the list: what it is, where it is, whether it works, and what can be done with it.
 import { useTranslation } from 'react-i18next';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { connectionReasonText, connectionSentence, healthSentence } from './coded-messages';
 import { HealthBadge, healthState, SentenceDetail } from './health-view';

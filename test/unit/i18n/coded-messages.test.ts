@@ -5,12 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../../../main/errors';
 import { batchFinishedMessage, presenceLanguage } from '../../../main/presence-messages';
-import {
-  ConnectionCodeSchema,
-  ConnectionReasonCodeSchema,
-  JobErrorKindSchema,
-  type JobErrorKind,
-} from '../../../preload/schemas/jobs';
+import { ConnectionCodeSchema, ConnectionReasonCodeSchema } from '../../../preload/schemas/connections';
+import { JobErrorKindSchema, type JobErrorKind } from '../../../preload/schemas/jobs';
 import { ErrorCodeSchema } from '../../../preload/schemas/common';
 import {
   CallInfoNoteCodeSchema,
