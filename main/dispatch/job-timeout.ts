@@ -40,5 +40,5 @@ export async function jobTimedOut(jobId: string, deps: TimeoutDeps): Promise<voi
   }
   const minutes = Math.max(1, Math.round(deps.timeoutMs / 60_000));
   const message = `No result came within ${minutes} minutes of sending, and the service no longer knows the job. Retry it.`;
-  if (ledger.markLost(jobId, message)) deps.settled(jobId);
+  if (ledger.markLost(jobId, message, { code: 'job-lost', params: { minutes } })) deps.settled(jobId);
 }

@@ -5,6 +5,7 @@
 // minutes, not after a quarter of an hour of silent waits.
 import { backoffDelay, nextTry } from '../editions/backoff';
 import { isArtlabError, type ErrorKind } from '../errors';
+import { codedErrorOf, type CodedError } from '../ledger/coded-error';
 
 export interface RetryPolicy {
   /** The first wait (ms); each later attempt doubles it. */
@@ -22,6 +23,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 2_000, maxMs: 30_000,
 export interface FailureVerdict {
   kind: ErrorKind;
   message: string;
+  /** `message` as a code the renderer words, when the error had one. */
+  coded?: CodedError;
   /** The job may be sent again (with the same identity). */
   retryable: boolean;
   /** The service refused the credentials: stop sending to it until it is edited. */
@@ -38,6 +41,7 @@ export function classifyFailure(error: unknown): FailureVerdict {
     return {
       kind: error.kind,
       message: error.message,
+      coded: codedErrorOf(error),
       retryable: error.retryable,
       auth: error.kind === 'auth',
       unreachable: error.retryable,
@@ -46,6 +50,7 @@ export function classifyFailure(error: unknown): FailureVerdict {
   return {
     kind: 'internal',
     message: 'Something went wrong inside ArtLab Desktop while sending this job. The details are in the log.',
+    coded: { code: 'internal', params: {} },
     retryable: false,
     auth: false,
     unreachable: false,
@@ -62,7 +67,14 @@ export function retryDelay(
 }
 
 export type RetryDecision =
-  { retry: true; at: number } | { retry: false; reason: 'permanent' | 'attempts' | 'time'; message: string };
+  | { retry: true; at: number }
+  | {
+      retry: false;
+      reason: 'permanent' | 'attempts' | 'time';
+      message: string;
+      /** When the budget ran out: how many sends over how many seconds (the renderer words it after the cause). */
+      givenUp?: { sends: number; seconds: number };
+    };
 
 /**
  * What happens after a failed send: another one at `at`, or the end of the job with a message that says why (the
@@ -88,5 +100,6 @@ export function decideRetry(
     retry: false,
     reason: next.reason,
     message: `${verdict.message} Given up after ${sends} over ${seconds} s; retry the job once the service answers.`,
+    givenUp: { sends: progress.attempts, seconds },
   };
 }

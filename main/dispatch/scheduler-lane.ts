@@ -1,7 +1,8 @@
 // One service's lane in the scheduler: its edition, the jobs being sent, the jobs it follows with their deadlines,
 // the retry timer and the connection state. Timers are armed for the next due moment only (no polling).
 import type { Clock } from '../adapters';
-import type { JobChangeDto, ServiceConnectionDto } from '../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../preload/schemas/connections';
+import type { JobChangeDto } from '../../preload/schemas/jobs';
 import type { ConnectionState, EditionEvent, SubmitReceipt } from '../editions/edition';
 import type { ServiceTarget } from '../editions/service-editions';
 import type { JobRecord } from '../ledger/ledger';

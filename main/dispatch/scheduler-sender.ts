@@ -99,12 +99,17 @@ export class JobSender {
     }
     const report = { attempt: job.attempts, reason: verdict.message };
     if (decision.retry) {
-      if (ledger.markFailed(jobId, verdict.kind, verdict.message, decision.at)) lane.forget(jobId);
+      if (ledger.markFailed(jobId, verdict, decision.at)) lane.forget(jobId);
       this.deps.changed(jobId, { ...report, retryAt: decision.at });
       return;
     }
     lane.endRetryBudget(jobId);
-    if (ledger.markFailed(jobId, verdict.kind, decision.message)) lane.forget(jobId);
+    // A budget that ran out rides beside the cause's values, so the Queue can say both in the artist's language.
+    const coded = verdict.coded && {
+      code: verdict.coded.code,
+      params: { ...verdict.coded.params, ...givenUpParams(decision.givenUp) },
+    };
+    if (ledger.markFailed(jobId, { ...verdict, message: decision.message, coded })) lane.forget(jobId);
     if (verdict.unreachable && decision.reason !== 'permanent') lane.pause(verdict.message, 'service-unreachable');
     this.deps.changed(jobId, report);
   }
@@ -176,4 +181,8 @@ export class JobSender {
       );
     }
   }
+}
+
+function givenUpParams(givenUp: { sends: number; seconds: number } | undefined): Record<string, number> {
+  return givenUp ? { givenUpSends: givenUp.sends, givenUpSeconds: givenUp.seconds } : {};
 }

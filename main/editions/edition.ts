@@ -2,7 +2,7 @@
 // beyond choosing the client. Identities (task_id / prompt_id) are chosen by the caller and stored in the ledger
 // before submit() is called (rule 4).
 import type { z } from 'zod';
-import type { ConnectionStateSchema } from '../../preload/schemas/jobs';
+import type { ConnectionStateSchema } from '../../preload/schemas/connections';
 import type { OutputFile } from '../comfy/outputs';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 

@@ -5,6 +5,7 @@
 // Prompt search uses the FTS5 trigram index (substring match in any script, case-insensitive); a word shorter than a
 // trigram cannot use it and falls back to LIKE within the rows the other filters leave.
 import type { WorkflowSummary } from '../comfy/workflow-describe';
+import type { CodedError } from '../ledger/coded-error';
 import type { Database } from 'better-sqlite3';
 import type { GalleryFilters, GalleryPageInput } from '../../preload/schemas/gallery';
 import { decodeCursor, encodeCursor } from './gallery-cursor';
@@ -31,6 +32,12 @@ export type ImageMetadata = { batchId: string | null; workflowId: string | null 
   WorkflowSummary,
   'positive' | 'negative' | 'seed' | 'steps' | 'cfg' | 'sampler' | 'scheduler' | 'model'
 >;
+
+/** Why an image is missing: the English sentence, and the same as a code when the error had one. */
+export interface MissingReason {
+  message: string;
+  coded?: CodedError;
+}
 
 export interface IndexChange {
   row: GalleryRow;
@@ -147,8 +154,8 @@ export class GalleryIndex {
       if (!before) return undefined;
       this.db
         .prepare(
-          `UPDATE images SET state = 'fetched', error = NULL, removed = 0, sha256 = ?, path = ?, size = ?, mime = ?,
-             media = ?, animated = ?, width = ?, height = ?, source = ?, oss_key = coalesce(?, oss_key),
+          `UPDATE images SET state = 'fetched', error = NULL, error_code = NULL, error_params = NULL, removed = 0,
+             sha256 = ?, path = ?, size = ?, mime = ?, media = ?, animated = ?, width = ?, height = ?, source = ?, oss_key = coalesce(?, oss_key),
              created_at = coalesce(?, created_at), batch_id = ?, workflow_id = ?, ${EXTERNAL_OF_RESULT},
              positive = ?, negative = ?, seed = ?, steps = ?, cfg = ?, sampler = ?, scheduler = ?, model = ?,
              listed_at = coalesce(listed_at, ?)
@@ -183,17 +190,27 @@ export class GalleryIndex {
     })();
   }
 
-  markMissing(id: number, message: string, meta?: Pick<ImageMetadata, 'batchId' | 'workflowId'>) {
+  markMissing(id: number, reason: MissingReason, meta?: Pick<ImageMetadata, 'batchId' | 'workflowId'>) {
     return this.db.transaction(() => {
       const before = this.get(id);
       if (!before) return undefined;
+      const { message, coded } = reason;
       this.db
         .prepare(
-          `UPDATE images SET state = 'missing', error = ?, listed_at = coalesce(listed_at, ?),
-             batch_id = coalesce(?, batch_id), workflow_id = coalesce(?, workflow_id), ${EXTERNAL_OF_RESULT}
+          `UPDATE images SET state = 'missing', error = ?, error_code = ?, error_params = ?,
+             listed_at = coalesce(listed_at, ?), batch_id = coalesce(?, batch_id),
+             workflow_id = coalesce(?, workflow_id), ${EXTERNAL_OF_RESULT}
            WHERE id = ?`,
         )
-        .run(message, this.now(), meta?.batchId ?? null, meta?.workflowId ?? null, id);
+        .run(
+          message,
+          coded?.code ?? null,
+          coded ? JSON.stringify(coded.params) : null,
+          this.now(),
+          meta?.batchId ?? null,
+          meta?.workflowId ?? null,
+          id,
+        );
       return this.changeOf(id, before);
     })();
   }
@@ -207,7 +224,8 @@ export class GalleryIndex {
   markPending(ids: readonly number[]): GalleryRow[] {
     return this.db.transaction(() => {
       const update = this.db.prepare(
-        `UPDATE images SET state = 'pending', error = NULL, removed = 0 WHERE id = ? AND (state = 'missing' OR removed = 1)`,
+        `UPDATE images SET state = 'pending', error = NULL, error_code = NULL, error_params = NULL, removed = 0
+         WHERE id = ? AND (state = 'missing' OR removed = 1)`,
       );
       const changed = ids.filter((id) => update.run(id).changes > 0);
       return this.getMany(changed);

@@ -25,6 +25,9 @@ const galleryRowSchema = imageRowSchema.extend({
   external: flag,
   removed: flag,
   listed_at: maybeInteger,
+  // ledger step 8
+  error_code: maybeText,
+  error_params: maybeText,
 });
 
 export type GalleryRow = z.output<typeof galleryRowSchema>;

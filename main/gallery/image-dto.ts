@@ -1,6 +1,7 @@
 // Index rows as the renderer sees them, with media URLs built for the transport in use: the renderer loads them as
 // they are and never learns a path.
 import type { GalleryImage, ImageVariant } from '../../preload/schemas/gallery';
+import { parseStoredParams } from '../ledger/coded-error';
 import type { GalleryRow } from './gallery-rows';
 
 /** Builds the URL of one variant of an image: `artlab-media://image/<id>/<variant>` or `media/<id>/<variant>`. */
@@ -19,6 +20,12 @@ export function stateOf(row: GalleryRow): GalleryImage['state'] {
   return row.removed ? 'removed' : row.state;
 }
 
+/** The error's code and values (ledger step 8); params that do not parse are left off and the English stands. */
+function codedColumns(code: string | null, params: string | null): Pick<GalleryImage, 'errorCode' | 'errorParams'> {
+  const values = code === null ? undefined : parseStoredParams(params);
+  return code !== null && values ? { errorCode: code, errorParams: values } : {};
+}
+
 export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryImage {
   const state = stateOf(row);
   const ready = state === 'fetched';
@@ -27,6 +34,7 @@ export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryIm
     id: row.id,
     state,
     error: row.error,
+    ...codedColumns(row.error_code, row.error_params),
     serviceId: row.service_id,
     jobId: row.job_id,
     batchId: row.batch_id,

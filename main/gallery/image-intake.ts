@@ -11,12 +11,13 @@ import { readPngText } from '../comfy/png-metadata';
 import { describeWorkflow, type WorkflowSummary } from '../comfy/workflow-describe';
 import { parseWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow } from '../comfy/workflow-types';
+import { codedErrorOf } from '../ledger/coded-error';
 import { backoffDelay } from '../editions/backoff';
 import type { Edition, EditionOutputFile, ResultStoredInfo } from '../editions/edition';
 import { CancelledError, isArtlabError, NotFoundError } from '../errors';
 import { redact } from '../log/redact';
 import type { OssImageSource } from '../oss/oss-image-source';
-import type { GalleryIndex, ImageMetadata, IndexChange, IndexedFile } from './gallery-index';
+import type { GalleryIndex, ImageMetadata, IndexChange, IndexedFile, MissingReason } from './gallery-index';
 import type { GalleryRow } from './gallery-rows';
 import type { CachedFile, ImageCache } from './image-cache';
 import { silentLogger, type Logger } from '../log/logger';
@@ -160,10 +161,13 @@ export class ImageIntake {
           continue;
         }
         if (!isArtlabError(error)) this.logger.error(`The image "${row.filename}" could not be fetched`, error);
-        const message = isArtlabError(error)
-          ? redact(error.message)
-          : `The image "${row.filename}" could not be fetched because of an unexpected error (details in the log). Retry.`;
-        this.report(this.options.index.markMissing(id, message, this.jobMetadata(row)));
+        const reason: MissingReason = isArtlabError(error)
+          ? { message: redact(error.message), coded: codedErrorOf(error) }
+          : {
+              message: `The image "${row.filename}" could not be fetched because of an unexpected error (details in the log). Retry.`,
+              coded: { code: 'image-fetch-unexpected', params: { filename: row.filename } },
+            };
+        this.report(this.options.index.markMissing(id, reason, this.jobMetadata(row)));
         return;
       }
     }

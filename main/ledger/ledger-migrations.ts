@@ -234,6 +234,19 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       );
     },
   },
+  {
+    version: 8,
+    description: 'a failed job and a missing image keep their error as a code and params beside the English',
+    up(db) {
+      // error_params: JSON of the code's values. Rows written before this step have neither; the English stays.
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN error_code TEXT;
+        ALTER TABLE jobs ADD COLUMN error_params TEXT;
+        ALTER TABLE images ADD COLUMN error_code TEXT;
+        ALTER TABLE images ADD COLUMN error_params TEXT;
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

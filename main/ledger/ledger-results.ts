@@ -112,7 +112,8 @@ export class ResultTable {
         this.db
           .prepare(
             `UPDATE jobs SET state = ?, finished_at = ?, next_attempt_at = NULL, progress_value = NULL,
-               progress_max = NULL, error_kind = ?, error_message = ? WHERE id = ?`,
+               progress_max = NULL, error_kind = ?, error_message = ?, error_code = NULL, error_params = NULL
+             WHERE id = ?`,
           )
           .run(next, this.now(), failed ? 'service' : null, failed ? (result.error ?? null) : null, job.id);
       }

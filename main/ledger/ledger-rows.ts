@@ -6,7 +6,9 @@ import { parseJson, type JsonValue } from '../comfy/json-bigint';
 import { parseWorkflow } from '../comfy/workflow-parse';
 import { patchWorkflow } from '../comfy/workflow-patch';
 import { isLiteral, type ApiWorkflow, type LiteralValue } from '../comfy/workflow-types';
+import type { MessageParams } from '../../preload/schemas/common';
 import { StorageError } from '../errors';
+import { parseStoredParams } from './coded-error';
 import { jobStateSchema, type JobState } from './job-state';
 
 const text = z.string();
@@ -16,7 +18,8 @@ const maybeInteger = z.number().int().nullable();
 
 export const JOB_COLUMNS =
   'id, batch_id, service_id, seq, state, identity, params, attempts, error_kind, error_message, queue_index, ' +
-  'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at, duplicate_possible';
+  'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at, duplicate_possible, ' +
+  'error_code, error_params';
 
 const jobRowSchema = z.object({
   id: text,
@@ -38,7 +41,24 @@ const jobRowSchema = z.object({
   finished_at: maybeInteger,
   next_attempt_at: maybeInteger,
   duplicate_possible: z.union([z.literal(0), z.literal(1)]),
+  // ledger step 8
+  error_code: maybeText,
+  error_params: maybeText,
 });
+
+/** How a job failed, as the ledger keeps it (`code` and `params`: ledger step 8, absent on older rows). */
+export interface JobFailure {
+  kind: string;
+  message: string;
+  code?: string;
+  params?: MessageParams;
+}
+
+/** Params that do not parse are left off with their code: the English sentence still stands. */
+function jobFailure(kind: string, message: string, code: string | null, params: string | null): JobFailure {
+  const values = code === null ? undefined : parseStoredParams(params);
+  return code !== null && values ? { kind, message, code, params: values } : { kind, message };
+}
 
 export interface JobProgress {
   value: number;
@@ -60,8 +80,8 @@ export interface JobRecord {
   params: Record<string, JsonValue>;
   /** How many times it was sent. */
   attempts: number;
-  /** The last failure: an ErrorKind and a sentence for the user. */
-  error: { kind: string; message: string } | null;
+  /** The last failure: an ErrorKind and a sentence for the user, with its code and values when main made it. */
+  error: JobFailure | null;
   queueIndex: number | null;
   progress: JobProgress | null;
   createdAt: number;
@@ -111,7 +131,7 @@ export function toJobRecord(row: unknown): JobRecord {
     identity: r.identity,
     params: asRecord(parseJsonColumn(r.params, 'job parameter list'), 'job parameter list'),
     attempts: r.attempts,
-    error: r.error_kind !== null ? { kind: r.error_kind, message: r.error_message ?? '' } : null,
+    error: r.error_kind !== null ? jobFailure(r.error_kind, r.error_message ?? '', r.error_code, r.error_params) : null,
     queueIndex: r.queue_index,
     progress:
       r.progress_value !== null && r.progress_max !== null ? { value: r.progress_value, max: r.progress_max } : null,

@@ -8,7 +8,8 @@ import type { Database } from 'better-sqlite3';
 import { systemClock, type Clock } from '../adapters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionResult, SubmitReceipt } from '../editions/edition';
-import { BadRequestError, type ErrorKind } from '../errors';
+import { BadRequestError } from '../errors';
+import type { CodedError, JobFailureInput } from './coded-error';
 import { TRANSITIONS, type JobState } from './job-state';
 import { reorderJob } from './job-order';
 import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
@@ -261,23 +262,32 @@ export class Ledger {
    * Records a failure. With `retryAt` (a transient failure: network, 5xx, 429) the job goes back to pending, keeps
    * its identity and waits until then; without, it ends as failed.
    */
-  markFailed(jobId: string, kind: ErrorKind, message: string, retryAt?: number): boolean {
+  markFailed(jobId: string, failure: JobFailureInput, retryAt?: number): boolean {
+    const { kind, message, coded } = failure;
+    const code = coded?.code ?? null;
+    const params = coded ? JSON.stringify(coded.params) : null;
     if (retryAt !== undefined) {
       return this.transition(
         jobId,
         TRANSITIONS.scheduleRetry,
-        `state = 'pending', error_kind = ?, error_message = ?, next_attempt_at = ?, progress_value = NULL, progress_max = NULL`,
+        `state = 'pending', error_kind = ?, error_message = ?, error_code = ?, error_params = ?, next_attempt_at = ?,
+         progress_value = NULL, progress_max = NULL`,
         kind,
         message,
+        code,
+        params,
         retryAt,
       );
     }
     return this.transition(
       jobId,
       TRANSITIONS.markFailed,
-      `state = 'failed', error_kind = ?, error_message = ?, finished_at = ?, next_attempt_at = NULL`,
+      `state = 'failed', error_kind = ?, error_message = ?, error_code = ?, error_params = ?, finished_at = ?,
+       next_attempt_at = NULL`,
       kind,
       message,
+      code,
+      params,
       this.now(),
     );
   }
@@ -293,12 +303,14 @@ export class Ledger {
   }
 
   /** No result came in time and the service does not know the job any more; the artist may retry it. */
-  markLost(jobId: string, message: string): boolean {
+  markLost(jobId: string, message: string, coded?: CodedError): boolean {
     return this.transition(
       jobId,
       TRANSITIONS.markLost,
-      `state = 'lost', error_kind = 'timeout', error_message = ?, finished_at = ?`,
+      `state = 'lost', error_kind = 'timeout', error_message = ?, error_code = ?, error_params = ?, finished_at = ?`,
       message,
+      coded?.code ?? null,
+      coded ? JSON.stringify(coded.params) : null,
       this.now(),
     );
   }
@@ -312,6 +324,7 @@ export class Ledger {
       jobId,
       TRANSITIONS.retryJob,
       `state = 'pending', identity = NULL, queue_index = NULL, error_kind = NULL, error_message = NULL,
+       error_code = NULL, error_params = NULL,
        submitted_at = NULL, started_at = NULL, finished_at = NULL, next_attempt_at = NULL,
        progress_value = NULL, progress_max = NULL, duplicate_possible = 0`,
     );

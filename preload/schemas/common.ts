@@ -208,6 +208,11 @@ export const ErrorCodeSchema = z.enum([
   'service-host-unknown',
   'service-unreachable',
   'service-reply-too-large',
+  // Gallery
+  'image-fetch-unexpected',
+  // Jobs
+  'job-lost',
+  'service-workflow-unreadable',
   // Node catalogues (models and choices read from a service)
   'catalogue-none',
   'catalogue-unreadable',

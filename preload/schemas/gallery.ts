@@ -3,7 +3,7 @@
 // on an image. Media URLs are built by main for the transport in use (`artlab-media://image/<id>/<variant>` in
 // Electron, `media/<id>/<variant>` under the bridge's secret in a browser), so the renderer uses them as they are.
 import { z } from 'zod';
-import { method } from './common';
+import { MessageParamsSchema, method } from './common';
 import { ServiceIdSchema } from './services';
 
 export const ImageIdSchema = z.int().positive();
@@ -31,8 +31,11 @@ export const MediaKindSchema = z.enum(['image', 'video']);
 export const GalleryImageSchema = z.object({
   id: ImageIdSchema,
   state: GalleryImageStateSchema,
-  /** Why it is missing: a sentence for the artist. */
+  /** Why it is missing: main's English sentence, the fallback when `errorCode` is absent or unknown here. */
   error: z.string().nullable(),
+  /** `error` as a code (ErrorCodeSchema) and its values, for the renderer to word; absent for older rows. */
+  errorCode: z.string().max(100).optional(),
+  errorParams: MessageParamsSchema.optional(),
   serviceId: z.string(),
   /** Null for an external image (a foreign sink result or an OSS import) or when its job's batch was removed. */
   jobId: z.string().nullable(),

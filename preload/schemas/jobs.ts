@@ -1,7 +1,8 @@
 // Workflows, batches and jobs as the renderer sees them (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
 // bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
 import { z } from 'zod';
-import { Empty, ErrorKindSchema, method } from './common';
+import { Empty, ErrorKindSchema, MessageParamsSchema, method } from './common';
+import { ServiceConnectionSchema } from './connections';
 import { ServiceIdSchema } from './services';
 
 const Id = z.string().min(1).max(100);
@@ -227,6 +228,18 @@ export const BatchSummarySchema = z.object({
 });
 export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
 
+/**
+ * A job's last failure: its kind and main's English sentence (a service's own words are part of it), and the same
+ * sentence as a code (ErrorCodeSchema) with its values when main made it, for the renderer to word.
+ */
+export const JobErrorSchema = z.object({
+  kind: z.string(),
+  message: z.string(),
+  code: z.string().max(100).optional(),
+  params: MessageParamsSchema.optional(),
+});
+export type JobErrorDto = z.infer<typeof JobErrorSchema>;
+
 export const JobProgressSchema = z.object({ value: z.number(), max: z.number(), node: z.string().optional() });
 
 export const JobDtoSchema = z.object({
@@ -238,7 +251,7 @@ export const JobDtoSchema = z.object({
   identity: z.string().nullable(),
   params: z.record(z.string(), JsonDtoSchema),
   attempts: z.number().int(),
-  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  error: JobErrorSchema.nullable(),
   /** Queue edition: index in the input queue; Exclusive: ComfyUI's number. */
   queueIndex: z.number().nullable(),
   progress: JobProgressSchema.nullable(),
@@ -300,7 +313,7 @@ export const JobChangeSchema = z.object({
   progress: JobProgressSchema.nullable().optional(),
   /** Queue edition: jobs ahead of it in the input queue. */
   position: z.number().optional(),
-  error: z.object({ kind: z.string(), message: z.string() }).nullable().optional(),
+  error: JobErrorSchema.nullable().optional(),
   /** Resent after a restart with the same task_id: the queue edition may run it twice, so an extra image is possible. */
   duplicatePossible: z.boolean().optional(),
   /** A send failed: how many sends were made so far, and why it failed (`error.message` of the failure). */
@@ -311,36 +324,12 @@ export const JobChangeSchema = z.object({
 });
 export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 
-/** Why dispatch to a service waits: its token was refused, its record could not be opened, or it stayed unreachable. */
-export const ConnectionCodeSchema = z.enum(['token-refused', 'service-unopenable', 'service-unreachable']);
-
 /**
  * The kinds a job's `error.kind` takes (main/errors.ts ErrorKind); the field stays a string so a ledger row from a
  * newer build still parses, and the renderer words the kinds it knows.
  */
 export const JobErrorKindSchema = ErrorKindSchema;
 export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
-
-export const ConnectionStateSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('connecting'), attempt: z.number() }),
-  z.object({ state: z.literal('live') }),
-  z.object({ state: z.literal('backing-off'), attempt: z.number(), nextAttemptAt: z.number(), reason: z.string() }),
-  z.object({ state: z.literal('auth-failed'), reason: z.string() }),
-  z.object({ state: z.literal('stopped') }),
-]);
-
-export const ServiceConnectionSchema = z.object({
-  serviceId: z.string(),
-  /** The result watcher (queue edition) or progress socket (Exclusive). */
-  connection: ConnectionStateSchema,
-  /** Dispatch to this service is paused (token refused, or unreachable past the retry budget); `message` says what to do. */
-  dispatchPaused: z.boolean(),
-  message: z.string().optional(),
-  /** `message` as a code for the renderer to word; `params.detail` carries the underlying error's own sentence. */
-  code: ConnectionCodeSchema.optional(),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-});
-export type ServiceConnectionDto = z.infer<typeof ServiceConnectionSchema>;
 
 /** A node catalogue read again: when, and how many node types the service lists. */
 export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });

@@ -15,11 +15,19 @@ function shownParams(params: MessageParams | undefined): Record<string, string> 
   );
 }
 
+/**
+ * A code main stored or sent beside its English (a failed job, a missing image), worded in the artist's language;
+ * `fallback` (main's English) when there is no code or this build does not know it.
+ */
+export function codedSentence(code: unknown, params: MessageParams | undefined, fallback: string): string {
+  const known = ErrorCodeSchema.safeParse(code);
+  return known.success ? i18next.t(`errors.codes.${known.data}`, { detail: '', ...shownParams(params) }) : fallback;
+}
+
 export function errorSentence(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (!(error instanceof ContractCallError)) return error.message;
-  const code = ErrorCodeSchema.safeParse(error.code);
-  if (code.success) return i18next.t(`errors.codes.${code.data}`, { detail: '', ...shownParams(error.params) });
+  if (ErrorCodeSchema.safeParse(error.code).success) return codedSentence(error.code, error.params, error.message);
   if (i18next.language === 'en') return error.message;
   const kind = ErrorKindSchema.safeParse(error.kind);
   return kind.success ? `${i18next.t(`queue.errorKinds.${kind.data}`)} ${error.message}` : error.message;

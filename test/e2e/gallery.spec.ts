@@ -214,9 +214,12 @@ test('a batch appears live; the lightbox navigates, favorites and re-runs; the O
   }
 });
 
-/** A data folder whose gallery index holds `count` images (rows only: no cached files, so every media request 404s). */
-function seededDataDir(count: number): string {
-  const dataDir = ownDataDir('gallery-10k');
+/**
+ * A data folder whose gallery index holds `count` images (rows only: no cached files, so every media request 404s).
+ * With `missing`, the newest is one intake gave up on, its error stored as main stores it: English and code.
+ */
+function seededDataDir(count: number, missing?: { error: string; code: string; params: object }): string {
+  const dataDir = ownDataDir('gallery-seeded');
   const file = join(dataDir, 'jobs.sqlite');
   Ledger.open(file).close(); // creates the schema
   const db = openLedgerDatabase(file);
@@ -237,8 +240,52 @@ function seededDataDir(count: number): string {
       image.run(i, i, `ComfyUI_${String(i).padStart(5, '0')}_.png`, `seeded image ${i}`, String(i), created, created);
     }
   })();
+  if (missing) {
+    db.prepare(`UPDATE images SET state = 'missing', error = ?, error_code = ?, error_params = ? WHERE id = ?`).run(
+      missing.error,
+      missing.code,
+      JSON.stringify(missing.params),
+      count,
+    );
+  }
   db.close();
   return dataDir;
+}
+
+const MISSING = {
+  error: 'oss-object-missing, stored English',
+  code: 'oss-object-missing',
+  params: { bucket: 'artlab-out' },
+};
+
+for (const [locale, position, why] of [
+  ['en-US', '1 of 250', 'The object is not in the bucket “artlab-out”.'],
+  ['zh-CN', '第 1 张，共 250 张', '存储桶“artlab-out”中没有该对象。'],
+] as const) {
+  test.describe(locale, () => {
+    test.use({ locale });
+    test(`the viewer says where the artist is among all matching images, and why one is missing (${locale})`, async ({
+      page,
+    }) => {
+      const seeded = await startOwnApp(seededDataDir(250, MISSING), 'gallery-missing');
+      try {
+        await page.goto(`${seeded.url}#/gallery`);
+        const grid = page.getByRole('region', { name: locale === 'en-US' ? 'Images' : '图片' });
+        await grid.getByRole('button').first().dblclick();
+        const viewer = page.getByRole('dialog', { name: locale === 'en-US' ? 'Image viewer' : '图片查看器' });
+        // 250 match; only the first page (60) is loaded: the position counts them all.
+        await expect(viewer.locator('.lightbox__position')).toHaveText(position);
+        await expect(viewer.locator('.lightbox__why')).toContainText(why);
+        await expect(viewer).not.toContainText('stored English');
+        await page.screenshot({
+          path: `test/e2e/screenshots/gallery-lightbox-missing-dark-${locale}.png`,
+          animations: 'disabled',
+        });
+      } finally {
+        await seeded.stop();
+      }
+    });
+  });
 }
 
 test('10,000 images: the first screen comes quickly, only visible tiles are in the page, and scrolling pages on', async ({

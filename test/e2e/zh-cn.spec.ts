@@ -27,7 +27,9 @@ const servicesTree = english.services;
 const queueTree = english.queue;
 const forbidden = [
   ...(typeof servicesTree === 'object'
-    ? ['codes', 'warningCodes', 'connectionCodes'].flatMap((key) => englishSentences(servicesTree[key]))
+    ? ['codes', 'warningCodes', 'connectionCodes', 'connectionReasons'].flatMap((key) =>
+        englishSentences(servicesTree[key]),
+      )
     : []),
   ...(typeof queueTree === 'object' ? englishSentences(queueTree.errorKinds) : []),
   // main's own wording, as the English fallback would show it.
@@ -180,6 +182,35 @@ test('the Queue page heads a failed job with a Chinese sentence and keeps the se
     expect(text).not.toContain(sentence);
   }
   await shoot(page, 'queue-failed-job');
+});
+
+test('the Queue banner says in Chinese why a service’s progress connection keeps reconnecting', async ({ page }) => {
+  // Nothing listens on port 1: the progress socket is refused at every attempt and backs off.
+  const id = await createService(bridge, {
+    name: 'Dead',
+    url: 'http://127.0.0.1:1/',
+    token: 'ZGVhZC10b2tlbi0wMDAwMDAwMDAw',
+  });
+  try {
+    const starter = z
+      .array(z.object({ id: z.string(), source: z.string() }))
+      .parse(await bridge.call('workflows.list'))
+      .find((workflow) => workflow.source === 'starter');
+    await bridge.call('batches.queue', {
+      serviceId: id,
+      workflowId: starter?.id,
+      spec: { prompts: ['a lighthouse at dusk'], seeds: { mode: 'fixed', value: '1' } },
+      label: '无法连接',
+    });
+    await page.goto(`${app.url}#/queue`);
+    const line = page.locator('.queue-connections__line').filter({ hasText: 'Dead' });
+    await expect(line).toContainText(/Dead：正在重新连接（第 \d+ 次）。/, { timeout: 30_000 });
+    await expect(line).toContainText('服务拒绝了连接（服务是否在运行？）');
+    await expectNoEnglishSentence(page);
+    await shoot(page, 'queue-connection-banner');
+  } finally {
+    await bridge.call('services.delete', { id });
+  }
 });
 
 test('an API-edition service without OSS says in Chinese that it needs its output location, with the fix', async ({

@@ -19,6 +19,13 @@ describe('retries of failed sends', () => {
 
     expect(submits).toBe(1);
     expect(rig.ledger.getJob(jobIds[0] ?? '')).toMatchObject({ state: 'failed', attempts: 1 });
+    // Main's sentence is kept as a code with its values too, so the Queue words it in the artist's language.
+    expect(rig.ledger.getJob(jobIds[0] ?? '')?.error).toMatchObject({
+      kind: 'service',
+      message: expect.stringContaining('HTTP 500') as string,
+      code: 'service-workflow-unreadable',
+      params: { status: 500 },
+    });
     const failed = await rig.change((change) => change.state === 'failed');
     expect(failed).toMatchObject({ attempt: 1, reason: expect.stringContaining('HTTP 500') as string });
     expect(failed.retryAt).toBeUndefined();
@@ -44,6 +51,7 @@ describe('retries of failed sends', () => {
     const givenUp = await rig.change((change) => change.id === first && change.state === 'failed');
     expect(givenUp).toMatchObject({ attempt: 3, reason: expect.stringContaining('503') as string });
     expect(rig.ledger.getJob(first ?? '')?.error?.message).toContain('Given up after 3 sends');
+    expect(rig.ledger.getJob(first ?? '')?.error?.params).toMatchObject({ status: 503, givenUpSends: 3 });
     const retries = rig.changes.filter((change: JobChange) => change.id === first && change.retryAt !== undefined);
     expect(retries.map((change) => change.attempt)).toEqual([1, 2]);
     const paused = reports.find((report) => report.dispatchPaused);

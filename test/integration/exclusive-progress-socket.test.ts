@@ -67,7 +67,11 @@ describe('the ComfyUI progress socket', () => {
     const { states } = socket(url, { pingIntervalMs: 30, pongTimeoutMs: 30 });
     await expect.poll(() => connections).toBeGreaterThanOrEqual(2);
     expect(states).toContainEqual(
-      expect.objectContaining({ state: 'backing-off', reason: 'the progress connection stopped answering' }),
+      expect.objectContaining({
+        state: 'backing-off',
+        reason: 'the progress connection stopped answering',
+        why: { code: 'progress-stalled', params: {} },
+      }),
     );
   });
 

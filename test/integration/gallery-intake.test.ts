@@ -154,6 +154,55 @@ describe('image intake', () => {
     expect(fixed).toMatchObject({ width: 64, height: 64, size: good.length });
   });
 
+  it('keeps why an image is missing as a code with its values, and forgets it when a retry fetches the image', async () => {
+    const sim = await simulator();
+    const rig = rigWith({ oss: ossOf(sim), attempts: 1 });
+    rig.rig.ledger.recordExternalResult(SERVICE, {
+      identity: 'gone-1',
+      external: true,
+      outputs: [{ node: '9', kind: 'images', filename: 'gone_00001_.png', subfolder: '', type: 'output' }],
+    });
+    rig.gallery.intake.enqueue();
+    const missing = await rig.image('gallery.added', (image) => image.filename === 'gone_00001_.png');
+    expect(missing).toMatchObject({
+      state: 'missing',
+      errorCode: 'oss-object-missing',
+      errorParams: { bucket: sim.info.oss.bucket },
+    });
+    expect(missing.error).toBeTruthy();
+    const [page] = (await rig.gallery.handlers['gallery.page']({ filters: {}, sort: 'newest', limit: 5 })).images;
+    expect(page).toMatchObject({ id: missing.id, errorCode: 'oss-object-missing' });
+
+    const png = encodePng({ width: 8, height: 8, rgb: Buffer.alloc(8 * 8 * 3, 40) }, []);
+    sim.oss.put(`${sim.info.oss.prefix}/output/gone_00001_.png`, png);
+    await rig.gallery.handlers['gallery.retry']({ ids: [missing.id] });
+    const fixed = await rig.image('gallery.changed', (image) => image.id === missing.id && image.state === 'fetched');
+    expect(fixed.error).toBeNull();
+    expect(fixed.errorCode).toBeUndefined();
+  });
+
+  it('codes an unexpected failure of intake, naming the file', async () => {
+    const rig = rigWith({
+      editionFor: () => {
+        throw new TypeError('an edition that cannot be opened');
+      },
+      attempts: 1,
+    });
+    rig.rig.ledger.recordExternalResult(SERVICE, {
+      identity: 'odd-1',
+      external: true,
+      outputs: [{ node: '9', kind: 'images', filename: 'odd_00001_.png', subfolder: '', type: 'output' }],
+    });
+    rig.gallery.intake.enqueue();
+    const missing = await rig.image('gallery.added', (image) => image.filename === 'odd_00001_.png');
+    expect(missing).toMatchObject({
+      state: 'missing',
+      errorCode: 'image-fetch-unexpected',
+      errorParams: { filename: 'odd_00001_.png' },
+    });
+    expect(missing.error).toMatch(/unexpected error/);
+  });
+
   it('never indexes a download cut off mid-body: retried, then missing, with nothing in the cache', async () => {
     let requests = 0;
     const server = createServer((req, res) => {

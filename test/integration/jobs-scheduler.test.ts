@@ -134,10 +134,14 @@ describe('the scheduler', () => {
     // A restart that loses ComfyUI's queue and history: the prompt is gone without a result.
     await r.sim.exclusive.simulateRestart(20, { loseState: true });
     await r.change((change) => change.id === id && change.state === 'lost');
-    expect(r.ledger.getJob(id)?.error?.message).toMatch(/Retry it/);
+    expect(r.ledger.getJob(id)?.error).toMatchObject({
+      message: expect.stringMatching(/Retry it/) as string,
+      code: 'job-lost',
+      params: { minutes: 1 },
+    });
     r.scheduler.retry(id);
     await r.settled(batchId);
-    expect(r.ledger.getJob(id)?.state).toBe('succeeded');
+    expect(r.ledger.getJob(id)).toMatchObject({ state: 'succeeded', error: null });
   });
 
   it('gives a job the service still runs another period instead of declaring it lost', async () => {

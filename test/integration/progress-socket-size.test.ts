@@ -51,6 +51,9 @@ describe('the progress socket and a frame over its size cap', () => {
     await arrived;
     expect(frames.map((frame) => frame.type)).toEqual(['status']);
     const backingOff = states.find((state) => state.state === 'backing-off');
-    expect(backingOff).toMatchObject({ reason: 'the service sent a progress frame larger than 64 KiB' });
+    expect(backingOff).toMatchObject({
+      reason: 'the service sent a progress frame larger than 64 KiB',
+      why: { code: 'frame-oversized', params: { limit: '64 KiB' } },
+    });
   });
 });

@@ -144,7 +144,10 @@ describe('sink watcher', () => {
     const rig = watch(sink.baseUrl);
     rig.watcher.start();
     await sink.send(frameBytes(1, { task_id: 'a' }));
-    expect(await rig.reach('auth-failed')).toMatchObject({ reason: expect.stringContaining('HTTP 401') as string });
+    expect(await rig.reach('auth-failed')).toMatchObject({
+      reason: expect.stringContaining('HTTP 401') as string,
+      why: { code: 'token-refused', params: { status: 401 } },
+    });
     expect(rig.clock.active.size).toBe(0);
   });
 
@@ -292,7 +295,11 @@ describe('sink watcher', () => {
     const rig = watch(predictBase(server), {}, 'wrong-token-abcdef');
     rig.watcher.start();
     const state = await rig.reach('auth-failed');
-    expect(state).toEqual({ state: 'auth-failed', reason: expect.stringContaining('HTTP 401') as string });
+    expect(state).toEqual({
+      state: 'auth-failed',
+      reason: expect.stringContaining('HTTP 401') as string,
+      why: { code: 'token-refused', params: { status: 401 } },
+    });
     expect(JSON.stringify(state)).not.toContain('wrong-token-abcdef');
     expect(rig.watcher.stats.connects).toBe(1);
     expect(rig.clock.active.size).toBe(0);
@@ -307,7 +314,10 @@ describe('sink watcher', () => {
     const liveAt = Date.now();
     const backingOff = await rig.reach('backing-off');
     const noticedAfter = Date.now() - liveAt;
-    expect(backingOff).toMatchObject({ reason: 'no answer to a ping within 300 ms' });
+    expect(backingOff).toMatchObject({
+      reason: 'no answer to a ping within 300 ms',
+      why: { code: 'ping-unanswered', params: { ms: 300 } },
+    });
     expect(noticedAfter).toBeGreaterThanOrEqual(300);
     expect(noticedAfter).toBeLessThan(100 + 300 + 1000);
     await rig.reach('live');
@@ -327,6 +337,7 @@ describe('sink watcher', () => {
         attempt,
         nextAttemptAt: expect.any(Number) as number,
         reason: 'the service answered the watch with HTTP 503',
+        why: { code: 'connection-http', params: { status: 503 } },
       })),
     );
     // random 0.5 of min(100, 40·2^n): 20, 40, then capped at 50

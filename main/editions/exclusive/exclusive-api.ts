@@ -104,7 +104,7 @@ export class ExclusiveApi {
         `${this.label} could not read the workflow (HTTP 500${detail ? `: ${detail}` : ''}). Export it again with Workflow → Export (API); if every workflow fails, check that the service is running.`,
         500,
         detail,
-      );
+      ).withCode('service-workflow-unreadable', { status: 500, detail });
     }
     const reply = this.parse(response, 'the prompt', (json) => promptReplySchema.safeParse(json).data);
     const refused = partialRejection(reply.node_errors, submission.workflow, this.label);

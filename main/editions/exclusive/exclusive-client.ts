@@ -15,6 +15,7 @@ import type {
   SubmitReceipt,
   SubmitRequest,
 } from '../edition';
+import { tokenRefusedWhy } from '../connection-reasons';
 import { HttpClient } from '../http';
 import type { BackoffOptions } from './backoff';
 import { downloadToFile } from './download';
@@ -128,9 +129,9 @@ export class ExclusiveClient implements Edition {
       emit: (event) => this.emit(event),
       socketLive: () => this.socket?.live ?? false,
       logger: this.logger,
-      onAuthFailed: (reason) => {
+      onAuthFailed: (reason, status) => {
         if (this.connection.state === 'auth-failed') return;
-        const state: ConnectionState = { state: 'auth-failed', reason };
+        const state: ConnectionState = { state: 'auth-failed', reason, why: tokenRefusedWhy(status) };
         if (this.socket) void this.socket.close(state);
         else this.setConnection(state);
       },

@@ -3,7 +3,7 @@
 // jitter, and stops for good on 401/403: retrying a refused token only loops (STYLE.md, comfyui-sdk issue #21).
 // The socket is a hint: the client confirms every completion through /history.
 import WebSocket from 'ws';
-import { describeBytes } from '../../errors';
+import { dropReason, socketErrorReason, tokenRefusedWhy, type DropReason } from '../connection-reasons';
 import type { ConnectionState } from '../edition';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { wsFrameSchema } from './comfy-replies';
@@ -35,16 +35,6 @@ export interface ProgressSocketOptions {
 }
 
 export const DEFAULT_MAX_PROGRESS_FRAME_BYTES = 32 * 1024 * 1024;
-
-function describeSocketError(error: Error, maxFrameBytes: number): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
-    return `the service sent a progress frame larger than ${describeBytes(maxFrameBytes)}`;
-  if (code === 'ECONNREFUSED') return 'the service refused the connection (is it running?)';
-  if (code === 'ENOTFOUND') return 'the service address could not be found';
-  if (code === 'ECONNRESET') return 'the connection was reset';
-  return error.message.replace(/\s+/g, ' ').slice(0, 160) || 'the connection failed';
-}
 
 export class ProgressSocket {
   private socket: WebSocket | undefined;
@@ -97,7 +87,7 @@ export class ProgressSocket {
     });
     this.socket = socket;
     let refusedStatus: number | undefined;
-    let failure: string | undefined;
+    let failure: DropReason | undefined;
     let openedAt: number | undefined;
     let heartbeat: NodeJS.Timeout | undefined;
     let pongDeadline: NodeJS.Timeout | undefined;
@@ -116,7 +106,7 @@ export class ProgressSocket {
       heartbeat = setInterval(() => {
         if (pongDeadline) return;
         pongDeadline = setTimeout(() => {
-          failure = 'the progress connection stopped answering';
+          failure = dropReason('the progress connection stopped answering', 'progress-stalled');
           socket.terminate();
         }, this.options.pongTimeoutMs ?? 10_000);
         socket.ping();
@@ -141,7 +131,7 @@ export class ProgressSocket {
       if (frame.success) this.options.onFrame({ type: frame.data.type, data: frame.data.data });
     });
     socket.on('error', (error) => {
-      failure ??= describeSocketError(error, this.maxFrameBytes);
+      failure ??= socketErrorReason(error, this.maxFrameBytes, 'progress frame');
     });
     socket.on('close', (code) => {
       if (heartbeat) clearInterval(heartbeat);
@@ -154,20 +144,26 @@ export class ProgressSocket {
         this.setState({
           state: 'auth-failed',
           reason: `${this.options.label} refused the token on the progress connection (HTTP ${refusedStatus}). Copy the token again from the console's call information.`,
+          why: tokenRefusedWhy(refusedStatus),
         });
         return;
       }
-      const reason =
+      this.scheduleReconnect(
         refusedStatus !== undefined
-          ? `the service answered HTTP ${refusedStatus} instead of opening the progress connection`
-          : (failure ?? `the progress connection closed (code ${code})`);
-      this.scheduleReconnect(reason);
+          ? dropReason(
+              `the service answered HTTP ${refusedStatus} instead of opening the progress connection`,
+              'connection-http',
+              { status: refusedStatus },
+            )
+          : (failure ?? dropReason(`the progress connection closed (code ${code})`, 'connection-closed', { code })),
+      );
     });
   }
 
-  private scheduleReconnect(reason: string): void {
+  private scheduleReconnect({ reason, why }: DropReason): void {
     const delay = backoffDelay(Math.max(1, this.attempt), this.options.backoff);
-    this.setState({ state: 'backing-off', attempt: this.attempt, nextAttemptAt: this.now() + delay, reason });
+    const nextAttemptAt = this.now() + delay;
+    this.setState({ state: 'backing-off', attempt: this.attempt, nextAttemptAt, reason, why });
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -6,6 +6,7 @@ import type { ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { AuthError } from '../../errors';
 import { partitionOutputNames } from '../../comfy/output-names';
+import { refusalStatus } from '../connection-reasons';
 import { editionOutputFile, type EditionEvent, type EditionResult, type ResultHandler } from '../edition';
 import { backoffDelay } from './backoff';
 import { wsExecutingSchema, wsProgressSchema, wsPromptDataSchema } from './comfy-replies';
@@ -32,7 +33,7 @@ export interface TrackerOptions {
   socketLive(): boolean;
   /** Records an error that is retried rather than thrown (poll failures, a rejected result handler). */
   logger: Logger;
-  onAuthFailed(reason: string): void;
+  onAuthFailed(reason: string, status: number | undefined): void;
   now: () => number;
 }
 
@@ -188,7 +189,7 @@ export class PromptTracker {
     if (this.stopped) return;
     if (error instanceof AuthError) {
       this.authFailed = true;
-      this.options.onAuthFailed(error.message);
+      this.options.onAuthFailed(error.message, refusalStatus(error));
       return;
     }
     this.failures += 1;

@@ -3,9 +3,8 @@
 // is at-least-once, so the watcher de-duplicates by index and task_id; it notices a dead socket by pong deadline,
 // reconnects with capped, jittered backoff, and stops for good on a refused token (STYLE.md, the comfyui-sdk lesson).
 import { WebSocket, type RawData } from 'ws';
+import { dropReason, refusalStatus, socketErrorReason, tokenRefusedWhy, type DropReason } from '../connection-reasons';
 import type { ConnectionState } from '../edition';
-import { describeBytes } from '../../errors';
-import { redact } from '../../log/redact';
 import { CommitBatcher } from './commit-batcher';
 import { commitOversizedFrame } from './oversized-frame';
 import { decodeSinkFrame } from './sink-frame';
@@ -32,7 +31,7 @@ interface Connection {
   ws: WebSocket;
   ended: boolean;
   status?: number;
-  reason: string;
+  dropped: DropReason;
   /** Dropped on purpose so the server redelivers frames whose handler failed: come back at once. */
   recycle: boolean;
   /** Foreign frames left uncommitted on this socket. */
@@ -104,7 +103,7 @@ export class SinkWatcher {
         this.events.emit('commit', indexes);
       },
       onFailed: (indexes, error) => this.report({ kind: 'commit-failed', indexes, error }),
-      onAuthFailed: (error) => this.stopOnAuth(error.message),
+      onAuthFailed: (error) => this.stopOnAuth(error.message, refusalStatus(error)),
     });
   }
 
@@ -139,7 +138,7 @@ export class SinkWatcher {
     this.lifetime.abort(new Error('the watcher was closed'));
     this.cancelReconnect?.();
     this.cancelRedelivery?.();
-    if (this.connection) this.endConnection(this.connection, 'closed');
+    if (this.connection) this.endConnection(this.connection, dropReason('closed', 'connection-closed'));
     // Commits of handled frames go out, within a short deadline: a frame left uncommitted is only redelivered on the
     // next run, where the caller's ledger recognises its task_id.
     if (this.authFailed) this.commits.stop();
@@ -173,7 +172,7 @@ export class SinkWatcher {
     const conn: Connection = {
       ws,
       ended: false,
-      reason: 'the connection closed',
+      dropped: dropReason('the connection closed', 'connection-closed'),
       recycle: false,
       foreignHeld: 0,
       oversized: false,
@@ -182,7 +181,8 @@ export class SinkWatcher {
     this.stats.connects += 1;
     ws.on('unexpected-response', (_req, res) => {
       conn.status = res.statusCode ?? 0;
-      conn.reason = `the service answered the watch with HTTP ${conn.status}`;
+      const status = conn.status;
+      conn.dropped = dropReason(`the service answered the watch with HTTP ${status}`, 'connection-http', { status });
       res.resume();
       ws.terminate();
     });
@@ -200,10 +200,9 @@ export class SinkWatcher {
       this.failures = 0;
     });
     ws.on('error', (error: Error) => {
-      if ((error as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        conn.oversized = true;
-        conn.reason = `a result frame was larger than ${describeBytes(this.maxFrameBytes)}`;
-      } else if (conn.status === undefined) conn.reason = redact(error.message);
+      const dropped = socketErrorReason(error, this.maxFrameBytes, 'result frame');
+      if (dropped.why.code === 'frame-oversized') conn.oversized = true;
+      if (conn.oversized || conn.status === undefined) conn.dropped = dropped;
     });
     ws.on('close', () => this.connectionEnded(conn));
   }
@@ -213,7 +212,8 @@ export class SinkWatcher {
       if (conn.ended) return;
       if (!conn.cancelPongDeadline) {
         conn.cancelPongDeadline = this.clock.setTimer(() => {
-          conn.reason = `no answer to a ping within ${this.options.pongTimeoutMs ?? 5000} ms`;
+          const ms = this.options.pongTimeoutMs ?? 5000;
+          conn.dropped = dropReason(`no answer to a ping within ${ms} ms`, 'ping-unanswered', { ms });
           conn.ws.terminate();
         }, this.options.pongTimeoutMs ?? 5000);
         conn.ws.ping();
@@ -222,8 +222,8 @@ export class SinkWatcher {
     }, this.options.pingIntervalMs ?? 2000);
   }
 
-  private endConnection(conn: Connection, reason: string): void {
-    conn.reason = reason;
+  private endConnection(conn: Connection, dropped: DropReason): void {
+    conn.dropped = dropped;
     conn.ws.terminate();
     this.connectionEnded(conn);
   }
@@ -239,23 +239,24 @@ export class SinkWatcher {
     if (conn.status === 401 || conn.status === 403) {
       return this.stopOnAuth(
         `The service refused the token (HTTP ${conn.status}). Copy the token again from the console's call information.`,
+        conn.status,
       );
     }
     if (conn.recycle) return this.connect();
-    if (conn.oversized) return void this.skipOversized(conn.reason);
-    this.reconnectLater(conn.reason);
+    if (conn.oversized) return void this.skipOversized(conn.dropped);
+    this.reconnectLater(conn.dropped);
   }
 
-  private reconnectLater(reason: string): void {
+  private reconnectLater({ reason, why }: DropReason): void {
     const attempt = this.failures + 1;
     const delay = backoffDelay(this.failures, this.backoff, this.random);
     this.failures += 1;
-    this.setState({ state: 'backing-off', attempt, nextAttemptAt: this.clock.now() + delay, reason });
+    this.setState({ state: 'backing-off', attempt, nextAttemptAt: this.clock.now() + delay, reason, why });
     this.cancelReconnect = this.clock.setTimer(() => this.connect(), delay);
   }
 
   /** A frame over maxFrameBytes comes back on every reconnect: skipped as oversized-frame.ts explains. */
-  private async skipOversized(reason: string): Promise<void> {
+  private async skipOversized(dropped: DropReason): Promise<void> {
     this.setState({ state: 'connecting', attempt: this.failures + 1 });
     try {
       const index = await commitOversizedFrame({
@@ -279,10 +280,10 @@ export class SinkWatcher {
       if (this.closed || this.authFailed) return;
       this.report({ kind: 'commit-failed', indexes: [], error });
     }
-    if (!this.closed && !this.authFailed) this.reconnectLater(reason);
+    if (!this.closed && !this.authFailed) this.reconnectLater(dropped);
   }
 
-  private stopOnAuth(reason: string): void {
+  private stopOnAuth(reason: string, status: number | undefined): void {
     this.authFailed = true;
     this.cancelReconnect?.();
     this.cancelRedelivery?.();
@@ -295,7 +296,7 @@ export class SinkWatcher {
       conn.cancelPongDeadline?.();
       conn.ws.terminate();
     }
-    this.setState({ state: 'auth-failed', reason });
+    this.setState({ state: 'auth-failed', reason, why: tokenRefusedWhy(status) });
   }
 
   private receive(conn: Connection, bytes: Uint8Array): void {
@@ -377,7 +378,7 @@ export class SinkWatcher {
       const conn = this.connection;
       if (!conn || conn.ended) return;
       conn.recycle = true;
-      this.endConnection(conn, 'redelivering results whose handling failed');
+      this.endConnection(conn, dropReason('redelivering results whose handling failed', 'redelivering'));
     }, delay);
   }
 

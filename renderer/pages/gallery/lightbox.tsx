@@ -4,6 +4,8 @@ import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImage, GalleryImageDetails } from '../../../preload/schemas/gallery';
 import { artlab } from '../../api/artlab';
+import { codedSentence } from '../../i18n/error-sentence';
+import { formatNumber } from '../../i18n/format';
 import { CloseIcon } from '../../components/icons';
 import { errorMessage } from '../../settings/settings-context';
 import { LightboxDetails } from './lightbox-details';
@@ -29,7 +31,9 @@ function Stage(props: { image: GalleryImage; zoom: number }) {
     return (
       <div className="lightbox__missing">
         <p>{image.state === 'pending' ? t('gallery.tile.pending') : t('gallery.tile.missing')}</p>
-        {image.error ? <p className="muted">{image.error}</p> : null}
+        {image.error ? (
+          <p className="muted lightbox__why">{codedSentence(image.errorCode, image.errorParams, image.error)}</p>
+        ) : null}
       </div>
     );
   }
@@ -72,6 +76,10 @@ function Stage(props: { image: GalleryImage; zoom: number }) {
 export function Lightbox(props: {
   images: readonly GalleryImage[];
   index: number;
+  /**
+   * How many images match the filters: the exact count, not the loaded one (use-gallery takes it from the first
+   * page's count and keeps it current as images arrive or leave), so "12 of 340" is true before 340 are loaded.
+   */
   total: number;
   serviceName: (id: string) => string | undefined;
   onIndex: (index: number) => void;
@@ -171,7 +179,10 @@ export function Lightbox(props: {
             {t('gallery.lightbox.previous')}
           </button>
           <span className="lightbox__position">
-            {t('gallery.lightbox.position', { index: index + 1, total: props.total })}
+            {t('gallery.lightbox.position', {
+              index: formatNumber(index + 1),
+              total: formatNumber(Math.max(props.total, images.length)),
+            })}
           </span>
           <span className="lightbox__zoom">{`${Math.round(zoom * 100)}%`}</span>
           <button

@@ -1,9 +1,9 @@
 // Shown only when a service's result watcher or progress socket is not well, or its dispatch waits for a new token:
 // jobs then stay where they are, and the artist should know why.
 import { useTranslation } from 'react-i18next';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
-import { connectionSentence } from '../services/coded-messages';
+import { connectionReasonText, connectionSentence } from '../services/coded-messages';
 
 export function ConnectionBanner(props: {
   connections: ReadonlyMap<string, ServiceConnectionDto>;
@@ -26,15 +26,16 @@ export function ConnectionBanner(props: {
             : connection.state === 'backing-off'
               ? t('queue.connection.reconnecting', { name, attempt: connection.attempt })
               : t('queue.connection.paused', { name });
-        // A coded report is worded here; an uncoded reason is the error's own sentence, shown muted.
+        // A coded report or connection reason is worded here; an uncoded one is main's own sentence, shown muted.
         const coded = report.code ? connectionSentence(t, report) : undefined;
-        const reason = coded
-          ? coded.detail
-          : (report.message ?? ('reason' in connection ? connection.reason : undefined));
+        const dropped = 'why' in connection && connection.why ? connectionReasonText(t, connection) : undefined;
+        const worded = coded?.text ?? dropped;
+        const english = 'reason' in connection && !dropped ? connection.reason : undefined;
+        const reason = coded ? coded.detail : (report.message ?? english);
         return (
           <p key={report.serviceId} className="queue-connections__line">
             <strong>{state}</strong>
-            {coded ? ` ${coded.text}` : ''}
+            {worded ? ` ${worded}` : ''}
             {reason ? <span className="queue-job__error-detail">{` ${reason}`}</span> : null}
           </p>
         );

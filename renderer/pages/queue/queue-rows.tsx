@@ -1,23 +1,44 @@
 // One batch header (label, service, counts, progress, batch actions) and one job row (state, prompt, seed, progress or
 // queue position, thumbnail, error sentence, job actions), as the virtualised list draws them.
 import { useTranslation } from 'react-i18next';
-import { JobErrorKindSchema, type BatchSummaryDto, type JobStateDto } from '../../../preload/schemas/jobs';
+import { ErrorCodeSchema } from '../../../preload/schemas/common';
+import {
+  JobErrorKindSchema,
+  type BatchSummaryDto,
+  type JobErrorDto,
+  type JobStateDto,
+} from '../../../preload/schemas/jobs';
+import { codedSentence } from '../../i18n/error-sentence';
 import { jobSummary, queuePosition, type JobThumb, type JobView } from './queue-store';
 
 const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
 
 /**
- * A failed job: a headline in the artist's language from the error's kind, then the sentence main or the service
- * wrote (muted; it may be the server's own English, and for a validation error it names the node and input).
+ * A failed job: a headline in the artist's language from the error's kind, then the sentence. Main's own sentences
+ * come with a code and are worded here (a service's words ride inside as `detail`); any other is the sentence main
+ * or the service wrote, muted (it may be the server's own English; a validation error names the node and input).
  */
-function JobError(props: { error: { kind: string; message: string } }) {
+function JobError(props: { error: JobErrorDto }) {
   const { t } = useTranslation();
-  const kind = JobErrorKindSchema.safeParse(props.error.kind);
-  if (!kind.success) return <p className="queue-job__error">{props.error.message}</p>;
+  const { error } = props;
+  const kind = JobErrorKindSchema.safeParse(error.kind);
+  const coded = ErrorCodeSchema.safeParse(error.code).success;
+  const givenUp = error.params?.givenUpSends;
+  const sentence = coded
+    ? [
+        codedSentence(error.code, error.params, error.message),
+        typeof givenUp === 'number'
+          ? t('queue.givenUp', { sends: givenUp, seconds: error.params?.givenUpSeconds ?? 0 })
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ')
+    : error.message;
+  if (!kind.success) return <p className="queue-job__error">{sentence}</p>;
   return (
     <p className="queue-job__error">
       <strong>{t(`queue.errorKinds.${kind.data}`)}</strong>{' '}
-      <span className="queue-job__error-detail">{props.error.message}</span>
+      <span className={coded ? undefined : 'queue-job__error-detail'}>{sentence}</span>
     </p>
   );
 }

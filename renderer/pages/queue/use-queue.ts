@@ -3,7 +3,8 @@
 // services' connection reports.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GalleryImage } from '../../../preload/schemas/gallery';
-import type { JobChangeDto, ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
+import type { JobChangeDto } from '../../../preload/schemas/jobs';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';

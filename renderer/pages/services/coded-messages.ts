@@ -1,7 +1,11 @@
 // Sentences main sends with a code are worded here in the artist's language; the English `message` is the fallback
 // for a code this build does not know (a newer main) or a result saved without one.
 import type { TFunction } from 'i18next';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import {
+  ConnectionReasonCodeSchema,
+  type ConnectionStateDto,
+  type ServiceConnectionDto,
+} from '../../../preload/schemas/connections';
 import {
   HealthCodeSchema,
   HealthWarningCodeSchema,
@@ -58,4 +62,14 @@ export function connectionSentence(t: TFunction, report: ServiceConnectionDto): 
     text: t(`services.connectionCodes.${report.code}`),
     ...(typeof detail === 'string' && report.code === 'service-unopenable' ? { detail } : {}),
   };
+}
+
+/**
+ * Why a watcher or progress socket is down, in the artist's language; main's English `reason` when it sent no code
+ * this build knows. Undefined for a state that carries no reason.
+ */
+export function connectionReasonText(t: TFunction, state: ConnectionStateDto): string | undefined {
+  if (state.state !== 'backing-off' && state.state !== 'auth-failed') return undefined;
+  const known = ConnectionReasonCodeSchema.safeParse(state.why?.code);
+  return known.success ? t(`services.connectionReasons.${known.data}`, { ...state.why?.params }) : state.reason;
 }

@@ -1,8 +1,8 @@
 // One saved service in the list: what it is, where it is, whether it works, and what can be done with it.
 import { useTranslation } from 'react-i18next';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
-import { connectionSentence, healthSentence } from './coded-messages';
+import { connectionReasonText, connectionSentence, healthSentence } from './coded-messages';
 import { HealthBadge, healthState, SentenceDetail } from './health-view';
 import { urlHost } from './service-form';
 
@@ -29,7 +29,7 @@ export function ServiceCard(
       case 'connecting':
         return t('services.connection.connecting', { n: state.attempt });
       case 'backing-off':
-        return t('services.connection.backingOff', { reason: state.reason });
+        return t('services.connection.backingOff', { reason: connectionReasonText(t, state) });
       case 'auth-failed':
         return t('services.connection.authFailed');
       case 'stopped':

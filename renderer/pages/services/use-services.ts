@@ -1,7 +1,7 @@
 // The services list as React state: loaded once, then kept current by `services.changed` and `services.health`
 // (a health result arrives on its own event, between list changes, so it is merged into the matching record).
 import { useCallback, useEffect, useState } from 'react';
-import type { ServiceConnectionDto } from '../../../preload/schemas/jobs';
+import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { HealthResult, ServiceDto, VaultStatus } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';

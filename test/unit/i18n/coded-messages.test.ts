@@ -5,7 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorKind } from '../../../main/errors';
 import { batchFinishedMessage, presenceLanguage } from '../../../main/presence-messages';
-import { ConnectionCodeSchema, JobErrorKindSchema, type JobErrorKind } from '../../../preload/schemas/jobs';
+import { ConnectionCodeSchema, ConnectionReasonCodeSchema } from '../../../preload/schemas/connections';
+import { JobErrorKindSchema, type JobErrorKind } from '../../../preload/schemas/jobs';
 import { ErrorCodeSchema } from '../../../preload/schemas/common';
 import {
   CallInfoNoteCodeSchema,
@@ -60,6 +61,7 @@ const groups: [string, readonly string[]][] = [
   ['services.codeSubjects', HealthPartSchema.shape.part.options],
   ['services.warningCodes', HealthWarningCodeSchema.options],
   ['services.connectionCodes', ConnectionCodeSchema.options],
+  ['services.connectionReasons', ConnectionReasonCodeSchema.options],
   ['queue.errorKinds', JobErrorKindSchema.options],
   ['errors.codes', ErrorCodeSchema.options],
   ['errors.codes', VaultStatusSchema.shape.reasonCode.unwrap().options],

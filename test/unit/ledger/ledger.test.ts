@@ -139,7 +139,7 @@ describe('ledger: identity before submit', () => {
     const id = jobIds[0] ?? '';
     rig.ledger.assignIdentity(id, 'task-1');
     const retryAt = rig.clock.time + 5_000;
-    expect(rig.ledger.markFailed(id, 'network', 'The service did not answer.', retryAt)).toBe(true);
+    expect(rig.ledger.markFailed(id, { kind: 'network', message: 'The service did not answer.' }, retryAt)).toBe(true);
     expect(rig.ledger.getJob(id)).toMatchObject({ state: 'pending', identity: 'task-1', nextAttemptAt: retryAt });
     expect(rig.ledger.nextPending('svc-a', 10)).toEqual([]);
     expect(rig.ledger.nextRetryAt('svc-a')).toBe(retryAt);
@@ -256,7 +256,7 @@ describe('ledger: guarded transitions', () => {
     expect(rig.ledger.markQueued(id, { identity: 'task-1', queueIndex: 3 })).toBe(false);
     expect(rig.ledger.markRunning(id)).toBe(false);
     expect(rig.ledger.markCancelled(id)).toBe(false);
-    expect(rig.ledger.markFailed(id, 'network', 'late')).toBe(false);
+    expect(rig.ledger.markFailed(id, { kind: 'network', message: 'late' })).toBe(false);
     expect(rig.ledger.markLost(id, 'late')).toBe(false);
     expect(rig.ledger.getJob(id)).toMatchObject({ state: 'succeeded', queueIndex: null });
   });
@@ -275,7 +275,7 @@ describe('ledger: guarded transitions', () => {
     const id = rig.queue(['a']).jobIds[0] ?? '';
     expect(rig.ledger.markRunning(id)).toBe(false);
     expect(rig.ledger.markLost(id, 'x')).toBe(false);
-    expect(rig.ledger.markFailed(id, 'validation', 'Node 3 needs a model.')).toBe(true);
+    expect(rig.ledger.markFailed(id, { kind: 'validation', message: 'Node 3 needs a model.' })).toBe(true);
     expect(rig.ledger.getJob(id)?.state).toBe('failed');
   });
 
