@@ -32,7 +32,13 @@ export function GpuControl(props: { service: ServiceDto }) {
   };
 
   const readError = lifecycle.error ? errorMessage(lifecycle.error) : null;
-  const detail = state?.reason ?? (phase === 'failed' ? state?.message : undefined);
+  // EAS's own words on a state on its way or failed (why it waits, why it failed). On a settled Running or Stopped
+  // they only repeat the status ("RUNNING").
+  const said = state?.reason ?? state?.message;
+  const detail =
+    phase !== 'running' && phase !== 'stopped' && said?.toLowerCase() !== state?.status.toLowerCase()
+      ? said
+      : undefined;
   return (
     <div className="service-card__gpu" data-testid="gpu">
       <div className="service-card__gpu-state">
@@ -45,9 +51,11 @@ export function GpuControl(props: { service: ServiceDto }) {
                 ? t('servicesGpu.status.other', { status: state.status })
                 : t(`servicesGpu.status.${phase}`)}
             </span>
-            <span className="service-card__gpu-count" data-testid="gpu-instances">
-              {t('servicesGpu.card.instances', { count: state.total, running: state.running })}
-            </span>
+            {phase === 'stopped' ? null : (
+              <span className="service-card__gpu-count" data-testid="gpu-instances">
+                {t('servicesGpu.card.instances', { count: state.total, running: state.running })}
+              </span>
+            )}
             {detail ? <span className="muted service-card__gpu-detail">{detail}</span> : null}
           </>
         ) : readError ? null : (
