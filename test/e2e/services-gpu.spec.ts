@@ -1,9 +1,12 @@
 // The GPU behind a service, from the Services page, against the simulator's EAS control API: an Exclusive service
 // saved with its own control AccessKey shows Running 1 of 1; Stop asks first (saying what it means for billing) and
-// the card follows the service to Stopped; Start brings it back to Running. The same card and dialog in Chinese.
+// the card follows the service to Stopped; Start brings it back to Running. The same card and dialog in Chinese. A stop
+// with jobs in flight is refused with the coded sentence, and "Stop anyway" sends it confirmed.
 // Runs its own app: stopping a service must not reach the specs that use the shared one. Screenshots of the card and
 // the confirmation in both languages go to test/e2e/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
+import { z } from 'zod';
+import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 
@@ -93,4 +96,46 @@ test('a service with EAS control shows its GPU, stops after a confirmation and s
   } finally {
     await zh.close();
   }
+});
+
+test('a stop with jobs in flight is refused with how many, and "Stop anyway" stops it', async ({ page }) => {
+  const bridge = await BridgeClient.connect(app.url);
+  try {
+    const serviceId = z
+      .array(z.object({ id: z.string(), name: z.string() }))
+      .parse(await bridge.call('services.list'))
+      .find((service) => service.name === NAME)?.id;
+    const starter = z
+      .array(z.object({ id: z.string(), source: z.string() }))
+      .parse(await bridge.call('workflows.list'))
+      .find((workflow) => workflow.source === 'starter');
+    await bridge.call('batches.queue', {
+      serviceId,
+      workflowId: starter?.id,
+      spec: { seeds: { mode: 'increment', start: '1' }, countPerPrompt: 50 },
+    });
+    await expect
+      .poll(
+        async () =>
+          z.object({ jobsInFlight: z.number() }).parse(await bridge.call('services.lifecycle', { serviceId }))
+            .jobsInFlight,
+      )
+      .toBeGreaterThan(0);
+  } finally {
+    bridge.close();
+  }
+
+  await page.goto(`${app.url}#/services`);
+  const gpu = card(page).getByTestId('gpu');
+  await expect(gpu.getByTestId('gpu-status')).toHaveText('Running');
+  await gpu.getByRole('button', { name: 'Stop' }).click();
+  const confirm = page.getByRole('dialog', { name: `Stop the GPU of “${NAME}”?` });
+  await confirm.getByRole('button', { name: 'Stop' }).click();
+  await expect(confirm.getByRole('alert')).toContainText(
+    `Stopping “${NAME}” would interrupt the jobs it is working on`,
+  );
+  await shootBothThemes(page, { file: (theme) => `services-gpu-refused-en-${theme}.png` });
+  await confirm.getByRole('button', { name: 'Stop anyway' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(gpu.getByTestId('gpu-status')).toHaveText('Stopped', { timeout: 15_000 });
 });
