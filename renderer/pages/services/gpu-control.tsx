@@ -12,7 +12,7 @@ import { useServiceLifecycle } from './use-service-lifecycle';
 export function GpuControl(props: { service: ServiceDto }) {
   const { t } = useTranslation();
   const { service } = props;
-  const lifecycle = useServiceLifecycle(service.id, true);
+  const lifecycle = useServiceLifecycle(service.id, service.updatedAt);
   const [action, setAction] = useState<GpuAction | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);

@@ -14,7 +14,8 @@ export interface ServiceLifecycleState {
   apply: (next: ServiceLifecycleDto) => void;
 }
 
-export function useServiceLifecycle(serviceId: string, enabled: boolean): ServiceLifecycleState {
+/** `revision`: the service record's updatedAt; an edit (another key, another EAS service) reads again. */
+export function useServiceLifecycle(serviceId: string, revision: number): ServiceLifecycleState {
   const [state, setState] = useState<ServiceLifecycleDto | null>(null);
   const [error, setError] = useState<unknown>(null);
   // Bumped by apply(): the loop restarts from the action's reply instead of reading again at once.
@@ -22,7 +23,6 @@ export function useServiceLifecycle(serviceId: string, enabled: boolean): Servic
   const seed = useRef<ServiceLifecycleDto | null>(null);
 
   useEffect(() => {
-    if (!enabled) return;
     let closed = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A read fell due while the window was hidden: it runs when the window shows again.
@@ -69,7 +69,7 @@ export function useServiceLifecycle(serviceId: string, enabled: boolean): Servic
       if (timer) clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibility);
     };
-  }, [serviceId, enabled, generation]);
+  }, [serviceId, revision, generation]);
 
   const apply = useCallback((next: ServiceLifecycleDto) => {
     seed.current = next;
