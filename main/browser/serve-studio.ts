@@ -6,6 +6,7 @@ import { createRecoverableNodeStore } from '../node-adapters';
 import { createStudio, type Studio } from '../studio';
 import { redactingSink, type LogLevel } from '../log/log-sink';
 import { createLogger } from '../log/logger';
+import type { ControlEndpoint } from '../services/service-lifecycle';
 import { startBrowserBridge, type BrowserBridge } from './bridge-server';
 
 export interface ServedStudio {
@@ -21,6 +22,8 @@ export async function serveStudioInBrowser(options: {
   version?: string;
   /** Where log lines go (standard error when not given); every line is redacted before it gets there. */
   writeLog?: (line: string, level: LogLevel) => void;
+  /** Where the EAS control API answers (the simulator's, over http); EAS's own host per region when not given. */
+  controlEndpoint?: ControlEndpoint;
 }): Promise<ServedStudio> {
   const logger = createLogger(redactingSink(options.writeLog ?? ((line) => process.stderr.write(`${line}\n`))));
   const studio = createStudio({
@@ -35,6 +38,7 @@ export async function serveStudioInBrowser(options: {
       transport: 'browser',
     },
     logger,
+    ...(options.controlEndpoint ? { controlEndpoint: options.controlEndpoint } : {}),
   });
   const bridge = await startBrowserBridge({
     studio,

@@ -15,6 +15,8 @@ const sim = await startSimulator();
 const served = await serveStudioInBrowser({
   dataDir,
   rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
+  // The simulator's EAS control API (plain http on loopback), so the Services page can start, stop and scale.
+  controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }),
   // Warnings and errors only: a test run's output is its results, with what went wrong beside them.
   writeLog: (line, level) => {
     if (level !== 'info') process.stderr.write(`${line}\n`);

@@ -68,6 +68,7 @@ if (values.browser) {
     rendererDir: join(root, 'out/renderer'),
     port: Number(values.port),
     version: process.env.npm_package_version,
+    controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }),
   });
   await addDemoServices(served.studio.handlers, services);
   if (values.json) process.stdout.write(`${JSON.stringify({ url: served.bridge.url, dataDir, sim: sim.info })}\n`);

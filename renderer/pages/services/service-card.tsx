@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
+import { GpuControl } from './gpu-control';
 import { connectionReasonText, connectionSentence, healthSentence } from './coded-messages';
 import { HealthBadge, healthState, SentenceDetail } from './health-view';
 import { urlHost } from './service-form';
@@ -119,6 +120,7 @@ export function ServiceCard(
           </div>
         ))}
       </dl>
+      {service.control?.configured ? <GpuControl service={service} /> : null}
       <div className="service-card__actions">
         <button type="button" className="button button--small" onClick={props.onTest} disabled={props.checking}>
           {t('services.actions.test')}

@@ -18,6 +18,7 @@ import {
   toServicePatch,
   type ServiceForm,
 } from './service-form';
+import { ControlFields } from './control-fields';
 import { AdvancedFields, CatalogueSourceField, ConnectionFields, OssFields } from './service-form-fields';
 import './service-form.css';
 
@@ -124,6 +125,9 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
         draftId: undefined,
         draftTokenHint: undefined,
         ossSecret: '',
+        controlSecret: '',
+        ...(stored.control?.hasSecret ? { storedControlSecretHint: stored.control.secretHint ?? '••••' } : {}),
+        ...(stored.control?.target ? { controlTarget: stored.control.target } : {}),
         ...(stored.hasToken ? { storedTokenHint: stored.tokenHint ?? '••••' } : {}),
         ...(stored.oss?.hasSecret ? { storedOssSecretHint: stored.oss.secretHint ?? '••••' } : {}),
       }));
@@ -183,6 +187,7 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       <CatalogueSourceField form={form} change={change} errors={errors} sources={sources} />
       <AdvancedFields form={form} change={change} errors={errors} />
       <OssFields form={form} change={change} errors={errors} focus={props.focus === 'oss'} />
+      <ControlFields form={form} change={change} errors={errors} />
       <div ref={outcome} className="service-form__outcome">
         {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
         {error ? (

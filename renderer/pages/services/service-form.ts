@@ -44,6 +44,17 @@ export interface ServiceForm {
   storedSharedSecretHint?: string;
   /** An API-edition service's source of models and choices: an Exclusive service's id, or '' for none. */
   catalogueFrom: string;
+  /** Starting, stopping and scaling the GPU through the EAS control API (optional). */
+  control: boolean;
+  controlCredentials: 'oss' | 'own';
+  controlAccessKeyId: string;
+  controlSecret: string;
+  storedControlSecretHint?: string;
+  /** Overrides of what the URL says; empty: main reads them from the URL. */
+  controlRegion: string;
+  controlServiceName: string;
+  /** What main read from the stored service's URL, shown as the fields' placeholders. */
+  controlTarget?: { region: string; serviceName: string };
 }
 
 export function emptyForm(): ServiceForm {
@@ -69,6 +80,12 @@ export function emptyForm(): ServiceForm {
     sharedAccessKeyId: '',
     storedSharedAccessKeyId: '',
     sharedSecret: '',
+    control: false,
+    controlCredentials: 'own',
+    controlAccessKeyId: '',
+    controlSecret: '',
+    controlRegion: '',
+    controlServiceName: '',
   };
 }
 
@@ -94,6 +111,15 @@ export function formFromService(service: ServiceDto): ServiceForm {
     form.ossCredentials = service.oss.credentials;
     form.ossAccessKeyId = service.oss.accessKeyId ?? '';
     if (service.oss.hasSecret) form.storedOssSecretHint = service.oss.secretHint ?? '••••';
+  }
+  if (service.control) {
+    form.control = true;
+    form.controlCredentials = service.control.credentials;
+    form.controlAccessKeyId = service.control.accessKeyId ?? '';
+    form.controlRegion = service.control.region ?? '';
+    form.controlServiceName = service.control.serviceName ?? '';
+    if (service.control.hasSecret) form.storedControlSecretHint = service.control.secretHint ?? '••••';
+    if (service.control.target) form.controlTarget = service.control.target;
   }
   return form;
 }
@@ -197,6 +223,19 @@ function ossInput(form: ServiceForm): NonNullable<ServiceInput['oss']> {
   return oss;
 }
 
+function controlInput(form: ServiceForm): NonNullable<ServiceInput['control']> {
+  const control: NonNullable<ServiceInput['control']> = { credentials: form.controlCredentials };
+  if (form.controlCredentials === 'own') {
+    if (form.controlAccessKeyId.trim()) control.accessKeyId = form.controlAccessKeyId.trim();
+    // No new secret keeps the stored one (a secret is write-only).
+    if (form.controlSecret.trim()) control.accessKeySecret = form.controlSecret.trim();
+  }
+  // Sent even when empty: clearing an override goes back to what the URL says.
+  control.region = form.controlRegion.trim();
+  control.serviceName = form.controlServiceName.trim();
+  return control;
+}
+
 export function toServiceInput(form: ServiceForm): ServiceInput {
   const input: ServiceInput = { name: form.name.trim(), url: form.url.trim() };
   if (form.edition !== 'auto') input.edition = form.edition;
@@ -214,14 +253,17 @@ export function toServiceInput(form: ServiceForm): ServiceInput {
     if (form.catalogueFrom) input.catalogueFrom = form.catalogueFrom;
   }
   if (savesOss(form)) input.oss = ossInput(form);
+  if (form.control) input.control = controlInput(form);
   return input;
 }
 
 export function toServicePatch(id: string, form: ServiceForm, stored: ServiceDto): ServicePatch {
-  const { oss, ...rest } = toServiceInput(form);
+  const { oss, control, ...rest } = toServiceInput(form);
   const patch: ServicePatch = { id, ...rest };
   if (oss) patch.oss = oss;
   else if (stored.oss) patch.oss = null;
+  if (control) patch.control = control;
+  else if (stored.control) patch.control = null;
   if (!patch.catalogueFrom && stored.catalogueFrom) patch.catalogueFrom = null;
   return patch;
 }
