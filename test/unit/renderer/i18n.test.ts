@@ -43,6 +43,8 @@ const SAME_IN_BOTH = new Set([
   'services.form.token',
   'services.form.ossEndpoint',
   'services.form.ossAccessKeyId',
+  'servicesGpu.form.accessKeyId',
+  'servicesGpu.card.label',
   'services.codeSubjects.oss',
   'compose.kind.cfg',
   'queue.job.progress',
