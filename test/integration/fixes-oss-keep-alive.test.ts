@@ -7,7 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isStaleSocketReset, OssImageSource } from '../../main/oss/oss-image-source';
+import { OssImageSource } from '../../main/oss/oss-image-source';
+import { isStaleSocketReset } from '../../main/oss/oss-sockets';
 
 const BODY = Buffer.from('png bytes');
 const KEY = 'data-xyz/output/ComfyUI_00001_.png';
