@@ -2,10 +2,12 @@
 // instead of re-sent, and taken by a LoadImage that then runs.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
 import { inputImageName } from '../../main/editions/exclusive/input-upload';
 import { ValidationError } from '../../main/errors';
 import { startSimulator, type Simulator } from '../sim/index';
 import { connectExclusive, submitWorkflow, type ConnectedClient } from './support/exclusive-rig';
+import { HostileServer } from './support/hostile/hostile-http';
 
 let sim: Simulator;
 let rig: ConnectedClient;
@@ -67,5 +69,29 @@ describe('input images on the Exclusive edition', () => {
       code: 'input-image-type',
     });
     expect(puts.length).toBe(before);
+  });
+});
+
+describe('input images against a service that misbehaves', () => {
+  it('refuses an upload reply that is not ComfyUI’s, naming the service, and does not hang', async () => {
+    const server = await HostileServer.start((req, res) => {
+      if (req.url?.startsWith('/view')) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login required</html>');
+    });
+    const client = new ExclusiveClient({ url: server.url, name: 'Hostile', progressSocket: false, timeoutMs: 5_000 });
+    try {
+      const error: unknown = await client
+        .uploadInput({ bytes: await png([5, 5, 5]), ext: 'png' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'input-upload-reply', params: { service: 'Hostile' } });
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { HttpClient } from '../http';
 
 /** ComfyUI's own default `max_upload_size` (100 MB): a larger file would be refused by the server anyway. */
 export const MAX_INPUT_BYTES = 100 * 1024 * 1024;
+const UPLOAD_BASE_TIMEOUT_MS = 30_000;
 
 export interface InputImage {
   bytes: Uint8Array;
@@ -76,6 +77,8 @@ export async function uploadInputImage(
   const response = await http.request({
     method: 'POST',
     path: 'upload/image',
+    // The client's 30 s covers a reply, not sending 100 MB up a slow line: a second more for every 256 KiB.
+    timeoutMs: UPLOAD_BASE_TIMEOUT_MS + Math.ceil(image.bytes.length / 262_144) * 1000,
     headers: { 'content-type': encoded.headers.get('content-type') ?? '' },
     body: Buffer.from(await encoded.arrayBuffer()),
     ...(signal ? { signal } : {}),
