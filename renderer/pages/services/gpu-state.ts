@@ -36,3 +36,22 @@ const MAX_BACKOFF_MS = 30_000;
 export function nextReadDelay(failures: number): number {
   return failures === 0 ? POLL_MS : Math.min(POLL_MS * 2 ** failures, MAX_BACKOFF_MS);
 }
+
+/**
+ * Refusals that only an edit of the service's control settings can change (a wrong or unknown key, a key without the
+ * permission, a service EAS does not know): reading again would only send more signed calls that fail. An edit reads
+ * again by itself.
+ */
+const FINAL_READ_CODES: ReadonlySet<string> = new Set([
+  'eas-control-key-unknown',
+  'eas-control-secret-mismatch',
+  'eas-control-token-invalid',
+  'eas-control-denied',
+  'eas-control-service-missing',
+  'lifecycle-not-configured',
+]);
+
+export function worthReadingAgain(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code !== 'string' || !FINAL_READ_CODES.has(code);
+}

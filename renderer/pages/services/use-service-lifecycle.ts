@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ServiceLifecycleDto } from '../../../preload/schemas/lifecycle';
 import { artlab } from '../../api/artlab';
-import { nextReadDelay, POLL_MS } from './gpu-state';
+import { nextReadDelay, POLL_MS, worthReadingAgain } from './gpu-state';
 
 export interface ServiceLifecycleState {
   state: ServiceLifecycleDto | null;
@@ -50,7 +50,7 @@ export function useServiceLifecycle(serviceId: string, revision: number): Servic
         if (closed) return;
         failures += 1;
         setError(cause);
-        readIn(nextReadDelay(failures));
+        if (worthReadingAgain(cause)) readIn(nextReadDelay(failures));
       }
     };
     const onVisibility = () => {

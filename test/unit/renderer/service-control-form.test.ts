@@ -2,7 +2,7 @@
 // contract's control input (secrets write-only: none sent unless typed; null removes the settings).
 import { describe, expect, it } from 'vitest';
 import type { ServiceDto } from '../../../preload/schemas/services';
-import { gpuPhase, nextReadDelay } from '../../../renderer/pages/services/gpu-state';
+import { gpuPhase, nextReadDelay, worthReadingAgain } from '../../../renderer/pages/services/gpu-state';
 import {
   emptyForm,
   formFromService,
@@ -90,5 +90,14 @@ describe('GPU state on the card', () => {
 
   it('reads every 3 s while on its way, backing off to 30 s after failures', () => {
     expect([0, 1, 2, 3, 4, 10].map(nextReadDelay)).toEqual([3_000, 6_000, 12_000, 24_000, 30_000, 30_000]);
+  });
+});
+
+describe('reading the GPU again after a failure', () => {
+  it('stops after a refusal only an edit can change, and goes on after a network failure', () => {
+    expect(worthReadingAgain({ code: 'eas-control-secret-mismatch' })).toBe(false);
+    expect(worthReadingAgain({ code: 'eas-control-denied' })).toBe(false);
+    expect(worthReadingAgain({ code: 'eas-control-unreachable' })).toBe(true);
+    expect(worthReadingAgain(new Error('socket closed'))).toBe(true);
   });
 });
