@@ -47,7 +47,7 @@ export interface ImageIntakeOptions {
   concurrency?: number;
   /** Attempts per file for transient failures (network, timeouts, 5xx). Default 4. */
   attempts?: number;
-  /** First backoff ceiling (doubled per attempt, capped at 30 s, fully jittered). Default 1 s. */
+  /** First backoff ceiling (doubled per attempt, capped at 30 s; each wait between half and all of it). Default 1 s. */
   backoffMs?: number;
   /** [0, 1) dice for the jitter; injectable so tests are deterministic. */
   random?: () => number;
@@ -156,7 +156,11 @@ export class ImageIntake {
       } catch (error) {
         if (this.closed) return;
         if (this.worthRetrying(row, error) && attempt < this.attempts) {
-          await this.wait(backoffDelay(attempt, { initialMs: this.backoffMs, maxMs: 30_000 }, this.random));
+          // Equal jitter: the retries of one image span at least half the ceilings (0.5 + 1 + 2 s by default), so a
+          // short outage (a restart, a dropped listener) cannot swallow them all, as full jitter near zero could.
+          await this.wait(
+            backoffDelay(attempt, { initialMs: this.backoffMs, maxMs: 30_000, jitter: 'equal' }, this.random),
+          );
           if (this.closed) return;
           continue;
         }

@@ -48,7 +48,13 @@ describe('artlab run under chaos', () => {
       { SIM_TOKEN: sim.info.queue.token, SIM_OSS_ID: oss.accessKeyId, SIM_OSS_SECRET: oss.accessKeySecret },
     );
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-    expect(summary, run.stderr).toMatchObject({ type: 'summary', total: JOBS, succeeded: JOBS, missingImages: 0 });
+    const missing = run.stdout.split('\n').filter((line) => line.includes(`"missing":[{`));
+    expect(summary, missing.join('\n') + run.stderr).toMatchObject({
+      type: 'summary',
+      total: JOBS,
+      succeeded: JOBS,
+      missingImages: 0,
+    });
     expect(run.code).toBe(0);
     const names = readdirSync(out);
     expect(names.filter((name) => name.endsWith('.png'))).toHaveLength(JOBS);
