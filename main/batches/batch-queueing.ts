@@ -8,11 +8,14 @@ import type { NodeCatalog } from '../comfy/node-catalog';
 import { inspectBatch, planJobs, type ExpansionOptions, type JobPlan } from './batch-expansion';
 import { jobValidator, randomSeedBound } from './batch-validation';
 import { promptList } from './sweep-axes';
-import type { Ledger, NewBatchOfPatches } from '../ledger/ledger';
+import type { Ledger, NewBatchOfPatches, NewMember } from '../ledger/ledger';
 import type { BatchRecord } from '../ledger/ledger-rows';
 
 export interface QueueBatchRequest {
+  /** The service; for a pool batch (with `members`) it is not used. */
   serviceId: string;
+  /** A pool batch: the services that share its jobs, those left out with their reason (see pool-members.ts). */
+  members?: readonly NewMember[];
   workflow: ApiWorkflow;
   /** The library workflow it came from, when it did. */
   workflowId?: string | null;
@@ -34,6 +37,8 @@ export function batchLabel(prompts: readonly (string | null)[]): string {
 export interface QueueOptions extends ExpansionOptions {
   /** The service's node catalogue, when one is at hand: every job is validated against it first. */
   catalog?: NodeCatalog;
+  /** A pool's: every job is validated against each active member's catalogue that is at hand. */
+  catalogs?: readonly NodeCatalog[];
 }
 
 /**
@@ -69,17 +74,25 @@ function batchToStore(request: QueueBatchRequest, options: QueueOptions): NewBat
     ...(options.random ? { random: options.random } : {}),
     ...(options.wildcards ? { wildcards: options.wildcards } : {}),
   };
-  const { catalog } = options;
+  const catalogs = [...(options.catalog ? [options.catalog] : []), ...(options.catalogs ?? [])];
   let validate: ((plan: JobPlan) => void) | undefined;
-  if (catalog) {
+  if (catalogs.length > 0) {
     const { seedInputs } = inspectBatch(request.workflow, request.spec, expansion);
-    const maxRandomSeed = randomSeedBound(request.workflow, seedInputs, catalog);
-    if (maxRandomSeed !== undefined) expansion.maxRandomSeed = maxRandomSeed;
-    validate = jobValidator(request.workflow, catalog);
+    // The tightest seed bound of all: a random seed drawn once must suit whichever member sends the job.
+    for (const catalog of catalogs) {
+      const bound = randomSeedBound(request.workflow, seedInputs, catalog);
+      if (bound !== undefined && (expansion.maxRandomSeed === undefined || bound < expansion.maxRandomSeed))
+        expansion.maxRandomSeed = bound;
+    }
+    const validators = catalogs.map((catalog) => jobValidator(request.workflow, catalog));
+    validate = (plan) => {
+      for (const check of validators) check(plan);
+    };
   }
   const plans = planJobs(request.workflow, request.spec, expansion);
   return {
     serviceId: request.serviceId,
+    ...(request.members ? { members: request.members } : {}),
     workflowId: request.workflowId ?? null,
     label,
     spec: request.spec,

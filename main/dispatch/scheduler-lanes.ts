@@ -49,6 +49,10 @@ export class ServiceLanes {
       storeResult: (lane, result) => this.onResult(lane, result),
       laneOf: (serviceId) => this.lanes.get(serviceId),
       stopped: () => this.closed,
+      // Any open lane may be a member of the job's pool; a lane with nothing to take returns at once.
+      returnedToPool: () => {
+        for (const lane of this.lanes.values()) this.sender.pump(lane);
+      },
       logger: this.logger,
     });
   }

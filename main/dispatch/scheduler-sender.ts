@@ -6,7 +6,7 @@ import type { ApiWorkflow } from '../comfy/workflow-types';
 import type { EditionResult, RemoteJobState, SubmitReceipt } from '../editions/edition';
 import type { JobRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../log/logger';
-import { classifyFailure, decideRetry, type RetryPolicy } from './retry-policy';
+import { classifyFailure, decideRetry, type FailureVerdict, type RetryPolicy } from './retry-policy';
 import { receiptOf, type JobChange, type Lane } from './scheduler-lane';
 
 export interface SenderDeps {
@@ -23,6 +23,8 @@ export interface SenderDeps {
   laneOf: (serviceId: string) => Lane | undefined;
   /** The scheduler is closing: nothing more is sent. */
   stopped: () => boolean;
+  /** A pool job went back to its pool: the other members' lanes may take it. */
+  returnedToPool: (jobId: string) => void;
   logger: Logger;
 }
 
@@ -117,7 +119,8 @@ export class JobSender {
   private launch(lane: Lane, job: JobRecord & { workflow: ApiWorkflow }): void {
     const askFirst = job.identity !== null;
     const identity = job.identity ?? this.deps.newIdentity();
-    if (!this.deps.ledger.assignIdentity(job.id, identity)) return;
+    // The lane's service is passed so that an unassigned pool job is claimed for it in the same transaction.
+    if (!this.deps.ledger.assignIdentity(job.id, identity, lane.serviceId)) return;
     const now = this.deps.clock.now();
     lane.noteSend(job.id, now);
     lane.follow(job.id, job.batchId, identity, now);
@@ -141,26 +144,50 @@ export class JobSender {
   ): Promise<void> {
     const { ledger } = this.deps;
     lane.startSend(jobId);
+    // Whether the service provably does not have the job: never sent before, or a lookup found nothing. Only then may
+    // a pool job move to another member.
+    let absent = how.lookup === undefined && !how.duplicatePossible;
     try {
       let duplicatePossible = how.duplicatePossible;
       if (how.lookup) {
         const remote = await how.lookup();
         if (this.adopt(lane, jobId, identity, remote)) return;
         duplicatePossible ||= remote.state === 'unknown' && !lane.target.lookupIsConclusive;
+        absent = remote.state === 'absent';
       }
       // Closed, or settled meanwhile (its result came through the sink while it was looked up): nothing to send.
-      if (lane.closed || ledger.getJob(jobId)?.state !== 'submitting') return;
+      const job = ledger.getJob(jobId);
+      if (lane.closed || job?.state !== 'submitting') return;
+      // A member drained or removed meanwhile sends none of its pool's jobs it does not already have.
+      if (absent && !ledger.isActiveMember(job.batchId, lane.serviceId) && this.backToPool(lane, jobId)) return;
       if (duplicatePossible && ledger.markDuplicatePossible(jobId))
         this.deps.changed(jobId, { duplicatePossible: true });
       const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });
       this.accepted(lane, jobId, receipt);
     } catch (error) {
       // After close the job stays `submitting`: the next start looks it up before sending it again.
-      if (!lane.closed) this.sendFailed(lane, jobId, error);
+      if (lane.closed) return;
+      if (absent && notDelivered(error) && this.backToPool(lane, jobId, classifyFailure(error))) return;
+      this.sendFailed(lane, jobId, error);
     } finally {
       lane.endSend(jobId);
       this.pump(lane);
     }
+  }
+
+  /**
+   * Gives a pool job the lane's service provably does not have back to its pool, for the other members. With the
+   * failure that proved it, the lane stops first (so that it does not take the job straight back): a refused token
+   * until the service is edited, a refused connection until it answers again or the pause ends.
+   */
+  private backToPool(lane: Lane, jobId: string, failure?: FailureVerdict): boolean {
+    if (!this.deps.ledger.returnToPool(jobId, lane.serviceId)) return false;
+    if (failure) lane.pause(failure.message, failure.auth ? 'token-refused' : 'service-unreachable');
+    lane.forget(jobId);
+    lane.endRetryBudget(jobId);
+    this.deps.changed(jobId);
+    this.deps.returnedToPool(jobId);
+    return true;
   }
 
   private accepted(lane: Lane, jobId: string, receipt: SubmitReceipt): void {
@@ -181,6 +208,15 @@ export class JobSender {
       );
     }
   }
+}
+
+/**
+ * The request never reached the service's ComfyUI: the gateway refused the token (401/403), or nothing listened (a
+ * refused connection). A timeout, a reset or a 5xx may come after the service took the job, so they are not.
+ */
+function notDelivered(error: unknown): boolean {
+  const verdict = classifyFailure(error);
+  return verdict.auth || verdict.coded?.code === 'service-connection-refused';
 }
 
 function givenUpParams(givenUp: { sends: number; seconds: number } | undefined): Record<string, number> {

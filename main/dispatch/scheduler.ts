@@ -79,7 +79,7 @@ export class Scheduler {
     const job = this.jobOrThrow(jobId);
     if (this.ledger.retryJob(jobId)) {
       this.lanes.changed(jobId);
-      void this.wake(job.serviceId);
+      this.wakeBatch(job.batchId);
     }
     return this.jobOrThrow(jobId);
   }
@@ -89,10 +89,18 @@ export class Scheduler {
   }
 
   resumeBatch(batchId: string): void {
-    if (this.ledger.resumeBatch(batchId)) {
-      const batch = this.ledger.getBatch(batchId);
-      if (batch) void this.wake(batch.serviceId);
+    if (this.ledger.resumeBatch(batchId)) this.wakeBatch(batchId);
+  }
+
+  /** Wakes the batch's service, or each active member of its pool. */
+  wakeBatch(batchId: string): void {
+    const members = this.ledger.batchMembers(batchId);
+    if (members.length > 0) {
+      for (const member of members) if (member.state === 'active') void this.wake(member.serviceId);
+      return;
     }
+    const batch = this.ledger.getBatch(batchId);
+    if (batch) void this.wake(batch.serviceId);
   }
 
   reorder(jobId: string, beforeJobId: string | null): boolean {

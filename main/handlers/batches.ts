@@ -6,6 +6,9 @@ import { answer } from './answer';
 import { LARGE_BATCH } from '../../preload/schemas/jobs';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
+import { poolMembers } from '../batches/pool-members';
+import { patchWorkflow } from '../comfy/workflow-patch';
+import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import { folderWildcards, listWildcards } from '../batches/wildcard-folder';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
@@ -64,6 +67,46 @@ export function batchHandlers({
     return toBatchSummaryDto(ledger.batchSummary(batchId));
   }
 
+  /** The wildcards for this batch, once its size is confirmed when it is large. */
+  function checkedWildcards(spec: BatchSpec, confirmLarge: boolean | undefined) {
+    const words = wildcards();
+    const total = countJobs(spec, { wildcards: words });
+    if (total > LARGE_BATCH && confirmLarge !== true) {
+      throw new BadRequestError(
+        `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
+      ).withCode('batch-large-unconfirmed', { total, limit: LARGE_BATCH });
+    }
+    return words;
+  }
+
+  /** A batch shared by several services: each is checked, those that cannot run it are left out with the reason. */
+  async function queuePool(input: {
+    serviceIds: string[];
+    workflowId: string;
+    spec: BatchSpec;
+    label: string | undefined;
+    confirmLarge: boolean | undefined;
+  }) {
+    const { serviceIds, workflowId, spec, label } = input;
+    const words = checkedWildcards(spec, input.confirmLarge);
+    const workflow = library.get(workflowId).workflow;
+    const saved = new Map(services.list().map((service) => [service.id, service]));
+    const candidates = await Promise.all(
+      serviceIds.map(async (id) => {
+        const name = saved.get(id)?.name;
+        const catalog = name === undefined ? undefined : await catalogues.get(id, { waitMs: CATALOGUE_WAIT_MS });
+        return { serviceId: id, name, needsOss: name !== undefined && services.needsOss(id), catalog };
+      }),
+    );
+    const [first] = previewJobs(workflow, spec, 1, { wildcards: words });
+    const { members, catalogs } = poolMembers(candidates, first ? patchWorkflow(workflow, first.patch) : workflow);
+    const request = { serviceId: '', members, workflow, workflowId, spec, ...(label ? { label } : {}) };
+    const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs });
+    feed.touchBatch(batch.id);
+    scheduler.wakeBatch(batch.id);
+    return summary(batch.id);
+  }
+
   return {
     'batches.wildcards': () => answer(() => ({ folder: wildcardsDir, files: listWildcards(wildcardsDir) })),
     'batches.openWildcards': async () => {
@@ -83,7 +126,13 @@ export function batchHandlers({
         }));
         return { total, large: total > LARGE_BATCH, identicalRepeats, seedInputs, jobs };
       }),
-    'batches.queue': async ({ serviceId, workflowId, spec, label, confirmLarge }) => {
+    'batches.queue': async ({ serviceId, serviceIds, workflowId, spec, label, confirmLarge }) => {
+      if (serviceIds !== undefined) {
+        return queuePool({ serviceIds, workflowId, spec, label, confirmLarge });
+      }
+      if (serviceId === undefined) {
+        throw new BadRequestError('Choose the service to send this batch to.').withCode('batch-service-missing');
+      }
       const service = services.list().find((candidate) => candidate.id === serviceId);
       if (!service) {
         throw new NotFoundError('This service is no longer saved. Pick the service to send the batch to.').withCode(
@@ -96,13 +145,7 @@ export function batchHandlers({
           `“${service.name}” needs an OSS output location: the API edition writes its results to OSS and they are read from there. Add the storage path, its region and an AccessKey (Services → Add OSS location; on the command line --oss with --oss-region and the key flags), then queue again.`,
         ).withCode('batch-needs-oss', { name: service.name });
       }
-      const words = wildcards();
-      const total = countJobs(spec, { wildcards: words });
-      if (total > LARGE_BATCH && confirmLarge !== true) {
-        throw new BadRequestError(
-          `This batch makes ${total.toLocaleString('en')} jobs. Confirm that you want to queue more than ${LARGE_BATCH.toLocaleString('en')}.`,
-        ).withCode('batch-large-unconfirmed', { total, limit: LARGE_BATCH });
-      }
+      const words = checkedWildcards(spec, confirmLarge);
       const workflow = library.get(workflowId).workflow;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };

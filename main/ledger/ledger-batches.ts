@@ -8,6 +8,7 @@ import { serializeWorkflow } from '../comfy/workflow-parse';
 import type { ApiWorkflow, LiteralValue } from '../comfy/workflow-types';
 import { BadRequestError, NotFoundError, ValidationError } from '../errors';
 import { JOB_STATES, REMOTE_STATES, type JobState } from './job-state';
+import { checkMembers, poolMarker, type BatchMember, type NewMember, type PoolTable } from './ledger-pool';
 import { PATCHED_JOB_WORKFLOW, toBatchRecord, type BatchRecord } from './ledger-rows';
 
 /** The gap between consecutive jobs' `seq`, so a job can be moved between two others with one UPDATE. */
@@ -36,7 +37,10 @@ export interface NewJob {
 }
 
 interface NewBatchHeader {
+  /** The service the batch goes to; ignored for a pool batch (its jobs are unassigned until a member sends them). */
   serviceId: string;
+  /** A pool batch: the services that share its jobs (two or more), those that cannot run it recorded as `left`. */
+  members?: readonly NewMember[];
   workflowId?: string | null;
   label: string;
   /** The batch spec as the artist wrote it (JSON; bigint allowed). */
@@ -63,6 +67,8 @@ export type NewBatch = NewBatchOfWorkflows | NewBatchOfPatches;
 export interface BatchSummary {
   batch: BatchRecord;
   counts: Record<JobState, number>;
+  /** A pool batch's services; absent for a batch sent to one. */
+  members?: BatchMember[];
 }
 
 interface StoredJob {
@@ -94,6 +100,7 @@ export class BatchTable {
     private readonly db: Database,
     private readonly now: () => number,
     private readonly newId: () => string,
+    private readonly pool: PoolTable,
   ) {}
 
   /** Stores a batch and its jobs, pending, in order, after every job already in the queue. */
@@ -115,12 +122,14 @@ export class BatchTable {
    * every job stored before it.
    */
   begin(input: NewBatch): BatchFill {
-    if (input.serviceId.trim() === '')
+    if (input.members) checkMembers(input.members);
+    else if (input.serviceId.trim() === '')
       throw new ValidationError('Choose the service to send this batch to.').withCode('batch-service-missing');
     const jobs = storedJobs(input);
     let next = jobs.next();
     if (next.done === true) throw new ValidationError('A batch needs at least one job.').withCode('batch-empty');
     const batchId = this.newId();
+    const serviceId = input.members ? poolMarker(batchId) : input.serviceId;
     this.db.transaction(() => {
       const now = this.now();
       this.db
@@ -138,7 +147,7 @@ export class BatchTable {
         )
         .run(
           batchId,
-          input.serviceId,
+          serviceId,
           input.workflowId ?? null,
           input.label.trim(),
           stringifyJson(input.spec),
@@ -146,6 +155,7 @@ export class BatchTable {
           'patches' in input ? serializeWorkflow(input.workflow) : null,
           now,
         );
+      if (input.members) this.pool.insertMembers(batchId, input.members);
     })();
     const insert = this.db.prepare(
       `INSERT INTO jobs (id, batch_id, service_id, seq, state, workflow, params, created_at)
@@ -161,15 +171,7 @@ export class BatchTable {
       const { seq: base } = lastSeq.get() as { seq: number };
       for (let n = 0; n < JOBS_PER_TRANSACTION && !next.done; n++) {
         const id = this.newId();
-        insert.run(
-          id,
-          batchId,
-          input.serviceId,
-          base + (n + 1) * SEQ_STEP,
-          next.value.workflow,
-          next.value.params,
-          now,
-        );
+        insert.run(id, batchId, serviceId, base + (n + 1) * SEQ_STEP, next.value.workflow, next.value.params, now);
         jobIds.push(id);
         next = jobs.next();
       }
@@ -227,7 +229,8 @@ export class BatchTable {
       .prepare('SELECT state, count(*) AS n FROM jobs WHERE batch_id = ? GROUP BY state')
       .all(batchId) as { state: JobState; n: number }[];
     for (const row of rows) counts[row.state] = row.n;
-    return { batch, counts };
+    const members = this.pool.members(batchId);
+    return members.length > 0 ? { batch, counts, members } : { batch, counts };
   }
 
   /**

@@ -32,10 +32,19 @@ export function isBatchFinished(summary: BatchSummary): boolean {
 }
 
 export function toBatchSummaryDto(summary: BatchSummary): BatchSummaryDto {
-  const { batch, counts } = summary;
+  const { batch, counts, members } = summary;
   return {
     id: batch.id,
     serviceId: batch.serviceId,
+    ...(members
+      ? {
+          members: members.map(({ serviceId, state, reason }) => ({
+            serviceId,
+            state,
+            reason: reason && { ...reason },
+          })),
+        }
+      : {}),
     workflowId: batch.workflowId,
     label: batch.label,
     total: batch.total,

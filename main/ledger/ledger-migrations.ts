@@ -247,6 +247,31 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: 'a batch may target a pool of services: its members, and jobs assigned only when they are sent',
+    up(db) {
+      // A pool batch's jobs start with service_id = 'pool:<batch id>' (unassigned) and take a member's id in the
+      // transaction that writes their identity, so (service_id, state, seq) still finds a lane's work and
+      // (service_id, identity) stays unique per service. state: active (takes work), drained (finishes what it
+      // accepted, takes no more), left (left out when queued, or removed). The reason is a code and params with the
+      // English beside it, as for jobs.
+      db.exec(`
+        CREATE TABLE batch_members (
+          batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+          service_id TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('active','drained','left')),
+          reason TEXT,
+          reason_code TEXT,
+          reason_params TEXT,
+          changed_at INTEGER NOT NULL,
+          PRIMARY KEY (batch_id, service_id)
+        ) STRICT;
+        CREATE INDEX batch_members_service ON batch_members(service_id, state, batch_id);
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

@@ -16,6 +16,7 @@ import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger
 import { openLedgerDatabase } from './ledger-database';
 import { migrateLedger } from './ledger-migrations';
 import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
+import { PoolTable, poolMarker, type BatchMember, type MemberReason, type MemberState } from './ledger-pool';
 import { JobQueries, type PendingJob } from './ledger-queries';
 import {
   ResultTable,
@@ -31,6 +32,7 @@ import { withStorage } from './storage-errors';
 export type { BatchSummary, NewBatch, NewBatchOfPatches, NewJob } from './ledger-batches';
 export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
+export type { BatchMember, MemberReason, MemberState, NewMember } from './ledger-pool';
 export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 
@@ -54,6 +56,7 @@ export class Ledger {
   private readonly results: ResultTable;
   private readonly batches: BatchTable;
   private readonly queries: JobQueries;
+  private readonly pool: PoolTable;
   private readonly progress: ProgressBuffer;
   private closed = false;
   /** The batch being stored in turns, if any: the next waits for it. */
@@ -85,8 +88,9 @@ export class Ledger {
     );
     const now = (): number => this.clock.now();
     this.results = new ResultTable(db, now);
-    this.batches = new BatchTable(db, now, this.newId);
     this.queries = new JobQueries(db, now);
+    this.pool = new PoolTable(db, now, this.queries);
+    this.batches = new BatchTable(db, now, this.newId, this.pool);
     this.run(() => migrateLedger(db));
   }
 
@@ -161,35 +165,39 @@ export class Ledger {
     return this.run(() => this.batches.cancelPending(batchId));
   }
 
+  // Pools (see ledger-pool.ts)
+
+  /** A pool batch's members in the order given (none for a batch sent to one service). */
+  batchMembers(batchId: string): BatchMember[] {
+    return this.run(() => this.pool.members(batchId));
+  }
+  /** Drains (no new work; accepted work finishes), reactivates or removes a member. Returns whether it changed. */
+  setMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
+    return this.run(() => this.pool.setMemberState(batchId, serviceId, state, reason));
+  }
+  isActiveMember(batchId: string, serviceId: string): boolean {
+    return this.run(() => this.pool.isActiveMember(batchId, serviceId));
+  }
+  /** Gives back to the pool a job `serviceId` provably never received; false for a job not of a pool batch. */
+  returnToPool(jobId: string, serviceId: string): boolean {
+    return this.run(() => {
+      const returned = this.db.transaction(() => this.pool.returnToPool(jobId, serviceId)).immediate();
+      if (returned) this.progress.forget(jobId);
+      return returned;
+    });
+  }
+
   // Job transitions. Each returns whether it applied; false means the job had already moved on (a race, not a fault).
 
   /**
    * Writes the identity and moves the job to `submitting`: call it BEFORE sending the request, and send only when it
    * returns true (false: the job was cancelled or picked meanwhile). A job that already has an identity (a retry after
-   * a transient failure) must be sent with the same one.
+   * a transient failure) must be sent with the same one. A lane passes its `serviceId`: an unassigned job of a pool
+   * batch is then claimed for it in the same transaction (false when it is not an active member any more).
    */
-  assignIdentity(jobId: string, identity: string): boolean {
+  assignIdentity(jobId: string, identity: string, serviceId?: string): boolean {
     // IMMEDIATE: the checks and the write hold one write lock, also against a second process (the CLI) on the file.
-    const assign = this.db.transaction(() => {
-      const job = this.jobOrThrow(jobId);
-      if (job.identity !== null && job.identity !== identity) {
-        throw new BadRequestError(
-          `Job ${jobId} was already sent as ${job.identity}; a retry must reuse that identity so the service can recognise it.`,
-        );
-      }
-      const clash = this.db
-        .prepare('SELECT id FROM jobs WHERE service_id = ? AND identity = ? AND id != ?')
-        .get(job.serviceId, identity, jobId);
-      if (clash !== undefined) throw new BadRequestError(`The identity ${identity} already belongs to another job.`);
-      return (
-        this.db
-          .prepare(
-            `UPDATE jobs SET state = 'submitting', identity = ?, attempts = attempts + 1, submitted_at = ?,
-               next_attempt_at = NULL WHERE id = ? AND state IN (${inList(TRANSITIONS.assignIdentity)})`,
-          )
-          .run(identity, this.now(), jobId).changes > 0
-      );
-    });
+    const assign = this.db.transaction(() => this.pool.assign(jobId, identity, serviceId));
     return this.run(() => assign.immediate());
   }
 
@@ -317,13 +325,16 @@ export class Ledger {
 
   /**
    * The artist's retry of a failed, cancelled or lost job: pending again, at its place in the queue, with its identity
-   * cleared so that the next send gets a fresh one (a result for the old identity then arrives as external).
+   * cleared so that the next send gets a fresh one (a result for the old identity then arrives as external). A pool
+   * batch's job goes back to its pool, for whichever member has room first.
    */
   retryJob(jobId: string): boolean {
     return this.transition(
       jobId,
       TRANSITIONS.retryJob,
       `state = 'pending', identity = NULL, queue_index = NULL, error_kind = NULL, error_message = NULL,
+       service_id = CASE WHEN EXISTS (SELECT 1 FROM batch_members m WHERE m.batch_id = jobs.batch_id)
+         THEN 'pool:' || batch_id ELSE service_id END,
        error_code = NULL, error_params = NULL,
        submitted_at = NULL, started_at = NULL, finished_at = NULL, next_attempt_at = NULL,
        progress_value = NULL, progress_max = NULL, duplicate_possible = 0`,
@@ -373,7 +384,17 @@ export class Ledger {
   }
   /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
   nextPending(serviceId: string, limit: number): PendingJob[] {
-    return this.run(() => this.queries.nextPending(serviceId, limit));
+    return this.run(() => {
+      // The service's own jobs first (pool jobs it already holds among them), then unassigned jobs of the pools it is
+      // an active member of, in queue order: each lane takes as many as it has free slots, so work follows capacity.
+      const own = this.queries.nextPending(serviceId, limit);
+      if (own.length >= limit) return own;
+      const pooled = this.pool
+        .activeBatches(serviceId)
+        .flatMap((batchId) => this.queries.nextPending(poolMarker(batchId), limit - own.length));
+      pooled.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
+      return [...own, ...pooled.slice(0, limit - own.length)];
+    });
   }
   /** When the earliest waiting retry of a service is due (for a timer instead of polling), or null. */
   nextRetryAt(serviceId: string): number | null {

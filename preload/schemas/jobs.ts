@@ -214,20 +214,6 @@ export const JobCountsSchema = z.object({
   lost: z.number().int(),
 });
 
-export const BatchSummarySchema = z.object({
-  id: Id,
-  serviceId: z.string(),
-  workflowId: z.string().nullable(),
-  label: z.string(),
-  total: z.number().int(),
-  paused: z.boolean(),
-  createdAt: z.number(),
-  counts: JobCountsSchema,
-  /** Every job is succeeded, failed, cancelled or lost. */
-  finished: z.boolean(),
-});
-export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
-
 /**
  * A job's last failure: its kind and main's English sentence (a service's own words are part of it), and the same
  * sentence as a code (ErrorCodeSchema) with its values when main made it, for the renderer to word.
@@ -240,11 +226,39 @@ export const JobErrorSchema = z.object({
 });
 export type JobErrorDto = z.infer<typeof JobErrorSchema>;
 
+/** The most services one pool batch may name. */
+export const MAX_POOL_MEMBERS = 16;
+
+/** A service of a pool batch: active (takes work), drained (finishes what it accepted) or left (out, with why). */
+export const BatchMemberSchema = z.object({
+  serviceId: z.string(),
+  state: z.enum(['active', 'drained', 'left']),
+  reason: JobErrorSchema.nullable(),
+});
+export type BatchMemberDto = z.infer<typeof BatchMemberSchema>;
+
+export const BatchSummarySchema = z.object({
+  id: Id,
+  /** The service; for a pool batch `pool:<batch id>`, and its services are in `members`. */
+  serviceId: z.string(),
+  members: z.array(BatchMemberSchema).optional(),
+  workflowId: z.string().nullable(),
+  label: z.string(),
+  total: z.number().int(),
+  paused: z.boolean(),
+  createdAt: z.number(),
+  counts: JobCountsSchema,
+  /** Every job is succeeded, failed, cancelled or lost. */
+  finished: z.boolean(),
+});
+export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
+
 export const JobProgressSchema = z.object({ value: z.number(), max: z.number(), node: z.string().optional() });
 
 export const JobDtoSchema = z.object({
   id: Id,
   batchId: z.string(),
+  /** The service it went to; `pool:<batch id>` while a pool batch's job waits for a member. */
   serviceId: z.string(),
   seq: z.number(),
   state: JobStateSchema,
@@ -375,7 +389,10 @@ export const jobMethods = {
   /** Expands and stores the batch; more than LARGE_BATCH jobs need `confirmLarge: true`. */
   'batches.queue': method(
     z.object({
-      serviceId: ServiceIdSchema,
+      /** The service to send the batch to; or `serviceIds` instead, for a pool. */
+      serviceId: ServiceIdSchema.optional(),
+      /** A pool: two or more services share the batch's jobs, each sent to the first with a free slot. */
+      serviceIds: z.array(ServiceIdSchema).min(2).max(MAX_POOL_MEMBERS).optional(),
       workflowId: Id,
       spec: BatchSpecInputSchema,
       label: z.string().trim().max(200).optional(),

@@ -43,6 +43,7 @@ describe('ledger migrations', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(LEDGER_VERSION);
       // images_fts and its shadow tables: the gallery's prompt search (FTS5)
       expect(tables(db).filter((name) => !name.startsWith('images_fts_'))).toEqual([
+        'batch_members',
         'batches',
         'images',
         'images_fts',

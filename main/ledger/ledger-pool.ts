@@ -1,0 +1,216 @@
+// Pool batches: one batch spread over several services (its members). Its jobs are stored unassigned, with
+// service_id = 'pool:<batch id>', and a member claims one in the same IMMEDIATE transaction that writes the job's
+// identity, just before the send (DESIGN.md rule 4): so a job belongs to at most one service at any moment, and a
+// crash leaves every sent job on the member that has it. A job the member provably never received goes back to the
+// pool with its identity cleared (its seed is in its patch, so the next member renders the same image).
+
+import type { Database } from 'better-sqlite3';
+import { BadRequestError, ValidationError } from '../errors';
+import type { CodedError } from './coded-error';
+import { parseStoredParams } from './coded-error';
+import { TRANSITIONS } from './job-state';
+import type { JobQueries } from './ledger-queries';
+import type { JobFailure } from './ledger-rows';
+
+const POOL_PREFIX = 'pool:';
+
+/** The service_id of a pool batch's jobs that no member has claimed yet (and of the pool batch itself). */
+export function poolMarker(batchId: string): string {
+  return `${POOL_PREFIX}${batchId}`;
+}
+
+export function isPoolMarker(serviceId: string): boolean {
+  return serviceId.startsWith(POOL_PREFIX);
+}
+
+export type MemberState = 'active' | 'drained' | 'left';
+
+/** Why a member is not (or no longer) active: the English, and the same as a code the renderer words. */
+export interface MemberReason {
+  message: string;
+  coded?: CodedError;
+}
+
+export interface NewMember {
+  serviceId: string;
+  /** `left`: the service cannot run the batch (the reason says why); it is recorded and gets no work. */
+  state: 'active' | 'left';
+  reason?: MemberReason;
+}
+
+export interface BatchMember {
+  serviceId: string;
+  position: number;
+  state: MemberState;
+  reason: JobFailure | null;
+  changedAt: number;
+}
+
+interface MemberRow {
+  service_id: string;
+  position: number;
+  state: MemberState;
+  reason: string | null;
+  reason_code: string | null;
+  reason_params: string | null;
+  changed_at: number;
+}
+
+const inList = (states: readonly string[]): string => states.map((s) => `'${s}'`).join(', ');
+
+/** Checks a pool's members before its batch is stored: distinct services, at least one that can run it. */
+export function checkMembers(members: readonly NewMember[]): void {
+  const ids = new Set(members.map((member) => member.serviceId));
+  if (ids.size !== members.length || members.some((member) => member.serviceId.trim() === '')) {
+    throw new ValidationError('Each service of a pool is named once.').withCode('batch-pool-duplicate');
+  }
+  if (!members.some((member) => member.state === 'active')) {
+    throw new ValidationError(
+      'None of the services of this pool can run the batch. The reason for each is shown beside it.',
+    ).withCode('batch-pool-no-member');
+  }
+}
+
+export class PoolTable {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number,
+    private readonly queries: JobQueries,
+  ) {}
+
+  /** Records a new pool batch's members, in the transaction that stores the batch. */
+  insertMembers(batchId: string, members: readonly NewMember[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO batch_members (batch_id, service_id, position, state, reason, reason_code, reason_params, changed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const now = this.now();
+    members.forEach((member, position) => {
+      const { reason } = member;
+      insert.run(
+        batchId,
+        member.serviceId,
+        position,
+        member.state,
+        reason?.message ?? null,
+        reason?.coded?.code ?? null,
+        reason?.coded ? JSON.stringify(reason.coded.params) : null,
+        now,
+      );
+    });
+  }
+
+  members(batchId: string): BatchMember[] {
+    const rows = this.db
+      .prepare('SELECT * FROM batch_members WHERE batch_id = ? ORDER BY position')
+      .all(batchId) as MemberRow[];
+    return rows.map((row) => ({
+      serviceId: row.service_id,
+      position: row.position,
+      state: row.state,
+      reason: memberReason(row),
+      changedAt: row.changed_at,
+    }));
+  }
+
+  /** Drains, reactivates or removes a member; returns whether it changed. Jobs it holds are not touched here. */
+  setMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE batch_members SET state = ?, reason = ?, reason_code = ?, reason_params = ?, changed_at = ?
+           WHERE batch_id = ? AND service_id = ? AND state != ?`,
+        )
+        .run(
+          state,
+          reason?.message ?? null,
+          reason?.coded?.code ?? null,
+          reason?.coded ? JSON.stringify(reason.coded.params) : null,
+          this.now(),
+          batchId,
+          serviceId,
+          state,
+        ).changes > 0
+    );
+  }
+
+  /** The pool batches the service takes work from now, oldest first. */
+  activeBatches(serviceId: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT m.batch_id FROM batch_members m JOIN batches b ON b.id = m.batch_id
+         WHERE m.service_id = ? AND m.state = 'active' ORDER BY b.created_at, b.id`,
+      )
+      .pluck()
+      .all(serviceId) as string[];
+  }
+
+  /** Whether the service takes new work of the batch now. */
+  isActiveMember(batchId: string, serviceId: string): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM batch_members WHERE batch_id = ? AND service_id = ? AND state = 'active'`)
+        .get(batchId, serviceId) !== undefined
+    );
+  }
+
+  /**
+   * Writes the identity (and, for an unassigned pool job, the member that claims it) and moves the job to
+   * `submitting`, under one write lock: see Ledger.assignIdentity. False when the job moved on, was claimed by another
+   * member, or the claiming service is no longer an active member of its pool.
+   */
+  assign(jobId: string, identity: string, serviceId: string | undefined): boolean {
+    const job = this.queries.getOrThrow(jobId);
+    if (job.identity !== null && job.identity !== identity) {
+      throw new BadRequestError(
+        `Job ${jobId} was already sent as ${job.identity}; a retry must reuse that identity so the service can recognise it.`,
+      );
+    }
+    let owner = job.serviceId;
+    if (isPoolMarker(job.serviceId)) {
+      if (serviceId === undefined || !this.isActiveMember(job.batchId, serviceId)) return false;
+      owner = serviceId;
+    } else if (serviceId !== undefined && serviceId !== job.serviceId) return false;
+    const clash = this.db
+      .prepare('SELECT id FROM jobs WHERE service_id = ? AND identity = ? AND id != ?')
+      .get(owner, identity, jobId);
+    if (clash !== undefined) throw new BadRequestError(`The identity ${identity} already belongs to another job.`);
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'submitting', service_id = ?, identity = ?, attempts = attempts + 1,
+             submitted_at = ?, next_attempt_at = NULL
+           WHERE id = ? AND service_id = ? AND state IN (${inList(TRANSITIONS.assignIdentity)})`,
+        )
+        .run(owner, identity, this.now(), jobId, job.serviceId).changes > 0
+    );
+  }
+
+  /**
+   * Gives a pool job back to its pool: call it only when `serviceId` provably never received it (the request was
+   * refused before it reached the service, or a conclusive lookup found nothing). Its identity is cleared, so the
+   * next member sends it under a fresh one; its patch (and so its seed) stays. False for a job of a batch that is not
+   * a pool, or one that moved on (accepted, settled, cancelled) meanwhile.
+   */
+  returnToPool(jobId: string, serviceId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET service_id = 'pool:' || batch_id, state = 'pending', identity = NULL, queue_index = NULL,
+             attempts = 0, submitted_at = NULL, started_at = NULL, next_attempt_at = NULL,
+             progress_value = NULL, progress_max = NULL
+           WHERE id = ? AND service_id = ? AND state IN ('pending', 'submitting')
+             AND EXISTS (SELECT 1 FROM batch_members m WHERE m.batch_id = jobs.batch_id)`,
+        )
+        .run(jobId, serviceId).changes > 0
+    );
+  }
+}
+
+function memberReason(row: MemberRow): JobFailure | null {
+  if (row.reason === null) return null;
+  const params = row.reason_code === null ? undefined : parseStoredParams(row.reason_params);
+  return row.reason_code !== null && params
+    ? { kind: 'validation', message: row.reason, code: row.reason_code, params }
+    : { kind: 'validation', message: row.reason };
+}
