@@ -36,9 +36,12 @@ export class JobSender {
     const { ledger } = this.deps;
     if (lane.closed || this.deps.stopped() || lane.paused) return;
     try {
-      const remote = lane.target.limit === 'remote' ? ledger.unfinishedJobs(lane.serviceId).length : 0;
+      const remote = ledger.countUnfinished(lane.serviceId);
       const free = lane.target.concurrency - (lane.target.limit === 'remote' ? remote : lane.sendCount);
-      if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free)) this.launch(lane, job);
+      // Pool work follows what the service has in hand, whatever its own limit: a queue-edition lane counts only
+      // sends in flight, and would otherwise pull a whole pool into its queue while the other members sit idle.
+      const poolRoom = Math.min(free, lane.target.concurrency - remote);
+      if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free, poolRoom)) this.launch(lane, job);
       lane.armRetry(ledger.nextRetryAt(lane.serviceId));
     } catch (error) {
       this.deps.logger.error(`sending jobs to ${lane.serviceId} failed`, error);

@@ -77,6 +77,13 @@ export class JobQueries {
     return row.at;
   }
 
+  countUnfinished(serviceId: string): number {
+    const row = this.db
+      .prepare(`SELECT count(*) AS n FROM jobs WHERE service_id = ? AND state IN (${REMOTE_LIST})`)
+      .get(serviceId) as { n: number };
+    return row.n;
+  }
+
   unfinished(serviceId?: string): JobRecord[] {
     const where = `state IN (${REMOTE_LIST})` + (serviceId !== undefined ? ' AND service_id = ?' : '');
     const statement = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE ${where} ORDER BY seq, id`);

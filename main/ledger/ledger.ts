@@ -383,17 +383,19 @@ export class Ledger {
     return this.run(() => this.queries.workflow(jobId));
   }
   /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
-  nextPending(serviceId: string, limit: number): PendingJob[] {
+  nextPending(serviceId: string, limit: number, poolLimit = limit): PendingJob[] {
     return this.run(() => {
-      // The service's own jobs first (pool jobs it already holds among them), then unassigned jobs of the pools it is
-      // an active member of, in queue order: each lane takes as many as it has free slots, so work follows capacity.
+      // The service's own jobs first (pool jobs it already holds among them), then at most `poolLimit` unassigned
+      // jobs of the pools it is an active member of, in queue order: each lane takes what it has room for, so work
+      // follows capacity.
       const own = this.queries.nextPending(serviceId, limit);
-      if (own.length >= limit) return own;
+      const room = Math.min(limit - own.length, poolLimit);
+      if (room <= 0) return own;
       const pooled = this.pool
         .activeBatches(serviceId)
-        .flatMap((batchId) => this.queries.nextPending(poolMarker(batchId), limit - own.length));
+        .flatMap((batchId) => this.queries.nextPending(poolMarker(batchId), room));
       pooled.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
-      return [...own, ...pooled.slice(0, limit - own.length)];
+      return [...own, ...pooled.slice(0, room)];
     });
   }
   /** When the earliest waiting retry of a service is due (for a timer instead of polling), or null. */
@@ -407,6 +409,10 @@ export class Ledger {
    */
   unfinishedJobs(serviceId?: string): JobRecord[] {
     return this.run(() => this.queries.unfinished(serviceId).map((job) => this.withLiveProgress(job)));
+  }
+  /** How many jobs the service has in hand (submitting, queued, running): read from the index alone. */
+  countUnfinished(serviceId: string): number {
+    return this.run(() => this.queries.countUnfinished(serviceId));
   }
   /** One page of jobs, filtered, in queue order (or newest first); pass `nextCursor` back for the next page. */
   pageJobs(query: PageJobsQuery = {}): JobPage {

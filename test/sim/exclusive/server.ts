@@ -42,6 +42,8 @@ export interface ExclusiveServer {
   simulateRestart(downMs: number, options?: { loseState?: boolean }): Promise<void>;
   /** The prompt queue and history (to await idleness, change stepMs, inspect state). */
   queue: PromptQueue;
+  /** The gateway's token changes (the owner rotated it): requests with the old one are refused with 401. */
+  setToken(token: string): void;
   /** Number of open /ws sockets. */
   socketCount(): number;
   /**
@@ -135,6 +137,8 @@ function unsafeName(name: string): boolean {
 
 export async function startExclusiveServer(options: ExclusiveServerOptions): Promise<ExclusiveServer> {
   const { store, faults } = options;
+  // Read on every request, so that a test can rotate it (setToken).
+  let token = options.token;
   const hub = new WsHub(faults);
   const queue = new PromptQueue({
     hub,
@@ -328,7 +332,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
   const server = createServer((req, res) => {
     const handle = async (): Promise<void> => {
       if (faults && (await faults.beforeHttpReply(req, res))) return;
-      if (options.token !== undefined && req.headers.authorization !== options.token) {
+      if (token !== undefined && req.headers.authorization !== token) {
         return sendText(res, 401, 'Unauthorized: the Authorization header must carry the service token.');
       }
       // The gateway with no instance behind it (reference/eas-control.md §4: 503 "no healthy upstream").
@@ -349,7 +353,7 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };
     if (url.pathname !== '/ws' && url.pathname !== '/api/ws') return refuse(404, 'Not Found');
-    if (options.token !== undefined && req.headers.authorization !== options.token) return refuse(401, 'Unauthorized');
+    if (token !== undefined && req.headers.authorization !== token) return refuse(401, 'Unauthorized');
     if (stopped) return refuse(503, 'Service Unavailable');
     if (foreignOrigin(req)) return refuse(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -375,6 +379,9 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
     port: listener.port,
     queue,
     socketCount: () => hub.size,
+    setToken(next) {
+      token = next;
+    },
     async setStopped(stop) {
       if (stop === stopped) return;
       stopped = stop;
