@@ -92,6 +92,16 @@ export class Scheduler {
     if (this.ledger.resumeBatch(batchId)) this.wakeBatch(batchId);
   }
 
+  /**
+   * Drains a member of a pool batch (it finishes what it accepted and takes nothing new; a job it was about to send
+   * again goes back to the pool once a lookup shows it never arrived), or makes it active again.
+   */
+  setPoolMember(batchId: string, serviceId: string, state: 'active' | 'drained'): boolean {
+    const changed = this.ledger.setMemberState(batchId, serviceId, state);
+    if (changed) this.wakeBatch(batchId);
+    return changed;
+  }
+
   /** Wakes the batch's service, or each active member of its pool. */
   wakeBatch(batchId: string): void {
     const members = this.ledger.batchMembers(batchId);

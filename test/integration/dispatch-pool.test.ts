@@ -101,6 +101,20 @@ describe('a pool batch', () => {
     expect(reports.some((r) => r.serviceId === 'ex-a' && r.code === 'service-unreachable')).toBe(true);
   }, 60_000);
 
+  it('gives a drained member no more work, and lets it finish what it accepted', async () => {
+    const { batchId, jobIds, scheduler: running } = start(120);
+    await until(waiters, () => pool.accepted['ex-a'].size >= 5, 20_000, 'ex-a to take work');
+    expect(running.setPoolMember(batchId, 'ex-a', 'drained')).toBe(true);
+    // What ex-a holds now (at most its concurrency) is all it will ever get.
+    const holding = ledger.countUnfinished('ex-a');
+    const before = pool.accepted['ex-a'].size;
+    await until(waiters, () => batchSettled(ledger, batchId), 50_000, 'the batch to settle');
+    expect(ledger.batchSummary(batchId).counts.succeeded).toBe(120);
+    expect(expectNoDuplicates().size).toBe(120);
+    expect(pool.accepted['ex-a'].size).toBeLessThanOrEqual(before + holding);
+    expect(jobIds.filter((id) => ledger.getJob(id)?.serviceId === 'ex-a').length).toBe(pool.accepted['ex-a'].size);
+  }, 60_000);
+
   it('pauses a member whose token is refused, finishes the batch on the others, and takes its work back once edited', async () => {
     const { batchId, jobIds, scheduler: running } = start(120);
     await until(waiters, () => pool.accepted['ex-b'].size >= 5, 20_000, 'ex-b to take work');

@@ -13,6 +13,7 @@ import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
 import { ConnectionBanner } from './connection-banner';
 import { QueueFilterBar, type StateFilter } from './queue-filter-bar';
+import { batchServiceIds, batchServiceName } from './batch-services';
 import { BatchHeader, JobRow } from './queue-rows';
 import { ACTIVE_STATES, FAILED_STATES, type JobView, type QueueFilters } from './queue-store';
 import { useQueue } from './use-queue';
@@ -68,7 +69,7 @@ export function QueuePage() {
     void version; // the store is mutated in place; version says when to look again
     const list: Row[] = [];
     for (const batch of store.batches) {
-      if (filters.serviceId && batch.serviceId !== filters.serviceId) continue;
+      if (filters.serviceId && !batchServiceIds(batch).includes(filters.serviceId)) continue;
       if (filters.batchId && batch.id !== filters.batchId) continue;
       list.push({ kind: 'batch', key: `b:${batch.id}`, batch });
       if (collapsed.has(batch.id)) continue;
@@ -201,7 +202,7 @@ export function QueuePage() {
                     {row.kind === 'batch' ? (
                       <BatchHeader
                         batch={row.batch}
-                        serviceName={queue.serviceNames.get(row.batch.serviceId)?.name ?? row.batch.serviceId}
+                        serviceName={batchServiceName(row.batch, queue.serviceNames)}
                         expanded={!collapsed.has(row.batch.id)}
                         onToggle={() => toggle(row.batch.id)}
                         onPause={() => void act(() => artlab.call('batches.pause', { batchId: row.batch.id }))}
