@@ -36,11 +36,13 @@ export class JobSender {
     const { ledger } = this.deps;
     if (lane.closed || this.deps.stopped() || lane.paused) return;
     try {
-      const remote = ledger.countUnfinished(lane.serviceId);
-      const free = lane.target.concurrency - (lane.target.limit === 'remote' ? remote : lane.sendCount);
+      const { concurrency, limit } = lane.target;
+      const remote = limit === 'remote' ? ledger.countUnfinished(lane.serviceId) : undefined;
+      const free = concurrency - (remote ?? lane.sendCount);
       // Pool work follows what the service has in hand, whatever its own limit: a queue-edition lane counts only
       // sends in flight, and would otherwise pull a whole pool into its queue while the other members sit idle.
-      const poolRoom = Math.min(free, lane.target.concurrency - remote);
+      // Counted only when pool work is wanted: a long queue-edition backlog would make every pump read it.
+      const poolRoom = (): number => Math.min(free, concurrency - (remote ?? ledger.countUnfinished(lane.serviceId)));
       if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free, poolRoom)) this.launch(lane, job);
       lane.armRetry(ledger.nextRetryAt(lane.serviceId));
     } catch (error) {

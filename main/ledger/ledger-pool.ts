@@ -134,12 +134,15 @@ export class PoolTable {
     );
   }
 
-  /** The pool batches the service takes work from now, oldest first. */
+  /** The pool batches the service takes work from now and that have unassigned jobs left, oldest first. */
   activeBatches(serviceId: string): string[] {
+    // The EXISTS probe (on jobs_service_state) keeps finished pools, whose members stay `active`, out of every pump.
     return this.db
       .prepare(
         `SELECT m.batch_id FROM batch_members m JOIN batches b ON b.id = m.batch_id
-         WHERE m.service_id = ? AND m.state = 'active' ORDER BY b.created_at, b.id`,
+         WHERE m.service_id = ? AND m.state = 'active'
+           AND EXISTS (SELECT 1 FROM jobs j WHERE j.service_id = 'pool:' || m.batch_id AND j.state = 'pending')
+         ORDER BY b.created_at, b.id`,
       )
       .pluck()
       .all(serviceId) as string[];

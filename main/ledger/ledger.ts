@@ -383,17 +383,17 @@ export class Ledger {
     return this.run(() => this.queries.workflow(jobId));
   }
   /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
-  nextPending(serviceId: string, limit: number, poolLimit = limit): PendingJob[] {
+  nextPending(serviceId: string, limit: number, poolRoom: () => number = () => limit): PendingJob[] {
     return this.run(() => {
-      // The service's own jobs first (pool jobs it already holds among them), then at most `poolLimit` unassigned
-      // jobs of the pools it is an active member of, in queue order: each lane takes what it has room for, so work
-      // follows capacity.
+      // The service's own jobs first (pool jobs it already holds among them), then as many unassigned jobs of the
+      // pools it is an active member of as `poolRoom` allows, in queue order: each lane takes what it has room for,
+      // so work follows capacity.
       const own = this.queries.nextPending(serviceId, limit);
-      const room = Math.min(limit - own.length, poolLimit);
+      if (own.length >= limit) return own;
+      const batches = this.pool.activeBatches(serviceId);
+      const room = batches.length === 0 ? 0 : Math.min(limit - own.length, poolRoom());
       if (room <= 0) return own;
-      const pooled = this.pool
-        .activeBatches(serviceId)
-        .flatMap((batchId) => this.queries.nextPending(poolMarker(batchId), room));
+      const pooled = batches.flatMap((batchId) => this.queries.nextPending(poolMarker(batchId), room));
       pooled.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
       return [...own, ...pooled.slice(0, room)];
     });
