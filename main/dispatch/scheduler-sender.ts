@@ -158,7 +158,9 @@ export class JobSender {
         const remote = await how.lookup();
         if (this.adopt(lane, jobId, identity, remote)) return;
         duplicatePossible ||= remote.state === 'unknown' && !lane.target.lookupIsConclusive;
-        absent = remote.state === 'absent';
+        // As recovery reads it: the queue edition proves absence only with `absent`; an Exclusive ComfyUI whose queue
+        // and history both lack the prompt (read twice) does not have it.
+        absent = remote.state === 'absent' || (remote.state === 'unknown' && lane.target.lookupIsConclusive);
       }
       // Closed, or settled meanwhile (its result came through the sink while it was looked up): nothing to send.
       const job = ledger.getJob(jobId);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionReport, Scheduler, SchedulerOptions } from '../../main/dispatch/scheduler';
+import { ServiceError } from '../../main/errors';
 import { REMOTE_STATES } from '../../main/ledger/job-state';
 import { Ledger } from '../../main/ledger/ledger';
 import {
@@ -16,6 +17,7 @@ import {
   queuePoolBatch,
   startPoolSims,
   until,
+  type PoolHooks,
   type PoolSims,
 } from './support/pool-rig';
 
@@ -44,9 +46,11 @@ afterEach(async () => {
 function start(
   count: number,
   options: Partial<SchedulerOptions> = {},
+  wrap?: PoolHooks['wrap'],
 ): { batchId: string; jobIds: string[]; scheduler: Scheduler } {
   const opened = poolScheduler(ledger, pool.settings, {
     scheduler: options,
+    ...(wrap ? { wrap } : {}),
     onJobChange: () => {
       for (const wake of [...waiters]) wake();
     },
@@ -113,6 +117,37 @@ describe('a pool batch', () => {
     expect(expectNoDuplicates().size).toBe(120);
     expect(pool.accepted['ex-a'].size).toBeLessThanOrEqual(before + holding);
     expect(jobIds.filter((id) => ledger.getJob(id)?.serviceId === 'ex-a').length).toBe(pool.accepted['ex-a'].size);
+  }, 60_000);
+
+  it('moves a drained member’s job that failed on its way only once a lookup shows the member never got it', async () => {
+    const lookups: string[] = [];
+    let drained = false;
+    let running: Scheduler | undefined;
+    let batch = '';
+    const { batchId, jobIds, scheduler } = start(40, {}, (serviceId, target) => {
+      if (serviceId !== 'ex-a') return target;
+      const lookup = target.edition.lookup.bind(target.edition);
+      target.edition.lookup = (identity, receipt) => {
+        lookups.push(identity);
+        return lookup(identity, receipt);
+      };
+      // Its first send fails as a gateway in trouble would (was it received? nobody knows); the artist drains it.
+      target.edition.submit = () => {
+        if (!drained && running) drained = running.setPoolMember(batch, 'ex-a', 'drained');
+        return Promise.reject(new ServiceError('The gateway answered 502.', 502));
+      };
+      return target;
+    });
+    running = scheduler;
+    batch = batchId;
+    await until(waiters, () => batchSettled(ledger, batchId), 50_000, 'the batch to settle');
+    expect(drained).toBe(true);
+    expect(ledger.batchSummary(batchId).counts.succeeded).toBe(40);
+    expect(pool.accepted['ex-a'].size).toBe(0);
+    expect(jobIds.filter((id) => ledger.getJob(id)?.serviceId === 'ex-a')).toEqual([]);
+    // The jobs that failed on ex-a were looked up there before they moved.
+    expect(lookups.length).toBeGreaterThan(0);
+    expect(expectNoDuplicates().size).toBe(40);
   }, 60_000);
 
   it('pauses a member whose token is refused, finishes the batch on the others, and takes its work back once edited', async () => {

@@ -5,7 +5,7 @@ import { starterWorkflow } from '../../../main/comfy/starter';
 import { queueBatch } from '../../../main/batches/batch-queueing';
 import { Scheduler, type JobChange, type SchedulerOptions } from '../../../main/dispatch/scheduler';
 import { EditionPool } from '../../../main/editions/edition-pool';
-import { buildServiceTarget, type EditionSettings } from '../../../main/editions/service-editions';
+import { buildServiceTarget, type EditionSettings, type ServiceTarget } from '../../../main/editions/service-editions';
 import type { ConnectionReport } from '../../../main/dispatch/scheduler';
 import { isTerminal } from '../../../main/ledger/job-state';
 import type { Ledger } from '../../../main/ledger/ledger';
@@ -17,6 +17,8 @@ export const MEMBERS = ['ex-a', 'ex-b', 'api-c'] as const;
 export type MemberId = (typeof MEMBERS)[number];
 
 export interface PoolHooks {
+  /** Wraps a member's target (to count calls, or to inject failures at the edition). */
+  wrap?: (serviceId: string, target: ServiceTarget) => ServiceTarget;
   onJobChange?: (change: JobChange) => void;
   onConnection?: (report: ConnectionReport) => void;
   scheduler?: Partial<SchedulerOptions>;
@@ -33,11 +35,12 @@ export function poolScheduler(
     editions: new EditionPool((serviceId) => {
       const chosen = settings.get(serviceId);
       if (!chosen) throw new Error(`no such service ${serviceId}`);
-      return buildServiceTarget(chosen, {
+      const target = buildServiceTarget(chosen, {
         ownsIdentity: (identity) => ledger.findJobByIdentity(serviceId, identity) !== undefined,
         watcher: { backoff: { initialMs: 20, maxMs: 500 }, pingIntervalMs: 500, pongTimeoutMs: 2000 },
         exclusiveTiming: { pollIntervalMs: 100, maxPollIntervalMs: 500, quietAfterMs: 1000 },
       });
+      return hooks.wrap ? hooks.wrap(serviceId, target) : target;
     }),
     retry: { baseMs: 20, maxMs: 200, maxAttempts: 30 },
     ...hooks.scheduler,
