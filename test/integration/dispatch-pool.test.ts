@@ -122,9 +122,7 @@ describe('a pool batch', () => {
   it('moves a drained member’s job that failed on its way only once a lookup shows the member never got it', async () => {
     const lookups: string[] = [];
     let drained = false;
-    let running: Scheduler | undefined;
-    let batch = '';
-    const { batchId, jobIds, scheduler } = start(40, {}, (serviceId, target) => {
+    const { batchId, jobIds } = start(40, {}, (serviceId, target) => {
       if (serviceId !== 'ex-a') return target;
       const lookup = target.edition.lookup.bind(target.edition);
       target.edition.lookup = (identity, receipt) => {
@@ -133,13 +131,13 @@ describe('a pool batch', () => {
       };
       // Its first send fails as a gateway in trouble would (was it received? nobody knows); the artist drains it.
       target.edition.submit = () => {
-        if (!drained && running) drained = running.setPoolMember(batch, 'ex-a', 'drained');
+        // The scheduler and the batch exist by the first send (start() sets them before waking the members).
+        const batch = ledger.pageBatches(1)[0];
+        if (!drained && scheduler && batch) drained = scheduler.setPoolMember(batch.id, 'ex-a', 'drained');
         return Promise.reject(new ServiceError('The gateway answered 502.', 502));
       };
       return target;
     });
-    running = scheduler;
-    batch = batchId;
     await until(waiters, () => batchSettled(ledger, batchId), 50_000, 'the batch to settle');
     expect(drained).toBe(true);
     expect(ledger.batchSummary(batchId).counts.succeeded).toBe(40);
