@@ -148,6 +148,48 @@ describe('a pool batch', () => {
     expect(expectNoDuplicates().size).toBe(40);
   }, 60_000);
 
+  it('keeps with a member whose token was revoked the job it may hold, and resumes it there once edited', async () => {
+    const rotated = 'rotated-token-0123456789';
+    const settings = pool.settings.get('ex-b');
+    // One job at a time on ex-b: its first send is the only one in flight when the token changes.
+    if (settings) pool.settings.set('ex-b', { ...settings, concurrency: 1 });
+    let first: string | undefined;
+    const { batchId } = start(40, {}, (serviceId, target) => {
+      if (serviceId !== 'ex-b') return target;
+      const submit = target.edition.submit.bind(target.edition);
+      target.edition.submit = (request) => {
+        if (first !== undefined) return submit(request);
+        // Its reply is lost on the way (did ex-b get it?), and the owner rotates the token before the retry.
+        first = request.jobId;
+        pool.sims['ex-b'].exclusive.setToken(rotated);
+        return Promise.reject(new ServiceError('The gateway answered 502.', 502));
+      };
+      return target;
+    });
+    const waiting = (): boolean => {
+      const job = ledger.getJob(first ?? '');
+      return job?.serviceId === 'ex-b' && job.state === 'pending' && job.identity !== null;
+    };
+    await until(
+      waiters,
+      () => reports.some((r) => r.serviceId === 'ex-b' && r.code === 'token-refused'),
+      20_000,
+      'ex-b to pause',
+    );
+    await until(
+      waiters,
+      () => ledger.batchSummary(batchId).counts.succeeded === 39 && waiting(),
+      50_000,
+      'the others to finish',
+    );
+    if (settings) pool.settings.set('ex-b', { ...settings, token: rotated });
+    await scheduler?.restartService('ex-b');
+    await until(waiters, () => batchSettled(ledger, batchId), 30_000, 'the batch to settle');
+    expect(ledger.batchSummary(batchId).counts.succeeded).toBe(40);
+    expect(ledger.getJob(first ?? '')?.serviceId).toBe('ex-b');
+    expect(expectNoDuplicates().size).toBe(40);
+  }, 60_000);
+
   it('pauses a member whose token is refused, finishes the batch on the others, and takes its work back once edited', async () => {
     const { batchId, jobIds, scheduler: running } = start(120);
     await until(waiters, () => pool.accepted['ex-b'].size >= 5, 20_000, 'ex-b to take work');
