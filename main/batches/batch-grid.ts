@@ -81,7 +81,11 @@ export function buildBatchGrid(
         const { node, input } = splitId(column.key);
         return { id: column.key, nodeTitle: workflow ? nodeTitle(workflow, node) : node, input };
       }),
-      values: (first?.texts ?? []).map((_, i) => group.map((column) => column.texts[i] ?? '').join(' / ')),
+      // One value sent to several inputs (a prompt to two encoders, a seed to two samplers) reads once; zipped
+      // sweeps read as their pair, "8 / 8" included.
+      values: group.every((column) => column.texts.join('\n') === first?.texts.join('\n'))
+        ? (first?.texts ?? [])
+        : (first?.texts ?? []).map((_, i) => group.map((column) => column.texts[i] ?? '').join(' / ')),
       indexes: first?.indexes ?? [],
     };
   });
