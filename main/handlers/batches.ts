@@ -3,7 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { ContractHandlers } from '../../preload/contract';
 import { answer } from './answer';
-import { LARGE_BATCH } from '../../preload/schemas/jobs';
+import { BatchSpecInputSchema, LARGE_BATCH } from '../../preload/schemas/jobs';
+import { buildBatchGrid } from '../batches/batch-grid';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
 import { poolMembers } from '../batches/pool-members';
@@ -27,6 +28,7 @@ export type BatchHandlers = Pick<
   | 'batches.queue'
   | 'batches.list'
   | 'batches.get'
+  | 'batches.grid'
   | 'batches.pause'
   | 'batches.resume'
   | 'batches.cancel'
@@ -159,6 +161,16 @@ export function batchHandlers({
         ledger.pageBatches(limit ?? 100, after).map((batch) => toBatchSummaryDto(ledger.batchSummary(batch.id))),
       ),
     'batches.get': ({ batchId }) => answer(() => summary(batchId)),
+    'batches.grid': ({ batchId }) =>
+      answer(() => {
+        const batch = ledger.getBatch(batchId);
+        if (!batch) throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
+        const rows = ledger.gridJobs(batchId);
+        const first = rows[0];
+        // The spec is read only for its seed plan (per-job seeds are not an axis); one that no longer parses has none.
+        const spec = BatchSpecInputSchema.safeParse(batch.spec);
+        return buildBatchGrid(batchId, rows, first ? ledger.jobWorkflow(first.jobId) : undefined, spec.data);
+      }),
     'batches.pause': ({ batchId }) =>
       answer(() => {
         summary(batchId);

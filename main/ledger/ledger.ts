@@ -14,6 +14,7 @@ import { TRANSITIONS, type JobState } from './job-state';
 import { reorderJob } from './job-order';
 import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
 import { openLedgerDatabase } from './ledger-database';
+import { readGridJobs, type GridJobRow } from './ledger-grid';
 import { migrateLedger } from './ledger-migrations';
 import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
 import { PoolTable, poolMarker, type BatchMember, type MemberReason, type MemberState } from './ledger-pool';
@@ -381,6 +382,10 @@ export class Ledger {
   /** The workflow the job sends (or sent): the patched copy stored with it, big integers exact. */
   jobWorkflow(jobId: string): ApiWorkflow {
     return this.run(() => this.queries.workflow(jobId));
+  }
+  /** Every job of a batch with its patch and first image, for the batch's grid (one statement). */
+  gridJobs(batchId: string): GridJobRow[] {
+    return this.run(() => readGridJobs(this.db, batchId));
   }
   /** The next jobs to send to a service, in queue order: pending, in a batch that is not paused, due now. */
   nextPending(serviceId: string, limit: number, poolRoom: () => number = () => limit): PendingJob[] {

@@ -358,6 +358,39 @@ export const InputImageUploadSchema = z.object({
 /** `value`: what the input takes (the name on the service); `reused`: the service had these bytes already. */
 export const UploadedInputSchema = z.object({ value: z.string(), reused: z.boolean() });
 
+/**
+ * A batch laid out by the values its jobs got: axes are the prompts, listed seeds and sweeps that take more than one
+ * value (zipped sweeps move together, so they form one axis); `coords` index into each axis's `values`, in `axes`
+ * order. `defaultAxes` names which axis is X and Y (null when there are fewer), the rest are Z.
+ */
+export const BatchGridSchema = z.object({
+  batchId: Id,
+  axes: z.array(
+    z.object({
+      /** `prompt` and `seed` are named by the UI; `input` by its node title and input name. */
+      kind: z.enum(['prompt', 'seed', 'input']),
+      parameters: z.array(z.object({ id: z.string(), nodeTitle: z.string(), input: z.string() })),
+      values: z.array(z.string()),
+    }),
+  ),
+  defaultAxes: z.object({ x: z.number().int().nullable(), y: z.number().int().nullable() }),
+  cells: z.array(
+    z.object({
+      coords: z.array(z.number().int()),
+      jobs: z.array(
+        z.object({
+          jobId: Id,
+          state: JobStateSchema,
+          /** The job's first image; `imageCount` says how many more it made. */
+          imageId: z.number().int().nullable(),
+          imageCount: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+export type BatchGridDto = z.infer<typeof BatchGridSchema>;
+
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });
 const WorkflowIdInput = z.object({ id: Id });
@@ -409,6 +442,8 @@ export const jobMethods = {
     z.array(BatchSummarySchema),
   ),
   'batches.get': method(BatchIdInput, BatchSummarySchema),
+  /** The batch as an X/Y(/Z) grid of its jobs and their first images; one ledger read, also for 1,000 jobs. */
+  'batches.grid': method(BatchIdInput, BatchGridSchema),
   'batches.pause': method(BatchIdInput, BatchSummarySchema),
   'batches.resume': method(BatchIdInput, BatchSummarySchema),
   /** Cancels every unfinished job of the batch (pending at once; sent ones through the service). */

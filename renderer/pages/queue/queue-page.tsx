@@ -14,6 +14,7 @@ import { errorMessage } from '../../settings/settings-context';
 import { ConnectionBanner } from './connection-banner';
 import { QueueFilterBar, type StateFilter } from './queue-filter-bar';
 import { batchServiceIds, batchServiceName } from './batch-services';
+import { BatchGridDialog } from './batch-grid-dialog';
 import { BatchHeader, JobRow } from './queue-rows';
 import { ACTIVE_STATES, FAILED_STATES, type JobView, type QueueFilters } from './queue-store';
 import { useQueue } from './use-queue';
@@ -47,6 +48,7 @@ export function QueuePage() {
   };
   const { store, version, loadJobs, loadBatches, reloadBatch, setError } = queue;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [gridBatch, setGridBatch] = useState<{ id: string; label: string } | null>(null);
 
   // Another page asked to show one batch (the gallery viewer's batch link): only that batch, every state, unfolded.
   const setQueueFilters = queue.setFilters;
@@ -153,6 +155,18 @@ export function QueuePage() {
     <div className="queue-page">
       <PageHeader title={t('queue.title')} subtitle={t('queue.subtitle')} />
       <ConnectionBanner connections={queue.connections} services={queue.serviceNames} />
+      {gridBatch ? (
+        <BatchGridDialog
+          batchId={gridBatch.id}
+          label={gridBatch.label}
+          onClose={() => setGridBatch(null)}
+          onOpenImage={(imageId) => {
+            setGridBatch(null);
+            galleryImageHandoff.give({ imageId, batchId: gridBatch.id });
+            navigateTo('gallery');
+          }}
+        />
+      ) : null}
       {queue.error ? (
         <p className="alert" role="alert">
           {queue.error}
@@ -209,6 +223,7 @@ export function QueuePage() {
                         onResume={() => void act(() => artlab.call('batches.resume', { batchId: row.batch.id }))}
                         onCancel={() => void act(() => artlab.call('batches.cancel', { batchId: row.batch.id }))}
                         onRetryFailed={() => void retryFailed(row.batch.id)}
+                        onGrid={() => setGridBatch({ id: row.batch.id, label: row.batch.label })}
                       />
                     ) : row.kind === 'job' ? (
                       <JobRow

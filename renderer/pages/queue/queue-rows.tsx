@@ -68,6 +68,7 @@ export function BatchHeader(props: {
   onResume: () => void;
   onCancel: () => void;
   onRetryFailed: () => void;
+  onGrid: () => void;
 }) {
   const { t } = useTranslation();
   const { batch } = props;
@@ -88,6 +89,11 @@ export function BatchHeader(props: {
           {batch.paused ? ` · ${t('queue.batch.paused')}` : ''}
         </span>
         <span className="queue-batch__actions">
+          {batch.total > 1 ? (
+            <button type="button" className="button button--small-q" onClick={props.onGrid}>
+              {t('queue.grid.open')}
+            </button>
+          ) : null}
           {!batch.finished ? (
             batch.paused ? (
               <button type="button" className="button button--small-q" onClick={props.onResume}>
