@@ -25,6 +25,7 @@ import {
   type ResultRecord,
 } from './ledger-results';
 import type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
+import { UsageTable } from './ledger-usage';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
@@ -33,6 +34,7 @@ export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
 export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
+export type { JobTimeRow, UsageRow, UsageSource } from './ledger-usage';
 
 export interface LedgerOptions {
   clock?: Clock;
@@ -54,6 +56,7 @@ export class Ledger {
   private readonly results: ResultTable;
   private readonly batches: BatchTable;
   private readonly queries: JobQueries;
+  private readonly usageTable: UsageTable;
   private readonly progress: ProgressBuffer;
   private closed = false;
   /** The batch being stored in turns, if any: the next waits for it. */
@@ -87,7 +90,13 @@ export class Ledger {
     this.results = new ResultTable(db, now);
     this.batches = new BatchTable(db, now, this.newId);
     this.queries = new JobQueries(db, now);
+    this.usageTable = new UsageTable(db);
     this.run(() => migrateLedger(db));
+  }
+
+  /** Services' running time for the cost estimate (service_usage and the jobs' send→result times). */
+  usage<T>(work: (table: UsageTable) => T): T {
+    return this.run(() => work(this.usageTable));
   }
 
   private run<T>(work: () => T): T {
