@@ -20,7 +20,7 @@ import { batchHandlers } from './handlers/batches';
 import { diagnosticsHandlers } from './handlers/diagnostics';
 import { galleryHandlers } from './handlers/gallery';
 import { jobHandlers } from './handlers/jobs';
-import { serviceCostFigures, UsageRecorder, type UsageStore } from './cost/service-cost';
+import { batchCostFigures, serviceCostFigures, UsageRecorder, type UsageStore } from './cost/service-cost';
 import { lifecycleHandlers } from './handlers/lifecycle';
 import { serviceHandlers } from './handlers/services';
 import { updateHandlers } from './handlers/updates';
@@ -216,6 +216,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     record: (serviceId, spans, source) => ledger.usage((u) => u.record(serviceId, spans, source)),
     spans: (serviceId, from, to) => ledger.usage((u) => u.spans(serviceId, from, to)),
     jobTimes: (serviceId, from, to) => ledger.usage((u) => u.jobTimes(serviceId, from, to)),
+    batchWindow: (batchId) => ledger.usage((u) => u.batchWindow(batchId)),
   };
 
   const handlers: ContractHandlers = {
@@ -243,6 +244,11 @@ export function createStudio(adapters: StudioAdapters): Studio {
           const price = services.list().find((record) => record.id === serviceId)?.cost;
           if (!price) return null;
           return { ...serviceCostFigures(usageStore, serviceId, price, adapters.clock.now()), estimate: true };
+        },
+        batch: (batchId) => {
+          const costOf = (serviceId: string) => services.list().find((record) => record.id === serviceId)?.cost;
+          const figures = batchCostFigures(usageStore, batchId, costOf);
+          return figures ? { ...figures, estimate: true } : null;
         },
       },
     ),

@@ -4,7 +4,9 @@
 
 import type { CostSettings, Currency } from '../../preload/schemas/services';
 import {
+  batchCost,
   dayAndMonthWindows,
+  jobCosts,
   observedUsage,
   serviceCost,
   usageFromInstances,
@@ -16,7 +18,8 @@ import {
 export interface UsageStore {
   record(serviceId: string, spans: readonly UsageSpan[], source: 'lifecycle' | 'observed'): void;
   spans(serviceId: string, fromMs: number, toMs: number): (UsageSpan & { source: 'lifecycle' | 'observed' })[];
-  jobTimes(serviceId: string, fromMs: number, toMs: number): JobSpan[];
+  jobTimes(serviceId: string, fromMs: number, toMs: number): (JobSpan & { batchId: string; images: number })[];
+  batchWindow(batchId: string): { serviceId: string; fromMs: number; toMs: number } | undefined;
 }
 
 export interface ServiceCostFigures {
@@ -88,4 +91,47 @@ export class UsageRecorder {
     const spans = usageFromInstances(starts, previous, readMs);
     if (spans.length > 0) this.store.record(serviceId, spans, 'lifecycle');
   }
+}
+
+export interface BatchCostFigures {
+  batchId: string;
+  total: number;
+  /** The batch's cost ÷ its images; null when it made none. */
+  perImage: number | null;
+  images: number;
+  currency: Currency;
+  source: 'lifecycle' | 'observed';
+}
+
+/**
+ * A batch's share of its service's cost (cost-arithmetic.ts: every second is split among ALL the service's jobs out in
+ * it, other batches' too), or undefined before any of its jobs finished. Computed when asked: one read of the usage
+ * and the jobs over the batch's own time.
+ */
+export function batchCostFigures(
+  store: UsageStore,
+  batchId: string,
+  costOf: (serviceId: string) => CostSettings | undefined,
+): BatchCostFigures | undefined {
+  const window = store.batchWindow(batchId);
+  if (!window) return undefined;
+  const cost = costOf(window.serviceId);
+  if (!cost) return undefined;
+  const usage = usageFor(store, window.serviceId, window.fromMs, window.toMs);
+  const jobs = store.jobTimes(window.serviceId, window.fromMs, window.toMs);
+  const costs = jobCosts(usage.spans, priceOf(cost), jobs);
+  const mine = jobs.filter((j) => j.batchId === batchId);
+  const total = batchCost(
+    costs,
+    mine.map((j) => j.jobId),
+  );
+  const images = mine.reduce((sum, j) => sum + j.images, 0);
+  return {
+    batchId,
+    total,
+    perImage: images > 0 ? total / images : null,
+    images,
+    currency: cost.currency,
+    source: usage.source,
+  };
 }

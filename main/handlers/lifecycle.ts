@@ -1,7 +1,12 @@
 // services.lifecycle/start/stop/scale: the GPU behind a service, through the EAS control API (services/service-lifecycle.ts).
 // services.cost: its estimated cost (cost/service-cost.ts). Every lifecycle read is also recorded as running time.
 import type { ContractHandlers } from '../../preload/contract';
-import type { lifecycleMethods, ServiceCostDto, ServiceLifecycleDto } from '../../preload/schemas/lifecycle';
+import type {
+  BatchCostDto,
+  lifecycleMethods,
+  ServiceCostDto,
+  ServiceLifecycleDto,
+} from '../../preload/schemas/lifecycle';
 import type { UsageRecorder } from '../cost/service-cost';
 import type { ServiceLifecycle } from '../services/service-lifecycle';
 
@@ -11,6 +16,8 @@ export interface CostDeps {
   recorder: UsageRecorder;
   /** The service's figures, or null when it has no price. */
   figures(serviceId: string): ServiceCostDto | null;
+  /** The batch's figures, or null before any of its jobs finished or without a price. */
+  batch(batchId: string): BatchCostDto | null;
 }
 
 export function lifecycleHandlers(lifecycle: ServiceLifecycle, cost: CostDeps): LifecycleHandlers {
@@ -25,5 +32,6 @@ export function lifecycleHandlers(lifecycle: ServiceLifecycle, cost: CostDeps): 
     'services.stop': ({ serviceId, force }) => recorded(lifecycle.stop(serviceId, force)),
     'services.scale': ({ serviceId, instances, force }) => recorded(lifecycle.scale(serviceId, instances, force)),
     'services.cost': ({ serviceId }) => Promise.resolve(cost.figures(serviceId)),
+    'batches.cost': ({ batchId }) => Promise.resolve(cost.batch(batchId)),
   };
 }

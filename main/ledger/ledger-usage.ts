@@ -19,6 +19,8 @@ export interface JobTimeRow {
   batchId: string;
   sendMs: number;
   resultMs: number;
+  /** Images the job made (stored or being fetched; not the missing ones). */
+  images: number;
 }
 
 /** Reads and writes service_usage (migration step 9). Callers wrap calls in the ledger's storage-error handling. */
@@ -56,11 +58,37 @@ export class UsageTable {
   jobTimes(serviceId: string, fromMs: number, toMs: number): JobTimeRow[] {
     const rows = this.db
       .prepare(
-        `SELECT id, batch_id, COALESCE(submitted_at, started_at) AS sent_at, finished_at FROM jobs
+        `SELECT id, batch_id, COALESCE(submitted_at, started_at) AS sent_at, finished_at,
+           (SELECT COUNT(*) FROM images WHERE images.job_id = jobs.id AND images.state != 'missing') AS images
+         FROM jobs
          WHERE service_id = ? AND COALESCE(submitted_at, started_at) IS NOT NULL AND finished_at IS NOT NULL
            AND COALESCE(submitted_at, started_at) < ? AND finished_at > ?`,
       )
-      .all(serviceId, toMs, fromMs) as { id: string; batch_id: string; sent_at: number; finished_at: number }[];
-    return rows.map((r) => ({ jobId: r.id, batchId: r.batch_id, sendMs: r.sent_at, resultMs: r.finished_at }));
+      .all(serviceId, toMs, fromMs) as {
+      id: string;
+      batch_id: string;
+      sent_at: number;
+      finished_at: number;
+      images: number;
+    }[];
+    return rows.map((r) => ({
+      jobId: r.id,
+      batchId: r.batch_id,
+      sendMs: r.sent_at,
+      resultMs: r.finished_at,
+      images: r.images,
+    }));
+  }
+
+  /** The batch's service and the time from its first send to its last result, or undefined before any result. */
+  batchWindow(batchId: string): { serviceId: string; fromMs: number; toMs: number } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT service_id, MIN(COALESCE(submitted_at, started_at)) AS from_ms, MAX(finished_at) AS to_ms FROM jobs
+         WHERE batch_id = ? AND finished_at IS NOT NULL AND COALESCE(submitted_at, started_at) IS NOT NULL
+         GROUP BY service_id`,
+      )
+      .get(batchId) as { service_id: string; from_ms: number; to_ms: number } | undefined;
+    return row ? { serviceId: row.service_id, fromMs: row.from_ms, toMs: row.to_ms } : undefined;
   }
 }

@@ -47,6 +47,19 @@ export const ServiceCostSchema = z.object({
 });
 export type ServiceCostDto = z.infer<typeof ServiceCostSchema>;
 
+/** A batch's share of its service's cost (each second split among the jobs out in it). Always an estimate. */
+export const BatchCostSchema = z.object({
+  batchId: z.string(),
+  total: z.number(),
+  /** total ÷ images; null when the batch made none. */
+  perImage: z.number().nullable(),
+  images: z.number().int(),
+  currency: CurrencySchema,
+  estimate: z.literal(true),
+  source: z.enum(['lifecycle', 'observed']),
+});
+export type BatchCostDto = z.infer<typeof BatchCostSchema>;
+
 const Target = z.object({ serviceId: ServiceIdSchema });
 /** `force`: the artist confirmed stopping (or scaling to zero) with jobs in flight. */
 const Forceable = Target.extend({ force: z.boolean().optional() });
@@ -61,4 +74,6 @@ export const lifecycleMethods = {
   'services.scale': method(Forceable.extend({ instances: z.number().int().min(0).max(100) }), ServiceLifecycleSchema),
   /** The estimated cost today and this month; null when the service has no price set. Computed on demand. */
   'services.cost': method(Target, ServiceCostSchema.nullable()),
+  /** Null when no job of the batch finished yet or its service has no price. Computed on demand, not per row. */
+  'batches.cost': method(z.object({ batchId: z.string().min(1).max(100) }), BatchCostSchema.nullable()),
 };

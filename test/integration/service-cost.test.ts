@@ -30,7 +30,7 @@ const { call } = studioCalls(() => studio);
 // A huge price so that a few seconds give figures well above rounding.
 const COST = { pricePerInstanceHour: 360_000, currency: 'CNY' as const, queueInstanceBilled: false };
 
-async function runBatch(serviceId: string, poll: () => Promise<unknown>): Promise<void> {
+async function runBatch(serviceId: string, poll: () => Promise<unknown>): Promise<string> {
   const starter = (await call('workflows.list')).find((workflow) => workflow.source === 'starter');
   const { id } = await call('batches.queue', {
     serviceId,
@@ -39,7 +39,7 @@ async function runBatch(serviceId: string, poll: () => Promise<unknown>): Promis
   });
   for (let i = 0; i < 600; i++) {
     await poll();
-    if ((await call('batches.get', { batchId: id })).finished) return;
+    if ((await call('batches.get', { batchId: id })).finished) return id;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the batch never finished');
@@ -64,11 +64,17 @@ describe('service cost', () => {
     expect(await call('services.cost', { serviceId })).toBeNull();
     await call('services.update', { id: serviceId, cost: COST });
     await call('services.scale', { serviceId, instances: 2 });
-    await runBatch(serviceId, () => call('services.lifecycle', { serviceId }));
+    const batchId = await runBatch(serviceId, () => call('services.lifecycle', { serviceId }));
     const cost = await call('services.cost', { serviceId });
     expect(cost).toMatchObject({ serviceId, currency: 'CNY', estimate: true, source: 'lifecycle' });
     expect(cost?.today).toBeGreaterThan(0);
     expect(cost?.month).toBeGreaterThanOrEqual(cost?.today ?? Infinity);
+    // The batch's share: non-zero, never more than the service's whole cost, split evenly over its 10 images.
+    const batch = await call('batches.cost', { batchId });
+    expect(batch).toMatchObject({ batchId, images: 10, currency: 'CNY', estimate: true, source: 'lifecycle' });
+    expect(batch?.total).toBeGreaterThan(0);
+    expect(batch?.total).toBeLessThanOrEqual((cost?.today ?? 0) + 1e-6);
+    expect(batch?.perImage).toBeCloseTo((batch?.total ?? 0) / 10, 9);
   });
 
   it('without control counts the jobs send→result as the lower bound', async () => {

@@ -1,6 +1,6 @@
 // Cost figures from the real ledger: lifecycle reads recorded as usage, observed usage when there are none.
 import { afterEach, describe, expect, it } from 'vitest';
-import { serviceCostFigures, UsageRecorder, type UsageStore } from '../../../main/cost/service-cost';
+import { batchCostFigures, serviceCostFigures, UsageRecorder, type UsageStore } from '../../../main/cost/service-cost';
 import { ledgerRig, result, type LedgerRig } from '../ledger/ledger-rig';
 
 let rig: LedgerRig | undefined;
@@ -11,6 +11,7 @@ function store(r: LedgerRig): UsageStore {
     record: (id, spans, source) => r.ledger.usage((u) => u.record(id, spans, source)),
     spans: (id, from, to) => r.ledger.usage((u) => u.spans(id, from, to)),
     jobTimes: (id, from, to) => r.ledger.usage((u) => u.jobTimes(id, from, to)),
+    batchWindow: (id) => r.ledger.usage((u) => u.batchWindow(id)),
   };
 }
 const COST = { pricePerInstanceHour: 36, currency: 'CNY' as const, queueInstanceBilled: false }; // 0.01/s
@@ -47,5 +48,29 @@ describe('service cost figures', () => {
     const figures = serviceCostFigures(store(rig), 'svc-a', COST, rig.clock.time + 1_000);
     expect(figures.source).toBe('observed');
     expect(figures.today).toBeCloseTo(0.2, 9); // one instance for the 20 s the two jobs were out
+  });
+
+  it("a batch shares seconds with another batch's jobs; idle time is no batch's", () => {
+    rig = ledgerRig();
+    const t0 = rig.clock.time;
+    const mine = rig.queue(['a fox', 'a whale']);
+    const theirs = rig.queue(['an owl']);
+    rig.ledger.assignIdentity(mine.jobIds[0] ?? '', 'm0');
+    rig.ledger.assignIdentity(theirs.jobIds[0] ?? '', 't0');
+    rig.clock.time += 10_000; // 10 s: one of mine and one of theirs out together
+    rig.ledger.recordResult('svc-a', result('m0'));
+    rig.ledger.recordResult('svc-a', result('t0'));
+    rig.ledger.assignIdentity(mine.jobIds[1] ?? '', 'm1');
+    rig.clock.time += 10_000; // 10 s: only mine
+    rig.ledger.recordResult('svc-a', result('m1'));
+    rig.ledger.usage((u) => u.record('svc-a', [{ fromMs: t0, toMs: t0 + 60_000, instances: 1 }], 'lifecycle'));
+    const costOf = (id: string) => (id === 'svc-a' ? COST : undefined);
+    const figures = batchCostFigures(store(rig), mine.batchId, costOf);
+    expect(figures).toMatchObject({ batchId: mine.batchId, images: 2, currency: 'CNY', source: 'lifecycle' });
+    expect(figures?.total).toBeCloseTo((10 * 0.01) / 2 + 10 * 0.01, 9);
+    expect(figures?.perImage).toBeCloseTo(((10 * 0.01) / 2 + 10 * 0.01) / 2, 9);
+    expect(batchCostFigures(store(rig), theirs.batchId, costOf)?.total).toBeCloseTo((10 * 0.01) / 2, 9);
+    expect(batchCostFigures(store(rig), mine.batchId, () => undefined)).toBeUndefined();
+    expect(batchCostFigures(store(rig), 'no-such-batch', costOf)).toBeUndefined();
   });
 });
