@@ -28,13 +28,13 @@ const layers = [
     category: room,
     pattern: `main/${room}/**`,
   })),
-  ...['editions', 'oss', 'comfy', 'lifecycle'].map((room) => ({ category: room, pattern: `main/${room}/**` })),
+  ...['editions', 'oss', 'comfy', 'lifecycle', 'cost'].map((room) => ({ category: room, pattern: `main/${room}/**` })),
   { category: 'leaf', pattern: ['main/errors.ts', 'main/log/**', 'main/typed-emitter.ts'] },
   { category: 'renderer', pattern: 'renderer/**' },
   { category: 'test', pattern: 'test/**' },
 ];
 const domains = ['services', 'workflows', 'batches', 'ledger', 'dispatch', 'gallery', 'updates', 'diagnostics'];
-const lower = ['editions', 'oss', 'comfy', 'lifecycle'];
+const lower = ['editions', 'oss', 'comfy', 'lifecycle', 'cost'];
 const leaves = ['leaf', 'ports'];
 // What every domain may name besides the lower rooms: the contract's types and schemas, the event hub it emits
 // renderer events through, and the domain bus.

@@ -20,6 +20,7 @@ import { batchHandlers } from './handlers/batches';
 import { diagnosticsHandlers } from './handlers/diagnostics';
 import { galleryHandlers } from './handlers/gallery';
 import { jobHandlers } from './handlers/jobs';
+import { batchCostFigures, serviceCostFigures, UsageRecorder, type UsageStore } from './cost/service-cost';
 import { lifecycleHandlers } from './handlers/lifecycle';
 import { serviceHandlers } from './handlers/services';
 import { updateHandlers } from './handlers/updates';
@@ -210,6 +211,14 @@ export function createStudio(adapters: StudioAdapters): Studio {
     settings: () => settings.read(),
   });
 
+  // The cost estimate's running time lives in the ledger (service_usage, and the jobs' send→result times).
+  const usageStore: UsageStore = {
+    record: (serviceId, spans, source) => ledger.usage((u) => u.record(serviceId, spans, source)),
+    spans: (serviceId, from, to) => ledger.usage((u) => u.spans(serviceId, from, to)),
+    jobTimes: (serviceId, from, to) => ledger.usage((u) => u.jobTimes(serviceId, from, to)),
+    batchWindow: (batchId) => ledger.usage((u) => u.batchWindow(batchId)),
+  };
+
   const handlers: ContractHandlers = {
     ...appHandlers({
       app: adapters.app,
@@ -229,6 +238,19 @@ export function createStudio(adapters: StudioAdapters): Studio {
         now: () => adapters.clock.now(),
         ...(adapters.controlEndpoint ? { endpoint: adapters.controlEndpoint } : {}),
       }),
+      {
+        recorder: new UsageRecorder(usageStore),
+        figures: (serviceId) => {
+          const price = services.list().find((record) => record.id === serviceId)?.cost;
+          if (!price) return null;
+          return { ...serviceCostFigures(usageStore, serviceId, price, adapters.clock.now()), estimate: true };
+        },
+        batch: (batchId) => {
+          const costOf = (serviceId: string) => services.list().find((record) => record.id === serviceId)?.cost;
+          const figures = batchCostFigures(usageStore, batchId, costOf);
+          return figures ? { ...figures, estimate: true } : null;
+        },
+      },
     ),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),

@@ -272,6 +272,24 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    description: "each service's running time, for the cost estimate",
+    up(db) {
+      // One row per span of time with a constant instance count; source says whether the control API saw it
+      // ('lifecycle') or the app inferred it from its own jobs ('observed', a lower bound).
+      db.exec(`
+        CREATE TABLE service_usage (
+          service_id TEXT NOT NULL,
+          from_ms INTEGER NOT NULL,
+          to_ms INTEGER NOT NULL CHECK (to_ms > from_ms),
+          instances INTEGER NOT NULL CHECK (instances > 0),
+          source TEXT NOT NULL CHECK (source IN ('lifecycle','observed'))
+        ) STRICT;
+        CREATE INDEX service_usage_time ON service_usage(service_id, from_ms);
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

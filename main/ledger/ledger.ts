@@ -27,6 +27,7 @@ import {
   type ResultRecord,
 } from './ledger-results';
 import type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
+import { UsageTable } from './ledger-usage';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
@@ -36,6 +37,7 @@ export type { PendingJob } from './ledger-queries';
 export type { BatchMember, MemberReason, MemberState, NewMember } from './ledger-pool';
 export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
+export type { JobTimeRow, UsageRow, UsageSource } from './ledger-usage';
 
 export interface LedgerOptions {
   clock?: Clock;
@@ -58,6 +60,7 @@ export class Ledger {
   private readonly batches: BatchTable;
   private readonly queries: JobQueries;
   private readonly pool: PoolTable;
+  private readonly usageTable: UsageTable;
   private readonly progress: ProgressBuffer;
   private closed = false;
   /** The batch being stored in turns, if any: the next waits for it. */
@@ -92,7 +95,13 @@ export class Ledger {
     this.queries = new JobQueries(db, now);
     this.pool = new PoolTable(db, now, this.queries);
     this.batches = new BatchTable(db, now, this.newId, this.pool);
+    this.usageTable = new UsageTable(db);
     this.run(() => migrateLedger(db));
+  }
+
+  /** Services' running time for the cost estimate (service_usage and the jobs' send→result times). */
+  usage<T>(work: (table: UsageTable) => T): T {
+    return this.run(() => work(this.usageTable));
   }
 
   private run<T>(work: () => T): T {

@@ -63,6 +63,8 @@ export function buildRecord(
   const control =
     input.control === undefined ? existing?.control : input.control === null ? undefined : buildControl(input.control);
   if (control) record.control = control;
+  const cost = input.cost === undefined ? existing?.cost : (input.cost ?? undefined);
+  if (cost) record.cost = cost;
   const catalogueFrom = input.catalogueFrom === undefined ? existing?.catalogueFrom : input.catalogueFrom;
   if (catalogueFrom && catalogueFrom !== context.id) record.catalogueFrom = catalogueFrom;
   return record;

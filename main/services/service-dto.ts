@@ -25,6 +25,7 @@ export function toServiceDto(
     ...(tokenHint ? { tokenHint } : {}),
     needsOss,
     ...(record.catalogueFrom ? { catalogueFrom: record.catalogueFrom } : {}),
+    ...(record.cost ? { cost: record.cost } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

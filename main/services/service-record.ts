@@ -1,6 +1,7 @@
 // Service records as stored: versioned, parsed with zod on every read. Secrets are not here: the vault keeps them,
 // sealed, under refs derived from the service id (see secretRefs).
 import { z } from 'zod';
+import { CostSettingsSchema } from '../../preload/schemas/services';
 import { parseStoragePath, storagePathFromConsole } from '../oss/storage-path';
 
 export const SERVICES_SCHEMA_VERSION = 1;
@@ -49,6 +50,8 @@ export const ServiceRecordSchema = z.object({
   queue: QueueSettingsSchema.optional(),
   oss: OssSettingsSchema.optional(),
   control: ControlSettingsSchema.optional(),
+  /** The price the artist entered for the cost estimate; optional, so records written before it parse as they are. */
+  cost: CostSettingsSchema.optional(),
   /**
    * For a service whose edition has no node catalogue (the API edition): the Exclusive service (or local ComfyUI saved
    * as one) with the same models, whose catalogue gives this one's form its choices and checks its batches.

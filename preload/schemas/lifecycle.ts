@@ -2,7 +2,7 @@
 // Only for a service whose control settings are complete (ServiceDto.control.configured).
 import { z } from 'zod';
 import { method } from './common';
-import { ServiceIdSchema } from './services';
+import { CurrencySchema, ServiceIdSchema } from './services';
 
 export const ServiceInstanceSchema = z.object({
   name: z.string(),
@@ -34,6 +34,32 @@ export const ServiceLifecycleSchema = z.object({
 });
 export type ServiceLifecycleDto = z.infer<typeof ServiceLifecycleSchema>;
 
+/** What the GPU behind a service cost so far, from the price the artist entered. Always an estimate. */
+export const ServiceCostSchema = z.object({
+  serviceId: z.string(),
+  /** Since local midnight, and since the 1st of this month, in `currency`. */
+  today: z.number(),
+  month: z.number(),
+  currency: CurrencySchema,
+  estimate: z.literal(true),
+  /** lifecycle: instance time the control API reported; observed: the app's own send→result times (a lower bound). */
+  source: z.enum(['lifecycle', 'observed']),
+});
+export type ServiceCostDto = z.infer<typeof ServiceCostSchema>;
+
+/** A batch's share of its service's cost (each second split among the jobs out in it). Always an estimate. */
+export const BatchCostSchema = z.object({
+  batchId: z.string(),
+  total: z.number(),
+  /** total ÷ images; null when the batch made none. */
+  perImage: z.number().nullable(),
+  images: z.number().int(),
+  currency: CurrencySchema,
+  estimate: z.literal(true),
+  source: z.enum(['lifecycle', 'observed']),
+});
+export type BatchCostDto = z.infer<typeof BatchCostSchema>;
+
 const Target = z.object({ serviceId: ServiceIdSchema });
 /** `force`: the artist confirmed stopping (or scaling to zero) with jobs in flight. */
 const Forceable = Target.extend({ force: z.boolean().optional() });
@@ -46,4 +72,8 @@ export const lifecycleMethods = {
   'services.stop': method(Forceable, ServiceLifecycleSchema),
   /** Sets the number of ComfyUI instances; 0 is refused while jobs are in flight, unless `force`. */
   'services.scale': method(Forceable.extend({ instances: z.number().int().min(0).max(100) }), ServiceLifecycleSchema),
+  /** The estimated cost today and this month; null when the service has no price set. Computed on demand. */
+  'services.cost': method(Target, ServiceCostSchema.nullable()),
+  /** Null when no job of the batch finished yet or its service has no price. Computed on demand, not per row. */
+  'batches.cost': method(z.object({ batchId: z.string().min(1).max(100) }), BatchCostSchema.nullable()),
 };

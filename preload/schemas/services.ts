@@ -46,6 +46,25 @@ export const ControlInputSchema = z.object({
   serviceName: z.union([z.literal(''), z.string().trim().regex(EAS_SERVICE_NAME_PATTERN)]).optional(),
 });
 
+/** Currencies a price can be entered in. */
+export const CurrencySchema = z.enum(['CNY', 'USD']);
+export type Currency = z.infer<typeof CurrencySchema>;
+
+/**
+ * What the GPU behind a service costs, as the artist reads it off the PAI/EAS console (there is no reliable public
+ * price list). Not a secret. Every figure computed from it is an estimate.
+ */
+export const CostSettingsSchema = z.object({
+  /** Price of one instance for one hour. */
+  pricePerInstanceHour: z.number().finite().min(0).max(1_000_000),
+  currency: CurrencySchema,
+  /** The API edition's queue instance is billed too. */
+  queueInstanceBilled: z.boolean(),
+  /** Its hourly price when it differs from an instance's. */
+  queuePricePerHour: z.number().finite().min(0).max(1_000_000).optional(),
+});
+export type CostSettings = z.infer<typeof CostSettingsSchema>;
+
 export const QueueSettingsInputSchema = z.object({
   endpoint: z.string().trim().max(1024).optional(),
   serviceName: z.string().trim().max(256).optional(),
@@ -65,6 +84,8 @@ export const ServiceInputSchema = z.object({
   oss: OssInputSchema.nullable().optional(),
   /** The AccessKey for starting, stopping and scaling the service (null: none). */
   control: ControlInputSchema.nullable().optional(),
+  /** The price for the cost estimate (null: none). */
+  cost: CostSettingsSchema.nullable().optional(),
   /** The service whose node catalogue this one's forms and batches use (null: none, type the values). */
   catalogueFrom: ServiceIdSchema.nullable().optional(),
 });
@@ -198,6 +219,7 @@ export const ServiceDtoSchema = z.object({
     .optional(),
   oss: OssDtoSchema.optional(),
   control: ControlDtoSchema.optional(),
+  cost: CostSettingsSchema.optional(),
   /**
    * An API-edition service whose OSS output location is missing or incomplete (no region or endpoint, no AccessKey):
    * its images cannot be read, so it cannot be queued on. Known without a check; the check says it too (`needs-oss`).

@@ -49,6 +49,7 @@ describe('ledger migrations', () => {
         'images_fts',
         'jobs',
         'results',
+        'service_usage',
         'workflows',
       ]);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
