@@ -12,6 +12,7 @@ import { BadRequestError } from '../errors';
 import type { CodedError, JobFailureInput } from './coded-error';
 import { TRANSITIONS, type JobState } from './job-state';
 import { reorderJob } from './job-order';
+import { failureUpdate, lostUpdate } from './job-endings';
 import { BatchTable, SEQ_STEP, type BatchSummary, type NewBatch } from './ledger-batches';
 import { openLedgerDatabase } from './ledger-database';
 import { readGridJobs, type GridJobRow } from './ledger-grid';
@@ -281,33 +282,8 @@ export class Ledger {
    * its identity and waits until then; without, it ends as failed.
    */
   markFailed(jobId: string, failure: JobFailureInput, retryAt?: number): boolean {
-    const { kind, message, coded } = failure;
-    const code = coded?.code ?? null;
-    const params = coded ? JSON.stringify(coded.params) : null;
-    if (retryAt !== undefined) {
-      return this.transition(
-        jobId,
-        TRANSITIONS.scheduleRetry,
-        `state = 'pending', error_kind = ?, error_message = ?, error_code = ?, error_params = ?, next_attempt_at = ?,
-         progress_value = NULL, progress_max = NULL`,
-        kind,
-        message,
-        code,
-        params,
-        retryAt,
-      );
-    }
-    return this.transition(
-      jobId,
-      TRANSITIONS.markFailed,
-      `state = 'failed', error_kind = ?, error_message = ?, error_code = ?, error_params = ?, finished_at = ?,
-       next_attempt_at = NULL`,
-      kind,
-      message,
-      code,
-      params,
-      this.now(),
-    );
+    const { from, set, values } = failureUpdate(failure, retryAt, this.now());
+    return this.transition(jobId, from, set, ...values);
   }
 
   /** Call after the service removed or interrupted the job (or at once for a pending one). */
@@ -322,15 +298,8 @@ export class Ledger {
 
   /** No result came in time and the service does not know the job any more; the artist may retry it. */
   markLost(jobId: string, message: string, coded?: CodedError): boolean {
-    return this.transition(
-      jobId,
-      TRANSITIONS.markLost,
-      `state = 'lost', error_kind = 'timeout', error_message = ?, error_code = ?, error_params = ?, finished_at = ?`,
-      message,
-      coded?.code ?? null,
-      coded ? JSON.stringify(coded.params) : null,
-      this.now(),
-    );
+    const { from, set, values } = lostUpdate(message, coded, this.now());
+    return this.transition(jobId, from, set, ...values);
   }
 
   /**

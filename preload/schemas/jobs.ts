@@ -3,23 +3,15 @@
 import { z } from 'zod';
 import { Empty, ErrorKindSchema, MessageParamsSchema, method } from './common';
 import { ServiceConnectionSchema } from './connections';
+import { BatchGridSchema } from './batch-grid';
+import { JobStateSchema } from './job-state';
 import { ServiceIdSchema } from './services';
+
+export { BatchGridSchema, type BatchGridDto } from './batch-grid';
 
 const Id = z.string().min(1).max(100);
 
-/** A job's states in the order of its life (main/ledger/job-state.ts says which operation moves it from where). */
-export const JOB_STATES = [
-  'pending',
-  'submitting',
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'lost',
-] as const;
-export const JobStateSchema = z.enum(JOB_STATES);
-export type JobStateDto = z.infer<typeof JobStateSchema>;
+export { JOB_STATES, JobStateSchema, type JobStateDto } from './job-state';
 
 /** A literal value: big integers as decimal text. */
 export const LiteralDtoSchema = z.union([z.string(), z.number(), z.boolean()]);
@@ -357,39 +349,6 @@ export const InputImageUploadSchema = z.object({
 });
 /** `value`: what the input takes (the name on the service); `reused`: the service had these bytes already. */
 export const UploadedInputSchema = z.object({ value: z.string(), reused: z.boolean() });
-
-/**
- * A batch laid out by the values its jobs got: axes are the prompts, listed seeds and sweeps that take more than one
- * value (zipped sweeps move together, so they form one axis); `coords` index into each axis's `values`, in `axes`
- * order. `defaultAxes` names which axis is X and Y (null when there are fewer), the rest are Z.
- */
-export const BatchGridSchema = z.object({
-  batchId: Id,
-  axes: z.array(
-    z.object({
-      /** `prompt` and `seed` are named by the UI; `input` by its node title and input name. */
-      kind: z.enum(['prompt', 'seed', 'input']),
-      parameters: z.array(z.object({ id: z.string(), nodeTitle: z.string(), input: z.string() })),
-      values: z.array(z.string()),
-    }),
-  ),
-  defaultAxes: z.object({ x: z.number().int().nullable(), y: z.number().int().nullable() }),
-  cells: z.array(
-    z.object({
-      coords: z.array(z.number().int()),
-      jobs: z.array(
-        z.object({
-          jobId: Id,
-          state: JobStateSchema,
-          /** The job's first image; `imageCount` says how many more it made. */
-          imageId: z.number().int().nullable(),
-          imageCount: z.number().int(),
-        }),
-      ),
-    }),
-  ),
-});
-export type BatchGridDto = z.infer<typeof BatchGridSchema>;
 
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });
