@@ -39,6 +39,8 @@ async function addWithControl(page: Page) {
   await control.getByRole('radio', { name: 'Its own AccessKey' }).check();
   await control.getByRole('textbox', { name: 'AccessKey ID' }).fill(sim.control.accessKeyId);
   await control.getByLabel('AccessKey secret').fill(sim.control.accessKeySecret);
+  // A temporary STS key's token has its own write-only field; this key is a long-lived one.
+  await expect(control.getByLabel('STS security token (optional)')).toBeVisible();
   await control.getByRole('textbox', { name: 'Region' }).fill(sim.control.region);
   await control.getByRole('textbox', { name: 'EAS service name' }).fill(sim.control.services.exclusive);
   await control.scrollIntoViewIfNeeded();
@@ -69,10 +71,13 @@ test('a service with EAS control shows its GPU, stops after a confirmation and s
   // Stopping, then Stopped: the card reads EAS again every 3 s until the state settles.
   await expect(gpu.getByTestId('gpu-status')).toHaveText('Stopped', { timeout: 15_000 });
   await expect(gpu.getByRole('button', { name: 'Start' })).toBeEnabled();
+  // The card's badge does not say Healthy over a stopped GPU.
+  await expect(card(page).getByTestId('health-badge')).toHaveText('Stopped');
   await shootBothThemes(page, { file: (theme) => `services-gpu-stopped-en-${theme}.png` });
 
   await gpu.getByRole('button', { name: 'Start' }).click();
   await expect(gpu.getByTestId('gpu-status')).toHaveText('Running', { timeout: 15_000 });
+  await expect(card(page).getByTestId('health-badge')).not.toHaveText('Stopped');
   await expect(gpu.getByTestId('gpu-instances')).toHaveText('1 of 1 instance running');
 
   // The same card and confirmation on a Chinese system.

@@ -8,6 +8,7 @@ import type { FormFieldsProps } from './service-form-fields';
 export function ControlFields({ form, change, errors }: FormFieldsProps) {
   const { t } = useTranslation();
   const [replacingSecret, setReplacingSecret] = useState(false);
+  const [replacingToken, setReplacingToken] = useState(false);
   return (
     <details
       className="form-section form-section--collapsible"
@@ -63,6 +64,16 @@ export function ControlFields({ form, change, errors }: FormFieldsProps) {
                 replacing={replacingSecret}
                 onReplace={() => setReplacingSecret(true)}
                 error={errors['control.accessKeySecret']}
+              />
+              <SecretField
+                label={t('servicesGpu.form.securityToken')}
+                value={form.controlSecurityToken}
+                onChange={(controlSecurityToken) => change({ controlSecurityToken })}
+                stored={form.hasStoredControlToken ? t('servicesGpu.form.securityTokenStored') : undefined}
+                replacing={replacingToken}
+                onReplace={() => setReplacingToken(true)}
+                hint={t('servicesGpu.form.securityTokenHint')}
+                error={errors['control.securityToken']}
               />
             </div>
           ) : (

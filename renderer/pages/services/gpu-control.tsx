@@ -1,15 +1,16 @@
 // The "GPU" line of a service card: what EAS says the GPU behind the service is doing, in the artist's words, and
 // Start / Stop / Scale. Stop and Scale are confirmed in a dialog first (they change what is billed).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
 import { GpuConfirmDialog, type GpuAction } from './gpu-confirm-dialog';
-import { gpuPhase } from './gpu-state';
+import { gpuPhase, type GpuPhase } from './gpu-state';
 import { useServiceLifecycle } from './use-service-lifecycle';
 
-export function GpuControl(props: { service: ServiceDto }) {
+/** `onPhase`: the card's badge follows the GPU (a Healthy check says little while the GPU is stopped). */
+export function GpuControl(props: { service: ServiceDto; onPhase?: (phase: GpuPhase | undefined) => void }) {
   const { t } = useTranslation();
   const { service } = props;
   const lifecycle = useServiceLifecycle(service.id, service.updatedAt);
@@ -18,6 +19,8 @@ export function GpuControl(props: { service: ServiceDto }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const state = lifecycle.state;
   const phase = state ? gpuPhase(state.status) : undefined;
+  const { onPhase } = props;
+  useEffect(() => onPhase?.(phase), [onPhase, phase]);
 
   const start = async () => {
     setBusy(true);

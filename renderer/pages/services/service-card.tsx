@@ -1,8 +1,10 @@
 // One saved service in the list: what it is, where it is, whether it works, and what can be done with it.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { GpuControl } from './gpu-control';
+import type { GpuPhase } from './gpu-state';
 import { connectionReasonText, connectionSentence, healthSentence } from './coded-messages';
 import { HealthBadge, healthState, SentenceDetail } from './health-view';
 import { urlHost } from './service-form';
@@ -37,7 +39,10 @@ export function ServiceCard(
         return t('services.connection.stopped');
     }
   };
+  const [gpu, setGpu] = useState<GpuPhase | undefined>();
   const state = healthState(health, props.checking, service.needsOss);
+  // A service whose GPU EAS reports as not running is not "Healthy", whatever its last check said.
+  const gpuDown = state === 'ok' && gpu !== undefined && gpu !== 'running' && gpu !== 'scaling' && gpu !== 'other';
   // Before a check (or over an older one), the record alone says the OSS location is missing.
   const message =
     health && health.status === state
@@ -90,7 +95,18 @@ export function ServiceCard(
           <h2 className="service-card__name">{service.name}</h2>
           <span className={`badge badge--${service.edition}`}>{t(`services.edition.${service.edition}`)}</span>
         </div>
-        <HealthBadge state={state} message={message?.text} />
+        {gpuDown ? (
+          <span
+            className={`health health--gpu-${gpu}`}
+            title={t('servicesGpu.card.badgeTitle', { status: t(`servicesGpu.status.${gpu}`) })}
+            data-testid="health-badge"
+          >
+            <span className="health__dot" aria-hidden="true" />
+            {t(`servicesGpu.status.${gpu}`)}
+          </span>
+        ) : (
+          <HealthBadge state={state} message={message?.text} />
+        )}
       </div>
       <p className={`service-card__message service-card__message--${state}`}>
         {state === 'checking'
@@ -120,7 +136,7 @@ export function ServiceCard(
           </div>
         ))}
       </dl>
-      {service.control?.configured ? <GpuControl service={service} /> : null}
+      {service.control?.configured ? <GpuControl service={service} onPhase={setGpu} /> : null}
       <div className="service-card__actions">
         <button type="button" className="button button--small" onClick={props.onTest} disabled={props.checking}>
           {t('services.actions.test')}

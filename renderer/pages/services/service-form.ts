@@ -50,6 +50,9 @@ export interface ServiceForm {
   controlAccessKeyId: string;
   controlSecret: string;
   storedControlSecretHint?: string;
+  /** An STS token for a temporary control key (write-only like the secret). */
+  controlSecurityToken: string;
+  hasStoredControlToken?: boolean;
   /** Overrides of what the URL says; empty: main reads them from the URL. */
   controlRegion: string;
   controlServiceName: string;
@@ -84,6 +87,7 @@ export function emptyForm(): ServiceForm {
     controlCredentials: 'own',
     controlAccessKeyId: '',
     controlSecret: '',
+    controlSecurityToken: '',
     controlRegion: '',
     controlServiceName: '',
   };
@@ -119,6 +123,7 @@ export function formFromService(service: ServiceDto): ServiceForm {
     form.controlRegion = service.control.region ?? '';
     form.controlServiceName = service.control.serviceName ?? '';
     if (service.control.hasSecret) form.storedControlSecretHint = service.control.secretHint ?? '••••';
+    if (service.control.credentials === 'own' && service.control.hasSecurityToken) form.hasStoredControlToken = true;
     if (service.control.target) form.controlTarget = service.control.target;
   }
   return form;
@@ -229,6 +234,7 @@ function controlInput(form: ServiceForm): NonNullable<ServiceInput['control']> {
     if (form.controlAccessKeyId.trim()) control.accessKeyId = form.controlAccessKeyId.trim();
     // No new secret keeps the stored one (a secret is write-only).
     if (form.controlSecret.trim()) control.accessKeySecret = form.controlSecret.trim();
+    if (form.controlSecurityToken.trim()) control.securityToken = form.controlSecurityToken.trim();
   }
   // Sent even when empty: clearing an override goes back to what the URL says.
   control.region = form.controlRegion.trim();
