@@ -79,6 +79,8 @@ class BatchFollower {
   private readonly outcomes: JobOutcome[] = [];
   private readonly now: () => number;
   private readonly imageStates = new Map<number, string>();
+  /** Jobs already said to be possibly rendered twice. */
+  private readonly duplicateWarned = new Set<string>();
   private lastProgress: number;
   private lastPoll = 0;
   private lastError: string | undefined;
@@ -131,10 +133,26 @@ class BatchFollower {
         limit: 1000,
         ...(cursor ? { cursor } : {}),
       });
-      for (const job of page.jobs) this.onJob(job.id, job.state, job.error?.message ?? null, false);
+      for (const job of page.jobs) {
+        if (job.duplicatePossible) this.mayBeDuplicated(job.id);
+        this.onJob(job.id, job.state, job.error?.message ?? null, false);
+      }
       cursor = page.nextCursor ?? undefined;
       more = cursor !== undefined;
     }
+  }
+
+  /**
+   * A job sent again after an interruption to a service that could not say whether it already had it (the API
+   * edition's queue without its search): it may render twice, and may be billed twice. Said once per job.
+   */
+  private mayBeDuplicated(jobId: string): void {
+    if (this.duplicateWarned.has(jobId)) return;
+    this.duplicateWarned.add(jobId);
+    this.options.reporter.event(
+      { type: 'duplicate-possible', job: jobId },
+      `Job ${jobId} may be rendered twice: it was sent again after an interruption, and the service could not say whether it already had it.`,
+    );
   }
 
   private onEvent(event: string, payload: unknown): void {
@@ -143,6 +161,7 @@ class BatchFollower {
       for (const change of (payload as EventPayload<'jobs.changed'>).changes) {
         if (change.batchId !== this.options.batchId) continue;
         if (change.progress !== undefined || change.position !== undefined) this.progressed();
+        if (change.duplicatePossible) this.mayBeDuplicated(change.id);
         const retried = change.state === 'pending' && change.error != null;
         this.onJob(change.id, change.state, change.error?.message ?? null, retried);
       }

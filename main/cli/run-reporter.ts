@@ -40,6 +40,7 @@ export type RunEvent =
   | { type: 'paused'; reason: string }
   | { type: 'stalled'; seconds: number; reason: string }
   | { type: 'interrupted'; onService: number; notSent: number; action: 'cancel' | 'keep'; message: string }
+  | { type: 'duplicate-possible'; job: string }
   | { type: 'notice'; code: string; message: string };
 
 export class RunReporter {

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index';
 import { runCli, simOssFlags, type CliRun } from './support/cli-process';
@@ -87,6 +88,24 @@ describe('artlab run again with the same --data-dir', () => {
     expect(readdirSync(out).filter((name) => name.endsWith('.png'))).toHaveLength(3);
     // Nothing was sent to the service again.
     expect(sim.queue.input.lastIndex - sent).toBe(3);
+  }, 120_000);
+
+  it('says which jobs may have been rendered twice, on stderr and as a JSON event', async () => {
+    const data = join(dir, 'duplicate-data');
+    const out = join(dir, 'duplicate-out');
+    // A first run whose image cannot be fetched leaves the batch in the data folder for the rerun to follow.
+    expect((await runCli(queueArgs(data, out, 1), env('not-the-secret'))).code).toBe(1);
+    // As a run that died between a put and its reply leaves a job whose re-send the service could not rule out.
+    const db = new Database(join(data, 'jobs.sqlite'));
+    const job = db.prepare('SELECT id FROM jobs').get() as { id: string };
+    db.prepare('UPDATE jobs SET duplicate_possible = 1 WHERE id = ?').run(job.id);
+    db.close();
+
+    const again = await runCli(queueArgs(data, out, 1), env(sim.info.oss.accessKeySecret));
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`Job ${job.id} may be rendered twice`);
+    const warned = lines(again).filter((line) => line.type === 'duplicate-possible');
+    expect(warned).toEqual([{ type: 'duplicate-possible', job: job.id }]);
   }, 120_000);
 
   it('leaves the saved service untouched when nothing about it changed', async () => {
