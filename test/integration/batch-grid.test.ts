@@ -4,29 +4,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BatchGridDto, BatchSummaryDto } from '../../preload/schemas/jobs';
+import type { BatchGridDto } from '../../preload/schemas/jobs';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { finishedBatches } from './support/finished-batches';
 import { nodeStudio } from './support/node-studio';
 import { studioCalls } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
 let studio: Studio;
-let finished: Set<string>;
-let waiters: (() => void)[];
+let finishedBatch: (batchId: string) => Promise<void>;
 
 beforeEach(async () => {
   sim = await startSimulator();
   dir = mkdtempSync(join(tmpdir(), 'artlab-batch-grid-'));
-  finished = new Set();
-  waiters = [];
   studio = nodeStudio(dir);
-  studio.events.subscribe((event, payload) => {
-    if (event !== 'batches.changed') return;
-    for (const batch of (payload as { batches: BatchSummaryDto[] }).batches) if (batch.finished) finished.add(batch.id);
-    for (const wake of waiters.splice(0)) wake();
-  });
+  finishedBatch = finishedBatches(studio);
 });
 afterEach(async () => {
   await studio.close();
@@ -35,16 +29,6 @@ afterEach(async () => {
 });
 
 const { call } = studioCalls(() => studio);
-
-function finishedBatch(batchId: string): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (finished.has(batchId)) resolve();
-      else waiters.push(check);
-    };
-    check();
-  });
-}
 
 async function queue(spec: Record<string, unknown>): Promise<string> {
   const serviceId = (
