@@ -150,11 +150,7 @@ export function dayAndMonthWindows(nowMs: number): { day: [number, number]; mont
  * start and the earlier read. (An instance that started and stopped between two reads is not seen: reads happen
  * every page refresh and while a batch runs, so the gap is short.) Gives a step function, one span per count.
  */
-export function usageFromInstances(
-  startedMs: readonly number[],
-  previousReadMs: number,
-  readMs: number,
-): UsageSpan[] {
+export function usageFromInstances(startedMs: readonly number[], previousReadMs: number, readMs: number): UsageSpan[] {
   if (!validSpan(previousReadMs, readMs)) return [];
   const starts = startedMs.map((s) => (Number.isFinite(s) ? Math.max(s, previousReadMs) : previousReadMs));
   const edges = [...new Set([previousReadMs, readMs, ...starts.filter((s) => s < readMs)])].sort((a, b) => a - b);

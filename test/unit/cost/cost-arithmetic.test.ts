@@ -22,14 +22,18 @@ describe('cost arithmetic', () => {
     const usage = [{ fromMs: 0, toMs: 1000 * S, instances: 2 }];
     const jobs: JobSpan[] = [];
     for (let slot = 0; slot < 2; slot++) {
-      for (let k = 0; k < 5; k++) jobs.push({ jobId: `j${slot * 5 + k}`, sendMs: k * 100 * S, resultMs: (k + 1) * 100 * S });
+      for (let k = 0; k < 5; k++)
+        jobs.push({ jobId: `j${slot * 5 + k}`, sendMs: k * 100 * S, resultMs: (k + 1) * 100 * S });
     }
     expect(instanceSeconds(usage, 0, 1000 * S)).toBeCloseTo(2000, 9);
     expect(serviceCost(usage, PRICE, 0, 1000 * S)).toBeCloseTo(4.0, 9); // 2000 instance-s × 0.002
     const costs = jobCosts(usage, PRICE, jobs);
     // Each second costs 0.004 and is shared by the 2 running jobs: 100 s × 0.002 = 0.2 per job.
     for (const j of jobs) expect(costs.get(j.jobId)).toBeCloseTo(0.2, 9);
-    const batch = batchCost(costs, jobs.map((j) => j.jobId));
+    const batch = batchCost(
+      costs,
+      jobs.map((j) => j.jobId),
+    );
     expect(batch).toBeCloseTo(2.0, 9); // the other 2.0 is idle time: the service's, no batch's
     expect(perImageCost(costs.get('j0') ?? Number.NaN, 4)).toBeCloseTo(0.05, 9);
   });

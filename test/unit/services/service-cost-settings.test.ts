@@ -14,7 +14,12 @@ describe('service cost settings', () => {
   it('are saved, survive another edit, and go with null', async () => {
     const s = openStudio();
     open.push(s);
-    const cost = { pricePerInstanceHour: 12.5, currency: 'CNY' as const, queueInstanceBilled: true, queuePricePerHour: 1.2 };
+    const cost = {
+      pricePerInstanceHour: 12.5,
+      currency: 'CNY' as const,
+      queueInstanceBilled: true,
+      queuePricePerHour: 1.2,
+    };
     const created = await s.call('services.create', { name: 'SD', url: QUEUE_URL, token: 'tok-abc', cost });
     expect(created.cost).toEqual(cost);
     const renamed = await s.call('services.update', { id: created.id, name: 'SD prod' });
