@@ -16,7 +16,7 @@ import type { Studio } from '../studio';
 import { NotFoundError } from '../errors';
 import { isTerminal } from '../ledger/job-state';
 import type { JobOutcome, MissingImage, RunReporter } from './run-reporter';
-import type { SavedService } from './run-service';
+import { namesOf, type SavedService } from './run-service';
 
 /** Images of this batch already copied into --out by an earlier run: image id -> the file written. */
 export interface CopyRecord {
@@ -29,8 +29,10 @@ export interface FollowOptions {
   events: Studio['events'];
   batchId: string;
   total: number;
-  service: SavedService;
-  hasToken: boolean;
+  /** The run's service, or the members of its pool. */
+  services: SavedService[];
+  /** Whether the run gave that service a token. */
+  hasToken: (serviceId: string) => boolean;
   outDir: string;
   reporter: RunReporter;
   copies: CopyRecord;
@@ -84,6 +86,8 @@ class BatchFollower {
   private lastProgress: number;
   private lastPoll = 0;
   private lastError: string | undefined;
+  /** Services that take no more work (auth refused, paused): the run ends when all of them are. */
+  private readonly paused = new Set<string>();
   private refreshing = false;
   private refreshAgain = false;
   private ended = false;
@@ -194,14 +198,24 @@ class BatchFollower {
   }
 
   private onConnection(report: ServiceConnectionDto): void {
-    if (report.serviceId !== this.options.service.id || this.ended) return;
-    const name = this.options.service.name;
+    const service = this.options.services.find(({ id }) => id === report.serviceId);
+    if (!service || this.ended) return;
+    const { name } = service;
     const { connection } = report;
     if (report.dispatchPaused || connection.state === 'auth-failed') {
+      if (this.paused.has(service.id)) return;
+      this.paused.add(service.id);
       const detail = report.message ?? (connection.state === 'auth-failed' ? connection.reason : undefined);
-      const reason = this.options.hasToken
+      const reason = this.options.hasToken(service.id)
         ? `${name}: ${detail ?? 'the service refused the token.'}`
         : `${name} asks for a token and none is set. Put the token in an environment variable and pass --token-env VAR (or set ARTLAB_TOKEN).`;
+      // A pool goes on without a paused member: what it never received goes to the others.
+      const left = this.options.services.filter(({ id }) => !this.paused.has(id));
+      if (left.length > 0) {
+        const message = `${reason} It takes no more work; the batch goes on with ${namesOf(left)}.`;
+        this.options.reporter.event({ type: 'paused', service: name, reason, continuing: true }, message);
+        return;
+      }
       this.options.reporter.event({ type: 'paused', reason }, `Stopped: ${reason}`);
       this.end({ kind: 'paused', reason });
       return;
@@ -259,7 +273,7 @@ class BatchFollower {
     const images = waiting.filter((track) => track.expected !== undefined).length;
     const reason =
       `Nothing moved for ${seconds} s: ${waiting.length} of ${this.options.total} jobs are not finished ` +
-      `(${waiting.length - sent - images} not sent, ${sent} with ${this.options.service.name}, ${images} waiting for images)` +
+      `(${waiting.length - sent - images} not sent, ${sent} with ${namesOf(this.options.services)}, ${images} waiting for images)` +
       `${this.lastError ? `; the last error: ${this.lastError}` : ''}. Check that the service is running and the URL ` +
       'is right, then run again (--stall-timeout sets how long to wait).';
     this.options.reporter.event({ type: 'stalled', seconds, reason }, `Gave up: ${reason}`);

@@ -22,7 +22,7 @@ import { readWorkflowFile } from './cli-files';
 import { imagesFingerprint, listImages, withInputImages } from './input-images';
 import type { RunFlags } from './run-flags';
 import { RunReporter, type RunOutput } from './run-reporter';
-import { saveService, type SavedService } from './run-service';
+import { namesOf, saveServices, type SavedService } from './run-service';
 import { createTempDataDir } from './temp-data-dir';
 
 export type { RunOutput };
@@ -90,11 +90,16 @@ async function runBatch(context: RunContext): Promise<number> {
   const source = workflowInput(flags.source);
   const images = listImages(flags);
   // Without --image the fingerprint is what it always was, so an earlier command's batch is still found.
+  // One service keeps the fingerprint it always had, so an earlier command's batch is still found.
+  const [only, ...more] = flags.services;
+  const target =
+    more.length === 0
+      ? { url: only.url, edition: only.edition }
+      : { services: flags.services.map(({ url, edition }) => ({ url, edition })) };
   const fingerprint = createHash('sha256')
     .update(
       JSON.stringify({
-        url: flags.url,
-        edition: flags.edition,
+        ...target,
         spec: flags.spec,
         source,
         ...(images.length > 0 ? { images: imagesFingerprint(images) } : {}),
@@ -104,7 +109,8 @@ async function runBatch(context: RunContext): Promise<number> {
   const earlier = await earlierBatch(handlers, store, fingerprint);
   // Before anything else: another command's unfinished batch must not be finished silently by this one.
   await pauseOtherBatches(context, earlier?.id);
-  const service = await saveService(handlers, store, flags);
+  const services = await saveServices(handlers, store, flags);
+  const [service] = services as [SavedService, ...SavedService[]];
 
   let batch: BatchSummaryDto;
   if (earlier) {
@@ -113,7 +119,7 @@ async function runBatch(context: RunContext): Promise<number> {
     const workflow = await handlers['workflows.import'](source);
     const spec = await withInputImages(handlers, service.id, images, flags.spec);
     batch = await handlers['batches.queue']({
-      serviceId: service.id,
+      ...(services.length === 1 ? { serviceId: service.id } : { serviceIds: services.map(({ id }) => id) }),
       workflowId: workflow.id,
       spec,
       confirmLarge: true,
@@ -127,24 +133,24 @@ async function runBatch(context: RunContext): Promise<number> {
     events: studio.events,
     batchId: batch.id,
     total: batch.total,
-    service,
-    hasToken: flags.token !== undefined,
+    services,
+    hasToken: (serviceId) => flags.services[services.findIndex(({ id }) => id === serviceId)]?.token !== undefined,
     outDir: context.outDir,
     reporter,
     copies: openCopyRecord(context.dataDir, batch.id, store),
     stallTimeoutMs: flags.stallTimeoutMs,
     signal: context.interrupt,
   });
-  return finishRun(context, batch, service, end);
+  return finishRun(context, batch, services, end);
 }
 
 async function finishRun(
   context: RunContext,
   batch: BatchSummaryDto,
-  service: SavedService,
+  services: SavedService[],
   end: FollowEnd,
 ): Promise<number> {
-  if (end.kind === 'interrupted') return interrupted(context, batch.id, service);
+  if (end.kind === 'interrupted') return interrupted(context, batch.id, namesOf(services));
   if (end.kind !== 'finished') {
     if (context.kept) {
       context.reporter.notice('resume', 'The batch stays in the data folder: run the same command again to resume it.');
@@ -165,13 +171,13 @@ async function finishRun(
 }
 
 /** Ctrl+C: say what is still with the service; cancel it unless the data folder is kept for a resume. */
-async function interrupted(context: RunContext, batchId: string, service: SavedService): Promise<number> {
+async function interrupted(context: RunContext, batchId: string, serviceName: string): Promise<number> {
   const { handlers } = context.studio;
   const summary = await handlers['batches.get']({ batchId });
   const { counts } = summary;
   const onService = counts.submitting + counts.queued + counts.running;
   const notSent = counts.pending;
-  const what = `${onService} job(s) are with ${service.name} and ${notSent} not sent yet`;
+  const what = `${onService} job(s) are with ${serviceName} and ${notSent} not sent yet`;
   if (context.kept) {
     const message = `Interrupted: ${what}; they stay. Run the same command again (same --data-dir) to resume the batch.`;
     context.reporter.event({ type: 'interrupted', onService, notSent, action: 'keep', message }, message);
@@ -186,15 +192,15 @@ async function interrupted(context: RunContext, batchId: string, service: SavedS
     if (result === 'timeout') {
       context.reporter.notice(
         'cancel-timeout',
-        `${service.name} did not confirm the cancels within ${CANCEL_WAIT_MS / 1000} s; some jobs may still run there.`,
+        `${serviceName} did not confirm the cancels within ${CANCEL_WAIT_MS / 1000} s; some jobs may still run there.`,
       );
     } else {
       const left = result.counts.submitting + result.counts.queued + result.counts.running;
       context.reporter.notice(
         'cancelled',
         left === 0
-          ? `Cancelled: nothing of this batch is left with ${service.name}.`
-          : `${left} job(s) could not be cancelled and may still run on ${service.name}.`,
+          ? `Cancelled: nothing of this batch is left with ${serviceName}.`
+          : `${left} job(s) could not be cancelled and may still run on ${serviceName}.`,
       );
     }
   } finally {

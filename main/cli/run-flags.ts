@@ -2,7 +2,7 @@
 // never flags — a token on the command line shows in `ps` — only the names of environment variables that hold them.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { BatchSpecInput } from '../../preload/schemas/jobs';
+import { MAX_POOL_MEMBERS, type BatchSpecInput } from '../../preload/schemas/jobs';
 import { detectEdition } from '../services/service-url';
 import { UsageError } from './run-usage';
 
@@ -13,6 +13,8 @@ export const DEFAULT_STALL_TIMEOUT_SEC = 600;
 
 export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --url <service url> [options]
 
+  --url URL                   the service; repeat it to spread the batch over several services (a pool): the
+                              service flags below apply to the --url before them (before the first --url: to all)
   --edition queue|exclusive   the service edition (inferred from the URL when omitted)
   --token-env VAR             read the service token from environment variable VAR (default ARTLAB_TOKEN if set)
   --prompts FILE              one prompt per line (blank lines skipped); {a|b} alternatives and __name__
@@ -34,6 +36,7 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)
   --oss-endpoint URL --oss-region R --oss-key-id-env VAR --oss-secret-env VAR
+                              (--edition, --token-env and the --oss flags are service flags)
   --data-dir DIR              keep the job ledger here: the same command run again resumes its batch and fetches
                               what is missing (default: a temporary folder, removed at the end)
   --stall-timeout SECONDS     give up when no job or image has moved for this long (default ${DEFAULT_STALL_TIMEOUT_SEC})
@@ -44,15 +47,21 @@ Outputs are never overwritten: a name already taken in --out gets " (2)", " (3)"
 Ctrl+C cancels what is still on the service (with --data-dir it stays, to resume); a second Ctrl+C exits at once.
 `;
 
-export interface RunFlags {
-  source: string;
+/** One service of a run: the flags that follow its `--url`. */
+export interface ServiceFlags {
   url: string;
   edition: 'queue' | 'exclusive';
   token?: string;
+  oss?: { location: string; endpoint?: string; region?: string; accessKeyId: string; accessKeySecret: string };
+}
+
+export interface RunFlags {
+  source: string;
+  /** One service, or the members of a pool (the batch goes to whichever has room). */
+  services: [ServiceFlags, ...ServiceFlags[]];
   spec: BatchSpecInput;
   concurrency?: number;
   out: string;
-  oss?: { location: string; endpoint?: string; region?: string; accessKeyId: string; accessKeySecret: string };
   dataDir?: string;
   /** Where `__name__` in a prompt reads `name.txt`; the data folder's `wildcards/` when omitted. */
   wildcardsDir?: string;
@@ -128,20 +137,27 @@ export function parseRunFlags(
   readPrompts: (file: string) => string,
 ): RunFlags {
   refuseSecretFlags(argv);
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>
+  >;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (positionals.length !== 1 || positionals[0] === undefined) {
     throw new UsageError('Give exactly one workflow: a ComfyUI API-format .json, a ComfyUI .png, or "starter".');
   }
-  if (!values.url) throw new UsageError('--url is required: the service URL from the console.');
-  const edition = values.edition ?? detectEdition(values.url);
-  if (edition !== 'queue' && edition !== 'exclusive') {
-    throw new UsageError(`--edition must be "queue" or "exclusive" (the URL ${values.url} does not say which).`);
+  const [first, ...others] = serviceSegments(tokens).map((segment) => serviceFlags(segment, environment));
+  if (!first) throw new UsageError('--url is required: the service URL from the console.');
+  if (others.length + 1 > MAX_POOL_MEMBERS) {
+    throw new UsageError(
+      `--url is given ${others.length + 1} times: a batch can use at most ${MAX_POOL_MEMBERS} services.`,
+    );
+  }
+  if (others.length > 0 && values.image) {
+    throw new UsageError('--image works with one --url: input images are sent to one service.');
   }
   const spec: BatchSpecInput = { seeds: values.seeds ? parseSeeds(values.seeds) : { mode: 'random' } };
   if (values.count !== undefined) spec.countPerPrompt = checked(positiveInt('--count'), values.count);
@@ -168,15 +184,9 @@ export function parseRunFlags(
     spec.dynamicPrompts = mode;
   }
 
-  const token = env(
-    values['token-env'] ?? (environment.ARTLAB_TOKEN ? 'ARTLAB_TOKEN' : undefined),
-    '--token-env',
-    environment,
-  );
   const flags: RunFlags = {
     source: positionals[0],
-    url: values.url,
-    edition,
+    services: [first, ...others],
     spec,
     out: values.out ?? 'artlab-output',
     json: values.json ?? false,
@@ -185,29 +195,78 @@ export function parseRunFlags(
         ? DEFAULT_STALL_TIMEOUT_SEC
         : checked(positiveInt('--stall-timeout'), values['stall-timeout'])) * 1000,
   };
-  if (token) flags.token = token;
   if (values.wildcards !== undefined) flags.wildcardsDir = values.wildcards;
   if (values.concurrency !== undefined) flags.concurrency = checked(positiveInt('--concurrency'), values.concurrency);
   if (values['data-dir']) flags.dataDir = values['data-dir'];
   if (values.image) flags.images = values.image.map(parseImage);
-  if (values.oss) {
-    const accessKeyId = env(values['oss-key-id-env'], '--oss-key-id-env', environment);
-    const accessKeySecret = env(values['oss-secret-env'], '--oss-secret-env', environment);
+  return flags;
+}
+
+/** The flags that belong to a service: each applies to the `--url` before it (before the first `--url`: to all). */
+const SERVICE_FLAGS = ['edition', 'token-env', 'oss', 'oss-endpoint', 'oss-region', 'oss-key-id-env', 'oss-secret-env'];
+
+type Segment = { url: string | undefined; values: Map<string, string> };
+
+/** Splits the options at each `--url`: the defaults before the first, then one segment per service. */
+function serviceSegments(tokens: { kind: string; name?: string; value?: string | undefined }[]): Segment[] {
+  const defaults = new Map<string, string>();
+  const segments: Segment[] = [];
+  let current: { segment: Segment; own: Set<string> } | undefined;
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (token.name === 'url') {
+      current = { segment: { url: token.value ?? '', values: new Map(defaults) }, own: new Set() };
+      segments.push(current.segment);
+      continue;
+    }
+    if (!SERVICE_FLAGS.includes(token.name)) continue;
+    if (!current) {
+      defaults.set(token.name, token.value ?? '');
+      continue;
+    }
+    if (current.own.has(token.name)) {
+      throw new UsageError(`--${token.name} is given twice for the service ${current.segment.url ?? ''}.`);
+    }
+    current.own.add(token.name);
+    current.segment.values.set(token.name, token.value ?? '');
+  }
+  return segments;
+}
+
+function serviceFlags(segment: Segment, environment: NodeJS.ProcessEnv): ServiceFlags {
+  const { values } = segment;
+  const url = segment.url ?? '';
+  if (url.trim() === '') throw new UsageError('--url is empty: give the service URL from the console.');
+  const edition = values.get('edition') ?? detectEdition(url);
+  if (edition !== 'queue' && edition !== 'exclusive') {
+    throw new UsageError(`--edition must be "queue" or "exclusive" (the URL ${url} does not say which).`);
+  }
+  const service: ServiceFlags = { url, edition };
+  const token = env(
+    values.get('token-env') ?? (environment.ARTLAB_TOKEN ? 'ARTLAB_TOKEN' : undefined),
+    '--token-env',
+    environment,
+  );
+  if (token) service.token = token;
+  const location = values.get('oss');
+  if (location !== undefined) {
+    const accessKeyId = env(values.get('oss-key-id-env'), '--oss-key-id-env', environment);
+    const accessKeySecret = env(values.get('oss-secret-env'), '--oss-secret-env', environment);
     if (!accessKeyId || !accessKeySecret) {
       throw new UsageError('--oss needs --oss-key-id-env and --oss-secret-env: the variables holding the AccessKey.');
     }
-    if (!values['oss-endpoint'] && !values['oss-region']) {
-      throw new UsageError('--oss needs --oss-region (e.g. cn-shanghai) or --oss-endpoint.');
-    }
-    flags.oss = {
-      location: values.oss,
+    const endpoint = values.get('oss-endpoint');
+    const region = values.get('oss-region');
+    if (!endpoint && !region) throw new UsageError('--oss needs --oss-region (e.g. cn-shanghai) or --oss-endpoint.');
+    service.oss = {
+      location,
       accessKeyId,
       accessKeySecret,
-      ...(values['oss-endpoint'] ? { endpoint: values['oss-endpoint'] } : {}),
-      ...(values['oss-region'] ? { region: values['oss-region'] } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(region ? { region } : {}),
     };
   }
-  return flags;
+  return service;
 }
 
 /** Secrets on the command line show in `ps` and shell history: say where they go instead. */
@@ -235,10 +294,11 @@ function checked<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+// Service flags are `multiple`: each `--url` may have its own; serviceSegments() reads them in order.
 const OPTIONS = {
-  url: { type: 'string' },
-  edition: { type: 'string' },
-  'token-env': { type: 'string' },
+  url: { type: 'string', multiple: true },
+  edition: { type: 'string', multiple: true },
+  'token-env': { type: 'string', multiple: true },
   prompts: { type: 'string' },
   negative: { type: 'string' },
   seeds: { type: 'string' },
@@ -248,11 +308,11 @@ const OPTIONS = {
   image: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   out: { type: 'string' },
-  oss: { type: 'string' },
-  'oss-endpoint': { type: 'string' },
-  'oss-region': { type: 'string' },
-  'oss-key-id-env': { type: 'string' },
-  'oss-secret-env': { type: 'string' },
+  oss: { type: 'string', multiple: true },
+  'oss-endpoint': { type: 'string', multiple: true },
+  'oss-region': { type: 'string', multiple: true },
+  'oss-key-id-env': { type: 'string', multiple: true },
+  'oss-secret-env': { type: 'string', multiple: true },
   'data-dir': { type: 'string' },
   variations: { type: 'string' },
   wildcards: { type: 'string' },

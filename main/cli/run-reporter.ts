@@ -38,6 +38,8 @@ export type RunEvent =
   | { type: 'retry'; job: string; reason: string }
   | { type: 'connection'; state: string; reason?: string; retryInSeconds?: number }
   | { type: 'paused'; reason: string }
+  /** One member of a pool takes no more work; the run goes on with the others. */
+  | { type: 'paused'; service: string; reason: string; continuing: true }
   | { type: 'stalled'; seconds: number; reason: string }
   | { type: 'interrupted'; onService: number; notSent: number; action: 'cancel' | 'keep'; message: string }
   | { type: 'duplicate-possible'; job: string }

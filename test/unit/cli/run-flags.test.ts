@@ -16,8 +16,8 @@ describe('artlab run flags', () => {
         T: 'tok',
       },
     );
-    expect(queue).toMatchObject({ edition: 'queue', token: 'tok', source: 'starter' });
-    expect(parse(['wf.json', '--url', 'http://127.0.0.1:8188/']).edition).toBe('exclusive');
+    expect(queue).toMatchObject({ services: [{ edition: 'queue', token: 'tok' }], source: 'starter' });
+    expect(parse(['wf.json', '--url', 'http://127.0.0.1:8188/']).services[0].edition).toBe('exclusive');
   });
 
   it('takes how prompt variations expand, and refuses a mode it does not know', () => {
@@ -67,6 +67,57 @@ describe('artlab run flags', () => {
       },
     );
     expect(parse(['wf.json', '--url', 'http://127.0.0.1:8188/']).spec.seeds).toEqual({ mode: 'random' });
+  });
+
+  it('gives each --url the service flags that follow it, and the ones before the first --url to all', () => {
+    const env = { SHARED: 'shared', QUEUE: 'queue-token', KEY: 'id', SECRET: 'secret' };
+    const flags = parse(
+      [
+        'wf.json',
+        '--token-env',
+        'SHARED',
+        '--url',
+        'http://127.0.0.1:8188/',
+        '--url',
+        'http://1.cn-sh.pai-eas.aliyuncs.com/api/predict/sd',
+        '--token-env',
+        'QUEUE',
+        '--oss',
+        'oss://bucket/sd/',
+        '--oss-region',
+        'cn-shanghai',
+        '--oss-key-id-env',
+        'KEY',
+        '--oss-secret-env',
+        'SECRET',
+        '--url',
+        'http://127.0.0.2:8188/',
+        '--edition',
+        'exclusive',
+        '--count',
+        '4',
+      ],
+      env,
+    );
+    expect(flags.services).toEqual([
+      { url: 'http://127.0.0.1:8188/', edition: 'exclusive', token: 'shared' },
+      {
+        url: 'http://1.cn-sh.pai-eas.aliyuncs.com/api/predict/sd',
+        edition: 'queue',
+        token: 'queue-token',
+        oss: { location: 'oss://bucket/sd/', region: 'cn-shanghai', accessKeyId: 'id', accessKeySecret: 'secret' },
+      },
+      { url: 'http://127.0.0.2:8188/', edition: 'exclusive', token: 'shared' },
+    ]);
+    expect(flags.spec.countPerPrompt).toBe(4);
+  });
+
+  it.each([
+    [['wf.json', '--url', 'http://127.0.0.1:8188/', '--edition', 'queue', '--edition', 'exclusive'], /given twice/],
+    [['wf.json', '--url', 'http://127.0.0.1:8188/', '--url', 'http://h/', '--image', '10=a.png'], /one --url/],
+    [['wf.json', ...Array.from({ length: 17 }, (_, n) => ['--url', `http://h${n}/`]).flat()], /at most 16/],
+  ])('refuses a pool written wrong: %j', (args, message) => {
+    expect(() => parse(args)).toThrow(message);
   });
 
   it.each([

@@ -1,0 +1,87 @@
+// `artlab run` with several --url: one batch over a pool of services. Every job is rendered once, by whichever
+// service had room; a service that refuses its token takes no more work and the run finishes on the others.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../sim/index';
+import { countAcceptedPrompts } from './support/accepted-prompts';
+import { runCli } from './support/cli-process';
+
+let first: Simulator;
+let second: Simulator;
+let firstAccepted: Map<string, number>;
+let secondAccepted: Map<string, number>;
+let dir: string;
+beforeAll(async () => {
+  [first, second] = await Promise.all([startSimulator({ stepMs: 5 }), startSimulator({ stepMs: 5 })]);
+  firstAccepted = countAcceptedPrompts(first);
+  secondAccepted = countAcceptedPrompts(second);
+  dir = mkdtempSync(join(tmpdir(), 'artlab-cli-pool-'));
+});
+afterAll(async () => {
+  await Promise.all([first.close(), second.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const events = (stdout: string): { type: string; [key: string]: unknown }[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string });
+
+describe('artlab run over several services', () => {
+  it('spreads one batch over both services, each job rendered once, every image in --out', async () => {
+    firstAccepted.clear();
+    secondAccepted.clear();
+    const out = join(dir, 'both');
+    const run = await runCli(
+      ['run', 'starter', '--url', first.info.exclusive.url, '--token-env', 'ONE'].concat([
+        '--url',
+        second.info.exclusive.url,
+        '--token-env',
+        'TWO',
+        '--count',
+        '12',
+        '--json',
+        '--out',
+        out,
+      ]),
+      { ONE: first.info.exclusive.token, TWO: second.info.exclusive.token },
+    );
+    expect(run.stderr).not.toContain('Stopped');
+    expect(run.code).toBe(0);
+    expect(readdirSync(out)).toHaveLength(12);
+    expect(firstAccepted.size).toBeGreaterThan(0);
+    expect(secondAccepted.size).toBeGreaterThan(0);
+    expect(firstAccepted.size + secondAccepted.size).toBe(12);
+    expect([...firstAccepted.values(), ...secondAccepted.values()].every((count) => count === 1)).toBe(true);
+    expect(events(run.stdout).at(-1)).toMatchObject({ type: 'summary', total: 12, succeeded: 12 });
+  }, 90_000);
+
+  it('goes on without a service that refuses its token, says so, and finishes on the other', async () => {
+    firstAccepted.clear();
+    secondAccepted.clear();
+    const out = join(dir, 'one-refused');
+    const run = await runCli(
+      ['run', 'starter', '--url', first.info.exclusive.url, '--token-env', 'WRONG'].concat([
+        '--url',
+        second.info.exclusive.url,
+        '--token-env',
+        'TWO',
+        '--count',
+        '6',
+        '--json',
+        '--out',
+        out,
+      ]),
+      { WRONG: 'not-the-token', TWO: second.info.exclusive.token },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('the batch goes on with');
+    expect(events(run.stdout)).toContainEqual(expect.objectContaining({ type: 'paused', continuing: true }));
+    expect(readdirSync(out)).toHaveLength(6);
+    expect(firstAccepted.size).toBe(0);
+    expect(secondAccepted.size).toBe(6);
+  }, 90_000);
+});
