@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only throughput,ledger,gallery,memory,queue100k,renderer] [--soak-sec N] [--jobs N]
+// `npm run bench [-- --quick] [--only throughput,pool,ledger,gallery,memory,queue100k,renderer] [--soak-sec N] [--jobs N]
 //   [--sizes 64,512]`
 // One JSON line per measurement on stdout, then a summary line with the machine, the versions and the simulator
 // settings. Progress goes to stderr. Not part of `npm test`: the numbers depend on the machine.
@@ -10,9 +10,10 @@ import { machine, packageVersions, type BenchResult } from './bench-report';
 import { galleryBench } from './gallery-bench';
 import { ledgerBench } from './ledger-bench';
 import { memoryBench, queueMemoryBench } from './memory-bench';
+import { poolBench } from './pool-bench';
 import { throughputBench } from './throughput-bench';
 
-const SECTIONS = ['throughput', 'ledger', 'gallery', 'memory', 'queue100k', 'renderer'] as const;
+const SECTIONS = ['throughput', 'pool', 'ledger', 'gallery', 'memory', 'queue100k', 'renderer'] as const;
 /** Sections a full run includes: queue100k is part of memory, and runs alone with --only queue100k. */
 const DEFAULT_SECTIONS = SECTIONS.filter((section) => section !== 'queue100k');
 type Section = (typeof SECTIONS)[number];
@@ -50,8 +51,11 @@ const quick = flags.quick;
 /** Realistic settings: a 20 ms network, four API-edition workers, 1 ms per sampler step (20 steps: 20 ms a job). */
 const simulator: Partial<SimulatorOptions> = { latencyMs: 20, workers: 4, stepMs: 1 };
 const soakSimulator: Partial<SimulatorOptions> = { ...simulator, dropWsEvery: 7, redeliveryGraceMs: 500 };
+/** A render time held constant and long beside the app's own work: 20 steps of 10 ms, 200 ms a job, one at a time. */
+const poolSimulator: Partial<SimulatorOptions> = { latencyMs: 20, stepMs: 10 };
 const settings = {
   throughput: { jobs: flags.jobs ?? (quick ? 50 : 500), repeat: quick ? 1 : 2, sizes: flags.sizes },
+  pool: { members: [1, 2, 3], jobsPerMember: quick ? 15 : 60 },
   ledger: { jobs: quick ? 20_000 : 100_000, repeat: quick ? 20 : 100 },
   gallery: { images: quick ? 2_000 : 10_000, jobs: quick ? 2_000 : 10_000, repeat: quick ? 20 : 100 },
   memory: {
@@ -111,6 +115,8 @@ for (const section of flags.only) {
       },
       report,
     );
+  } else if (section === 'pool') {
+    await poolBench({ ...settings.pool, sim: poolSimulator }, report);
   } else if (section === 'ledger') {
     ledgerBench(settings.ledger).forEach(report);
   } else if (section === 'gallery') {
@@ -140,7 +146,7 @@ process.stdout.write(
     missed: judged.filter((result) => result.pass === false).map((result) => result.name),
     machine: machine(),
     versions: packageVersions(root),
-    simulator: { throughput: simulator, soak: soakSimulator },
+    simulator: { throughput: simulator, pool: poolSimulator, soak: soakSimulator },
     settings,
   })}\n`,
 );
