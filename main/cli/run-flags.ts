@@ -31,7 +31,8 @@ export const RUN_USAGE = `Usage: artlab run <workflow.json|image.png|starter> --
   --set <node>.<input>=<value>  set a parameter (repeatable); --set 3.seed=42 fixes that seed
   --image <node>[.<input>]=<file|folder>
                               an input image for a LoadImage node (input "image" unless named), sent to the
-                              service once per content; a folder runs every image in it (Exclusive edition)
+                              service once per content (API edition: into its --oss mount's input/); a folder
+                              runs every image in it
   --concurrency N             jobs sent to the service at once
   --out DIR                   where outputs are saved (default ./artlab-output)
   --oss oss://bucket/prefix   the service's OSS output mount (queue edition outputs come from there)

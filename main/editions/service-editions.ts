@@ -77,7 +77,7 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
     ...(settings.token ? { token: settings.token } : {}),
     ...(settings.window ? { window: settings.window } : {}),
     ...(deps.ownsIdentity ? { ownsIdentity: deps.ownsIdentity } : {}),
-    ...(images ? { images } : {}),
+    ...(images ? { images, inputs: images } : {}),
     ...(deps.watcher ? { watcher: deps.watcher } : {}),
   });
   return {

@@ -8,6 +8,8 @@ export interface OssErrorContext {
   accessKeyId: string;
   /** What was being read, e.g. `the image "data/output/a.png"`; omitted for listings. */
   what?: string;
+  /** A write (an input image put into the mount): a refusal asks for write access, not read access. */
+  write?: boolean;
 }
 
 interface AliOssError {
@@ -45,6 +47,11 @@ export function mapOssError(error: unknown, context: OssErrorContext): Error {
   const { code = '', name = '', status } = fields(error);
   const bucket = `"${context.bucket}"`;
   const key = `the OSS AccessKey ${maskSecret(context.accessKeyId)}`;
+  if (code === 'AccessDenied' && context.write) {
+    return new AuthError(
+      `${key} may not write to bucket ${bucket} (AccessDenied): grant it oss:PutObject on the mount's input/ folder, which input images are put into.`,
+    ).withCode('oss-write-denied', { key: maskSecret(context.accessKeyId), bucket: context.bucket });
+  }
   if (AUTH_CODES.has(code)) {
     const why =
       code === 'AccessDenied'

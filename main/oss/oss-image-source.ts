@@ -8,7 +8,15 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type OSS from 'ali-oss';
 import { startDeadline } from '../editions/deadline';
-import { NetworkError, StorageError, TimeoutError, TooLargeError, ValidationError, describeBytes } from '../errors';
+import {
+  NetworkError,
+  NotFoundError,
+  StorageError,
+  TimeoutError,
+  TooLargeError,
+  ValidationError,
+  describeBytes,
+} from '../errors';
 import { registerSecret } from '../log/redact';
 import { mapOssError } from './oss-errors';
 import { closeIdleSockets, IDLE_SOCKET_TIMEOUT_MS, isStaleSocketReset } from './oss-sockets';
@@ -76,6 +84,10 @@ export interface GetOptions {
   signal?: AbortSignal;
   /** Bytes on disk so far (resumed bytes included), for progress display. */
   onProgress?: (bytes: number, total: number) => void;
+}
+
+function fieldOf(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }
 
 function header(headers: unknown, name: string): string | undefined {
@@ -196,6 +208,32 @@ export class OssImageSource {
       ...(lastModified ? { lastModified } : {}),
       ...(contentType ? { contentType } : {}),
     };
+  }
+
+  /** The size of the object at `key`, or undefined when there is none. */
+  async sizeOf(key: string): Promise<number | undefined> {
+    try {
+      return (await this.headKey(key, `"${key}"`)).size;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes `bytes` at `key` unless an object is already there (`x-oss-forbid-overwrite`: a content-named key holds
+   * these very bytes), or over it with `replace`. Resolves false when one was kept. `timeoutMs` bounds the request.
+   */
+  async putNew(key: string, bytes: Uint8Array, timeoutMs: number, replace = false): Promise<boolean> {
+    try {
+      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const headers = { 'x-oss-forbid-overwrite': replace ? 'false' : 'true' };
+      await (await this.client()).put(key, body, { headers, timeout: timeoutMs });
+      return true;
+    } catch (error) {
+      if (fieldOf(error, 'code') === 'FileAlreadyExists' || fieldOf(error, 'status') === 409) return false;
+      throw mapOssError(error, { bucket: this.location.bucket, accessKeyId: this.options.accessKeyId, write: true });
+    }
   }
 
   /**

@@ -61,3 +61,24 @@ export function outputFolder(path: StoragePath): string {
 export function outputKey(path: StoragePath, file: { filename: string; subfolder?: string }): string {
   return `${outputFolder(path)}${safeOutputName(file.filename, file.subfolder ?? '')}`;
 }
+
+/**
+ * The folder input images go into: `<prefix>/input/`. The service mounts this storage path as ComfyUI's data
+ * directory (outputs are `<prefix>/output/…`, published), so ComfyUI's input folder is `<prefix>/input/` — inferred
+ * from ComfyUI's own layout, not published for the API edition. Were a deployment to read inputs elsewhere, this one
+ * function is the place to change.
+ */
+export function inputFolder(path: StoragePath): string {
+  return path.prefix === '' ? 'input/' : `${path.prefix}/input/`;
+}
+
+/** The key of an input image; its name is the app's own content name, never a name from elsewhere. */
+export function inputKey(path: StoragePath, name: string): string {
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(name) || name.startsWith('.')) {
+    throw new ValidationError(`"${name.slice(0, 80)}" cannot name an input image in OSS.`).withCode(
+      'input-image-name',
+      { name: name.slice(0, 80) },
+    );
+  }
+  return `${inputFolder(path)}${name}`;
+}

@@ -1,10 +1,10 @@
 // Input images for a workflow's LoadImage-style inputs, put where the chosen service reads them. What an image is comes
-// from its bytes, never from its file name. The Exclusive edition takes them through ComfyUI's upload (once per
-// content: see editions/exclusive/input-upload.ts); the API edition reads its inputs from its OSS mount, which the app
-// does not write to yet, so it is refused with what to do instead.
+// from its bytes, never from its file name. Each edition sends it once per content: the Exclusive edition through
+// ComfyUI's upload (editions/exclusive/input-upload.ts), the API edition into its OSS mount's input folder
+// (editions/queue/input-upload.ts).
 import { probeMedia, PROBE_BYTES } from '../comfy/media-probe';
 import type { Edition } from '../editions/edition';
-import type { InputImage, UploadedInput } from '../editions/exclusive/input-upload';
+import type { InputImage, UploadedInput } from '../editions/input-image';
 import { NotFoundError, ValidationError } from '../errors';
 
 interface InputUploader {
@@ -37,9 +37,10 @@ export async function putInputImage(
     ).withCode('input-image-unreadable', { file: file.fileName });
   }
   if (!canUpload(edition)) {
-    throw new ValidationError(
-      `The API-edition service "${service.name}" reads input images from its OSS mount, which ArtLab Desktop does not write to yet. Run workflows with input images on an Exclusive-edition service.`,
-    ).withCode('input-images-api-edition', { service: service.name });
+    throw new ValidationError(`The service "${service.name}" cannot take input images.`).withCode(
+      'input-images-unsupported',
+      { service: service.name },
+    );
   }
   return edition.uploadInput({ bytes: file.bytes, ext: type.ext }, signal);
 }

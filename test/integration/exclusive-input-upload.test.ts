@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExclusiveClient } from '../../main/editions/exclusive/exclusive-client';
-import { inputImageName } from '../../main/editions/exclusive/input-upload';
+import { inputImageName } from '../../main/editions/input-image';
 import { ValidationError } from '../../main/errors';
 import { startSimulator, type Simulator } from '../sim/index';
 import { connectExclusive, submitWorkflow, type ConnectedClient } from './support/exclusive-rig';

@@ -14,6 +14,9 @@ class MemoryStore implements OutputStore {
   put(key: string, bytes: Buffer, contentType?: string): void {
     this.objects.set(key, { bytes, contentType });
   }
+  get(key: string): { bytes: Buffer } | undefined {
+    return this.objects.get(key);
+  }
 }
 
 let server: EasQueueServer;
@@ -91,6 +94,31 @@ describe('API-edition workers', () => {
     const keys = [...store.objects.keys()];
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^data-xyz\/output\/portraits\/ComfyUI_\d+_[0-9a-f-]+_\.png$/);
+  });
+
+  it("reads a LoadImage input from the mount's input folder, and fails a name it does not hold", async () => {
+    const client = await start();
+    const invert = (name: string): string =>
+      JSON.stringify({
+        '1': { class_type: 'LoadImage', inputs: { image: name } },
+        '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+        '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'inv' } },
+      });
+    store.put('data-xyz/input/a.png', Buffer.from('first picture'));
+    store.put('data-xyz/input/b.png', Buffer.from('second picture'));
+    await submit(client, 'a', invert('a.png'));
+    await submit(client, 'b', invert('b.png'));
+    await submit(client, 'missing', invert('never-uploaded.png'));
+    await pool.whenIdle();
+    const outputs = [...store.objects.entries()].filter(([key]) => key.startsWith('data-xyz/output/'));
+    expect(outputs).toHaveLength(2);
+    // Two inputs of different content make two different pictures.
+    expect(outputs[0]?.[1].bytes.equals(outputs[1]?.[1].bytes ?? Buffer.alloc(0))).toBe(false);
+    const frames = await new TestQueueClient(`${server.url}/sink`, token).get({ _index_: '0', _length_: '3' });
+    const failed = frames.find((frame) => frame.tags.task_id === 'missing');
+    const [error] = JSON.parse(text(failed)) as [{ type: string; data: Record<string, unknown> }];
+    expect(error.type).toBe('execution_error');
+    expect(error.data.exception_message).toContain('Invalid image file: never-uploaded.png');
   });
 
   it('answers a workflow that fails validation with an execution_error naming the node', async () => {

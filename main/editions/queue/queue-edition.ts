@@ -1,5 +1,7 @@
 // The API edition ("queue") behind the Edition interface (DESIGN.md rule 5): submit through `api_prompt` on the input
 // queue, results only through the sink watcher, images from the OSS mount (reference/artlab-api-edition.md).
+import type { InputImage, UploadedInput } from '../input-image';
+import { putInputInMount, type InputObjectStore } from './input-upload';
 import type { Dispatcher } from 'undici';
 import { serializeWorkflow } from '../../comfy/workflow-parse';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
@@ -55,6 +57,8 @@ export interface QueueEditionOptions {
   /** Whether the app created an identity (the ledger knows). Identities submitted or followed here always count. */
   ownsIdentity?: (identity: string) => boolean;
   images?: OutputImageSource;
+  /** The service's OSS mount, where input images are put (its ComfyUI reads them from there). */
+  inputs?: InputObjectStore;
   watcher?: WatcherTuning;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
@@ -205,6 +209,11 @@ export class QueueEdition implements Edition {
       );
     }
     await this.options.images.get({ filename: file.filename, subfolder: file.subfolder }, destination, { signal });
+  }
+
+  /** Puts an input image in the service's OSS mount (once per content) and says what a LoadImage input takes. */
+  uploadInput(image: InputImage, signal?: AbortSignal): Promise<UploadedInput> {
+    return putInputInMount(this.options.inputs, this.options.name ?? this.address.service, image, signal);
   }
 
   async close(): Promise<void> {

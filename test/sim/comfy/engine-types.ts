@@ -55,6 +55,11 @@ export interface RunOptions {
   emit(event: ComfyEvent): void;
   /** Stores an output file (both editions write into the OSS mount; the Exclusive server also serves it by /view). */
   writeFile(file: OutputFile, bytes: Buffer): Promise<void>;
+  /**
+   * Reads an input image (`name` or `subfolder/name`) from the host's input folder, or undefined when it has none.
+   * Without it, LoadImage draws its picture from the name alone.
+   */
+  readInput?: (name: string) => Buffer | undefined;
   /** Picks the file name for one image of a save node: the editions name files differently. */
   nameFile(filenamePrefix: string, index: number, extension: string): { filename: string; subfolder: string };
 }

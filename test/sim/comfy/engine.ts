@@ -217,6 +217,7 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
           send('progress', { value, max, prompt_id: promptId, node: id });
         },
         saveImages,
+        ...(opts.readInput ? { readInput: opts.readInput } : {}),
       });
       values.set(id, result.outputs);
       cache?.set(signature, result);

@@ -1,5 +1,6 @@
 // What each simulated node computes. Nothing here touches a model: values are small descriptions (texts, sizes,
 // hashes) from which output images are drawn, so results are deterministic from seed and prompt text.
+import { createHash } from 'node:crypto';
 import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { OutputFile } from './engine-types';
 import { hashString, type Pattern } from './image-synth';
@@ -68,6 +69,8 @@ export interface NodeContext {
   step(value: number, max: number): Promise<void>;
   /** Writes a batch of images as PNGs, named by the host; returns what `executed` and /history list. */
   saveImages(image: ImageValue, filenamePrefix: string, type: OutputFile['type']): Promise<OutputFile[]>;
+  /** The host's input folder (RunOptions.readInput). */
+  readInput?: (name: string) => Buffer | undefined;
 }
 
 export interface NodeResult {
@@ -191,11 +194,18 @@ const executors: Record<string, Executor> = {
     return Promise.resolve({ outputs: [{ ...image, frames }] });
   },
   LoadImage: (ctx) => {
-    // the simulator does not read uploaded pixels: the picture is drawn from the file name
+    // The picture is drawn from the input file's content (the simulator does not decode its pixels). A name the
+    // input folder does not hold fails the node, as ComfyUI's LoadImage refuses it ("Invalid image file").
     const name = text(ctx, 'image');
+    let seed = `load:${name}`;
+    if (ctx.readInput) {
+      const bytes = ctx.readInput(name);
+      if (!bytes) throw new Error(`Invalid image file: ${name}`);
+      seed = `load:${createHash('sha256').update(bytes).digest('hex')}`;
+    }
     return Promise.resolve({
       outputs: [
-        { kind: 'image', width: 512, height: 512, frames: [{ hash: hashString(`load:${name}`) }] },
+        { kind: 'image', width: 512, height: 512, frames: [{ hash: hashString(seed) }] },
         { kind: 'mask', width: 512, height: 512 },
       ],
     });

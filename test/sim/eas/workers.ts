@@ -18,6 +18,8 @@ export interface Engine {
 /** Where output files go: the OSS bucket the service mounts as ComfyUI's data directory. */
 export interface OutputStore {
   put(key: string, bytes: Buffer, contentType?: string): unknown;
+  /** Input images: the service's ComfyUI reads `<prefix>/input/<name>` from the mount, as ArtLab's does. */
+  get(key: string): { bytes: Buffer } | undefined;
 }
 
 export interface WorkerPoolOptions {
@@ -249,11 +251,17 @@ class Worker {
         onEvent(event);
       },
       writeFile: (file, bytes) => this.writeFile(file, bytes),
+      readInput: (name) => this.readInput(name),
       nameFile: (prefix, _index, extension) => nameOutput(prefix, extension, now()),
     });
     if (result.status === 'interrupted') return undefined;
     if (result.status === 'error') return { data: [...executed, result.error], failed: true };
     return { data: [...executed, result.outputs], failed: false };
+  }
+
+  private readInput(name: string): Buffer | undefined {
+    const prefix = this.pool.options.prefix.replace(/^\/+|\/+$/g, '');
+    return this.pool.options.store.get([prefix, 'input', name].filter((part) => part !== '').join('/'))?.bytes;
   }
 
   private async writeFile(file: OutputFile, bytes: Buffer): Promise<void> {

@@ -250,6 +250,8 @@ export class PromptQueue {
         : {}),
       stepMs: this.stepMs,
       signal: controller.signal,
+      // ComfyUI's input folder: what /upload/image wrote into the mount
+      readInput: (name) => store.get(mountKey(mountPrefix, 'input', '', name))?.bytes,
       ...(this.cache ? { cache: this.cache } : {}),
       now: this.now,
       emit: (event) => {

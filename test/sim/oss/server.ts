@@ -34,6 +34,8 @@ export interface OssServer {
   port: number;
   close(): Promise<void>;
   simulateRestart(downMs: number): Promise<void>;
+  /** Refuses every PUT with AccessDenied, as a key with read-only access is refused (true), or stops refusing. */
+  denyWrites(deny: boolean): void;
 }
 
 const ERROR_STATUS: Record<string, number> = {
@@ -45,6 +47,7 @@ const ERROR_STATUS: Record<string, number> = {
   InvalidSecurityToken: 403,
   InvalidArgument: 400,
   MethodNotAllowed: 405,
+  FileAlreadyExists: 409,
   InternalError: 500,
 };
 
@@ -211,6 +214,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     res.end(method === 'HEAD' ? undefined : body);
   };
 
+  let writesDenied = false;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (faults && (await faults.beforeHttpReply(req, res))) return;
     const method = req.method ?? 'GET';
@@ -239,6 +243,19 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     else if (key !== '' && method === 'PUT') {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (writesDenied) {
+        sendError(res, method, 'AccessDenied', 'You have no right to access this object because of bucket acl.');
+        return;
+      }
+      if (req.headers['x-oss-forbid-overwrite'] === 'true' && store.get(key)) {
+        sendError(
+          res,
+          method,
+          'FileAlreadyExists',
+          'The object you specified already exists and can not be overwritten.',
+        );
+        return;
+      }
       const meta = store.put(key, Buffer.concat(chunks), req.headers['content-type'] || undefined);
       res.writeHead(200, { ETag: meta.etag, 'Content-Length': '0' });
       res.end();
@@ -262,5 +279,8 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     port: listener.port,
     close: () => listener.close(),
     simulateRestart: (downMs) => listener.simulateRestart(downMs),
+    denyWrites: (deny) => {
+      writesDenied = deny;
+    },
   };
 }
