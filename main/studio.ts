@@ -22,7 +22,9 @@ import { galleryHandlers } from './handlers/gallery';
 import { jobHandlers } from './handlers/jobs';
 import { batchCostFigures, serviceCostFigures, UsageRecorder, type UsageStore } from './cost/service-cost';
 import { lifecycleHandlers } from './handlers/lifecycle';
+import { poolHandlers } from './handlers/pools';
 import { serviceHandlers } from './handlers/services';
+import { SavedPools } from './services/saved-pools';
 import { updateHandlers } from './handlers/updates';
 import { workflowHandlers } from './handlers/workflows';
 import { openLedgerDatabase } from './ledger/ledger-database';
@@ -230,6 +232,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
     }),
     ...serviceHandlers(services),
+    ...poolHandlers(new SavedPools(adapters.store, events, () => new Set(services.list().map(({ id }) => id)))),
     ...lifecycleHandlers(
       new ServiceLifecycle({
         serviceName: (serviceId) => services.list().find((record) => record.id === serviceId)?.name,

@@ -6,6 +6,7 @@ import { diagnosticsMethods } from './schemas/diagnostics';
 import { galleryEvents, galleryMethods } from './schemas/gallery';
 import { jobEvents, jobMethods } from './schemas/jobs';
 import { lifecycleMethods } from './schemas/lifecycle';
+import { poolEvents, poolMethods } from './schemas/pools';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
 import type { ContractError, Envelope, MethodSpec } from './schemas/common';
@@ -14,6 +15,7 @@ export const methods = {
   ...appMethods,
   ...serviceMethods,
   ...lifecycleMethods,
+  ...poolMethods,
   ...updateMethods,
   ...diagnosticsMethods,
   ...jobMethods,
@@ -23,6 +25,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...serviceEvents,
+  ...poolEvents,
   ...updateEvents,
   ...jobEvents,
   ...galleryEvents,

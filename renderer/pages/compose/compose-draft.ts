@@ -197,9 +197,11 @@ export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): B
   return spec;
 }
 
-/** The session's memory: the last workflow, service and each workflow's draft (not persisted across restarts). */
+/** The session's memory: the last workflow, service or pool and each workflow's draft (not persisted across restarts). */
 export const composeSession: {
   workflowId: string | null;
   serviceId: string | null;
+  /** A saved pool the batch goes to instead of the service. */
+  poolId: string | null;
   drafts: Map<string, ComposeDraft>;
-} = { workflowId: null, serviceId: null, drafts: new Map() };
+} = { workflowId: null, serviceId: null, poolId: null, drafts: new Map() };

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LARGE_BATCH } from '../../../preload/schemas/jobs';
+import type { PoolDto } from '../../../preload/schemas/pools';
 import { artlab } from '../../api/artlab';
 import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
@@ -16,6 +17,7 @@ import { BatchPreview } from './batch-preview';
 import { CatalogueLine } from './catalogue-line';
 import { specFromDraft } from './compose-draft';
 import { ParameterForm } from './parameter-form';
+import { PoolDialog } from './pool-dialog';
 import { ServicePicker } from './service-picker';
 import { errorAt, useCompose } from './use-compose';
 import { WorkflowPicker } from './workflow-picker';
@@ -32,6 +34,10 @@ export function ComposePage() {
   const [dragging, setDragging] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [queueing, setQueueing] = useState(false);
+  const [poolDialog, setPoolDialog] = useState<{ open: boolean; pool: PoolDto | undefined }>({
+    open: false,
+    pool: undefined,
+  });
   // The last queueing, with the form's version when it was sent: the banner speaks of that form only, so it goes when
   // the artist edits or picks another workflow, after a while, or when the next queueing replaces it.
   const [queued, setQueued] = useState<{ label: string; total: number; formVersion: string } | null>(null);
@@ -65,8 +71,12 @@ export function ComposePage() {
 
   const total = preview?.total ?? 0;
   // An API-edition service without its OSS output location could deliver no image: the picker says so, with the fix.
-  const serviceNeedsOss = state.services?.find((service) => service.id === serviceId)?.needsOss === true;
-  const canQueue = Boolean(detail && draft && serviceId && preview && total > 0 && !queueing && !serviceNeedsOss);
+  // A pool leaves such a service out by itself (main says why), as long as two or more remain to choose from.
+  const serviceNeedsOss = !state.pool && state.services?.find((service) => service.id === serviceId)?.needsOss === true;
+  const poolTooSmall = state.pool !== undefined && state.pool.serviceIds.length < 2;
+  const canQueue = Boolean(
+    detail && draft && serviceId && preview && total > 0 && !queueing && !serviceNeedsOss && !poolTooSmall,
+  );
 
   const queue = useCallback(
     async (confirmLarge: boolean) => {
@@ -75,8 +85,9 @@ export function ComposePage() {
       setQueueing(true);
       try {
         const label = draft.label.trim();
+        const pool = state.pool;
         const batch = await artlab.call('batches.queue', {
-          serviceId,
+          ...(pool ? { serviceIds: pool.serviceIds } : { serviceId }),
           workflowId: detail.id,
           spec: specFromDraft(detail, draft),
           ...(label ? { label } : {}),
@@ -230,7 +241,30 @@ export function ComposePage() {
           <aside className="compose-side">
             <section className="compose-card">
               <h2 className="compose-card__title">{t('compose.target.title')}</h2>
-              <ServicePicker services={state.services} serviceId={serviceId} onSelect={state.setServiceId} />
+              <ServicePicker
+                services={state.services}
+                serviceId={serviceId}
+                onSelect={state.setServiceId}
+                pools={state.pools}
+                pool={state.pool}
+                onSelectPool={state.selectPool}
+                onNewPool={() => setPoolDialog({ open: true, pool: undefined })}
+                onEditPool={() => setPoolDialog({ open: true, pool: state.pool })}
+              />
+              <PoolDialog
+                open={poolDialog.open}
+                pool={poolDialog.pool}
+                services={state.services}
+                onSaved={(pool) => {
+                  state.selectPool(pool.id);
+                  setPoolDialog({ open: false, pool: undefined });
+                }}
+                onDeleted={() => {
+                  state.selectPool(null);
+                  setPoolDialog({ open: false, pool: undefined });
+                }}
+                onClose={() => setPoolDialog({ open: false, pool: undefined })}
+              />
               {detail ? (
                 <CatalogueLine
                   catalogue={detail.catalogue}

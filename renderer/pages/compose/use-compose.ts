@@ -6,6 +6,7 @@ import type { BatchPreviewDto, WorkflowDetailDto, WorkflowSummaryDto } from '../
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
+import { usePools } from './use-pools';
 import { composeSession, draftFromDetail, draftWithValues, specFromDraft, type ComposeDraft } from './compose-draft';
 import { onComposePrefill, takeComposePrefill, type ComposePrefill } from './compose-prefill';
 
@@ -55,10 +56,16 @@ export function useCompose() {
     setWorkflowId(id);
   }, []);
 
-  const setServiceId = useCallback((id: string | null) => {
-    composeSession.serviceId = id;
-    setServiceIdState(id);
-  }, []);
+  const pools = usePools(useCallback((cause: unknown) => setError(errorMessage(cause)), []));
+  const { selectPool } = pools;
+  const setServiceId = useCallback(
+    (id: string | null) => {
+      composeSession.serviceId = id;
+      setServiceIdState(id);
+      selectPool(null);
+    },
+    [selectPool],
+  );
 
   const applyPrefill = useCallback(
     async (prefill: ComposePrefill) => {
@@ -117,11 +124,14 @@ export function useCompose() {
     };
   }, [applyPrefill, selectWorkflow]);
 
-  // The first service when none is remembered (or the remembered one was removed).
+  // A pool's first service stands for it where one service is needed (the form's models and choices); otherwise the
+  // first service when none is remembered (or the remembered one was removed).
+  const poolService = pools.pool?.serviceIds.find((id) => services?.some((service) => service.id === id));
   const serviceId =
-    services?.some((service) => service.id === chosenServiceId) === true
+    poolService ??
+    (services?.some((service) => service.id === chosenServiceId) === true
       ? chosenServiceId
-      : (services?.[0]?.id ?? null);
+      : (services?.[0]?.id ?? null));
 
   const service = services?.find((candidate) => candidate.id === serviceId);
   // What decides where the form's models and choices come from: the edition, and the link of an API-edition one.
@@ -209,6 +219,10 @@ export function useCompose() {
     services,
     workflowId,
     serviceId,
+    pools: pools.pools,
+    /** The saved pool the batch goes to, instead of `serviceId`. */
+    pool: pools.pool,
+    selectPool,
     detail: current,
     draft: current ? draft : null,
     /** Changes with every edit by the artist and with the workflow: the form as the artist last left it. */
