@@ -34,3 +34,41 @@ const batchFinished: Record<PresenceLanguage, (counts: BatchCounts) => { title: 
 export function batchFinishedMessage(language: PresenceLanguage, counts: BatchCounts): { title: string; body: string } {
   return batchFinished[language](counts);
 }
+
+const autoStop: Record<
+  PresenceLanguage,
+  {
+    warning: (name: string, idleMinutes: number) => { title: string; body: string };
+    stopped: (name: string, idleMinutes: number) => { title: string; body: string };
+  }
+> = {
+  en: {
+    warning: (name, minutes) => ({
+      title: `${name} stops in a minute`,
+      body: `Nothing has run on it for ${minutes - 1} minutes. Open ArtLab Desktop and choose Keep running to keep it.`,
+    }),
+    stopped: (name, minutes) => ({
+      title: `${name} stopped`,
+      body: `Stopped after ${minutes} idle minutes: it no longer holds a GPU. Start it again from the Services page.`,
+    }),
+  },
+  'zh-CN': {
+    warning: (name, minutes) => ({
+      title: `${name} 将在一分钟后停止`,
+      body: `它已经 ${minutes - 1} 分钟没有运行任务。打开 ArtLab Desktop 并选择“保持运行”即可保留。`,
+    }),
+    stopped: (name, minutes) => ({
+      title: `${name} 已停止`,
+      body: `空闲 ${minutes} 分钟后已停止，不再占用 GPU。可在“服务”页面重新启动。`,
+    }),
+  },
+};
+
+export function autoStopMessage(
+  language: PresenceLanguage,
+  kind: 'warning' | 'stopped',
+  name: string,
+  idleMinutes: number,
+): { title: string; body: string } {
+  return autoStop[language][kind](name, idleMinutes);
+}

@@ -34,7 +34,8 @@ import type { Encryptor } from './services/encryptor';
 import { ServiceLifecycle, type ControlEndpoint } from './services/service-lifecycle';
 import { createServicesModule, type ServicesModule } from './services/services-module';
 import type { Presence } from './presence';
-import { batchFinishedMessage, presenceLanguage } from './presence-messages';
+import { startAutoStop } from './lifecycle/auto-stop-host';
+import { autoStopMessage, batchFinishedMessage, presenceLanguage } from './presence-messages';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
 import { unmanagedUpdater, type Updater } from './updates/updater';
@@ -221,6 +222,37 @@ export function createStudio(adapters: StudioAdapters): Studio {
     batchWindow: (batchId) => ledger.usage((u) => u.batchWindow(batchId)),
   };
 
+  const lifecycle = new ServiceLifecycle({
+    serviceName: (serviceId) => services.list().find((record) => record.id === serviceId)?.name,
+    control: (serviceId) => services.connection(serviceId).control,
+    jobsInFlight: (serviceId) => ledger.unfinishedJobs(serviceId).length,
+    now: () => adapters.clock.now(),
+    ...(adapters.controlEndpoint ? { endpoint: adapters.controlEndpoint } : {}),
+  });
+  // Only services whose control is set up and that ask for it. Work of the service (its own jobs, a pool's jobs not
+  // yet assigned) keeps it, and so do its images still to fetch: an Exclusive service's come through its /view.
+  const autoStop = startAutoStop({
+    services: () =>
+      services
+        .views()
+        .flatMap((view) =>
+          view.control?.configured
+            ? [{ id: view.id, name: view.name, idleMinutes: view.control.autoStopIdleMinutes }]
+            : [],
+        ),
+    busy: (serviceId) => ledger.hasWork(serviceId) || gallery.hasPendingImages(serviceId),
+    read: (serviceId) => lifecycle.read(serviceId),
+    stop: (serviceId) => lifecycle.stop(serviceId),
+    notify: (notice) => {
+      events.emit('services.autoStop', notice);
+      if (notice.kind !== 'warning' && notice.kind !== 'stopped') return;
+      const language = presenceLanguage(settings.read().language);
+      const message = autoStopMessage(language, notice.kind, notice.name, notice.idleMinutes);
+      adapters.presence?.notify(message.title, message.body);
+    },
+    now: () => adapters.clock.now(),
+  });
+
   const handlers: ContractHandlers = {
     ...appHandlers({
       app: adapters.app,
@@ -234,13 +266,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...serviceHandlers(services),
     ...poolHandlers(new SavedPools(adapters.store, events, () => new Set(services.list().map(({ id }) => id)))),
     ...lifecycleHandlers(
-      new ServiceLifecycle({
-        serviceName: (serviceId) => services.list().find((record) => record.id === serviceId)?.name,
-        control: (serviceId) => services.connection(serviceId).control,
-        jobsInFlight: (serviceId) => ledger.unfinishedJobs(serviceId).length,
-        now: () => adapters.clock.now(),
-        ...(adapters.controlEndpoint ? { endpoint: adapters.controlEndpoint } : {}),
-      }),
+      lifecycle,
       {
         recorder: new UsageRecorder(usageStore),
         figures: (serviceId) => {
@@ -254,6 +280,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
           return figures ? { ...figures, estimate: true } : null;
         },
       },
+      autoStop,
     ),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
@@ -285,6 +312,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     },
     async close() {
       readyListeners.clear();
+      autoStop.close();
       updates.close();
       stopWatchingServices();
       stopIntake();

@@ -5,7 +5,7 @@ import { appEvents, appMethods } from './schemas/app';
 import { diagnosticsMethods } from './schemas/diagnostics';
 import { galleryEvents, galleryMethods } from './schemas/gallery';
 import { jobEvents, jobMethods } from './schemas/jobs';
-import { lifecycleMethods } from './schemas/lifecycle';
+import { lifecycleEvents, lifecycleMethods } from './schemas/lifecycle';
 import { poolEvents, poolMethods } from './schemas/pools';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
@@ -25,6 +25,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...serviceEvents,
+  ...lifecycleEvents,
   ...poolEvents,
   ...updateEvents,
   ...jobEvents,

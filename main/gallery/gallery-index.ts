@@ -148,6 +148,14 @@ export class GalleryIndex {
     return rows.map((r) => ({ id: r.id, serviceId: r.service_id }));
   }
 
+  /** Whether any image of the service waits to be fetched (few rows: the state index finds them). */
+  hasPending(serviceId: string): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM images WHERE state = 'pending' AND service_id = ? LIMIT 1`).get(serviceId) !==
+      undefined
+    );
+  }
+
   markFetched(id: number, file: IndexedFile, meta: ImageMetadata): IndexChange | undefined {
     return this.db.transaction(() => {
       const before = this.get(id);

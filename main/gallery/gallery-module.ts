@@ -87,6 +87,8 @@ export interface MediaFile {
 
 export interface GalleryModule extends GalleryApi {
   readonly intake: ImageIntake;
+  /** Whether an image of the service is still to be fetched (auto-stop keeps an Exclusive service for its /view). */
+  hasPendingImages(serviceId: string): boolean;
   /** The file behind `<id>/<variant>`, or undefined (unknown id, not fetched, removed, no thumbnail for a video). */
   media(id: number, variant: ImageVariant): Promise<MediaFile | undefined>;
   close(): Promise<void>;
@@ -289,6 +291,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
   return {
     ...api,
     intake,
+    hasPendingImages: (serviceId) => run(() => index.hasPending(serviceId)),
     media,
     async close() {
       await intake.close();

@@ -1,5 +1,6 @@
 // services.lifecycle/start/stop/scale: the GPU behind a service, through the EAS control API (services/service-lifecycle.ts).
-// services.cost: its estimated cost (cost/service-cost.ts). Every lifecycle read is also recorded as running time.
+// services.cost: its estimated cost (cost/service-cost.ts). Every lifecycle read is also recorded as running time and
+// kept for auto-stop (lifecycle/auto-stop-host.ts); services.keepRunning answers auto-stop's warning.
 import type { ContractHandlers } from '../../preload/contract';
 import type {
   BatchCostDto,
@@ -8,6 +9,7 @@ import type {
   ServiceLifecycleDto,
 } from '../../preload/schemas/lifecycle';
 import type { UsageRecorder } from '../cost/service-cost';
+import type { AutoStopHost } from '../lifecycle/auto-stop-host';
 import type { ServiceLifecycle } from '../services/service-lifecycle';
 
 export type LifecycleHandlers = Pick<ContractHandlers, keyof typeof lifecycleMethods>;
@@ -20,10 +22,15 @@ export interface CostDeps {
   batch(batchId: string): BatchCostDto | null;
 }
 
-export function lifecycleHandlers(lifecycle: ServiceLifecycle, cost: CostDeps): LifecycleHandlers {
+export function lifecycleHandlers(
+  lifecycle: ServiceLifecycle,
+  cost: CostDeps,
+  autoStop: Pick<AutoStopHost, 'observed' | 'keepRunning'>,
+): LifecycleHandlers {
   const recorded = async (read: Promise<ServiceLifecycleDto>): Promise<ServiceLifecycleDto> => {
     const dto = await read;
     cost.recorder.recordRead(dto.serviceId, dto.instances, dto.readAt);
+    autoStop.observed(dto);
     return dto;
   };
   return {
@@ -33,5 +40,6 @@ export function lifecycleHandlers(lifecycle: ServiceLifecycle, cost: CostDeps): 
     'services.scale': ({ serviceId, instances, force }) => recorded(lifecycle.scale(serviceId, instances, force)),
     'services.cost': ({ serviceId }) => Promise.resolve(cost.figures(serviceId)),
     'batches.cost': ({ batchId }) => Promise.resolve(cost.batch(batchId)),
+    'services.keepRunning': ({ serviceId }) => Promise.resolve(autoStop.keepRunning(serviceId)),
   };
 }

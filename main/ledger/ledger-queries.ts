@@ -77,6 +77,15 @@ export class JobQueries {
     return row.at;
   }
 
+  /** Whether the service has a job waiting (pending, paused or not) or in hand: read from the index alone. */
+  hasWork(serviceId: string): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM jobs WHERE service_id = ? AND state IN ('pending', ${REMOTE_LIST}) LIMIT 1`)
+        .get(serviceId) !== undefined
+    );
+  }
+
   countUnfinished(serviceId: string): number {
     const row = this.db
       .prepare(`SELECT count(*) AS n FROM jobs WHERE service_id = ? AND state IN (${REMOTE_LIST})`)

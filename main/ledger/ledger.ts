@@ -393,6 +393,13 @@ export class Ledger {
   unfinishedJobs(serviceId?: string): JobRecord[] {
     return this.run(() => this.queries.unfinished(serviceId).map((job) => this.withLiveProgress(job)));
   }
+  /**
+   * Whether the service has work: a job of its own waiting or in hand, or a pool batch it is an active member of
+   * with jobs still unassigned (auto-stop keeps such a service).
+   */
+  hasWork(serviceId: string): boolean {
+    return this.run(() => this.queries.hasWork(serviceId) || this.pool.activeBatches(serviceId).length > 0);
+  }
   /** How many jobs the service has in hand (submitting, queued, running): read from the index alone. */
   countUnfinished(serviceId: string): number {
     return this.run(() => this.queries.countUnfinished(serviceId));

@@ -71,6 +71,7 @@ export function controlDto(record: ServiceRecord, vault: Vault, store: KeyValueS
     ...(control.serviceName ? { serviceName: control.serviceName } : {}),
     ...(target ? { target } : {}),
     configured: Boolean(source?.accessKeyId && secretHint !== undefined && target),
+    ...(control.autoStopIdleMinutes !== undefined ? { autoStopIdleMinutes: control.autoStopIdleMinutes } : {}),
   };
 }
 

@@ -150,5 +150,6 @@ function buildControl(input: NonNullable<ServiceInput['control']>): ControlSetti
   if (input.credentials === 'own' && input.accessKeyId) control.accessKeyId = input.accessKeyId;
   if (input.region) control.region = input.region;
   if (input.serviceName) control.serviceName = input.serviceName;
+  if (input.autoStopIdleMinutes !== undefined) control.autoStopIdleMinutes = input.autoStopIdleMinutes;
   return control;
 }

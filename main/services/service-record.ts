@@ -39,6 +39,8 @@ export const ControlSettingsSchema = z.object({
   /** Override the region and EAS service name read from the URL. */
   region: z.string().optional(),
   serviceName: z.string().optional(),
+  /** Auto-stop after this many idle minutes (lifecycle/auto-stop.ts); absent: off. */
+  autoStopIdleMinutes: z.number().int().positive().optional(),
 });
 export type ControlSettings = z.infer<typeof ControlSettingsSchema>;
 

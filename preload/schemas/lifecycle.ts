@@ -76,4 +76,25 @@ export const lifecycleMethods = {
   'services.cost': method(Target, ServiceCostSchema.nullable()),
   /** Null when no job of the batch finished yet or its service has no price. Computed on demand, not per row. */
   'batches.cost': method(z.object({ batchId: z.string().min(1).max(100) }), BatchCostSchema.nullable()),
+  /** Auto-stop's warning came: keep the service running, and start its idle wait again. */
+  'services.keepRunning': method(Target, z.void()),
+};
+
+/** Auto-stop (lifecycle/auto-stop.ts): a stop is near, was done, failed, or no longer comes. */
+export const AutoStopNoticeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('warning'),
+    serviceId: z.string(),
+    name: z.string(),
+    stopAt: z.number(),
+    idleMinutes: z.number(),
+  }),
+  z.object({ kind: z.literal('stopped'), serviceId: z.string(), name: z.string(), idleMinutes: z.number() }),
+  z.object({ kind: z.literal('failed'), serviceId: z.string(), name: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('cancelled'), serviceId: z.string() }),
+]);
+export type AutoStopNoticeDto = z.infer<typeof AutoStopNoticeSchema>;
+
+export const lifecycleEvents = {
+  'services.autoStop': AutoStopNoticeSchema,
 };

@@ -32,6 +32,10 @@ export const OssInputSchema = z.object({
 export const EAS_REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 export const EAS_SERVICE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** The bounds of auto-stop's idle minutes: a few minutes at least (a start takes minutes), a day at most. */
+export const AUTO_STOP_MIN_MINUTES = 5;
+export const AUTO_STOP_MAX_MINUTES = 1440;
+
 /** The control API's AccessKey: the service's OSS key (`oss`, which may be the shared one) or one of its own. */
 export const ControlCredentialsModeSchema = z.enum(['oss', 'own']);
 
@@ -44,6 +48,8 @@ export const ControlInputSchema = z.object({
   /** Override what the service URL says (empty: read it from the URL). */
   region: z.union([z.literal(''), z.string().trim().regex(EAS_REGION_PATTERN)]).optional(),
   serviceName: z.union([z.literal(''), z.string().trim().regex(EAS_SERVICE_NAME_PATTERN)]).optional(),
+  /** Stop the service after this many minutes with nothing to do; absent: never. */
+  autoStopIdleMinutes: z.number().int().min(AUTO_STOP_MIN_MINUTES).max(AUTO_STOP_MAX_MINUTES).optional(),
 });
 
 /** Currencies a price can be entered in. */
@@ -197,6 +203,7 @@ export const ControlDtoSchema = z.object({
   target: z.object({ region: z.string(), serviceName: z.string() }).optional(),
   /** An AccessKey ID and secret are at hand and the target is known: start, stop and scale can be offered. */
   configured: z.boolean(),
+  autoStopIdleMinutes: z.number().int().optional(),
 });
 
 export const ServiceDtoSchema = z.object({

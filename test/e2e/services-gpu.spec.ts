@@ -43,6 +43,7 @@ async function addWithControl(page: Page) {
   await expect(control.getByLabel('STS security token (optional)')).toBeVisible();
   await control.getByRole('textbox', { name: 'Region' }).fill(sim.control.region);
   await control.getByRole('textbox', { name: 'EAS service name' }).fill(sim.control.services.exclusive);
+  await control.getByRole('spinbutton', { name: 'Stop after idle minutes (optional)' }).fill('30');
   await control.scrollIntoViewIfNeeded();
   await shootBothThemes(page, { file: (theme) => `services-gpu-dialog-en-${theme}.png` });
   await dialog.getByRole('button', { name: 'Save' }).click();
@@ -58,6 +59,7 @@ test('a service with EAS control shows its GPU, stops after a confirmation and s
   const gpu = card(page).getByTestId('gpu');
   await expect(gpu.getByTestId('gpu-status')).toHaveText('Running');
   await expect(gpu.getByTestId('gpu-instances')).toHaveText('1 of 1 instance running');
+  await expect(gpu.getByTestId('auto-stop')).toHaveText('Stops by itself after 30 idle minutes.');
   // The control secret was typed once and is kept in main: the page never holds it.
   expect(await page.content()).not.toContain(app.sim.control.accessKeySecret);
   await shootBothThemes(page, { file: (theme) => `services-gpu-running-en-${theme}.png` });

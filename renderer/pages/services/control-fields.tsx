@@ -98,6 +98,15 @@ export function ControlFields({ form, change, errors }: FormFieldsProps) {
               mono
             />
           </div>
+          <TextField
+            label={t('servicesGpu.form.autoStop')}
+            type="number"
+            value={form.controlAutoStop}
+            onChange={(controlAutoStop) => change({ controlAutoStop })}
+            placeholder={t('servicesGpu.form.autoStopOff')}
+            hint={t('servicesGpu.form.autoStopHint')}
+            error={errors['control.autoStopIdleMinutes']}
+          />
         </>
       ) : null}
     </details>

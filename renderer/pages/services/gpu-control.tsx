@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceDto } from '../../../preload/schemas/services';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
+import { AutoStopLine } from './auto-stop-line';
 import { GpuConfirmDialog, type GpuAction } from './gpu-confirm-dialog';
 import { gpuPhase, type GpuPhase } from './gpu-state';
 import { useServiceLifecycle } from './use-service-lifecycle';
@@ -65,6 +66,9 @@ export function GpuControl(props: { service: ServiceDto; onPhase?: (phase: GpuPh
           <span className="muted">{t('servicesGpu.card.reading')}</span>
         )}
       </div>
+      {service.control?.autoStopIdleMinutes !== undefined ? (
+        <AutoStopLine serviceId={service.id} idleMinutes={service.control.autoStopIdleMinutes} />
+      ) : null}
       {readError || actionError ? (
         <p className="field__error" role="alert">
           {actionError ?? readError}

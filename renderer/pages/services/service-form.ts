@@ -56,6 +56,8 @@ export interface ServiceForm {
   /** Overrides of what the URL says; empty: main reads them from the URL. */
   controlRegion: string;
   controlServiceName: string;
+  /** Minutes of idleness before the app stops the service; '' = never. */
+  controlAutoStop: string;
   /** What main read from the stored service's URL, shown as the fields' placeholders. */
   controlTarget?: { region: string; serviceName: string };
 }
@@ -90,6 +92,7 @@ export function emptyForm(): ServiceForm {
     controlSecurityToken: '',
     controlRegion: '',
     controlServiceName: '',
+    controlAutoStop: '',
   };
 }
 
@@ -122,6 +125,8 @@ export function formFromService(service: ServiceDto): ServiceForm {
     form.controlAccessKeyId = service.control.accessKeyId ?? '';
     form.controlRegion = service.control.region ?? '';
     form.controlServiceName = service.control.serviceName ?? '';
+    form.controlAutoStop =
+      service.control.autoStopIdleMinutes !== undefined ? String(service.control.autoStopIdleMinutes) : '';
     if (service.control.hasSecret) form.storedControlSecretHint = service.control.secretHint ?? '••••';
     if (service.control.credentials === 'own' && service.control.hasSecurityToken) form.hasStoredControlToken = true;
     if (service.control.target) form.controlTarget = service.control.target;
@@ -239,6 +244,9 @@ function controlInput(form: ServiceForm): NonNullable<ServiceInput['control']> {
   // Sent even when empty: clearing an override goes back to what the URL says.
   control.region = form.controlRegion.trim();
   control.serviceName = form.controlServiceName.trim();
+  // Not a whole number is sent as it is: main's schema refuses it under the field, rather than dropping it silently.
+  const autoStop = form.controlAutoStop.trim();
+  if (autoStop !== '') control.autoStopIdleMinutes = Number(autoStop);
   return control;
 }
 
