@@ -35,6 +35,7 @@ import { ServiceLifecycle, type ControlEndpoint } from './services/service-lifec
 import { createServicesModule, type ServicesModule } from './services/services-module';
 import type { Presence } from './presence';
 import { startAutoStop } from './lifecycle/auto-stop-host';
+import { StartHolds } from './lifecycle/start-holds';
 import { autoStopMessage, batchFinishedMessage, presenceLanguage } from './presence-messages';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
@@ -152,7 +153,20 @@ export function createStudio(adapters: StudioAdapters): Studio {
     },
   );
 
+  // Batches held while their service's GPU starts; its reads and the resume are wired below, once they exist.
+  const holds = new StartHolds({
+    start: (serviceId) => lifecycle.start(serviceId),
+    read: (serviceId) => lifecycle.read(serviceId),
+    healthy: async (serviceId) => (await services.test(serviceId)).status === 'ok',
+    resume: (batchId) => {
+      dispatch.scheduler.resumeBatch(batchId);
+      dispatch.feed.touchBatch(batchId);
+    },
+    changed: (batchId) => dispatch.feed.touchBatch(batchId),
+    now: () => adapters.clock.now(),
+  });
   const dispatch = createDispatchModule({
+    heldOf: (batchId) => holds.heldOf(batchId),
     ledger,
     editions,
     services,
@@ -293,6 +307,18 @@ export function createStudio(adapters: StudioAdapters): Studio {
       catalogues,
       wildcardsDir,
       openFolder: (path) => diagnosticsHost.openFolder(path),
+      holds,
+      gpuStatus: async (serviceId) => {
+        if (!services.connection(serviceId).control) return undefined;
+        try {
+          const state = await lifecycle.read(serviceId);
+          autoStop.observed(state);
+          return state.status;
+        } catch {
+          // Unknown: the batch is queued as for any service, and its jobs say what the service answers.
+          return undefined;
+        }
+      },
     }),
     ...jobHandlers(ledger, dispatch),
     ...galleryHandlers(gallery),
@@ -313,6 +339,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     async close() {
       readyListeners.clear();
       autoStop.close();
+      holds.close();
       updates.close();
       stopWatchingServices();
       stopIntake();

@@ -1,6 +1,7 @@
 // The dispatch domain of the Studio: the scheduler (one lane per service, editions borrowed from the Studio's pool)
 // and the job feed that coalesces job changes for the renderer. A changed service gets its lane restarted, a deleted
 // one has its lane closed; its jobs stay in the ledger.
+import type { BatchHoldDto } from '../../preload/schemas/jobs';
 import type { Clock } from '../adapters';
 import type { EventHub } from '../contract/event-hub';
 import type { EditionLender } from '../editions/edition-pool';
@@ -27,6 +28,8 @@ export interface DispatchModuleOptions {
   /** Presence port: 0..1 over the batches working now, null when none (dock/taskbar progress). */
   onProgress?: (fraction: number | null) => void;
   onRunningJobs?: (count: number) => void;
+  /** A batch held while its service starts, shown with its summary. */
+  heldOf?: (batchId: string) => BatchHoldDto | undefined;
   scheduler?: Pick<SchedulerOptions, 'retry' | 'jobTimeoutMs' | 'random' | 'newIdentity'>;
   /** How often coalesced changes go to the renderer (ms). */
   eventIntervalMs?: number;
@@ -54,6 +57,7 @@ export function createDispatchModule(options: DispatchModuleOptions): DispatchMo
     ...(options.onBatchFinished ? { onBatchFinished: options.onBatchFinished } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onRunningJobs ? { onRunningJobs: options.onRunningJobs } : {}),
+    ...(options.heldOf ? { heldOf: options.heldOf } : {}),
   });
 
   const scheduler = new Scheduler({

@@ -3,7 +3,7 @@
 // reaches the renderer at once while a burst is still coalesced — with the summaries of the batches they touched. A batch whose last job
 // settled is announced once (notification), and the overall progress of the batches seen working drives the
 // dock/taskbar bar.
-import type { JobChangeDto } from '../../preload/schemas/jobs';
+import type { BatchHoldDto, BatchSummaryDto, JobChangeDto } from '../../preload/schemas/jobs';
 import type { EventHub } from '../contract/event-hub';
 import { isBatchFinished, toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { BatchSummary, Ledger } from '../ledger/ledger';
@@ -25,6 +25,8 @@ export interface JobFeedOptions {
   /** 0..1 over the batches working now, or null when none is. */
   onProgress?: (fraction: number | null) => void;
   onRunningJobs?: (count: number) => void;
+  /** A batch held while its service starts (lifecycle/start-holds.ts), shown with its summary. */
+  heldOf?: (batchId: string) => BatchHoldDto | undefined;
   logger?: Logger;
 }
 
@@ -86,7 +88,10 @@ export class JobFeed {
         if (batch) summaries.push(this.options.ledger.batchSummary(batchId));
       }
       this.touched.clear();
-      this.options.events.emit('batches.changed', { batches: summaries.map(toBatchSummaryDto) });
+      const held = this.options.heldOf ?? (() => undefined);
+      this.options.events.emit('batches.changed', {
+        batches: summaries.map((summary) => withHold(toBatchSummaryDto(summary), held(summary.batch.id))),
+      });
       for (const summary of summaries) this.track(summary);
       this.reportProgress();
     } catch (error) {
@@ -146,4 +151,9 @@ function withoutUndefined(change: JobChange): JobChangeDto {
   if (change.reason !== undefined) out.reason = change.reason;
   if (change.retryAt !== undefined) out.retryAt = change.retryAt;
   return out;
+}
+
+/** A batch's summary with its hold, when it has one. */
+export function withHold(summary: BatchSummaryDto, held: BatchHoldDto | undefined): BatchSummaryDto {
+  return held ? { ...summary, held } : summary;
 }

@@ -13,6 +13,8 @@ import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import { folderWildcards, listWildcards } from '../batches/wildcard-folder';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
+import { withHold } from '../dispatch/job-feed';
+import { needsStart, type StartHolds } from '../lifecycle/start-holds';
 import { BadRequestError, NotFoundError } from '../errors';
 import { toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { Ledger } from '../ledger/ledger';
@@ -46,6 +48,10 @@ export interface BatchHandlerDeps {
   wildcardsDir: string;
   /** Opens a folder in the system's file manager; false where none can be opened. */
   openFolder: (path: string) => Promise<boolean>;
+  /** Batches held while their service's GPU starts. */
+  holds?: Pick<StartHolds, 'heldOf' | 'begin' | 'release'>;
+  /** What EAS says the service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
+  gpuStatus?: (serviceId: string) => Promise<string | undefined>;
 }
 
 /** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
@@ -59,6 +65,8 @@ export function batchHandlers({
   catalogues,
   wildcardsDir,
   openFolder,
+  holds,
+  gpuStatus,
 }: BatchHandlerDeps): BatchHandlers {
   const wildcards = () => folderWildcards(wildcardsDir);
   const { scheduler, feed } = dispatch;
@@ -66,7 +74,7 @@ export function batchHandlers({
   function summary(batchId: string) {
     if (!ledger.getBatch(batchId))
       throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
-    return toBatchSummaryDto(ledger.batchSummary(batchId));
+    return withHold(toBatchSummaryDto(ledger.batchSummary(batchId)), holds?.heldOf(batchId));
   }
 
   /** The wildcards for this batch, once its size is confirmed when it is large. */
@@ -128,7 +136,7 @@ export function batchHandlers({
         }));
         return { total, large: total > LARGE_BATCH, identicalRepeats, seedInputs, jobs };
       }),
-    'batches.queue': async ({ serviceId, serviceIds, workflowId, spec, label, confirmLarge }) => {
+    'batches.queue': async ({ serviceId, serviceIds, workflowId, spec, label, confirmLarge, startService }) => {
       if (serviceIds !== undefined) {
         return queuePool({ serviceIds, workflowId, spec, label, confirmLarge });
       }
@@ -149,16 +157,33 @@ export function batchHandlers({
       }
       const words = checkedWildcards(spec, confirmLarge);
       const workflow = library.get(workflowId).workflow;
+      // A GPU the app controls and EAS says is stopped: the artist chooses to start it (the batch then waits for it)
+      // rather than every job being sent to a gateway that answers 503.
+      const status = holds ? await gpuStatus?.(serviceId) : undefined;
+      const hold = status !== undefined && needsStart(status);
+      if (hold && startService !== true) {
+        throw new BadRequestError(
+          `The GPU of “${service.name}” is ${status.toLowerCase()}. Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
+        ).withCode('batch-service-stopped', { name: service.name, status });
+      }
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
       const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });
+      if (hold && holds) {
+        // Paused in the same turn it was stored: nothing of it is sent before the service answers.
+        scheduler.pauseBatch(batch.id);
+        holds.begin(batch.id, serviceId);
+      } else {
+        void scheduler.wake(serviceId);
+      }
       feed.touchBatch(batch.id);
-      void scheduler.wake(serviceId);
       return summary(batch.id);
     },
     'batches.list': ({ limit, after }) =>
       answer(() =>
-        ledger.pageBatches(limit ?? 100, after).map((batch) => toBatchSummaryDto(ledger.batchSummary(batch.id))),
+        ledger
+          .pageBatches(limit ?? 100, after)
+          .map((batch) => withHold(toBatchSummaryDto(ledger.batchSummary(batch.id)), holds?.heldOf(batch.id))),
       ),
     'batches.get': ({ batchId }) => answer(() => summary(batchId)),
     'batches.grid': ({ batchId }) =>
@@ -181,12 +206,14 @@ export function batchHandlers({
     'batches.resume': ({ batchId }) =>
       answer(() => {
         summary(batchId);
+        holds?.release(batchId);
         scheduler.resumeBatch(batchId);
         feed.touchBatch(batchId);
         return summary(batchId);
       }),
     'batches.cancel': async ({ batchId }) => {
       summary(batchId);
+      holds?.release(batchId);
       await scheduler.cancelBatch(batchId);
       feed.touchBatch(batchId);
       return summary(batchId);

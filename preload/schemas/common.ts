@@ -68,6 +68,7 @@ export const ErrorCodeSchema = z.enum([
   'batch-service-gone',
   'batch-service-missing',
   'batch-needs-oss',
+  'batch-service-stopped',
   'batch-pool-duplicate',
   'batch-pool-no-member',
   'pool-member-gone',

@@ -229,11 +229,26 @@ export const BatchMemberSchema = z.object({
 });
 export type BatchMemberDto = z.infer<typeof BatchMemberSchema>;
 
+/**
+ * A batch queued on a stopped service with "start it": held (nothing sent, no retry spent) until EAS says the GPU runs
+ * and the service answers its health check; `failed` when the start failed or took too long (the batch stays paused).
+ */
+export const BatchHoldSchema = z.object({
+  serviceId: z.string(),
+  state: z.enum(['starting', 'failed']),
+  /** EAS's status while starting (Waiting, Creating…), or why it failed. */
+  status: z.string().optional(),
+  reason: z.string().optional(),
+  since: z.number(),
+});
+export type BatchHoldDto = z.infer<typeof BatchHoldSchema>;
+
 export const BatchSummarySchema = z.object({
   id: Id,
   /** The service; for a pool batch `pool:<batch id>`, and its services are in `members`. */
   serviceId: z.string(),
   members: z.array(BatchMemberSchema).optional(),
+  held: BatchHoldSchema.optional(),
   workflowId: z.string().nullable(),
   label: z.string(),
   total: z.number().int(),
@@ -389,6 +404,11 @@ export const jobMethods = {
       spec: BatchSpecInputSchema,
       label: z.string().trim().max(200).optional(),
       confirmLarge: z.boolean().optional(),
+      /**
+       * The service's GPU is stopped (EAS control): start it and hold the batch until it answers. Without it, a batch
+       * for a stopped service is refused (`batch-service-stopped`) so that the artist chooses.
+       */
+      startService: z.boolean().optional(),
     }),
     BatchSummarySchema,
   ),

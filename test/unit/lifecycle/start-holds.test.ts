@@ -1,0 +1,75 @@
+// The hold of a batch while its service starts: released only when EAS says Running with an instance up and the health
+// check passes; a start that ends Failed (or never ends) leaves the batch held with the reason, never resumed.
+import { describe, expect, it } from 'vitest';
+import type { ServiceLifecycleDto } from '../../../preload/schemas/lifecycle';
+import { StartHolds } from '../../../main/lifecycle/start-holds';
+
+const state = (status: string, running = 0, reason?: string): ServiceLifecycleDto => ({
+  serviceId: 's1',
+  status,
+  settled: ['Running', 'Stopped', 'Failed'].includes(status),
+  ...(reason ? { reason } : {}),
+  running,
+  pending: 0,
+  total: 1,
+  instances: [],
+  jobsInFlight: 0,
+  readAt: 0,
+});
+
+function holds(reads: ServiceLifecycleDto[], healthy: boolean[] = [true], waitMs = 60_000) {
+  const resumed: string[] = [];
+  let now = 0;
+  const made = new StartHolds({
+    start: () => Promise.resolve(reads.shift() ?? state('Waiting')),
+    read: () => Promise.resolve(reads.shift() ?? state('Waiting')),
+    healthy: () => Promise.resolve(healthy.shift() ?? true),
+    resume: (batchId) => resumed.push(batchId),
+    changed: () => undefined,
+    now: () => (now += 1000),
+    pollMs: 1,
+    waitMs,
+  });
+  return { made, resumed };
+}
+
+const settle = async (test: () => boolean) => {
+  for (let i = 0; i < 200 && !test(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+};
+
+describe('start holds', () => {
+  it('resumes the batch only once the service runs and answers its health check', async () => {
+    const { made, resumed } = holds(
+      [state('Waiting'), state('Creating'), state('Running', 0), state('Running', 1), state('Running', 1)],
+      [false, true],
+    );
+    made.begin('b1', 's1');
+    await settle(() => resumed.length > 0);
+    expect(resumed).toEqual(['b1']);
+    expect(made.heldOf('b1')).toBeUndefined();
+  });
+
+  it('keeps the batch held with EAS reason when the start fails, and with a sentence when it takes too long', async () => {
+    const failing = holds([state('Waiting'), state('Failed', 0, 'Insufficient GPU resources in the zone')]);
+    failing.made.begin('b1', 's1');
+    await settle(() => failing.made.heldOf('b1')?.state === 'failed');
+    expect(failing.made.heldOf('b1')).toMatchObject({
+      state: 'failed',
+      reason: 'Insufficient GPU resources in the zone',
+    });
+    expect(failing.resumed).toEqual([]);
+
+    const slow = holds([], [], 5_000);
+    slow.made.begin('b2', 's1');
+    await settle(() => slow.made.heldOf('b2')?.state === 'failed');
+    expect(slow.made.heldOf('b2')?.reason).toMatch(/still not running after/);
+    expect(slow.resumed).toEqual([]);
+  });
+
+  it('does not take a service that failed before for failed again just after the start was asked for', async () => {
+    const { made, resumed } = holds([state('Failed', 0, 'old failure'), state('Waiting'), state('Running', 1)]);
+    made.begin('b1', 's1');
+    await settle(() => resumed.length > 0);
+    expect(resumed).toEqual(['b1']);
+  });
+});
