@@ -163,7 +163,7 @@ export function batchHandlers({
       const hold = status !== undefined && needsStart(status);
       if (hold && startService !== true) {
         throw new BadRequestError(
-          `The GPU of “${service.name}” is ${status.toLowerCase()}. Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
+          `The GPU of “${service.name}” is not running (EAS: ${status}). Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
         ).withCode('batch-service-stopped', { name: service.name, status });
       }
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });

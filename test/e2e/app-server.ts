@@ -9,9 +9,13 @@ import { serveStudioInBrowser } from '../../main/browser/serve-studio';
 import { startSimulator } from '../sim/index';
 
 // `--data-dir DIR`: a spec's own app on a prepared folder (e.g. a damaged settings file), removed on stop like ours.
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
+// `--placement-ms N`: how long the simulated EAS takes to place an instance on a start (a start seen waiting).
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'placement-ms': { type: 'string' } } });
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-e2e-'));
-const sim = await startSimulator();
+const placementMs = values['placement-ms'] === undefined ? undefined : Number(values['placement-ms']);
+const sim = await startSimulator(
+  placementMs === undefined ? {} : { controlDelays: { placementMs, stopMs: 50, removalMs: 20 } },
+);
 const served = await serveStudioInBrowser({
   dataDir,
   rendererDir: resolve(import.meta.dirname, '../../out/renderer'),

@@ -2,6 +2,7 @@
 // (Ctrl/Cmd+Enter). Workflow files (JSON or a ComfyUI PNG) and prompt lists (.txt) can be dropped anywhere here.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ContractCallError } from '../../../preload/contract';
 import { LARGE_BATCH } from '../../../preload/schemas/jobs';
 import type { PoolDto } from '../../../preload/schemas/pools';
 import { artlab } from '../../api/artlab';
@@ -33,6 +34,7 @@ export function ComposePage() {
   const { detail, draft, preview, serviceId, setDraft, setError, refreshWorkflows, selectWorkflow } = state;
   const [dragging, setDragging] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [startAsk, setStartAsk] = useState<{ sentence: string; confirmLarge: boolean } | null>(null);
   const [queueing, setQueueing] = useState(false);
   const [poolDialog, setPoolDialog] = useState<{ open: boolean; pool: PoolDto | undefined }>({
     open: false,
@@ -79,7 +81,7 @@ export function ComposePage() {
   );
 
   const queue = useCallback(
-    async (confirmLarge: boolean) => {
+    async (confirmLarge: boolean, startService = false) => {
       if (!detail || !draft || !serviceId) return;
       const formVersion = state.formVersion;
       setQueueing(true);
@@ -92,10 +94,16 @@ export function ComposePage() {
           spec: specFromDraft(detail, draft),
           ...(label ? { label } : {}),
           ...(confirmLarge ? { confirmLarge } : {}),
+          ...(startService ? { startService } : {}),
         });
         setQueued({ label: batch.label, total: batch.total, formVersion });
         setError(null);
       } catch (cause) {
+        // The service's GPU is stopped: the artist decides whether to start it (billing starts) and queue.
+        if (cause instanceof ContractCallError && cause.code === 'batch-service-stopped') {
+          setStartAsk({ sentence: errorMessage(cause), confirmLarge });
+          return;
+        }
         const at = errorAt(cause);
         if (at) state.setFieldError(at);
         else setError(errorMessage(cause));
@@ -118,7 +126,7 @@ export function ComposePage() {
   const onQueueKey = useRef<() => void>(() => undefined);
   useLayoutEffect(() => {
     onQueueKey.current = () => {
-      if (!confirming) requestQueue();
+      if (!confirming && !startAsk) requestQueue();
     };
   });
   useEffect(() => {
@@ -301,6 +309,28 @@ export function ComposePage() {
           <p>{t('compose.workflow.dropHere')}</p>
         </div>
       ) : null}
+      <Dialog open={startAsk !== null} title={t('compose.queue.startTitle')} onClose={() => setStartAsk(null)}>
+        <div className="dialog__body" data-testid="start-and-queue">
+          <p>{startAsk?.sentence}</p>
+          <p className="notice">{t('compose.queue.startBody')}</p>
+          <div className="dialog__actions">
+            <button type="button" className="button" data-autofocus onClick={() => setStartAsk(null)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => {
+                const ask = startAsk;
+                setStartAsk(null);
+                void queue(ask?.confirmLarge ?? false, true);
+              }}
+            >
+              {t('compose.queue.startAndQueue')}
+            </button>
+          </div>
+        </div>
+      </Dialog>
       <Dialog open={confirming} title={t('compose.queue.confirmTitle')} onClose={() => setConfirming(false)}>
         <div className="dialog__body">
           <p>{t('compose.queue.confirmBody', { count: total })}</p>

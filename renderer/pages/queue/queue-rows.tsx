@@ -86,7 +86,7 @@ export function BatchHeader(props: {
         <span className="queue-batch__service">{props.serviceName}</span>
         <span className="queue-batch__total">
           {t('queue.batch.done', { done, total: batch.total })}
-          {batch.paused ? ` · ${t('queue.batch.paused')}` : ''}
+          {batch.paused && !batch.held ? ` · ${t('queue.batch.paused')}` : ''}
         </span>
         <span className="queue-batch__actions">
           {batch.total > 1 ? (
@@ -117,6 +117,17 @@ export function BatchHeader(props: {
           ) : null}
         </span>
       </div>
+      {batch.held ? (
+        <p
+          className={`queue-batch__held${batch.held.state === 'failed' ? ' queue-batch__held--failed' : ''}`}
+          data-testid="queue-batch-held"
+          role="status"
+        >
+          {batch.held.state === 'starting'
+            ? t('queue.held.starting', { name: props.serviceName, status: batch.held.status ?? '…' })
+            : t('queue.held.failed', { name: props.serviceName, reason: batch.held.reason ?? '' })}
+        </p>
+      ) : null}
       <ProgressBar value={done} max={batch.total} label={t('queue.batch.progress', { label: batch.label })} />
       <div className="queue-batch__counts">
         {SHOWN_COUNTS.filter((state) => batch.counts[state] > 0).map((state) => (

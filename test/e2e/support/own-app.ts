@@ -19,8 +19,9 @@ export function ownDataDir(name: string): string {
 }
 
 /** Starts the app server on `dataDir` (fresh or prepared); `label` names it if it exits before it starts. */
-export async function startOwnApp(dataDir: string, label: string): Promise<OwnApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir], {
+export async function startOwnApp(dataDir: string, label: string, extraArgs: string[] = []): Promise<OwnApp> {
+  const args = ['--import', 'tsx', 'test/e2e/app-server.ts', '--data-dir', dataDir, ...extraArgs];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((done) => child.once('exit', done));
