@@ -65,3 +65,14 @@ export function formatAgo(value: number, now: number = Date.now()): string | nul
   if (seconds < 86_400) return format.format(-Math.floor(seconds / 3600), 'hour');
   return format.format(-Math.floor(seconds / 86_400), 'day');
 }
+
+/** An amount of money: two decimals, or up to four for a fraction of a cent (a per-image cost). */
+export function formatMoney(value: number, currency: 'CNY' | 'USD'): string {
+  const small = value !== 0 && Math.abs(value) < 0.01;
+  return formatNumber(value, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: small ? 4 : 2,
+  });
+}

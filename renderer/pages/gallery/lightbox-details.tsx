@@ -2,10 +2,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GalleryImageDetails } from '../../../preload/schemas/gallery';
+import type { BatchCostDto } from '../../../preload/schemas/lifecycle';
 import { artlab, transport } from '../../api/artlab';
 import { downloadOriginals } from './download-originals';
 import { Dialog } from '../../components/dialog';
-import { formatBytes, formatDateTime, formatNumber } from '../../i18n/format';
+import { formatBytes, formatDateTime, formatMoney, formatNumber } from '../../i18n/format';
 import { queueBatchHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
@@ -21,6 +22,23 @@ function seconds(from: number | null | undefined, to: number | null | undefined)
 }
 
 /** The batch's label, once `batches.get` answered (null: the batch is gone or could not be read). */
+/** The image's share of its batch's estimated cost; null without a price (or before the batch has figures). */
+function useBatchCost(batchId: string | null): BatchCostDto | null {
+  const [cost, setCost] = useState<BatchCostDto | null>(null);
+  useEffect(() => {
+    if (batchId === null) return;
+    let cancelled = false;
+    artlab.call('batches.cost', { batchId }).then(
+      (next) => !cancelled && setCost(next),
+      () => !cancelled && setCost(null),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [batchId]);
+  return cost?.batchId === batchId ? cost : null;
+}
+
 function useBatchLabel(batchId: string | null): string | null {
   const [label, setLabel] = useState<{ batchId: string; label: string | null } | null>(null);
   useEffect(() => {
@@ -82,6 +100,7 @@ export function LightboxDetails(props: {
       if (result.folder !== null) setNote(t('gallery.lightbox.exported', { folder: result.folder }));
     });
   const batchLabel = useBatchLabel(d.batchId);
+  const cost = useBatchCost(d.batchId);
   const openBatch = (batchId: string) => {
     queueBatchHandoff.give({ batchId });
     navigateTo('queue');
@@ -109,6 +128,18 @@ export function LightboxDetails(props: {
     [t('gallery.meta.model'), d.model],
     [t('gallery.meta.size'), [size, formatSize(d.size)].filter(Boolean).join(' · ') || null],
     [t('gallery.meta.service'), props.serviceName ?? d.serviceId],
+    [
+      t('servicesCost.image.label'),
+      cost?.perImage == null ? null : (
+        <span data-testid="lightbox-cost">
+          {t('servicesCost.image.value', {
+            perImage: formatMoney(cost.perImage, cost.currency),
+            total: formatMoney(cost.total, cost.currency),
+            images: cost.images,
+          })}
+        </span>
+      ),
+    ],
     [
       t('gallery.meta.job'),
       d.jobId === null ? null : (

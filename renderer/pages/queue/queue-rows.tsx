@@ -1,6 +1,10 @@
 // One batch header (label, service, counts, progress, batch actions) and one job row (state, prompt, seed, progress or
 // queue position, thumbnail, error sentence, job actions), as the virtualised list draws them.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BatchCostDto } from '../../../preload/schemas/lifecycle';
+import { artlab } from '../../api/artlab';
+import { formatMoney } from '../../i18n/format';
 import { ErrorCodeSchema } from '../../../preload/schemas/common';
 import {
   JobErrorKindSchema,
@@ -135,6 +139,9 @@ export function BatchHeader(props: {
             {t(`queue.state.${state}`)} {batch.counts[state]}
           </span>
         ))}
+        {props.expanded ? (
+          <BatchCost batchId={batch.id} stage={batch.finished ? 'end' : String(Math.floor(done / 25))} />
+        ) : null}
       </div>
     </div>
   );
@@ -246,5 +253,36 @@ export function JobRow(props: {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * An expanded batch's estimated cost and cost per image, read when it is expanded and again as jobs finish (at most every 25 jobs,
+ * and at its end; never one call per row of the list). Nothing is shown without a price, or before a job finished.
+ */
+function BatchCost(props: { batchId: string; stage: string }) {
+  const { t } = useTranslation();
+  const [cost, setCost] = useState<BatchCostDto | null>(null);
+  const { batchId, stage } = props;
+  useEffect(() => {
+    let cancelled = false;
+    artlab
+      .call('batches.cost', { batchId })
+      .then((next) => {
+        if (!cancelled) setCost(next);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [batchId, stage]);
+  if (!cost) return null;
+  const total = formatMoney(cost.total, cost.currency);
+  return (
+    <span className="queue-batch__cost" data-testid="queue-batch-cost">
+      {cost.perImage === null
+        ? t('servicesCost.batch.noImage', { total })
+        : t('servicesCost.batch.line', { total, perImage: formatMoney(cost.perImage, cost.currency) })}
+    </span>
   );
 }

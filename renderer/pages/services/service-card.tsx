@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceConnectionDto } from '../../../preload/schemas/connections';
 import type { ServiceDto } from '../../../preload/schemas/services';
+import { CostLine } from './cost-line';
 import { GpuControl } from './gpu-control';
 import type { GpuPhase } from './gpu-state';
 import { connectionReasonText, connectionSentence, healthSentence } from './coded-messages';
@@ -137,6 +138,7 @@ export function ServiceCard(
         ))}
       </dl>
       {service.control?.configured ? <GpuControl service={service} onPhase={setGpu} /> : null}
+      {service.cost ? <CostLine serviceId={service.id} updatedAt={service.updatedAt} /> : null}
       <div className="service-card__actions">
         <button type="button" className="button button--small" onClick={props.onTest} disabled={props.checking}>
           {t('services.actions.test')}

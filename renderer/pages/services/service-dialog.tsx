@@ -19,6 +19,7 @@ import {
   type ServiceForm,
 } from './service-form';
 import { ControlFields } from './control-fields';
+import { PriceFields } from './price-fields';
 import { AdvancedFields, CatalogueSourceField, ConnectionFields, OssFields } from './service-form-fields';
 import './service-form.css';
 
@@ -188,6 +189,7 @@ function ServiceDialogBody(props: ServiceDialogProps & { initial: ServiceDto | n
       <AdvancedFields form={form} change={change} errors={errors} />
       <OssFields form={form} change={change} errors={errors} focus={props.focus === 'oss'} />
       <ControlFields form={form} change={change} errors={errors} />
+      <PriceFields form={form} change={change} errors={errors} />
       <div ref={outcome} className="service-form__outcome">
         {result ? <HealthDetails result={result} onUseUrl={(url) => change({ url })} /> : null}
         {error ? (

@@ -58,6 +58,11 @@ export interface ServiceForm {
   controlServiceName: string;
   /** Minutes of idleness before the app stops the service; '' = never. */
   controlAutoStop: string;
+  /** The price for cost estimates: per instance-hour ('' = none), its currency, and the API edition's queue instance. */
+  price: string;
+  currency: 'CNY' | 'USD';
+  queueInstanceBilled: boolean;
+  queuePrice: string;
   /** What main read from the stored service's URL, shown as the fields' placeholders. */
   controlTarget?: { region: string; serviceName: string };
 }
@@ -93,6 +98,10 @@ export function emptyForm(): ServiceForm {
     controlRegion: '',
     controlServiceName: '',
     controlAutoStop: '',
+    price: '',
+    currency: 'CNY',
+    queueInstanceBilled: false,
+    queuePrice: '',
   };
 }
 
@@ -118,6 +127,12 @@ export function formFromService(service: ServiceDto): ServiceForm {
     form.ossCredentials = service.oss.credentials;
     form.ossAccessKeyId = service.oss.accessKeyId ?? '';
     if (service.oss.hasSecret) form.storedOssSecretHint = service.oss.secretHint ?? '••••';
+  }
+  if (service.cost) {
+    form.price = String(service.cost.pricePerInstanceHour);
+    form.currency = service.cost.currency;
+    form.queueInstanceBilled = service.cost.queueInstanceBilled;
+    form.queuePrice = service.cost.queuePricePerHour !== undefined ? String(service.cost.queuePricePerHour) : '';
   }
   if (service.control) {
     form.control = true;
@@ -268,12 +283,24 @@ export function toServiceInput(form: ServiceForm): ServiceInput {
   }
   if (savesOss(form)) input.oss = ossInput(form);
   if (form.control) input.control = controlInput(form);
+  // Not a number is sent as it is: main's schema refuses it under the field rather than dropping it silently.
+  if (form.price.trim() !== '') {
+    const queueBilled = effectiveEdition(form) === 'queue' && form.queueInstanceBilled;
+    input.cost = {
+      pricePerInstanceHour: Number(form.price.trim()),
+      currency: form.currency,
+      queueInstanceBilled: queueBilled,
+      ...(queueBilled && form.queuePrice.trim() !== '' ? { queuePricePerHour: Number(form.queuePrice.trim()) } : {}),
+    };
+  }
   return input;
 }
 
 export function toServicePatch(id: string, form: ServiceForm, stored: ServiceDto): ServicePatch {
-  const { oss, control, ...rest } = toServiceInput(form);
+  const { oss, control, cost, ...rest } = toServiceInput(form);
   const patch: ServicePatch = { id, ...rest };
+  if (cost) patch.cost = cost;
+  else if (stored.cost) patch.cost = null;
   if (oss) patch.oss = oss;
   else if (stored.oss) patch.oss = null;
   if (control) patch.control = control;
