@@ -22,6 +22,7 @@ import { galleryHandlers } from './handlers/gallery';
 import { jobHandlers } from './handlers/jobs';
 import { batchCostFigures, serviceCostFigures, UsageRecorder, type UsageStore } from './cost/service-cost';
 import { lifecycleHandlers } from './handlers/lifecycle';
+import { poolMemberHandlers } from './handlers/pool-members';
 import { poolHandlers } from './handlers/pools';
 import { serviceHandlers } from './handlers/services';
 import { SavedPools } from './services/saved-pools';
@@ -321,6 +322,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
       },
     }),
     ...jobHandlers(ledger, dispatch),
+    ...poolMemberHandlers(ledger, dispatch, () => adapters.clock.now()),
     ...galleryHandlers(gallery),
   };
 

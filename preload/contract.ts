@@ -6,6 +6,7 @@ import { diagnosticsMethods } from './schemas/diagnostics';
 import { galleryEvents, galleryMethods } from './schemas/gallery';
 import { jobEvents, jobMethods } from './schemas/jobs';
 import { lifecycleEvents, lifecycleMethods } from './schemas/lifecycle';
+import { poolMemberMethods } from './schemas/pool-members';
 import { poolEvents, poolMethods } from './schemas/pools';
 import { serviceEvents, serviceMethods } from './schemas/services';
 import { updateEvents, updateMethods } from './schemas/updates';
@@ -16,6 +17,7 @@ export const methods = {
   ...serviceMethods,
   ...lifecycleMethods,
   ...poolMethods,
+  ...poolMemberMethods,
   ...updateMethods,
   ...diagnosticsMethods,
   ...jobMethods,

@@ -25,6 +25,16 @@ export function isPoolMarker(serviceId: string): boolean {
 
 export type MemberState = 'active' | 'drained' | 'left';
 
+/** What one service of a batch has done (ledger-pool.ts figures). */
+export interface MemberFigures {
+  serviceId: string;
+  running: number;
+  done: number;
+  failed: number;
+  /** Succeeded since the time asked about. */
+  recent: number;
+}
+
 /** Why a member is not (or no longer) active: the English, and the same as a code the renderer words. */
 export interface MemberReason {
   message: string;
@@ -110,6 +120,27 @@ export class PoolTable {
       state: row.state,
       reason: memberReason(row),
       changedAt: row.changed_at,
+    }));
+  }
+
+  /** Per service of a batch: jobs in hand, done, failed, and done since `since` (one pass on the batch's index). */
+  figures(batchId: string, since: number): MemberFigures[] {
+    const rows = this.db
+      .prepare(
+        `SELECT service_id,
+                SUM(state IN ('submitting','queued','running')) AS running,
+                SUM(state = 'succeeded') AS done,
+                SUM(state IN ('failed','lost')) AS failed,
+                SUM(state = 'succeeded' AND finished_at >= ?) AS recent
+         FROM jobs WHERE batch_id = ? GROUP BY service_id`,
+      )
+      .all(since, batchId) as { service_id: string; running: number; done: number; failed: number; recent: number }[];
+    return rows.map((row) => ({
+      serviceId: row.service_id,
+      running: row.running,
+      done: row.done,
+      failed: row.failed,
+      recent: row.recent,
     }));
   }
 

@@ -18,7 +18,14 @@ import { openLedgerDatabase } from './ledger-database';
 import { readGridJobs, type GridJobRow } from './ledger-grid';
 import { migrateLedger } from './ledger-migrations';
 import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
-import { PoolTable, poolMarker, type BatchMember, type MemberReason, type MemberState } from './ledger-pool';
+import {
+  PoolTable,
+  poolMarker,
+  type BatchMember,
+  type MemberFigures,
+  type MemberReason,
+  type MemberState,
+} from './ledger-pool';
 import { JobQueries, type PendingJob } from './ledger-queries';
 import {
   ResultTable,
@@ -35,7 +42,7 @@ import { withStorage } from './storage-errors';
 export type { BatchSummary, NewBatch, NewBatchOfPatches, NewJob } from './ledger-batches';
 export type { JobFilters, JobPage, PageJobsQuery } from './ledger-paging';
 export type { PendingJob } from './ledger-queries';
-export type { BatchMember, MemberReason, MemberState, NewMember } from './ledger-pool';
+export type { BatchMember, MemberFigures, MemberReason, MemberState, NewMember } from './ledger-pool';
 export type { RecordResultOutcome, ResultDetails, ResultQuery, ResultRecord } from './ledger-results';
 export type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 export type { JobTimeRow, UsageRow, UsageSource } from './ledger-usage';
@@ -178,6 +185,10 @@ export class Ledger {
 
   // Pools (see ledger-pool.ts)
 
+  /** Per service of a batch: in hand, done, failed, and done since `since`. */
+  memberFigures(batchId: string, since: number): MemberFigures[] {
+    return this.run(() => this.pool.figures(batchId, since));
+  }
   /** A pool batch's members in the order given (none for a batch sent to one service). */
   batchMembers(batchId: string): BatchMember[] {
     return this.run(() => this.pool.members(batchId));

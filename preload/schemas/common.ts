@@ -72,6 +72,7 @@ export const ErrorCodeSchema = z.enum([
   'batch-pool-duplicate',
   'batch-pool-no-member',
   'pool-member-gone',
+  'pool-member-unknown',
   'pool-service-gone',
   'pool-too-small',
   'pool-name-taken',
