@@ -65,6 +65,15 @@ test.describe('in English', () => {
     const header = page.getByTestId('queue-batch').filter({ hasText: LABEL });
     await expect(header).toContainText('Studio A + Studio B + Render farm');
     await expect(header).not.toContainText('pool:');
+    // Each member with its figures: the jobs each did add up to the batch.
+    const rows = header.getByTestId('pool-member');
+    await expect(rows).toHaveCount(3);
+    await expect(header.getByRole('columnheader', { name: 'Jobs/min' })).toBeVisible();
+    const done = await rows.evaluateAll((cells) =>
+      cells.map((row) => Number(row.querySelectorAll('td')[2]?.textContent?.split(' ')[0] ?? 'NaN')),
+    );
+    expect(done.reduce((sum, count) => sum + count, 0)).toBe(9);
+    await expect(rows.filter({ hasText: 'Render farm' })).toContainText('Active');
     await shootBothThemes(page, { file: (theme) => `queue-pool-en-${theme}.png`, axeLabel: 'queue pool' });
     await page.getByRole('combobox', { name: 'Service' }).selectOption({ label: 'Render farm' });
     await expect(header).toBeVisible();
@@ -79,6 +88,7 @@ test.describe('in Chinese', () => {
     await expect(page.getByTestId('queue-batch').filter({ hasText: LABEL })).toContainText(
       'Studio A + Studio B + Render farm',
     );
+    await expect(page.getByRole('columnheader', { name: '任务/分钟' })).toBeVisible();
     await shootBothThemes(page, { file: (theme) => `queue-pool-zh-CN-${theme}.png` });
   });
 });

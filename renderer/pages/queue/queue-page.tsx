@@ -217,6 +217,7 @@ export function QueuePage() {
                       <BatchHeader
                         batch={row.batch}
                         serviceName={batchServiceName(row.batch, queue.serviceNames)}
+                        serviceNames={queue.serviceNames}
                         expanded={!collapsed.has(row.batch.id)}
                         onToggle={() => toggle(row.batch.id)}
                         onPause={() => void act(() => artlab.call('batches.pause', { batchId: row.batch.id }))}

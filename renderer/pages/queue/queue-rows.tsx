@@ -13,6 +13,7 @@ import {
   type JobStateDto,
 } from '../../../preload/schemas/jobs';
 import { codedSentence } from '../../i18n/error-sentence';
+import { PoolMembers } from './pool-members';
 import { jobSummary, queuePosition, type JobThumb, type JobView } from './queue-store';
 
 const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
@@ -66,6 +67,8 @@ function ProgressBar(props: { value: number; max: number; label: string }) {
 export function BatchHeader(props: {
   batch: BatchSummaryDto;
   serviceName: string;
+  /** Saved services by id: a pool batch names each of its members. */
+  serviceNames: ReadonlyMap<string, { name: string }>;
   expanded: boolean;
   onToggle: () => void;
   onPause: () => void;
@@ -133,6 +136,14 @@ export function BatchHeader(props: {
         </p>
       ) : null}
       <ProgressBar value={done} max={batch.total} label={t('queue.batch.progress', { label: batch.label })} />
+      {props.expanded && batch.members ? (
+        <PoolMembers
+          batchId={batch.id}
+          finished={batch.finished}
+          stage={String(Math.floor(done / 10))}
+          names={props.serviceNames}
+        />
+      ) : null}
       <div className="queue-batch__counts">
         {SHOWN_COUNTS.filter((state) => batch.counts[state] > 0).map((state) => (
           <span key={state} className={`queue-count queue-count--${state}`}>
