@@ -7,6 +7,7 @@ import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 import { createService } from './support/sim-services';
+import { simControlSettings } from '../sim/control-settings';
 
 const NAME = 'Priced GPU';
 const LABEL = 'Harbour studies';
@@ -16,18 +17,12 @@ let bridge: BridgeClient;
 test.beforeAll(async () => {
   app = await startOwnApp(ownDataDir('cost'), 'cost');
   bridge = await BridgeClient.connect(app.url);
-  const { exclusive, control } = app.sim;
+  const { exclusive } = app.sim;
   await createService(bridge, {
     name: NAME,
     url: exclusive.url,
     token: exclusive.token,
-    control: {
-      credentials: 'own',
-      accessKeyId: control.accessKeyId,
-      accessKeySecret: control.accessKeySecret,
-      region: control.region,
-      serviceName: control.services.exclusive,
-    },
+    control: simControlSettings(app.sim),
   });
 });
 

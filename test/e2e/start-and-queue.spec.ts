@@ -7,6 +7,7 @@ import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 import { createService } from './support/sim-services';
+import { simControlSettings } from '../sim/control-settings';
 
 let app: OwnApp;
 let bridge: BridgeClient;
@@ -16,18 +17,12 @@ test.beforeAll(async () => {
   // Six seconds to place the instance: long enough to see the batch waiting.
   app = await startOwnApp(ownDataDir('start-and-queue'), 'start-and-queue', ['--placement-ms', '6000']);
   bridge = await BridgeClient.connect(app.url);
-  const { exclusive, control } = app.sim;
+  const { exclusive } = app.sim;
   serviceId = await createService(bridge, {
     name: 'Night GPU',
     url: exclusive.url,
     token: exclusive.token,
-    control: {
-      credentials: 'own',
-      accessKeyId: control.accessKeyId,
-      accessKeySecret: control.accessKeySecret,
-      region: control.region,
-      serviceName: control.services.exclusive,
-    },
+    control: simControlSettings(app.sim),
   });
 });
 

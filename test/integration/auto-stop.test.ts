@@ -12,6 +12,7 @@ import { silentPresence } from '../../main/presence';
 import { startSimulator, type Simulator } from '../sim/index';
 import { nodeStudio } from './support/node-studio';
 import { studioCalls } from './support/studio-call';
+import { simControlSettings } from '../sim/control-settings';
 
 let sim: Simulator;
 let dir: string;
@@ -56,19 +57,11 @@ async function minutesPass(minutes: number): Promise<void> {
 
 describe('auto-stop', () => {
   it('never stops a service while its batch runs, and stops it after its idle minutes once the batch is done', async () => {
-    const { control } = sim.info;
     const service = await call('services.create', {
       name: 'studio box',
       url: sim.info.exclusive.url,
       token: sim.info.exclusive.token,
-      control: {
-        credentials: 'own',
-        accessKeyId: control.accessKeyId,
-        accessKeySecret: control.accessKeySecret,
-        region: control.region,
-        serviceName: control.services.exclusive,
-        autoStopIdleMinutes: 5,
-      },
+      control: simControlSettings(sim.info, { autoStopIdleMinutes: 5 }),
     });
     expect(service.control?.autoStopIdleMinutes).toBe(5);
     const starter = (await call('workflows.list')).find((workflow) => workflow.source === 'starter');

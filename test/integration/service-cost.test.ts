@@ -8,6 +8,7 @@ import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
 import { studioCalls } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
+import { simControlSettings } from '../sim/control-settings';
 
 let sim: Simulator;
 let dir: string;
@@ -47,18 +48,11 @@ async function runBatch(serviceId: string, poll: () => Promise<unknown>): Promis
 
 describe('service cost', () => {
   it('is null without a price, and from lifecycle reads over two instances with one', async () => {
-    const { control } = sim.info;
     const service = await call('services.create', {
       name: 'studio box',
       url: sim.info.exclusive.url,
       token: sim.info.exclusive.token,
-      control: {
-        credentials: 'own',
-        accessKeyId: control.accessKeyId,
-        accessKeySecret: control.accessKeySecret,
-        region: control.region,
-        serviceName: control.services.exclusive,
-      },
+      control: simControlSettings(sim.info),
     });
     const serviceId = service.id;
     expect(await call('services.cost', { serviceId })).toBeNull();

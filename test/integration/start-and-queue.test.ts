@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../sim/index';
 import { countAcceptedPrompts } from './support/accepted-prompts';
 import { nodeStudio } from './support/node-studio';
 import { studioCalls } from './support/studio-call';
+import { simControlSettings } from '../sim/control-settings';
 
 let sim: Simulator;
 let dir: string;
@@ -32,18 +33,11 @@ const { call, failure } = studioCalls(() => studio);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function stoppedService(): Promise<string> {
-  const { control } = sim.info;
   const service = await call('services.create', {
     name: 'studio box',
     url: sim.info.exclusive.url,
     token: sim.info.exclusive.token,
-    control: {
-      credentials: 'own',
-      accessKeyId: control.accessKeyId,
-      accessKeySecret: control.accessKeySecret,
-      region: control.region,
-      serviceName: control.services.exclusive,
-    },
+    control: simControlSettings(sim.info),
   });
   await call('services.stop', { serviceId: service.id });
   for (let i = 0; i < 200; i++) {
