@@ -36,8 +36,8 @@ export function PriceFields({ form, change, errors }: FormFieldsProps) {
             value={form.currency}
             onChange={(event) => change({ currency: event.target.value === 'USD' ? 'USD' : 'CNY' })}
           >
-            <option value="CNY">CNY ¥</option>
-            <option value="USD">USD $</option>
+            <option value="CNY">{t('servicesCost.form.cny')}</option>
+            <option value="USD">{t('servicesCost.form.usd')}</option>
           </select>
         </div>
       </div>
