@@ -37,6 +37,7 @@ import { createServicesModule, type ServicesModule } from './services/services-m
 import type { Presence } from './presence';
 import { startAutoStop } from './lifecycle/auto-stop-host';
 import { StartHolds } from './lifecycle/start-holds';
+import { startFailed } from './batches/pool-members';
 import { autoStopMessage, batchFinishedMessage, presenceLanguage } from './presence-messages';
 import { SettingsRepository } from './settings';
 import { createUpdatesModule } from './updates/updates-module';
@@ -163,6 +164,14 @@ export function createStudio(adapters: StudioAdapters): Studio {
       dispatch.scheduler.resumeBatch(batchId);
       dispatch.feed.touchBatch(batchId);
     },
+    activateMember: (batchId, serviceId) => {
+      dispatch.scheduler.setPoolMember(batchId, serviceId, 'active');
+      dispatch.feed.touchBatch(batchId);
+    },
+    memberFailed: (batchId, serviceId, reason) => {
+      ledger.pools((pools) => pools.setMemberState(batchId, serviceId, 'drained', startFailed(reason)));
+      dispatch.feed.touchBatch(batchId);
+    },
     changed: (batchId) => dispatch.feed.touchBatch(batchId),
     now: () => adapters.clock.now(),
   });
@@ -268,6 +277,19 @@ export function createStudio(adapters: StudioAdapters): Studio {
     now: () => adapters.clock.now(),
   });
 
+  /** What EAS says a service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
+  const gpuStatus = async (serviceId: string): Promise<string | undefined> => {
+    if (!services.connection(serviceId).control) return undefined;
+    try {
+      const state = await lifecycle.read(serviceId);
+      autoStop.observed(state);
+      return state.status;
+    } catch {
+      // Unknown: the batch is queued as for any service, and its jobs say what the service answers.
+      return undefined;
+    }
+  };
+
   const handlers: ContractHandlers = {
     ...appHandlers({
       app: adapters.app,
@@ -309,20 +331,18 @@ export function createStudio(adapters: StudioAdapters): Studio {
       wildcardsDir,
       openFolder: (path) => diagnosticsHost.openFolder(path),
       holds,
-      gpuStatus: async (serviceId) => {
-        if (!services.connection(serviceId).control) return undefined;
-        try {
-          const state = await lifecycle.read(serviceId);
-          autoStop.observed(state);
-          return state.status;
-        } catch {
-          // Unknown: the batch is queued as for any service, and its jobs say what the service answers.
-          return undefined;
-        }
-      },
+      gpuStatus,
     }),
     ...jobHandlers(ledger, dispatch),
-    ...poolMemberHandlers(ledger, dispatch, () => adapters.clock.now()),
+    ...poolMemberHandlers({
+      ledger,
+      dispatch,
+      services,
+      catalogues,
+      holds,
+      gpuStatus,
+      now: () => adapters.clock.now(),
+    }),
     ...galleryHandlers(gallery),
   };
 

@@ -4,7 +4,8 @@
 import type { NodeCatalog } from '../comfy/node-catalog';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { assertValidWorkflow } from '../comfy/workflow-validate';
-import { isArtlabError } from '../errors';
+import { BadRequestError, isArtlabError } from '../errors';
+import { needsStart } from '../lifecycle/start-holds';
 import { codedErrorOf } from '../ledger/coded-error';
 import type { MemberReason, NewMember } from '../ledger/ledger';
 
@@ -65,4 +66,67 @@ function leftOutBecause(candidate: MemberCandidate, workflow: ApiWorkflow): Memb
     const coded = codedErrorOf(error);
     return { message: error.message, ...(coded ? { coded } : {}) };
   }
+}
+
+/** Where a candidate's facts come from: the saved services and their node catalogues. */
+export interface CandidateSources {
+  services: { list(): readonly { id: string; name: string }[]; needsOss(serviceId: string): boolean };
+  catalogues: { get(serviceId: string, options: { waitMs?: number }): Promise<NodeCatalog | undefined> };
+}
+
+/** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
+export const CATALOGUE_WAIT_MS = 10_000;
+
+/** The facts about each service that decide its place in a pool (its catalogue read, or waited for briefly). */
+export function memberCandidates(sources: CandidateSources, serviceIds: readonly string[]): Promise<MemberCandidate[]> {
+  const saved = new Map(sources.services.list().map((service) => [service.id, service]));
+  return Promise.all(
+    serviceIds.map(async (id) => {
+      const name = saved.get(id)?.name;
+      const catalog = name === undefined ? undefined : await sources.catalogues.get(id, { waitMs: CATALOGUE_WAIT_MS });
+      return { serviceId: id, name, needsOss: name !== undefined && sources.services.needsOss(id), catalog };
+    }),
+  );
+}
+
+/** A member whose GPU is starting: recorded drained until it answers (start-holds.ts then makes it active). */
+export const STARTING: MemberReason = {
+  message: 'Its GPU is starting: it takes work once it answers.',
+  coded: { code: 'pool-member-starting', params: {} },
+};
+
+/** A member whose start failed: it stays drained with EAS's reason; the artist may resume it by hand. */
+export function startFailed(reason: string): MemberReason {
+  return {
+    message: `Its GPU did not start: ${reason}`,
+    coded: { code: 'pool-member-start-failed', params: { reason } },
+  };
+}
+
+/**
+ * The services among `serviceIds` whose GPU the app controls and EAS says is stopped. Unless the artist chose to
+ * start them, they refuse the batch (`batch-service-stopped`): nothing is stored, the artist chooses.
+ */
+export async function stoppedMembers(
+  sources: {
+    services: CandidateSources['services'];
+    /** What EAS says the service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
+    gpuStatus?: ((serviceId: string) => Promise<string | undefined>) | undefined;
+  },
+  serviceIds: readonly string[],
+  startService: boolean | undefined,
+): Promise<string[]> {
+  const { gpuStatus } = sources;
+  if (!gpuStatus) return [];
+  const statuses = await Promise.all(serviceIds.map(async (id) => ({ id, status: await gpuStatus(id) })));
+  const stopped = statuses.filter((entry) => entry.status !== undefined && needsStart(entry.status));
+  if (stopped.length > 0 && startService !== true) {
+    const names = sources.services.list().filter((service) => stopped.some((entry) => entry.id === service.id));
+    const name = names.map((service) => service.name).join('”, “');
+    const status = stopped[0]?.status ?? '';
+    throw new BadRequestError(
+      `The GPU of “${name}” is not running (EAS: ${status}). Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
+    ).withCode('batch-service-stopped', { name, status });
+  }
+  return stopped.map((entry) => entry.id);
 }

@@ -166,7 +166,12 @@ export class JobSender {
       const job = ledger.getJob(jobId);
       if (lane.closed || job?.state !== 'submitting') return;
       // A member drained or removed meanwhile sends none of its pool's jobs it does not already have.
-      if (absent && !ledger.isActiveMember(job.batchId, lane.serviceId) && this.backToPool(lane, jobId)) return;
+      if (
+        absent &&
+        !ledger.pools((pools) => pools.isActiveMember(job.batchId, lane.serviceId)) &&
+        this.backToPool(lane, jobId)
+      )
+        return;
       if (duplicatePossible && ledger.markDuplicatePossible(jobId))
         this.deps.changed(jobId, { duplicatePossible: true });
       const receipt = await lane.target.edition.submit({ jobId, identity, workflow: workflow() });

@@ -3,9 +3,9 @@
 // before every send (DESIGN.md rule 4); a job that was sent before is looked up first and resent with the same
 // identity. Results are stored before the edition acknowledges them (the handler's promise resolves after the write).
 // This file holds the artist's actions; the lanes (scheduler-lanes.ts) and the sends (scheduler-sender.ts) do the work.
-import { NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 import { REMOTE_STATES } from '../ledger/job-state';
-import type { JobRecord, Ledger } from '../ledger/ledger';
+import type { JobRecord, Ledger, NewMember } from '../ledger/ledger';
 import { receiptOf } from './scheduler-lane';
 import { ServiceLanes } from './scheduler-lanes';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
@@ -97,15 +97,37 @@ export class Scheduler {
    * again goes back to the pool once a lookup shows it never arrived), or makes it active again.
    */
   setPoolMember(batchId: string, serviceId: string, state: 'active' | 'drained'): boolean {
-    const changed = this.ledger.setMemberState(batchId, serviceId, state);
+    const changed = this.ledger.pools((pools) => pools.setMemberState(batchId, serviceId, state));
     if (changed) this.wakeBatch(batchId);
     return changed;
   }
 
+  /** Adds a service to a batch that has not finished (see PoolTable.addMember) and wakes whoever takes its work. */
+  addPoolMember(batchId: string, member: NewMember): void {
+    this.ledger.pools((pools) => pools.addMember(batchId, member));
+    this.wakeBatch(batchId);
+  }
+
+  /** Sends a job not sent yet to one member of its pool, or (null) to whichever has room first. */
+  pin(jobId: string, serviceId: string | null): JobRecord {
+    const job = this.jobOrThrow(jobId);
+    if (!this.ledger.pools((pools) => pools.pin(jobId, serviceId))) {
+      throw new BadRequestError(
+        serviceId === null
+          ? 'Only a job of a pool batch that was not sent yet can go back to the pool.'
+          : 'Only a job that was not sent yet can be pinned, and only to a service of its batch that takes work.',
+      ).withCode('job-pin-refused');
+    }
+    this.lanes.changed(jobId);
+    this.wakeBatch(job.batchId);
+    return this.jobOrThrow(jobId);
+  }
+
   /** Wakes the batch's service, or each active member of its pool. */
   wakeBatch(batchId: string): void {
-    const members = this.ledger.batchMembers(batchId);
+    const members = this.ledger.pools((pools) => pools.members(batchId));
     if (members.length > 0) {
+      // A drained member gets nothing new, but jobs pinned to it were given back (PoolTable.setMemberState).
       for (const member of members) if (member.state === 'active') void this.wake(member.serviceId);
       return;
     }

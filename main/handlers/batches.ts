@@ -7,14 +7,14 @@ import { BatchSpecInputSchema, LARGE_BATCH } from '../../preload/schemas/jobs';
 import { buildBatchGrid } from '../batches/batch-grid';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
-import { poolMembers } from '../batches/pool-members';
+import { CATALOGUE_WAIT_MS, memberCandidates, poolMembers, STARTING, stoppedMembers } from '../batches/pool-members';
 import { patchWorkflow } from '../comfy/workflow-patch';
 import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import { folderWildcards, listWildcards } from '../batches/wildcard-folder';
 import { toLiteralDto } from '../comfy/json-dto';
 import type { DispatchModule } from '../dispatch/dispatch-module';
 import { withHold } from '../dispatch/job-feed';
-import { needsStart, type StartHolds } from '../lifecycle/start-holds';
+import type { StartHolds } from '../lifecycle/start-holds';
 import { BadRequestError, NotFoundError } from '../errors';
 import { toBatchSummaryDto } from '../ledger/ledger-dto';
 import type { Ledger } from '../ledger/ledger';
@@ -49,13 +49,10 @@ export interface BatchHandlerDeps {
   /** Opens a folder in the system's file manager; false where none can be opened. */
   openFolder: (path: string) => Promise<boolean>;
   /** Batches held while their service's GPU starts. */
-  holds?: Pick<StartHolds, 'heldOf' | 'begin' | 'release'>;
+  holds?: Pick<StartHolds, 'heldOf' | 'begin' | 'beginMember' | 'release'>;
   /** What EAS says the service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
   gpuStatus?: (serviceId: string) => Promise<string | undefined>;
 }
-
-/** How long queueing waits for a catalogue not read yet; past it the batch is queued unvalidated, as without one. */
-const CATALOGUE_WAIT_MS = 10_000;
 
 export function batchHandlers({
   ledger,
@@ -96,26 +93,34 @@ export function batchHandlers({
     spec: BatchSpec;
     label: string | undefined;
     confirmLarge: boolean | undefined;
+    startService: boolean | undefined;
   }) {
     const { serviceIds, workflowId, spec, label } = input;
     const words = checkedWildcards(spec, input.confirmLarge);
     const workflow = library.get(workflowId).workflow;
-    const saved = new Map(services.list().map((service) => [service.id, service]));
-    const candidates = await Promise.all(
-      serviceIds.map(async (id) => {
-        const name = saved.get(id)?.name;
-        const catalog = name === undefined ? undefined : await catalogues.get(id, { waitMs: CATALOGUE_WAIT_MS });
-        return { serviceId: id, name, needsOss: name !== undefined && services.needsOss(id), catalog };
-      }),
-    );
+    const candidates = await memberCandidates({ services, catalogues }, serviceIds);
     const [first] = previewJobs(workflow, spec, 1, { wildcards: words });
-    const { members, catalogs } = poolMembers(candidates, first ? patchWorkflow(workflow, first.patch) : workflow);
+    const chosen = poolMembers(candidates, first ? patchWorkflow(workflow, first.patch) : workflow);
+    // Members whose GPU is stopped join once started and answering, if the artist chose to start them.
+    const stopped = await stoppedServices(
+      chosen.members.filter((member) => member.state === 'active').map((member) => member.serviceId),
+      input.startService,
+    );
+    const members = chosen.members.map((member) =>
+      stopped.includes(member.serviceId)
+        ? { serviceId: member.serviceId, state: 'drained' as const, reason: STARTING }
+        : member,
+    );
     const request = { serviceId: '', members, workflow, workflowId, spec, ...(label ? { label } : {}) };
-    const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs });
+    const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs: chosen.catalogs });
+    for (const serviceId of stopped) holds?.beginMember(batch.id, serviceId);
     feed.touchBatch(batch.id);
     scheduler.wakeBatch(batch.id);
     return summary(batch.id);
   }
+
+  const stoppedServices = (serviceIds: readonly string[], startService: boolean | undefined) =>
+    holds ? stoppedMembers({ services, gpuStatus }, serviceIds, startService) : Promise.resolve([]);
 
   return {
     'batches.wildcards': () => answer(() => ({ folder: wildcardsDir, files: listWildcards(wildcardsDir) })),
@@ -138,7 +143,7 @@ export function batchHandlers({
       }),
     'batches.queue': async ({ serviceId, serviceIds, workflowId, spec, label, confirmLarge, startService }) => {
       if (serviceIds !== undefined) {
-        return queuePool({ serviceIds, workflowId, spec, label, confirmLarge });
+        return queuePool({ serviceIds, workflowId, spec, label, confirmLarge, startService });
       }
       if (serviceId === undefined) {
         throw new BadRequestError('Choose the service to send this batch to.').withCode('batch-service-missing');
@@ -159,13 +164,7 @@ export function batchHandlers({
       const workflow = library.get(workflowId).workflow;
       // A GPU the app controls and EAS says is stopped: the artist chooses to start it (the batch then waits for it)
       // rather than every job being sent to a gateway that answers 503.
-      const status = holds ? await gpuStatus?.(serviceId) : undefined;
-      const hold = status !== undefined && needsStart(status);
-      if (hold && startService !== true) {
-        throw new BadRequestError(
-          `The GPU of “${service.name}” is not running (EAS: ${status}). Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
-        ).withCode('batch-service-stopped', { name: service.name, status });
-      }
+      const hold = (await stoppedServices([serviceId], startService)).length > 0;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
       const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });

@@ -5,7 +5,7 @@
 // pool with its identity cleared (its seed is in its patch, so the next member renders the same image).
 
 import type { Database } from 'better-sqlite3';
-import { BadRequestError, ValidationError } from '../errors';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors';
 import type { CodedError } from './coded-error';
 import { parseStoredParams } from './coded-error';
 import { TRANSITIONS } from './job-state';
@@ -43,8 +43,11 @@ export interface MemberReason {
 
 export interface NewMember {
   serviceId: string;
-  /** `left`: the service cannot run the batch (the reason says why); it is recorded and gets no work. */
-  state: 'active' | 'left';
+  /**
+   * `left`: the service cannot run the batch (the reason says why); it is recorded and gets no work. `drained`: it
+   * takes no work yet (its GPU is starting, the reason says so).
+   */
+  state: MemberState;
   reason?: MemberReason;
 }
 
@@ -74,7 +77,7 @@ export function checkMembers(members: readonly NewMember[]): void {
   if (ids.size !== members.length || members.some((member) => member.serviceId.trim() === '')) {
     throw new ValidationError('Each service of a pool is named once.').withCode('batch-pool-duplicate');
   }
-  if (!members.some((member) => member.state === 'active')) {
+  if (members.every((member) => member.state === 'left')) {
     throw new ValidationError(
       'None of the services of this pool can run the batch. The reason for each is shown beside it.',
     ).withCode('batch-pool-no-member');
@@ -90,14 +93,17 @@ export class PoolTable {
 
   /** Records a new pool batch's members, in the transaction that stores the batch. */
   insertMembers(batchId: string, members: readonly NewMember[]): void {
-    const insert = this.db.prepare(
-      `INSERT INTO batch_members (batch_id, service_id, position, state, reason, reason_code, reason_params, changed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const now = this.now();
-    members.forEach((member, position) => {
-      const { reason } = member;
-      insert.run(
+    members.forEach((member, position) => this.insertMember(batchId, member, position));
+  }
+
+  private insertMember(batchId: string, member: NewMember, position: number): void {
+    const { reason } = member;
+    this.db
+      .prepare(
+        `INSERT INTO batch_members (batch_id, service_id, position, state, reason, reason_code, reason_params, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
         batchId,
         member.serviceId,
         position,
@@ -105,9 +111,8 @@ export class PoolTable {
         reason?.message ?? null,
         reason?.coded?.code ?? null,
         reason?.coded ? JSON.stringify(reason.coded.params) : null,
-        now,
+        this.now(),
       );
-    });
   }
 
   members(batchId: string): BatchMember[] {
@@ -144,13 +149,93 @@ export class PoolTable {
     }));
   }
 
-  /** Drains, reactivates or removes a member; returns whether it changed. Jobs it holds are not touched here. */
+  /**
+   * Drains, reactivates or removes a member; returns whether it changed. Jobs it sent stay with it; jobs pinned to it
+   * and not sent yet go back to the pool when it stops taking work (pinning is a preference, not a reason to wait).
+   */
   setMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
+    const write = this.db.transaction(() => {
+      const changed = this.writeMemberState(batchId, serviceId, state, reason);
+      if (changed && state !== 'active') this.unpinAll(batchId, serviceId);
+      return changed;
+    });
+    return write.immediate();
+  }
+
+  /**
+   * Adds a service to a batch that has not finished: a pool batch gains a member; a batch sent to one service becomes
+   * a pool of that service and the new one, its jobs not sent yet going back to the pool (sent ones stay where they
+   * are). A member that had left or was drained takes `member`'s state and reason. Under one write lock.
+   */
+  addMember(batchId: string, member: NewMember): void {
+    const write = this.db.transaction(() => {
+      const batch = this.db.prepare('SELECT service_id FROM batches WHERE id = ?').get(batchId) as
+        { service_id: string } | undefined;
+      if (!batch) throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
+      if (!isPoolMarker(batch.service_id)) {
+        if (batch.service_id === member.serviceId) {
+          throw new BadRequestError('This service already runs this batch.').withCode('pool-member-already');
+        }
+        // The batch's own service stays first, active, with every job it was sent.
+        this.insertMembers(batchId, [{ serviceId: batch.service_id, state: 'active' }]);
+        this.db.prepare('UPDATE batches SET service_id = ? WHERE id = ?').run(poolMarker(batchId), batchId);
+        this.unpinAll(batchId, batch.service_id);
+      }
+      const known = this.db
+        .prepare('SELECT state FROM batch_members WHERE batch_id = ? AND service_id = ?')
+        .pluck()
+        .get(batchId, member.serviceId) as MemberState | undefined;
+      if (known === 'active') {
+        throw new BadRequestError('This service already runs this batch.').withCode('pool-member-already');
+      }
+      if (known !== undefined) {
+        this.writeMemberState(batchId, member.serviceId, member.state, member.reason);
+        return;
+      }
+      const position = this.db
+        .prepare('SELECT coalesce(max(position) + 1, 0) FROM batch_members WHERE batch_id = ?')
+        .pluck()
+        .get(batchId) as number;
+      this.insertMember(batchId, member, position);
+    });
+    write.immediate();
+  }
+
+  /**
+   * Pins a job not sent yet to one member of its pool (it is sent there, and only there, while that member takes
+   * work), or with `serviceId` null gives it back to the pool. False when the job was sent meanwhile, or the service
+   * is not an active member.
+   */
+  pin(jobId: string, serviceId: string | null): boolean {
+    const job = this.queries.getOrThrow(jobId);
+    if (serviceId !== null && !this.isActiveMember(job.batchId, serviceId)) return false;
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET service_id = coalesce(?, 'pool:' || batch_id)
+           WHERE id = ? AND state = 'pending' AND identity IS NULL
+             AND EXISTS (SELECT 1 FROM batch_members m WHERE m.batch_id = jobs.batch_id)`,
+        )
+        .run(serviceId, jobId).changes > 0
+    );
+  }
+
+  /** Jobs pinned to a member and not sent yet go back to its pool. */
+  private unpinAll(batchId: string, serviceId: string): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET service_id = 'pool:' || batch_id
+         WHERE batch_id = ? AND service_id = ? AND state = 'pending' AND identity IS NULL`,
+      )
+      .run(batchId, serviceId);
+  }
+
+  private writeMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
     return (
       this.db
         .prepare(
           `UPDATE batch_members SET state = ?, reason = ?, reason_code = ?, reason_params = ?, changed_at = ?
-           WHERE batch_id = ? AND service_id = ? AND state != ?`,
+           WHERE batch_id = ? AND service_id = ? AND (state != ? OR reason IS NOT ?)`,
         )
         .run(
           state,
@@ -161,6 +246,7 @@ export class PoolTable {
           batchId,
           serviceId,
           state,
+          reason?.message ?? null,
         ).changes > 0
     );
   }

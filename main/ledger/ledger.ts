@@ -18,14 +18,7 @@ import { openLedgerDatabase } from './ledger-database';
 import { readGridJobs, type GridJobRow } from './ledger-grid';
 import { migrateLedger } from './ledger-migrations';
 import { MAX_PAGE_SIZE, type JobPage, type PageJobsQuery } from './ledger-paging';
-import {
-  PoolTable,
-  poolMarker,
-  type BatchMember,
-  type MemberFigures,
-  type MemberReason,
-  type MemberState,
-} from './ledger-pool';
+import { PoolTable, poolMarker } from './ledger-pool';
 import { JobQueries, type PendingJob } from './ledger-queries';
 import {
   ResultTable,
@@ -183,22 +176,14 @@ export class Ledger {
     return this.run(() => this.batches.cancelPending(batchId));
   }
 
-  // Pools (see ledger-pool.ts)
+  // Pools
 
-  /** Per service of a batch: in hand, done, failed, and done since `since`. */
-  memberFigures(batchId: string, since: number): MemberFigures[] {
-    return this.run(() => this.pool.figures(batchId, since));
-  }
-  /** A pool batch's members in the order given (none for a batch sent to one service). */
-  batchMembers(batchId: string): BatchMember[] {
-    return this.run(() => this.pool.members(batchId));
-  }
-  /** Drains (no new work; accepted work finishes), reactivates or removes a member. Returns whether it changed. */
-  setMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
-    return this.run(() => this.pool.setMemberState(batchId, serviceId, state, reason));
-  }
-  isActiveMember(batchId: string, serviceId: string): boolean {
-    return this.run(() => this.pool.isActiveMember(batchId, serviceId));
+  /**
+   * Pool batches' members, figures and the artist's steering (ledger-pool.ts). A write that must be atomic takes its
+   * own write lock there.
+   */
+  pools<T>(work: (table: PoolTable) => T): T {
+    return this.run(() => work(this.pool));
   }
   /** Gives back to the pool a job `serviceId` provably never received; false for a job not of a pool batch. */
   returnToPool(jobId: string, serviceId: string): boolean {

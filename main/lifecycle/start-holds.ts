@@ -3,6 +3,8 @@
 // spent), the service is started, and EAS is read with a growing interval until it says Running with an instance up
 // and the service answers its health check; then the batch is resumed. A start that fails, or that is still not
 // done after START_WAIT_MS, leaves the batch paused with the reason: nothing is lost, the artist chooses.
+// A pool member is held the same way, alone: it joins its batch (the others work meanwhile) once it answers, or
+// stays out of it with the reason.
 import type { BatchHoldDto } from '../../preload/schemas/jobs';
 import type { ServiceLifecycleDto } from '../../preload/schemas/lifecycle';
 
@@ -18,6 +20,10 @@ export interface StartHoldDeps {
   /** The service's health check: true when it answers as it should. */
   healthy(serviceId: string): Promise<boolean>;
   resume(batchId: string): void;
+  /** A pool member's start finished: it takes the batch's work now. */
+  activateMember(batchId: string, serviceId: string): void;
+  /** A pool member's start failed or took too long: it stays out of the batch with the reason. */
+  memberFailed(batchId: string, serviceId: string, reason: string): void;
   /** The batch's summary changed (its hold began, moved on, or ended). */
   changed(batchId: string): void;
   now(): number;
@@ -32,27 +38,50 @@ export function needsStart(status: string): boolean {
   return ['Stopped', 'Stopping', 'Failed'].includes(status);
 }
 
+interface Hold {
+  batchId: string;
+  serviceId: string;
+  /** A pool member's start (its batch goes on), or the whole batch's. */
+  member: boolean;
+  dto: BatchHoldDto;
+}
+
+const holdKey = (batchId: string, serviceId?: string): string =>
+  serviceId === undefined ? batchId : `${batchId}\u0000${serviceId}`;
+
 export class StartHolds {
-  private readonly holds = new Map<string, BatchHoldDto>();
+  private readonly holds = new Map<string, Hold>();
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: StartHoldDeps) {}
 
   heldOf(batchId: string): BatchHoldDto | undefined {
-    return this.holds.get(batchId);
+    return this.holds.get(holdKey(batchId))?.dto;
   }
 
   /** Starts the service and waits for it in the background; the batch is already stored paused. */
   begin(batchId: string, serviceId: string): void {
-    this.holds.set(batchId, { serviceId, state: 'starting', since: this.deps.now() });
-    this.deps.changed(batchId);
-    void this.run(batchId, serviceId);
+    this.hold({ batchId, serviceId, member: false, dto: { serviceId, state: 'starting', since: this.deps.now() } });
   }
 
-  /** The artist resumed or cancelled the batch: its hold no longer applies. */
+  /** Starts a pool member and waits for it in the background; it is already recorded as not taking work. */
+  beginMember(batchId: string, serviceId: string): void {
+    this.hold({ batchId, serviceId, member: true, dto: { serviceId, state: 'starting', since: this.deps.now() } });
+  }
+
+  /** The artist resumed or cancelled the batch: its holds (its members' too) no longer apply. */
   release(batchId: string): void {
-    if (this.holds.delete(batchId)) this.deps.changed(batchId);
+    let released = false;
+    for (const [key, hold] of this.holds) {
+      if (hold.batchId === batchId && this.holds.delete(key)) released = true;
+    }
+    if (released) this.deps.changed(batchId);
+  }
+
+  /** The artist steered the member by hand: its start goes on, but it no longer decides the member's place. */
+  releaseMember(batchId: string, serviceId: string): void {
+    if (this.holds.delete(holdKey(batchId, serviceId))) this.deps.changed(batchId);
   }
 
   close(): void {
@@ -61,54 +90,76 @@ export class StartHolds {
     this.timers.clear();
   }
 
-  private async run(batchId: string, serviceId: string): Promise<void> {
+  private hold(hold: Hold): void {
+    const key = holdKey(hold.batchId, hold.member ? hold.serviceId : undefined);
+    // Another hold already started this service: this one only waits for it (a second start is refused by EAS).
+    const started = [...this.holds.values()].some(
+      (other) => other.serviceId === hold.serviceId && other.dto.state === 'starting',
+    );
+    this.holds.set(key, hold);
+    this.deps.changed(hold.batchId);
+    void this.run(key, started);
+  }
+
+  private async run(key: string, alreadyStarted: boolean): Promise<void> {
     const began = this.deps.now();
     let wait = this.deps.pollMs ?? FIRST_POLL_MS;
+    const first = this.holds.get(key);
+    if (!first) return;
+    const { serviceId } = first;
     try {
-      let state = await this.deps.start(serviceId);
+      let state = await (alreadyStarted ? this.deps.read(serviceId) : this.deps.start(serviceId));
       // A service that had failed may still read Failed just after the start was asked for: only a Failed seen after
       // it moved on, or three times in a row, ends the wait.
       let movedOn = state.status !== 'Failed';
       let failedReads = 0;
       for (;;) {
-        if (this.closed || !this.holds.has(batchId)) return;
+        if (this.closed || !this.holds.has(key)) return;
         failedReads = state.status === 'Failed' ? failedReads + 1 : 0;
         if (state.status !== 'Failed') movedOn = true;
         if (state.status === 'Failed' && (movedOn || failedReads >= 3)) {
-          return this.fail(batchId, state.status, state.reason ?? state.message ?? 'EAS reports the start failed.');
+          return this.fail(key, state.status, state.reason ?? state.message ?? 'EAS reports the start failed.');
         }
         if (state.status === 'Running' && state.running > 0 && (await this.deps.healthy(serviceId))) {
-          if (!this.holds.delete(batchId)) return;
-          this.deps.resume(batchId);
-          this.deps.changed(batchId);
+          const hold = this.holds.get(key);
+          if (!hold || !this.holds.delete(key)) return;
+          if (hold.member) this.deps.activateMember(hold.batchId, serviceId);
+          else this.deps.resume(hold.batchId);
+          this.deps.changed(hold.batchId);
           return;
         }
-        this.update(batchId, state.status);
+        this.update(key, state.status);
         if (this.deps.now() - began > (this.deps.waitMs ?? START_WAIT_MS)) {
           const minutes = Math.round((this.deps.waitMs ?? START_WAIT_MS) / 60_000);
-          return this.fail(batchId, state.status, `The service was still not running after ${minutes} minutes.`);
+          return this.fail(key, state.status, `The service was still not running after ${minutes} minutes.`);
         }
         await this.sleep(wait);
         wait = Math.min(MAX_POLL_MS, Math.round(wait * 1.5));
         state = await this.deps.read(serviceId).catch((error: unknown) => ({ ...state, message: String(error) }));
       }
     } catch (error) {
-      this.fail(batchId, undefined, error instanceof Error ? error.message : String(error));
+      this.fail(key, undefined, error instanceof Error ? error.message : String(error));
     }
   }
 
-  private update(batchId: string, status: string): void {
-    const hold = this.holds.get(batchId);
-    if (!hold || hold.status === status) return;
-    this.holds.set(batchId, { ...hold, status });
-    this.deps.changed(batchId);
+  private update(key: string, status: string): void {
+    const hold = this.holds.get(key);
+    if (!hold || hold.dto.status === status) return;
+    hold.dto = { ...hold.dto, status };
+    this.deps.changed(hold.batchId);
   }
 
-  private fail(batchId: string, status: string | undefined, reason: string): void {
-    const hold = this.holds.get(batchId);
+  private fail(key: string, status: string | undefined, reason: string): void {
+    const hold = this.holds.get(key);
     if (!hold) return;
-    this.holds.set(batchId, { ...hold, state: 'failed', ...(status ? { status } : {}), reason });
-    this.deps.changed(batchId);
+    if (hold.member) {
+      // The member's record carries the reason; the hold is over.
+      this.holds.delete(key);
+      this.deps.memberFailed(hold.batchId, hold.serviceId, reason);
+    } else {
+      hold.dto = { ...hold.dto, state: 'failed', ...(status ? { status } : {}), reason };
+    }
+    this.deps.changed(hold.batchId);
   }
 
   private sleep(ms: number): Promise<void> {

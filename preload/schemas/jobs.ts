@@ -406,7 +406,8 @@ export const jobMethods = {
       confirmLarge: z.boolean().optional(),
       /**
        * The service's GPU is stopped (EAS control): start it and hold the batch until it answers. Without it, a batch
-       * for a stopped service is refused (`batch-service-stopped`) so that the artist chooses.
+       * for a stopped service is refused (`batch-service-stopped`) so that the artist chooses. In a pool, each member
+       * whose GPU is stopped is started and joins once it answers; the others work meanwhile.
        */
       startService: z.boolean().optional(),
     }),

@@ -2,7 +2,7 @@
 // recent throughput, its state; drain (finish what it accepted, take nothing new) and resume.
 import { z } from 'zod';
 import { method } from './common';
-import { BatchMemberSchema } from './jobs';
+import { BatchMemberSchema, JobDtoSchema } from './jobs';
 import { ServiceIdSchema } from './services';
 
 const BatchIdSchema = z.string().min(1).max(100);
@@ -24,5 +24,19 @@ export const poolMemberMethods = {
   'batches.setMember': method(
     z.object({ batchId: BatchIdSchema, serviceId: ServiceIdSchema, state: z.enum(['active', 'drained']) }),
     z.array(MemberViewSchema),
+  ),
+  /**
+   * Adds a service to a batch that has not finished (a batch sent to one service becomes a pool of both; its jobs
+   * not sent yet are shared). The service is checked as for a new pool; one whose GPU is stopped is refused
+   * (`batch-service-stopped`) unless `startService`: it is started and joins once it answers.
+   */
+  'batches.addMember': method(
+    z.object({ batchId: BatchIdSchema, serviceId: ServiceIdSchema, startService: z.boolean().optional() }),
+    z.array(MemberViewSchema),
+  ),
+  /** Sends a job not sent yet to one service of its pool (null: whichever has room first). */
+  'jobs.pin': method(
+    z.object({ jobId: z.string().min(1).max(100), serviceId: ServiceIdSchema.nullable() }),
+    JobDtoSchema,
   ),
 };

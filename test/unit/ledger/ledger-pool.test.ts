@@ -52,7 +52,7 @@ describe('a pool batch in the ledger', () => {
     expect(rig.ledger.assignIdentity(job, 'x')).toBe(false);
     expect(rig.ledger.assignIdentity(job, 'x', 'b')).toBe(false);
     expect(rig.ledger.nextPending('b', 10)).toEqual([]);
-    rig.ledger.setMemberState(batchId, 'a', 'drained');
+    rig.ledger.pools((pools) => pools.setMemberState(batchId, 'a', 'drained'));
     expect(rig.ledger.nextPending('a', 10)).toEqual([]);
     expect(rig.ledger.assignIdentity(job, 'x', 'a')).toBe(false);
   });
@@ -110,7 +110,11 @@ describe('a pool batch in the ledger', () => {
     const { batchId, jobIds } = queuePool([...active('a', 'b'), { serviceId: 'c', state: 'left', reason }], 3);
     rig.ledger.assignIdentity(jobIds[0] ?? '', 'id-1', 'b');
     const ledger = rig.reopen();
-    expect(ledger.batchMembers(batchId).map(({ serviceId, state, reason: why }) => [serviceId, state, why])).toEqual([
+    expect(
+      ledger
+        .pools((pools) => pools.members(batchId))
+        .map(({ serviceId, state, reason: why }) => [serviceId, state, why]),
+    ).toEqual([
       ['a', 'active', null],
       ['b', 'active', null],
       ['c', 'left', { kind: 'validation', message: 'lacks a node', code: 'pool-member-gone', params: {} }],

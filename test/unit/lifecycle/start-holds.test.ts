@@ -19,18 +19,25 @@ const state = (status: string, running = 0, reason?: string): ServiceLifecycleDt
 
 function holds(reads: ServiceLifecycleDto[], healthy: boolean[] = [true], waitMs = 60_000) {
   const resumed: string[] = [];
+  const members: string[] = [];
+  let starts = 0;
   let now = 0;
   const made = new StartHolds({
-    start: () => Promise.resolve(reads.shift() ?? state('Waiting')),
+    start: () => {
+      starts++;
+      return Promise.resolve(reads.shift() ?? state('Waiting'));
+    },
     read: () => Promise.resolve(reads.shift() ?? state('Waiting')),
     healthy: () => Promise.resolve(healthy.shift() ?? true),
     resume: (batchId) => resumed.push(batchId),
+    activateMember: (batchId, serviceId) => members.push(`${batchId} ${serviceId} active`),
+    memberFailed: (batchId, serviceId, reason) => members.push(`${batchId} ${serviceId} ${reason}`),
     changed: () => undefined,
     now: () => (now += 1000),
     pollMs: 1,
     waitMs,
   });
-  return { made, resumed };
+  return { made, resumed, members, starts: () => starts };
 }
 
 const settle = async (test: () => boolean) => {
@@ -71,5 +78,48 @@ describe('start holds', () => {
     made.begin('b1', 's1');
     await settle(() => resumed.length > 0);
     expect(resumed).toEqual(['b1']);
+  });
+
+  it('lets a pool member join its batch once it answers, without holding the batch', async () => {
+    const { made, resumed, members } = holds([state('Waiting'), state('Running', 1)]);
+    made.beginMember('b1', 's1');
+    expect(made.heldOf('b1')).toBeUndefined();
+    await settle(() => members.length > 0);
+    expect(members).toEqual(['b1 s1 active']);
+    expect(resumed).toEqual([]);
+  });
+
+  it('leaves a member whose start failed out with the reason', async () => {
+    const { made, members } = holds([state('Waiting'), state('Failed', 0, 'Insufficient GPU resources')]);
+    made.beginMember('b1', 's1');
+    await settle(() => members.length > 0);
+    expect(members).toEqual(['b1 s1 Insufficient GPU resources']);
+  });
+
+  it('starts a service once for two batches that wait for it', async () => {
+    const { made, resumed, members, starts } = holds([
+      state('Waiting'),
+      state('Waiting'),
+      ...Array.from({ length: 4 }, () => state('Running', 1)),
+    ]);
+    made.begin('b1', 's1');
+    made.beginMember('b2', 's1');
+    await settle(() => resumed.length > 0 && members.length > 0);
+    expect(starts()).toBe(1);
+    expect(resumed).toEqual(['b1']);
+    expect(members).toEqual(['b2 s1 active']);
+  });
+
+  it('forgets a member the artist steered by hand, and every hold of a cancelled batch', async () => {
+    const { made, members } = holds([], [], 60_000);
+    made.beginMember('b1', 's1');
+    made.releaseMember('b1', 's1');
+    made.begin('b2', 's2');
+    made.beginMember('b2', 's3');
+    made.release('b2');
+    expect(made.heldOf('b2')).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(members).toEqual([]);
+    made.close();
   });
 });
