@@ -42,7 +42,9 @@ export class JobSender {
       // Pool work follows what the service has in hand, whatever its own limit: a queue-edition lane counts only
       // sends in flight, and would otherwise pull a whole pool into its queue while the other members sit idle.
       // Counted only when pool work is wanted: a long queue-edition backlog would make every pump read it.
-      const poolRoom = (): number => Math.min(free, concurrency - (remote ?? ledger.countUnfinished(lane.serviceId)));
+      // A queue-edition service's room follows its workers when its queue says how many (worker-capacity.ts).
+      const poolRoom = (): number =>
+        Math.min(free, (lane.target.poolSlots?.() ?? concurrency) - (remote ?? ledger.countUnfinished(lane.serviceId)));
       if (free > 0) for (const job of ledger.nextPending(lane.serviceId, free, poolRoom)) this.launch(lane, job);
       lane.armRetry(ledger.nextRetryAt(lane.serviceId));
     } catch (error) {

@@ -2,6 +2,7 @@
 // between the editions (DESIGN.md rule 5). Used by the Studio (from the services module) and by the CLI.
 import { ExclusiveClient } from './exclusive/exclusive-client';
 import { QueueEdition, type WatcherTuning } from './queue/queue-edition';
+import { WorkerCapacity } from './queue/worker-capacity';
 import { openOssSource, type OssTarget } from '../oss/oss-target';
 import type { Edition } from './edition';
 import type { Logger } from '../log/logger';
@@ -46,6 +47,8 @@ export interface ServiceTarget {
   limit: 'remote' | 'sending';
   /** False for the queue edition: a lookup cannot prove that a task was never taken. */
   lookupIsConclusive: boolean;
+  /** The queue edition: how many pool jobs it can have in hand, from its workers (worker-capacity.ts), when known. */
+  poolSlots?: () => number | undefined;
   /** Releases what the edition needed besides itself (an OSS client). */
   close?: () => Promise<void>;
 }
@@ -80,11 +83,14 @@ export function buildServiceTarget(settings: EditionSettings, deps: EditionDeps 
     ...(images ? { images, inputs: images } : {}),
     ...(deps.watcher ? { watcher: deps.watcher } : {}),
   });
+  // Each read has the client's own deadline (deadline.ts), as every read from a service does.
+  const capacity = new WorkerCapacity(() => edition.workerCount());
   return {
     edition,
     concurrency: deps.concurrency ?? settings.concurrency ?? DEFAULT_QUEUE_CONCURRENCY,
     limit: 'sending',
     lookupIsConclusive: false,
+    poolSlots: () => capacity.slots(),
     close: async () => {
       await images?.close();
     },

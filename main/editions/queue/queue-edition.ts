@@ -153,6 +153,11 @@ export class QueueEdition implements Edition {
     }
   }
 
+  /** The input queue's consumers (`consumers.status.total`): the service's workers, or undefined when not said. */
+  async workerCount(signal?: AbortSignal): Promise<number | undefined> {
+    return (await this.input.attributes(signal)).consumers;
+  }
+
   /** Jobs waiting in the input queue (`stream.length`), for the UI's "jobs waiting". */
   async waitingCount(signal?: AbortSignal): Promise<number | undefined> {
     return (await this.input.attributes(signal)).length;
