@@ -169,7 +169,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
       dispatch.feed.touchBatch(batchId);
     },
     memberFailed: (batchId, serviceId, reason) => {
-      ledger.pools((pools) => pools.setMemberState(batchId, serviceId, 'drained', startFailed(reason)));
+      dispatch.scheduler.setPoolMember(batchId, serviceId, 'drained', startFailed(reason));
       dispatch.feed.touchBatch(batchId);
     },
     changed: (batchId) => dispatch.feed.touchBatch(batchId),

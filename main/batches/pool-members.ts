@@ -5,7 +5,7 @@ import type { NodeCatalog } from '../comfy/node-catalog';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { assertValidWorkflow } from '../comfy/workflow-validate';
 import { BadRequestError, isArtlabError } from '../errors';
-import { needsStart } from '../lifecycle/start-holds';
+import { isStarting, needsStart } from '../lifecycle/start-holds';
 import { codedErrorOf } from '../ledger/coded-error';
 import type { MemberReason, NewMember } from '../ledger/ledger';
 
@@ -103,11 +103,19 @@ export function startFailed(reason: string): MemberReason {
   };
 }
 
+/** The services to hold until their GPU answers: those stopped (started, as the artist chose) and those starting. */
+export interface GpuWaits {
+  /** Stopped: to be started. */
+  start: string[];
+  /** On their way to running already: only waited for. */
+  starting: string[];
+}
+
 /**
- * The services among `serviceIds` whose GPU the app controls and EAS says is stopped. Unless the artist chose to
- * start them, they refuse the batch (`batch-service-stopped`): nothing is stored, the artist chooses.
+ * Sorts `serviceIds` by what EAS says their GPU is doing, for those the app controls. A stopped one refuses the
+ * batch (`batch-service-stopped`: nothing is stored, the artist chooses) unless the artist chose to start it.
  */
-export async function stoppedMembers(
+export async function gpuWaits(
   sources: {
     services: CandidateSources['services'];
     /** What EAS says the service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
@@ -115,11 +123,11 @@ export async function stoppedMembers(
   },
   serviceIds: readonly string[],
   startService: boolean | undefined,
-): Promise<string[]> {
+): Promise<GpuWaits> {
   const { gpuStatus } = sources;
-  if (!gpuStatus) return [];
-  const statuses = await Promise.all(serviceIds.map(async (id) => ({ id, status: await gpuStatus(id) })));
-  const stopped = statuses.filter((entry) => entry.status !== undefined && needsStart(entry.status));
+  if (!gpuStatus) return { start: [], starting: [] };
+  const statuses = await Promise.all(serviceIds.map(async (id) => ({ id, status: (await gpuStatus(id)) ?? '' })));
+  const stopped = statuses.filter((entry) => needsStart(entry.status));
   if (stopped.length > 0 && startService !== true) {
     const names = sources.services.list().filter((service) => stopped.some((entry) => entry.id === service.id));
     const name = names.map((service) => service.name).join('”, “');
@@ -128,5 +136,8 @@ export async function stoppedMembers(
       `The GPU of “${name}” is not running (EAS: ${status}). Start it to queue this batch: it waits until the service answers, and billing starts with the start.`,
     ).withCode('batch-service-stopped', { name, status });
   }
-  return stopped.map((entry) => entry.id);
+  return {
+    start: stopped.map((entry) => entry.id),
+    starting: statuses.filter((entry) => isStarting(entry.status)).map((entry) => entry.id),
+  };
 }

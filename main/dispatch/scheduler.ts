@@ -5,7 +5,7 @@
 // This file holds the artist's actions; the lanes (scheduler-lanes.ts) and the sends (scheduler-sender.ts) do the work.
 import { BadRequestError, NotFoundError } from '../errors';
 import { REMOTE_STATES } from '../ledger/job-state';
-import type { JobRecord, Ledger, NewMember } from '../ledger/ledger';
+import type { JobRecord, Ledger, MemberReason, NewMember } from '../ledger/ledger';
 import { receiptOf } from './scheduler-lane';
 import { ServiceLanes } from './scheduler-lanes';
 import type { ConnectionReport, SchedulerOptions } from './scheduler-options';
@@ -96,15 +96,17 @@ export class Scheduler {
    * Drains a member of a pool batch (it finishes what it accepted and takes nothing new; a job it was about to send
    * again goes back to the pool once a lookup shows it never arrived), or makes it active again.
    */
-  setPoolMember(batchId: string, serviceId: string, state: 'active' | 'drained'): boolean {
-    const changed = this.ledger.pools((pools) => pools.setMemberState(batchId, serviceId, state));
+  setPoolMember(batchId: string, serviceId: string, state: 'active' | 'drained', reason?: MemberReason): boolean {
+    const { changed, unpinned } = this.ledger.pools((pools) => pools.setMemberState(batchId, serviceId, state, reason));
+    for (const jobId of unpinned) this.lanes.changed(jobId);
     if (changed) this.wakeBatch(batchId);
     return changed;
   }
 
   /** Adds a service to a batch that has not finished (see PoolTable.addMember) and wakes whoever takes its work. */
   addPoolMember(batchId: string, member: NewMember): void {
-    this.ledger.pools((pools) => pools.addMember(batchId, member));
+    const shared = this.ledger.pools((pools) => pools.addMember(batchId, member));
+    for (const jobId of shared) this.lanes.changed(jobId);
     this.wakeBatch(batchId);
   }
 

@@ -7,7 +7,14 @@ import { BatchSpecInputSchema, LARGE_BATCH } from '../../preload/schemas/jobs';
 import { buildBatchGrid } from '../batches/batch-grid';
 import { countJobs, inspectBatch, previewJobs } from '../batches/batch-expansion';
 import { queueBatchInTurns } from '../batches/batch-queueing';
-import { CATALOGUE_WAIT_MS, memberCandidates, poolMembers, STARTING, stoppedMembers } from '../batches/pool-members';
+import {
+  CATALOGUE_WAIT_MS,
+  gpuWaits,
+  memberCandidates,
+  poolMembers,
+  STARTING,
+  type GpuWaits,
+} from '../batches/pool-members';
 import { patchWorkflow } from '../comfy/workflow-patch';
 import type { BatchSpecInput as BatchSpec } from '../../preload/schemas/jobs';
 import { folderWildcards, listWildcards } from '../batches/wildcard-folder';
@@ -101,26 +108,27 @@ export function batchHandlers({
     const candidates = await memberCandidates({ services, catalogues }, serviceIds);
     const [first] = previewJobs(workflow, spec, 1, { wildcards: words });
     const chosen = poolMembers(candidates, first ? patchWorkflow(workflow, first.patch) : workflow);
-    // Members whose GPU is stopped join once started and answering, if the artist chose to start them.
-    const stopped = await stoppedServices(
+    // Members whose GPU is stopped (started, if the artist chose) or starting join once it answers.
+    const waits = await gpuWaitsOf(
       chosen.members.filter((member) => member.state === 'active').map((member) => member.serviceId),
       input.startService,
     );
+    const held = [...waits.start, ...waits.starting];
     const members = chosen.members.map((member) =>
-      stopped.includes(member.serviceId)
+      held.includes(member.serviceId)
         ? { serviceId: member.serviceId, state: 'drained' as const, reason: STARTING }
         : member,
     );
     const request = { serviceId: '', members, workflow, workflowId, spec, ...(label ? { label } : {}) };
     const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs: chosen.catalogs });
-    for (const serviceId of stopped) holds?.beginMember(batch.id, serviceId);
+    for (const serviceId of held) holds?.beginMember(batch.id, serviceId, waits.starting.includes(serviceId));
     feed.touchBatch(batch.id);
     scheduler.wakeBatch(batch.id);
     return summary(batch.id);
   }
 
-  const stoppedServices = (serviceIds: readonly string[], startService: boolean | undefined) =>
-    holds ? stoppedMembers({ services, gpuStatus }, serviceIds, startService) : Promise.resolve([]);
+  const gpuWaitsOf = (serviceIds: readonly string[], startService: boolean | undefined): Promise<GpuWaits> =>
+    holds ? gpuWaits({ services, gpuStatus }, serviceIds, startService) : Promise.resolve({ start: [], starting: [] });
 
   return {
     'batches.wildcards': () => answer(() => ({ folder: wildcardsDir, files: listWildcards(wildcardsDir) })),
@@ -163,15 +171,16 @@ export function batchHandlers({
       const words = checkedWildcards(spec, confirmLarge);
       const workflow = library.get(workflowId).workflow;
       // A GPU the app controls and EAS says is stopped: the artist chooses to start it (the batch then waits for it)
-      // rather than every job being sent to a gateway that answers 503.
-      const hold = (await stoppedServices([serviceId], startService)).length > 0;
+      // rather than every job being sent to a gateway that answers 503. One already starting is waited for.
+      const waits = await gpuWaitsOf([serviceId], startService);
+      const hold = waits.start.length + waits.starting.length > 0;
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
       const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });
       if (hold && holds) {
         // Paused in the same turn it was stored: nothing of it is sent before the service answers.
         scheduler.pauseBatch(batch.id);
-        holds.begin(batch.id, serviceId);
+        holds.begin(batch.id, serviceId, waits.starting.length > 0);
       } else {
         void scheduler.wake(serviceId);
       }

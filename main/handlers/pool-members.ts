@@ -3,13 +3,7 @@
 import type { ContractHandlers } from '../../preload/contract';
 import type { MemberViewDto, poolMemberMethods } from '../../preload/schemas/pool-members';
 import { MAX_POOL_MEMBERS } from '../../preload/schemas/jobs';
-import {
-  memberCandidates,
-  poolMembers,
-  STARTING,
-  stoppedMembers,
-  type CandidateSources,
-} from '../batches/pool-members';
+import { memberCandidates, poolMembers, STARTING, gpuWaits, type CandidateSources } from '../batches/pool-members';
 import type { DispatchModule } from '../dispatch/dispatch-module';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
@@ -81,12 +75,13 @@ export function poolMemberHandlers(deps: PoolMemberDeps): PoolMemberHandlers {
       const error = new BadRequestError(reason?.message ?? 'This service cannot run this batch.');
       throw reason?.coded ? error.withCode(reason.coded.code, reason.coded.params) : error;
     }
-    const starting = holds ? (await stoppedMembers(deps, [serviceId], startService)).length > 0 : false;
+    const waits = holds ? await gpuWaits(deps, [serviceId], startService) : { start: [], starting: [] };
+    const starting = waits.start.length + waits.starting.length > 0;
     dispatch.scheduler.addPoolMember(
       batchId,
       starting ? { serviceId, state: 'drained', reason: STARTING } : { serviceId, state: 'active' },
     );
-    if (starting) holds?.beginMember(batchId, serviceId);
+    if (starting) holds?.beginMember(batchId, serviceId, waits.starting.length > 0);
     dispatch.feed.touchBatch(batchId);
     return view(batchId);
   }

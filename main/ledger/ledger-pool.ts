@@ -150,14 +150,19 @@ export class PoolTable {
   }
 
   /**
-   * Drains, reactivates or removes a member; returns whether it changed. Jobs it sent stay with it; jobs pinned to it
-   * and not sent yet go back to the pool when it stops taking work (pinning is a preference, not a reason to wait).
+   * Drains, reactivates or removes a member; returns whether it changed, and the jobs given back to the pool. Jobs it
+   * sent stay with it; jobs pinned to it and not sent yet go back to the pool when it stops taking work (pinning is a
+   * preference, not a reason to wait).
    */
-  setMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {
+  setMemberState(
+    batchId: string,
+    serviceId: string,
+    state: MemberState,
+    reason?: MemberReason,
+  ): { changed: boolean; unpinned: string[] } {
     const write = this.db.transaction(() => {
       const changed = this.writeMemberState(batchId, serviceId, state, reason);
-      if (changed && state !== 'active') this.unpinAll(batchId, serviceId);
-      return changed;
+      return { changed, unpinned: changed && state !== 'active' ? this.unpinAll(batchId, serviceId) : [] };
     });
     return write.immediate();
   }
@@ -165,13 +170,15 @@ export class PoolTable {
   /**
    * Adds a service to a batch that has not finished: a pool batch gains a member; a batch sent to one service becomes
    * a pool of that service and the new one, its jobs not sent yet going back to the pool (sent ones stay where they
-   * are). A member that had left or was drained takes `member`'s state and reason. Under one write lock.
+   * are). A member that had left or was drained takes `member`'s state and reason. Under one write lock; returns the
+   * jobs that went to the pool.
    */
-  addMember(batchId: string, member: NewMember): void {
-    const write = this.db.transaction(() => {
+  addMember(batchId: string, member: NewMember): string[] {
+    const write = this.db.transaction((): string[] => {
       const batch = this.db.prepare('SELECT service_id FROM batches WHERE id = ?').get(batchId) as
         { service_id: string } | undefined;
       if (!batch) throw new NotFoundError('This batch is no longer in the ledger.').withCode('batch-gone');
+      let shared: string[] = [];
       if (!isPoolMarker(batch.service_id)) {
         if (batch.service_id === member.serviceId) {
           throw new BadRequestError('This service already runs this batch.').withCode('pool-member-already');
@@ -179,7 +186,7 @@ export class PoolTable {
         // The batch's own service stays first, active, with every job it was sent.
         this.insertMembers(batchId, [{ serviceId: batch.service_id, state: 'active' }]);
         this.db.prepare('UPDATE batches SET service_id = ? WHERE id = ?').run(poolMarker(batchId), batchId);
-        this.unpinAll(batchId, batch.service_id);
+        shared = this.unpinAll(batchId, batch.service_id);
       }
       const known = this.db
         .prepare('SELECT state FROM batch_members WHERE batch_id = ? AND service_id = ?')
@@ -190,15 +197,16 @@ export class PoolTable {
       }
       if (known !== undefined) {
         this.writeMemberState(batchId, member.serviceId, member.state, member.reason);
-        return;
+        return shared;
       }
       const position = this.db
         .prepare('SELECT coalesce(max(position) + 1, 0) FROM batch_members WHERE batch_id = ?')
         .pluck()
         .get(batchId) as number;
       this.insertMember(batchId, member, position);
+      return shared;
     });
-    write.immediate();
+    return write.immediate();
   }
 
   /**
@@ -220,14 +228,15 @@ export class PoolTable {
     );
   }
 
-  /** Jobs pinned to a member and not sent yet go back to its pool. */
-  private unpinAll(batchId: string, serviceId: string): void {
-    this.db
+  /** Jobs pinned to a member and not sent yet go back to its pool; returns their ids. */
+  private unpinAll(batchId: string, serviceId: string): string[] {
+    return this.db
       .prepare(
         `UPDATE jobs SET service_id = 'pool:' || batch_id
-         WHERE batch_id = ? AND service_id = ? AND state = 'pending' AND identity IS NULL`,
+         WHERE batch_id = ? AND service_id = ? AND state = 'pending' AND identity IS NULL RETURNING id`,
       )
-      .run(batchId, serviceId);
+      .pluck()
+      .all(batchId, serviceId) as string[];
   }
 
   private writeMemberState(batchId: string, serviceId: string, state: MemberState, reason?: MemberReason): boolean {

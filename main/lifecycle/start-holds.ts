@@ -49,6 +49,14 @@ interface Hold {
 const holdKey = (batchId: string, serviceId?: string): string =>
   serviceId === undefined ? batchId : `${batchId}\u0000${serviceId}`;
 
+/**
+ * EAS statuses of a GPU on its way to running (the reference's transitional start states): a batch for it waits
+ * without a new start, as for one the app started.
+ */
+export function isStarting(status: string): boolean {
+  return ['Creating', 'Waiting', 'Starting', 'Pending', 'Deploying'].includes(status);
+}
+
 export class StartHolds {
   private readonly holds = new Map<string, Hold>();
   private closed = false;
@@ -60,14 +68,19 @@ export class StartHolds {
     return this.holds.get(holdKey(batchId))?.dto;
   }
 
-  /** Starts the service and waits for it in the background; the batch is already stored paused. */
-  begin(batchId: string, serviceId: string): void {
-    this.hold({ batchId, serviceId, member: false, dto: { serviceId, state: 'starting', since: this.deps.now() } });
+  /**
+   * Starts the service (unless `starting`: it is on its way already) and waits for it in the background; the batch
+   * is already stored paused.
+   */
+  begin(batchId: string, serviceId: string, starting = false): void {
+    const dto: BatchHoldDto = { serviceId, state: 'starting', since: this.deps.now() };
+    this.hold({ batchId, serviceId, member: false, dto }, starting);
   }
 
-  /** Starts a pool member and waits for it in the background; it is already recorded as not taking work. */
-  beginMember(batchId: string, serviceId: string): void {
-    this.hold({ batchId, serviceId, member: true, dto: { serviceId, state: 'starting', since: this.deps.now() } });
+  /** As begin, for a pool member: it is already recorded as not taking work, and the others go on meanwhile. */
+  beginMember(batchId: string, serviceId: string, starting = false): void {
+    const dto: BatchHoldDto = { serviceId, state: 'starting', since: this.deps.now() };
+    this.hold({ batchId, serviceId, member: true, dto }, starting);
   }
 
   /** The artist resumed or cancelled the batch: its holds (its members' too) no longer apply. */
@@ -90,12 +103,12 @@ export class StartHolds {
     this.timers.clear();
   }
 
-  private hold(hold: Hold): void {
+  private hold(hold: Hold, starting: boolean): void {
     const key = holdKey(hold.batchId, hold.member ? hold.serviceId : undefined);
-    // Another hold already started this service: this one only waits for it (a second start is refused by EAS).
-    const started = [...this.holds.values()].some(
-      (other) => other.serviceId === hold.serviceId && other.dto.state === 'starting',
-    );
+    // On its way, or another hold already started it: this one only waits (a second start is refused by EAS).
+    const started =
+      starting ||
+      [...this.holds.values()].some((other) => other.serviceId === hold.serviceId && other.dto.state === 'starting');
     this.holds.set(key, hold);
     this.deps.changed(hold.batchId);
     void this.run(key, started);

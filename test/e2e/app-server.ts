@@ -10,12 +10,17 @@ import { startSimulator } from '../sim/index';
 
 // `--data-dir DIR`: a spec's own app on a prepared folder (e.g. a damaged settings file), removed on stop like ours.
 // `--placement-ms N`: how long the simulated EAS takes to place an instance on a start (a start seen waiting).
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'placement-ms': { type: 'string' } } });
+// `--step-ms N`: how long each sampler step takes (a batch seen running).
+const { values } = parseArgs({
+  options: { 'data-dir': { type: 'string' }, 'placement-ms': { type: 'string' }, 'step-ms': { type: 'string' } },
+});
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'artlab-e2e-'));
 const placementMs = values['placement-ms'] === undefined ? undefined : Number(values['placement-ms']);
-const sim = await startSimulator(
-  placementMs === undefined ? {} : { controlDelays: { placementMs, stopMs: 50, removalMs: 20 } },
-);
+const stepMs = values['step-ms'] === undefined ? undefined : Number(values['step-ms']);
+const sim = await startSimulator({
+  ...(placementMs === undefined ? {} : { controlDelays: { placementMs, stopMs: 50, removalMs: 20 } }),
+  ...(stepMs === undefined ? {} : { stepMs }),
+});
 const served = await serveStudioInBrowser({
   dataDir,
   rendererDir: resolve(import.meta.dirname, '../../out/renderer'),

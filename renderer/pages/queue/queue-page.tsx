@@ -106,6 +106,19 @@ export function QueuePage() {
     }
   }, [items, rows, loadJobs, loadBatches]);
 
+  /** A pool batch's job row: the members that take work now, to pin a job not sent yet to one. */
+  const poolOf = (batchId: string) => {
+    const members = store.batches.find((batch) => batch.id === batchId)?.members;
+    if (!members) return {};
+    const choices = members
+      .filter((member) => member.state === 'active')
+      .map((member) => ({
+        id: member.serviceId,
+        name: queue.serviceNames.get(member.serviceId)?.name ?? member.serviceId,
+      }));
+    return { pool: { choices, names: queue.serviceNames } };
+  };
+
   const act = useCallback(
     async (action: () => Promise<unknown>) => {
       try {
@@ -246,6 +259,13 @@ export function QueuePage() {
                           })
                         }
                         onMove={(direction) => void move(row, direction)}
+                        {...poolOf(row.job.batchId)}
+                        onPin={(serviceId) =>
+                          void act(async () => {
+                            store.replaceJob(await artlab.call('jobs.pin', { jobId: row.job.id, serviceId }));
+                            queue.bump();
+                          })
+                        }
                         onOpenImage={(imageId) => {
                           galleryImageHandoff.give({ imageId, batchId: row.job.batchId });
                           navigateTo('gallery');

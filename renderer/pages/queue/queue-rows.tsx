@@ -13,7 +13,7 @@ import {
   type JobStateDto,
 } from '../../../preload/schemas/jobs';
 import { codedSentence } from '../../i18n/error-sentence';
-import { PoolMembers } from './pool-members';
+import { AddMember, PoolMembers } from './pool-members';
 import { jobSummary, queuePosition, type JobThumb, type JobView } from './queue-store';
 
 const SHOWN_COUNTS: JobStateDto[] = ['running', 'queued', 'pending', 'succeeded', 'failed', 'cancelled', 'lost'];
@@ -143,6 +143,11 @@ export function BatchHeader(props: {
           stage={String(Math.floor(done / 10))}
           names={props.serviceNames}
         />
+      ) : props.expanded && !batch.finished ? (
+        // A batch sent to one service: another can join it (it then becomes a pool, shown above once it is one).
+        <div className="pool-members">
+          <AddMember batchId={batch.id} taking={[batch.serviceId]} names={props.serviceNames} />
+        </div>
       ) : null}
       <div className="queue-batch__counts">
         {SHOWN_COUNTS.filter((state) => batch.counts[state] > 0).map((state) => (
@@ -168,6 +173,9 @@ export function JobRow(props: {
   onRetry: () => void;
   onMove: (direction: -1 | 1) => void;
   onOpenImage: (imageId: number) => void;
+  /** A job of a pool batch: the services that take work (to pin a job not sent yet to one) and their names. */
+  pool?: { choices: { id: string; name: string }[]; names: ReadonlyMap<string, { name: string }> };
+  onPin?: (serviceId: string | null) => void;
 }) {
   const { t } = useTranslation();
   const { job } = props;
@@ -176,6 +184,10 @@ export function JobRow(props: {
   const active =
     job.state === 'pending' || job.state === 'submitting' || job.state === 'queued' || job.state === 'running';
   const retryable = job.state === 'failed' || job.state === 'cancelled' || job.state === 'lost';
+  // A pool job waits in its pool (`pool:<batch>`) until a member claims it, or was sent to (or pinned on) a member.
+  const member = props.pool && !job.serviceId.startsWith('pool:') ? job.serviceId : null;
+  // Pending: not sent yet, or waiting to be sent again (main refuses to move one that the service may have).
+  const pinnable = props.pool !== undefined && job.state === 'pending';
   return (
     <div className={`queue-job queue-job--${job.state}`} data-testid="queue-job" data-state={job.state}>
       <div className="queue-job__thumb">
@@ -202,6 +214,11 @@ export function JobRow(props: {
           <span>#{props.index + 1}</span>
           {seed !== null ? <span>{t('queue.job.seed', { seed })}</span> : null}
           {job.attempts > 1 ? <span>{t('queue.job.attempts', { count: job.attempts })}</span> : null}
+          {member !== null && !pinnable ? (
+            <span data-testid="queue-job-member">
+              {t('queue.job.on', { name: props.pool?.names.get(member)?.name ?? member })}
+            </span>
+          ) : null}
           {position !== null ? (
             <span data-testid="queue-position">
               {position === 0 ? t('ui.queue.next') : t('queue.job.position', { position })}
@@ -230,6 +247,22 @@ export function JobRow(props: {
         {job.error && job.state !== 'succeeded' ? <JobError error={job.error} /> : null}
       </div>
       <div className="queue-job__actions">
+        {pinnable && props.pool ? (
+          <select
+            className="select queue-job__pin"
+            aria-label={t('queue.job.runOn')}
+            title={t('queue.job.runOn')}
+            value={member ?? ''}
+            onChange={(event) => props.onPin?.(event.target.value === '' ? null : event.target.value)}
+          >
+            <option value="">{t('queue.job.anyService')}</option>
+            {props.pool.choices.map((choice) => (
+              <option key={choice.id} value={choice.id}>
+                {choice.name}
+              </option>
+            ))}
+          </select>
+        ) : null}
         {job.state === 'pending' ? (
           <>
             <button

@@ -105,7 +105,8 @@ export class QueueStore {
       const index = place?.index ?? -1;
       const job = entry?.jobs[index];
       if (!entry || job?.id !== change.id) continue;
-      const next: JobView = { ...job, state: change.state };
+      // serviceId moves too: a pool job is claimed by a member, pinned to one, or given back to its pool.
+      const next: JobView = { ...job, state: change.state, serviceId: change.serviceId };
       if (change.progress !== undefined) next.progress = change.progress;
       if (change.error !== undefined) next.error = change.error;
       if (change.position !== undefined) next.position = change.position;

@@ -2,7 +2,7 @@
 // check passes; a start that ends Failed (or never ends) leaves the batch held with the reason, never resumed.
 import { describe, expect, it } from 'vitest';
 import type { ServiceLifecycleDto } from '../../../preload/schemas/lifecycle';
-import { StartHolds } from '../../../main/lifecycle/start-holds';
+import { isStarting, StartHolds } from '../../../main/lifecycle/start-holds';
 
 const state = (status: string, running = 0, reason?: string): ServiceLifecycleDto => ({
   serviceId: 's1',
@@ -121,5 +121,15 @@ describe('start holds', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(members).toEqual([]);
     made.close();
+  });
+
+  it('waits for a GPU already on its way without asking for a second start', async () => {
+    const { made, members, starts } = holds([state('Waiting'), state('Running', 1)]);
+    made.beginMember('b1', 's1', true);
+    await settle(() => members.length > 0);
+    expect(starts()).toBe(0);
+    expect(members).toEqual(['b1 s1 active']);
+    expect(isStarting('Waiting')).toBe(true);
+    expect(isStarting('Scaling')).toBe(false);
   });
 });
