@@ -125,6 +125,24 @@ test('the line says how long ago the models were read', async ({ page }) => {
   await expect(line).toContainText('Models and choices read from Studio box 3 minutes ago');
 });
 
+test('a refused import stays said when the models are read again afterwards', async ({ page }) => {
+  await openCompose(page, 'Compose', /^Studio box/);
+  const line = page.getByTestId('compose-catalogue');
+  await expect(line).toContainText('Studio box');
+  await page.getByTestId('workflow-file').setInputFiles({
+    name: 'ui-format.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ nodes: [], links: [], version: 0.4 })),
+  });
+  await expect(page.locator('main')).toContainText('UI-format workflow');
+  // The catalogue answering after the refusal (a refresh here; a slow first read in life) re-reads the form's
+  // workflow: that must not wipe what the artist was told about the file.
+  await line.getByRole('button', { name: 'Refresh' }).click();
+  await expect(line.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+  await expect(line).toContainText('just now');
+  await expect(page.locator('main')).toContainText('UI-format workflow');
+});
+
 test("a sweep over the checkpoint offers the service's models", async ({ page }) => {
   await openCompose(page, 'Compose', /^Studio box/);
   await page.getByRole('button', { name: 'Add sweep' }).click();

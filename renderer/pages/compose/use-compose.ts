@@ -137,6 +137,11 @@ export function useCompose() {
   // What decides where the form's models and choices come from: the edition, and the link of an API-edition one.
   const catalogueKey = service ? `${service.edition}:${service.catalogueFrom ?? ''}` : '';
   // The form, with bounds and choices from the /object_info of the service (or the one it takes its models from).
+  // Whether the message shown is this read's failure, and which workflow the form shows: a read that succeeds clears
+  // that failure, or any message when it brings another workflow — never a message about this one (a refused import,
+  // say) that happened to come before the service's catalogue answered.
+  const detailFailed = useRef(false);
+  const detailShown = useRef<string | null>(null);
   useEffect(() => {
     if (!workflowId) return;
     let cancelled = false;
@@ -152,11 +157,15 @@ export function useCompose() {
         composeSession.drafts.set(next.id, nextDraft);
         setDetail(next);
         setDraftState(nextDraft);
-        setError(null);
+        if (detailFailed.current || detailShown.current !== next.id) setError(null);
+        detailFailed.current = false;
+        detailShown.current = next.id;
       })
       .catch((cause: unknown) => {
         // The service's catalogue may be out of reach: the form still works with the workflow's own values.
-        if (!cancelled) setError(errorMessage(cause));
+        if (cancelled) return;
+        detailFailed.current = true;
+        setError(errorMessage(cause));
       });
     return () => {
       cancelled = true;
