@@ -174,6 +174,11 @@ export function createStudio(adapters: StudioAdapters): Studio {
     },
     changed: (batchId) => dispatch.feed.touchBatch(batchId),
     now: () => adapters.clock.now(),
+    store: {
+      add: (hold) => ledger.startHolds((table) => table.add(hold)),
+      remove: (batchId, serviceId) => ledger.startHolds((table) => table.remove(batchId, serviceId)),
+      removeBatchHold: (batchId) => ledger.startHolds((table) => table.removeBatchHold(batchId)),
+    },
   });
   const dispatch = createDispatchModule({
     heldOf: (batchId) => holds.heldOf(batchId),
@@ -345,6 +350,9 @@ export function createStudio(adapters: StudioAdapters): Studio {
     }),
     ...galleryHandlers(gallery),
   };
+
+  // Waits for a GPU that were under way when the app last closed (or crashed) go on.
+  holds.restore(ledger.startHolds((table) => table.list()));
 
   return {
     handlers,

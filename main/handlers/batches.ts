@@ -221,7 +221,7 @@ export function batchHandlers({
       }),
     'batches.cancel': async ({ batchId }) => {
       summary(batchId);
-      holds?.release(batchId);
+      holds?.release(batchId, true);
       await scheduler.cancelBatch(batchId);
       feed.touchBatch(batchId);
       return summary(batchId);

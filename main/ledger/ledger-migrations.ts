@@ -290,6 +290,22 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'batches (and pool members) waiting for their GPU to start, so the wait outlives a restart',
+    up(db) {
+      // service_id is the batch's own service for a held batch (member = 0) or the pool member waiting (member = 1).
+      db.exec(`
+        CREATE TABLE start_holds (
+          batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+          service_id TEXT NOT NULL,
+          member INTEGER NOT NULL CHECK (member IN (0, 1)),
+          since INTEGER NOT NULL,
+          PRIMARY KEY (batch_id, service_id)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

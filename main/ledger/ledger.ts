@@ -29,6 +29,7 @@ import {
 } from './ledger-results';
 import type { BatchRecord, JobProgress, JobRecord } from './ledger-rows';
 import { UsageTable } from './ledger-usage';
+import { HoldTable } from './ledger-holds';
 import { ProgressBuffer } from './progress-buffer';
 import { withStorage } from './storage-errors';
 
@@ -62,6 +63,7 @@ export class Ledger {
   private readonly queries: JobQueries;
   private readonly pool: PoolTable;
   private readonly usageTable: UsageTable;
+  private readonly holdTable: HoldTable;
   private readonly progress: ProgressBuffer;
   private closed = false;
   /** The batch being stored in turns, if any: the next waits for it. */
@@ -97,12 +99,18 @@ export class Ledger {
     this.pool = new PoolTable(db, now, this.queries);
     this.batches = new BatchTable(db, now, this.newId, this.pool);
     this.usageTable = new UsageTable(db);
+    this.holdTable = new HoldTable(db);
     this.run(() => migrateLedger(db));
   }
 
   /** Services' running time for the cost estimate (service_usage and the jobs' send→result times). */
   usage<T>(work: (table: UsageTable) => T): T {
     return this.run(() => work(this.usageTable));
+  }
+
+  /** Batches and pool members waiting for their GPU to start (start_holds). */
+  startHolds<T>(work: (table: HoldTable) => T): T {
+    return this.run(() => work(this.holdTable));
   }
 
   private run<T>(work: () => T): T {

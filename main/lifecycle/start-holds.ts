@@ -27,6 +27,12 @@ export interface StartHoldDeps {
   /** The batch's summary changed (its hold began, moved on, or ended). */
   changed(batchId: string): void;
   now(): number;
+  /** Where waits are kept across a restart (the ledger's start_holds); absent: in memory only. */
+  store?: {
+    add(hold: { batchId: string; serviceId: string; member: boolean; since: number }): void;
+    remove(batchId: string, serviceId?: string): void;
+    removeBatchHold(batchId: string): void;
+  };
   /** The longest wait; START_WAIT_MS by default. */
   waitMs?: number;
   /** First interval between reads; FIRST_POLL_MS by default. */
@@ -83,18 +89,40 @@ export class StartHolds {
     this.hold({ batchId, serviceId, member: true, dto }, starting);
   }
 
-  /** The artist resumed or cancelled the batch: its holds (its members' too) no longer apply. */
-  release(batchId: string): void {
+  /**
+   * The artist resumed the batch (its own hold no longer applies) or, with `members`, cancelled it (its members'
+   * waits end too; their starts go on, EAS is not asked to stop them).
+   */
+  release(batchId: string, members = false): void {
     let released = false;
     for (const [key, hold] of this.holds) {
-      if (hold.batchId === batchId && this.holds.delete(key)) released = true;
+      if (hold.batchId === batchId && (members || !hold.member) && this.holds.delete(key)) released = true;
     }
+    if (members) this.forget(batchId);
+    else if (released) this.forgetBatchHold(batchId);
     if (released) this.deps.changed(batchId);
   }
 
   /** The artist steered the member by hand: its start goes on, but it no longer decides the member's place. */
   releaseMember(batchId: string, serviceId: string): void {
-    if (this.holds.delete(holdKey(batchId, serviceId))) this.deps.changed(batchId);
+    const released = this.holds.delete(holdKey(batchId, serviceId));
+    this.forget(batchId, serviceId);
+    if (released) this.deps.changed(batchId);
+  }
+
+  /**
+   * Takes up, after a restart, the waits that were under way (the artist chose to start those services): each is
+   * read again, started again only if EAS says it is stopped, and waited for as before.
+   */
+  restore(stored: readonly { batchId: string; serviceId: string; member: boolean; since: number }[]): void {
+    for (const { batchId, serviceId, member, since } of stored) {
+      const key = holdKey(batchId, member ? serviceId : undefined);
+      if (this.holds.has(key)) continue;
+      const started = this.isStarting(serviceId);
+      this.holds.set(key, { batchId, serviceId, member, dto: { serviceId, state: 'starting', since } });
+      this.deps.changed(batchId);
+      void this.run(key, started);
+    }
   }
 
   close(): void {
@@ -106,10 +134,9 @@ export class StartHolds {
   private hold(hold: Hold, starting: boolean): void {
     const key = holdKey(hold.batchId, hold.member ? hold.serviceId : undefined);
     // On its way, or another hold already started it: this one only waits (a second start is refused by EAS).
-    const started =
-      starting ||
-      [...this.holds.values()].some((other) => other.serviceId === hold.serviceId && other.dto.state === 'starting');
+    const started = starting || this.isStarting(hold.serviceId);
     this.holds.set(key, hold);
+    this.keep(hold);
     this.deps.changed(hold.batchId);
     void this.run(key, started);
   }
@@ -121,7 +148,9 @@ export class StartHolds {
     if (!first) return;
     const { serviceId } = first;
     try {
-      let state = await (alreadyStarted ? this.deps.read(serviceId) : this.deps.start(serviceId));
+      // Read first: a service already on its way (or running) is not started a second time.
+      let state = await this.deps.read(serviceId);
+      if (!alreadyStarted && needsStart(state.status)) state = await this.deps.start(serviceId);
       // A service that had failed may still read Failed just after the start was asked for: only a Failed seen after
       // it moved on, or three times in a row, ends the wait.
       let movedOn = state.status !== 'Failed';
@@ -136,6 +165,8 @@ export class StartHolds {
         if (state.status === 'Running' && state.running > 0 && (await this.deps.healthy(serviceId))) {
           const hold = this.holds.get(key);
           if (!hold || !this.holds.delete(key)) return;
+          if (hold.member) this.forget(hold.batchId, serviceId);
+          else this.forgetBatchHold(hold.batchId);
           if (hold.member) this.deps.activateMember(hold.batchId, serviceId);
           else this.deps.resume(hold.batchId);
           this.deps.changed(hold.batchId);
@@ -165,6 +196,9 @@ export class StartHolds {
   private fail(key: string, status: string | undefined, reason: string): void {
     const hold = this.holds.get(key);
     if (!hold) return;
+    // Over: the batch stays paused (the member drained) with the reason, to resume by hand.
+    if (hold.member) this.forget(hold.batchId, hold.serviceId);
+    else this.forgetBatchHold(hold.batchId);
     if (hold.member) {
       // The member's record carries the reason; the hold is over.
       this.holds.delete(key);
@@ -173,6 +207,41 @@ export class StartHolds {
       hold.dto = { ...hold.dto, state: 'failed', ...(status ? { status } : {}), reason };
     }
     this.deps.changed(hold.batchId);
+  }
+
+  /** Whether a hold already waits for this service's start. */
+  private isStarting(serviceId: string): boolean {
+    return [...this.holds.values()].some((other) => other.serviceId === serviceId && other.dto.state === 'starting');
+  }
+
+  private keep(hold: Hold): void {
+    try {
+      this.deps.store?.add({
+        batchId: hold.batchId,
+        serviceId: hold.serviceId,
+        member: hold.member,
+        since: hold.dto.since,
+      });
+    } catch {
+      // Not kept across a restart (the disk refused): the wait itself goes on.
+    }
+  }
+
+  /** The batch's own wait: its row is the one of its service that is not a member's. */
+  private forgetBatchHold(batchId: string): void {
+    try {
+      this.deps.store?.removeBatchHold(batchId);
+    } catch {
+      // As in forget.
+    }
+  }
+
+  private forget(batchId: string, serviceId?: string): void {
+    try {
+      this.deps.store?.remove(batchId, serviceId);
+    } catch {
+      // A row left behind is harmless: a restart reads the service and finds it running.
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -95,4 +95,29 @@ describe('queueing on a stopped service', () => {
     expect(seen.some((summary) => summary.id === batch.id && summary.held?.state === 'starting')).toBe(true);
     expect((await call('services.lifecycle', { serviceId })).status).toBe('Running');
   }, 30_000);
+
+  it('takes the wait up again after a restart, and finishes the batch once the service answers', async () => {
+    const serviceId = await stoppedService();
+    const accepted = countAcceptedPrompts(sim);
+    const batch = await call('batches.queue', {
+      serviceId,
+      workflowId: await starterId(),
+      spec: { seeds: { mode: 'random' }, countPerPrompt: 3 },
+      startService: true,
+    });
+    expect(batch.held?.state).toBe('starting');
+    // The app closes while the GPU starts (a quit, or a crash after the wait was written).
+    await studio.close();
+    studio = nodeStudio(dir, { controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }) });
+    expect((await call('batches.get', { batchId: batch.id })).held?.state).toBe('starting');
+
+    let done = batch;
+    for (let i = 0; i < 400 && !done.finished; i++) {
+      await pause(25);
+      done = await call('batches.get', { batchId: batch.id });
+    }
+    expect(done.counts).toMatchObject({ succeeded: 3, failed: 0 });
+    expect(done.held).toBeUndefined();
+    expect([...accepted.values()]).toEqual([1, 1, 1]);
+  }, 30_000);
 });

@@ -50,6 +50,7 @@ describe('ledger migrations', () => {
         'jobs',
         'results',
         'service_usage',
+        'start_holds',
         'workflows',
       ]);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -19,6 +19,8 @@ const state = (status: string, running = 0, reason?: string): ServiceLifecycleDt
 
 function holds(reads: ServiceLifecycleDto[], healthy: boolean[] = [true], waitMs = 60_000) {
   const resumed: string[] = [];
+  /** The kept waits, as the ledger's start_holds would hold them: `batch service member|batch`. */
+  const kept = new Set<string>();
   const members: string[] = [];
   let starts = 0;
   let now = 0;
@@ -36,8 +38,20 @@ function holds(reads: ServiceLifecycleDto[], healthy: boolean[] = [true], waitMs
     now: () => (now += 1000),
     pollMs: 1,
     waitMs,
+    store: {
+      add: (hold) => kept.add(`${hold.batchId} ${hold.serviceId} ${hold.member ? 'member' : 'batch'}`),
+      remove: (batchId, serviceId) => {
+        for (const row of kept) {
+          const [batch, service] = row.split(' ');
+          if (batch === batchId && (serviceId === undefined || service === serviceId)) kept.delete(row);
+        }
+      },
+      removeBatchHold: (batchId) => {
+        for (const row of kept) if (row.startsWith(`${batchId} `) && row.endsWith(' batch')) kept.delete(row);
+      },
+    },
   });
-  return { made, resumed, members, starts: () => starts };
+  return { made, resumed, members, kept, starts: () => starts };
 }
 
 const settle = async (test: () => boolean) => {
@@ -98,7 +112,7 @@ describe('start holds', () => {
 
   it('starts a service once for two batches that wait for it', async () => {
     const { made, resumed, members, starts } = holds([
-      state('Waiting'),
+      state('Stopped', 0),
       state('Waiting'),
       ...Array.from({ length: 4 }, () => state('Running', 1)),
     ]);
@@ -131,5 +145,47 @@ describe('start holds', () => {
     expect(members).toEqual(['b1 s1 active']);
     expect(isStarting('Waiting')).toBe(true);
     expect(isStarting('Scaling')).toBe(false);
+  });
+
+  it('does not start a service that is running already', async () => {
+    const { made, resumed, starts } = holds([state('Running', 1), state('Running', 1)]);
+    made.begin('b1', 's1');
+    await settle(() => resumed.length > 0);
+    expect(starts()).toBe(0);
+    expect(resumed).toEqual(['b1']);
+  });
+
+  it('keeps each wait while it lasts, and a resume of the batch keeps its members waiting', () => {
+    const { made, kept } = holds([], [], 60_000);
+    made.begin('b1', 's1');
+    made.beginMember('b2', 's2');
+    made.beginMember('b2', 's3');
+    expect([...kept].sort()).toEqual(['b1 s1 batch', 'b2 s2 member', 'b2 s3 member']);
+    made.release('b2');
+    made.release('b1');
+    expect([...kept].sort()).toEqual(['b2 s2 member', 'b2 s3 member']);
+    made.releaseMember('b2', 's2');
+    made.release('b2', true);
+    expect(kept.size).toBe(0);
+    made.close();
+  });
+
+  it('takes up kept waits after a restart and lets them go once the service answers', async () => {
+    const { made, resumed, members, kept, starts } = holds([
+      state('Stopped', 0),
+      state('Waiting'),
+      ...Array.from({ length: 6 }, () => state('Running', 1)),
+    ]);
+    kept.add('b1 s1 batch').add('b2 s1 member');
+    made.restore([
+      { batchId: 'b1', serviceId: 's1', member: false, since: 5 },
+      { batchId: 'b2', serviceId: 's1', member: true, since: 6 },
+    ]);
+    expect(made.heldOf('b1')).toMatchObject({ state: 'starting', since: 5 });
+    await settle(() => resumed.length > 0 && members.length > 0);
+    expect(resumed).toEqual(['b1']);
+    expect(members).toEqual(['b2 s1 active']);
+    expect(starts()).toBe(1);
+    expect(kept.size).toBe(0);
   });
 });
