@@ -17,11 +17,14 @@ let sim: Simulator;
 let dir: string;
 let studio: Studio;
 
+const openStudio = (): Studio =>
+  nodeStudio(dir, { controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }) });
+
 beforeEach(async () => {
   // A start takes 600 ms of placement: long enough for the batch to be seen waiting.
   sim = await startSimulator({ stepMs: 5, controlDelays: { placementMs: 600, stopMs: 20, removalMs: 10 } });
   dir = mkdtempSync(join(tmpdir(), 'artlab-start-queue-'));
-  studio = nodeStudio(dir, { controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }) });
+  studio = openStudio();
 });
 afterEach(async () => {
   await studio.close();
@@ -45,6 +48,16 @@ async function stoppedService(): Promise<string> {
     await pause(20);
   }
   throw new Error('the service never stopped');
+}
+
+/** The batch once every job ended (or as it is after ten seconds). */
+async function finished(batchId: string): Promise<BatchSummaryDto> {
+  let batch = await call('batches.get', { batchId });
+  for (let i = 0; i < 400 && !batch.finished; i++) {
+    await pause(25);
+    batch = await call('batches.get', { batchId });
+  }
+  return batch;
 }
 
 async function starterId(): Promise<string> {
@@ -82,11 +95,7 @@ describe('queueing on a stopped service', () => {
     expect(batch.paused).toBe(true);
     expect(accepted.size).toBe(0);
 
-    let done = batch;
-    for (let i = 0; i < 400 && !done.finished; i++) {
-      await pause(25);
-      done = await call('batches.get', { batchId: batch.id });
-    }
+    const done = await finished(batch.id);
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
     expect(done.held).toBeUndefined();
     expect(done.paused).toBe(false);
@@ -108,14 +117,10 @@ describe('queueing on a stopped service', () => {
     expect(batch.held?.state).toBe('starting');
     // The app closes while the GPU starts (a quit, or a crash after the wait was written).
     await studio.close();
-    studio = nodeStudio(dir, { controlEndpoint: () => ({ endpoint: sim.info.control.endpoint, protocol: 'http' }) });
+    studio = openStudio();
     expect((await call('batches.get', { batchId: batch.id })).held?.state).toBe('starting');
 
-    let done = batch;
-    for (let i = 0; i < 400 && !done.finished; i++) {
-      await pause(25);
-      done = await call('batches.get', { batchId: batch.id });
-    }
+    const done = await finished(batch.id);
     expect(done.counts).toMatchObject({ succeeded: 3, failed: 0 });
     expect(done.held).toBeUndefined();
     expect([...accepted.values()]).toEqual([1, 1, 1]);
