@@ -1,7 +1,9 @@
 // The batch grid end to end, on an app server and simulator of its own: 3 prompts × 2 swept step counts are queued,
 // the Queue's Grid button shows them as a labelled 2 × 3 table (one prompt fails on purpose: its cells say so), a
 // cell opens its image in the Gallery's viewer. Screenshots in English and Chinese.
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
@@ -70,6 +72,31 @@ test('a swept batch shows as a labelled grid, and a cell opens its image', async
 
   await table.locator('.grid-cell--image').first().click();
   await expect(page.locator('dialog.lightbox')).toBeVisible();
+});
+
+test('the grid saves as one labelled PNG, with its images', async ({ page }) => {
+  await page.goto(`${app.url}#/queue`);
+  await page.getByRole('button', { name: 'Grid' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Grid of Lighthouse sweep' });
+  await expect(dialog.getByTestId('batch-grid').locator('.grid-cell--image img')).toHaveCount(4);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Save as PNG' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('Lighthouse sweep grid.png');
+  // Kept beside the screenshots, for a human to look at.
+  await download.saveAs('test/e2e/screenshots/batch-grid-export.png');
+  const png = await readFile(await download.path());
+  const { width, height, channels } = await sharp(png).metadata();
+  // Three prompts across and two step counts down, 256 px each, beside the labels.
+  expect(width).toBeGreaterThan(3 * 256);
+  expect(width).toBeLessThan(3 * 256 + 400);
+  expect(height).toBeGreaterThan(2 * 256);
+  expect(height).toBeLessThan(2 * 256 + 200);
+  // The four images are drawn (a sheet of labels on white alone is nearly uniform), and the failed cells say so.
+  const { channels: stats } = await sharp(png).stats();
+  expect(channels).toBeGreaterThanOrEqual(3);
+  expect(stats[0]?.stdev).toBeGreaterThan(20);
 });
 
 test('the grid reads well in Chinese', async ({ page }) => {

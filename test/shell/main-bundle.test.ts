@@ -84,7 +84,7 @@ describe('the main bundle, booted with the stand-in electron', () => {
         customSchemes: [
           {
             scheme: 'artlab-media',
-            privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+            privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true },
           },
         ],
       },
@@ -265,6 +265,11 @@ describe('the main bundle, booted with the stand-in electron', () => {
       status: 404,
       body: '',
     });
+  });
+
+  it('answers media with CORS, so that the grid can save a canvas of its thumbnails', async () => {
+    const reply = await shell.command({ name: 'media', url: 'artlab-media://image/999/thumb', method: 'GET' });
+    expect(reply).toMatchObject({ headers: { 'access-control-allow-origin': '*' } });
   });
 
   it('brings its window forward when a second instance starts', async () => {

@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BatchGridDto } from '../../../preload/schemas/jobs';
+import { errorMessage } from '../../settings/settings-context';
+import { drawGridSheet, saveGridSheet, type GridPaint } from './grid-export';
 import { useBatchGrid } from './use-batch-grid';
 
 type Axis = BatchGridDto['axes'][number];
@@ -62,15 +64,51 @@ export function BatchGridDialog(props: {
     return cells.get(coords.join(','));
   };
 
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  /** The grid as shown (its axes and the Z values chosen) as one labelled PNG. */
+  const savePng = async () => {
+    const paint = (column: number, row: number): GridPaint => {
+      const jobs = cellAt(column, row)?.jobs ?? [];
+      const shown = jobs.find((job) => job.imageId !== null) ?? jobs[0];
+      const url = shown?.imageId == null ? null : (thumbs.get(shown.imageId)?.thumbUrl ?? null);
+      if (url) return { kind: 'image', url };
+      return { kind: 'text', text: shown ? t(`queue.state.${shown.state}`) : '—' };
+    };
+    const chosenZ = zAxes.map((i) => `${nameOf(i)}: ${axes[i]?.values[zValues[i] ?? 0] ?? ''}`);
+    setSaving(true);
+    try {
+      const blob = await drawGridSheet({
+        title: [t('queue.grid.title', { label: props.label }), ...chosenZ].join(' · '),
+        corner: [nameOf(y), nameOf(x)].filter(Boolean).join(' \\ '),
+        columns: columns.map((column) => (x === null ? '' : (axes[x]?.values[column] ?? ''))),
+        rows: rows.map((row) => (y === null ? '' : (axes[y]?.values[row] ?? ''))),
+        cells: rows.map((row) => columns.map((column) => paint(column, row))),
+      });
+      saveGridSheet(blob, props.label);
+      setSaveError(null);
+    } catch (cause) {
+      setSaveError(errorMessage(cause));
+    } finally {
+      setSaving(false);
+    }
+  };
+
   return (
     <dialog ref={ref} className="grid-dialog" aria-labelledby="grid-dialog-title" onClose={props.onClose}>
       <header className="grid-dialog__header">
         <h2 id="grid-dialog-title">{t('queue.grid.title', { label: props.label })}</h2>
+        {grid && axes.length > 0 ? (
+          <button type="button" className="button button--small-q" disabled={saving} onClick={() => void savePng()}>
+            {t('queue.grid.savePng')}
+          </button>
+        ) : null}
         <button type="button" className="button button--small-q" onClick={() => ref.current?.close()}>
           {t('queue.grid.close')}
         </button>
       </header>
       {error ? <p className="form-error">{error}</p> : null}
+      {saveError ? <p className="form-error">{saveError}</p> : null}
       {!grid ? <p className="muted">{t('common.loading')}</p> : null}
       {grid && axes.length === 0 ? <p className="muted">{t('queue.grid.noAxes')}</p> : null}
       {grid && axes.length > 0 ? (
