@@ -3,7 +3,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BatchGridDto } from '../../../preload/schemas/jobs';
-import { errorMessage } from '../../settings/settings-context';
 import { drawGridSheet, saveGridSheet, type GridPaint } from './grid-export';
 import { useBatchGrid } from './use-batch-grid';
 
@@ -87,8 +86,9 @@ export function BatchGridDialog(props: {
       });
       saveGridSheet(blob, props.label);
       setSaveError(null);
-    } catch (cause) {
-      setSaveError(errorMessage(cause));
+    } catch {
+      // A canvas the browser refuses (too large, or tainted): the reason is the browser's, in English; say it plainly.
+      setSaveError(t('queue.grid.saveFailed'));
     } finally {
       setSaving(false);
     }
