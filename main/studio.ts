@@ -28,6 +28,8 @@ import { serviceHandlers } from './handlers/services';
 import { SavedPools } from './services/saved-pools';
 import { updateHandlers } from './handlers/updates';
 import { workflowHandlers } from './handlers/workflows';
+import { InputCopies } from './workflows/input-copies';
+import { InputImages } from './workflows/input-images';
 import { openLedgerDatabase } from './ledger/ledger-database';
 import { Ledger } from './ledger/ledger';
 import { silentLogger, type Logger } from './log/logger';
@@ -295,6 +297,15 @@ export function createStudio(adapters: StudioAdapters): Studio {
     }
   };
 
+  const inputs = new InputImages({
+    editionOf: (serviceId) => editions.edition(serviceId),
+    services: () => services.list(),
+    copies: new InputCopies(join(adapters.paths.dataDir, 'inputs')),
+    galleryImage: async (id) => {
+      const file = await gallery.media(id, 'original');
+      return file ? { path: file.path, fileName: gallery.get(id).filename } : undefined;
+    },
+  });
   const handlers: ContractHandlers = {
     ...appHandlers({
       app: adapters.app,
@@ -326,9 +337,10 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ),
     ...updateHandlers(updates),
     ...diagnosticsHandlers(diagnostics),
-    ...workflowHandlers(library, catalogues, services, (serviceId) => editions.edition(serviceId)),
+    ...workflowHandlers(library, catalogues, services, inputs),
     ...batchHandlers({
       ledger,
+      inputs,
       library,
       dispatch,
       services,

@@ -41,6 +41,7 @@ const LABELS: Readonly<Record<Exclude<ParameterKind, 'other'>, string>> = {
   positive: 'Positive prompt',
   negative: 'Negative prompt',
   prompt: 'Prompt',
+  image: 'Image',
   seed: 'Seed',
   steps: 'Steps',
   cfg: 'CFG',
@@ -53,6 +54,12 @@ const LABELS: Readonly<Record<Exclude<ParameterKind, 'other'>, string>> = {
   checkpoint: 'Checkpoint',
   filename_prefix: 'File name prefix',
 };
+
+/**
+ * Core nodes whose `image` input names a file in the service's input folder. Custom loaders are found by the
+ * catalogue's `image_upload` mark when the service has one (workflows/workflow-form.ts).
+ */
+const IMAGE_LOADERS: ReadonlySet<string> = new Set(['LoadImage', 'LoadImageMask', 'LoadImageOutput']);
 
 /**
  * Custom nodes name their seeds freely (`rand_seed`, `seed_value`, `noise_seed_2`); an integer input whose name has
@@ -76,7 +83,12 @@ export function findParameters(workflow: ApiWorkflow): Parameter[] {
     for (const [input, value] of Object.entries(entry.inputs)) {
       if (!isLiteral(value)) continue;
       const id = `${node}.${input}`;
-      const kind = roles.get(id) ?? KIND_BY_INPUT[input] ?? (isSeedLike(input, value) ? 'seed' : 'other');
+      const loads = input === 'image' && typeof value === 'string' && IMAGE_LOADERS.has(entry.class_type ?? '');
+      const kind =
+        roles.get(id) ??
+        (loads ? 'image' : undefined) ??
+        KIND_BY_INPUT[input] ??
+        (isSeedLike(input, value) ? 'seed' : 'other');
       found.push({
         id,
         node,

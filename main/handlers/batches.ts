@@ -28,6 +28,8 @@ import type { Ledger } from '../ledger/ledger';
 import type { ServiceRecord } from '../services/service-record';
 import type { ServiceCatalogues } from '../workflows/service-catalogues';
 import type { WorkflowLibrary } from '../workflows/workflow-library';
+import { contentNames } from '../workflows/input-copies';
+import type { InputImages } from '../workflows/input-images';
 
 export type BatchHandlers = Pick<
   ContractHandlers,
@@ -59,6 +61,8 @@ export interface BatchHandlerDeps {
   holds?: Pick<StartHolds, 'heldOf' | 'begin' | 'beginMember' | 'release'>;
   /** What EAS says the service's GPU is doing, or undefined when the app does not control it (or cannot tell). */
   gpuStatus?: (serviceId: string) => Promise<string | undefined>;
+  /** Puts the app's own input images on each member of a pool (the artist sent them to one service). */
+  inputs?: Pick<InputImages, 'ensureOn'>;
 }
 
 export function batchHandlers({
@@ -71,6 +75,7 @@ export function batchHandlers({
   openFolder,
   holds,
   gpuStatus,
+  inputs,
 }: BatchHandlerDeps): BatchHandlers {
   const wildcards = () => folderWildcards(wildcardsDir);
   const { scheduler, feed } = dispatch;
@@ -119,6 +124,9 @@ export function batchHandlers({
         ? { serviceId: member.serviceId, state: 'drained' as const, reason: STARTING }
         : member,
     );
+    // Each member that works now gets the input images the batch names; one waiting for its GPU gets them when sent.
+    const working = members.filter((member) => member.state === 'active').map((member) => member.serviceId);
+    await inputs?.ensureOn(working, contentNames(workflow, spec));
     const request = { serviceId: '', members, workflow, workflowId, spec, ...(label ? { label } : {}) };
     const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs: chosen.catalogs });
     for (const serviceId of held) holds?.beginMember(batch.id, serviceId, waits.starting.includes(serviceId));

@@ -4,10 +4,9 @@ import type { ContractHandlers } from '../../preload/contract';
 import { NotFoundError } from '../errors';
 import { answer } from './answer';
 import { serializeWorkflow } from '../comfy/workflow-parse';
-import type { Edition } from '../editions/edition';
 import type { ServiceRecord } from '../services/service-record';
 import type { ServiceCatalogues } from '../workflows/service-catalogues';
-import { putInputImage } from '../workflows/input-images';
+import type { InputImages } from '../workflows/input-images';
 import { parameterForm } from '../workflows/workflow-form';
 import { workflowSummary, type WorkflowLibrary } from '../workflows/workflow-library';
 
@@ -27,7 +26,7 @@ export function workflowHandlers(
   library: WorkflowLibrary,
   catalogues: Pick<ServiceCatalogues, 'read' | 'refresh'>,
   services: { list(): ServiceRecord[] },
-  editionOf: (serviceId: string) => Edition | undefined,
+  inputs: Pick<InputImages, 'put'>,
 ): WorkflowHandlers {
   return {
     'workflows.list': () => answer(() => library.list().map(workflowSummary)),
@@ -53,17 +52,7 @@ export function workflowHandlers(
       const read = await catalogues.refresh(serviceId, nameOf);
       return { serviceId: read.serviceId, readAt: read.readAt, nodeTypes: read.nodeTypes };
     },
-    'workflows.uploadImage': async ({ serviceId, fileName, base64 }) => {
-      const service = services.list().find((record) => record.id === serviceId);
-      if (!service) {
-        throw new NotFoundError('That service no longer exists. It may have been deleted in another window.').withCode(
-          'service-gone',
-        );
-      }
-      const bytes = Buffer.from(base64, 'base64');
-      const uploaded = await putInputImage(editionOf(serviceId), service, { fileName, bytes });
-      return { value: uploaded.value, reused: uploaded.reused };
-    },
+    'workflows.uploadImage': (request) => inputs.put(request),
     'workflows.import': (input) => answer(() => workflowSummary(library.import(input))),
     'workflows.rename': ({ id, name }) => answer(() => workflowSummary(library.rename(id, name))),
     'workflows.duplicate': ({ id }) => answer(() => workflowSummary(library.duplicate(id))),

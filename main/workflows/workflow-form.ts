@@ -1,7 +1,7 @@
 // A workflow's parameters as a form: which control draws each one, with bounds and choices from a service's
 // /object_info when one is at hand (an Exclusive service), else only the value the workflow holds.
 import type { ParameterFieldDto } from '../../preload/schemas/jobs';
-import type { NodeCatalog } from '../comfy/node-catalog';
+import type { InputSpec, NodeCatalog } from '../comfy/node-catalog';
 import { findParameters, type Parameter } from '../comfy/parameters';
 import type { ApiWorkflow } from '../comfy/workflow-types';
 import { toLiteralDto } from '../comfy/json-dto';
@@ -14,9 +14,11 @@ function bound(value: number | bigint | undefined): number | string | undefined 
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-function control(parameter: Parameter, choices: readonly string[] | undefined): ParameterFieldDto['control'] {
+function control(parameter: Parameter, spec: InputSpec | undefined): ParameterFieldDto['control'] {
   const { value, kind } = parameter;
   if (TEXTAREA_KINDS.has(kind)) return 'textarea';
+  if (typeof value === 'string' && (kind === 'image' || spec?.upload === true)) return 'image';
+  const choices = spec?.choices;
   if (typeof value === 'boolean') return 'toggle';
   if (typeof value === 'bigint') return 'integer';
   if (typeof value === 'number') return INTEGER_KINDS.has(kind) || Number.isInteger(value) ? 'integer' : 'number';
@@ -35,7 +37,7 @@ export function parameterForm(workflow: ApiWorkflow, catalog?: NodeCatalog): Par
       nodeTitle: parameter.nodeTitle,
       classType: parameter.classType,
       value: toLiteralDto(parameter.value),
-      control: control(parameter, spec?.choices),
+      control: control(parameter, spec),
     };
     // cfg 7.0 arrives as 7: a float input stays a float field when the service says its bounds are fractional.
     if (field.control === 'integer' && !INTEGER_KINDS.has(parameter.kind) && parameter.kind !== 'other') {
@@ -50,7 +52,10 @@ export function parameterForm(workflow: ApiWorkflow, catalog?: NodeCatalog): Par
     if (step !== undefined && (field.control === 'number' || (field.control === 'integer' && Number.isInteger(step)))) {
       field.step = step;
     }
-    if (spec?.choices && typeof parameter.value === 'string') field.choices = [...spec.choices];
+    // An image input's choices are the files its input folder held when the catalogue was read: not a list to pick from.
+    if (spec?.choices && typeof parameter.value === 'string' && field.control !== 'image') {
+      field.choices = [...spec.choices];
+    }
     return field;
   });
 }

@@ -216,6 +216,8 @@ export const ErrorCodeSchema = z.enum([
   'input-image-unreadable',
   'input-images-unsupported',
   'input-images-no-oss',
+  'input-image-gone',
+  'input-image-not-local',
   'input-image-name',
   'oss-write-denied',
   'lifecycle-not-configured',

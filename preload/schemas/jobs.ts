@@ -44,6 +44,7 @@ export const PARAMETER_KINDS = [
   'positive',
   'negative',
   'prompt',
+  'image',
   'seed',
   'steps',
   'cfg',
@@ -71,7 +72,8 @@ export const ParameterFieldSchema = z.object({
   nodeTitle: z.string(),
   classType: z.string(),
   value: LiteralDtoSchema,
-  control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle']),
+  /** `image`: a file the service loads (LoadImage's `image`, or any input the catalogue marks as an upload). */
+  control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle', 'image']),
   min: z.union([z.number(), z.string()]).optional(),
   max: z.union([z.number(), z.string()]).optional(),
   /** The increment the service's widget uses (8 for a width, 0.01 for denoise). */
@@ -356,14 +358,31 @@ export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
 export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });
 export type CatalogueReadDto = z.infer<typeof CatalogueReadSchema>;
 
-/** An image for a LoadImage-style input, sent to the service (base64, up to ComfyUI's default 100 MB). */
-export const InputImageUploadSchema = z.object({
-  serviceId: ServiceIdSchema,
-  fileName: z.string().trim().min(1).max(255),
-  base64: z.string().min(1).max(140_000_000),
+/**
+ * An image for a LoadImage-style input, put where the service reads it. From a file's bytes (base64, up to ComfyUI's
+ * default 100 MB), from an image of the Gallery (img2img from a result), or by the value a workflow already holds (a
+ * re-run, a pool member): found on the service, else sent again from this computer's copy.
+ */
+export const InputImageUploadSchema = z.union([
+  z.object({
+    serviceId: ServiceIdSchema,
+    fileName: z.string().trim().min(1).max(255),
+    base64: z.string().min(1).max(140_000_000),
+  }),
+  z.object({ serviceId: ServiceIdSchema, galleryImageId: z.number().int().nonnegative() }),
+  z.object({ serviceId: ServiceIdSchema, value: z.string().trim().min(1).max(255) }),
+]);
+export type InputImageUpload = z.infer<typeof InputImageUploadSchema>;
+/**
+ * `value`: what the input takes (the name on the service); `reused`: the service had these bytes already; `fromCopy`:
+ * sent again from this computer's copy (the service had lost it); `fileName`: the name the artist knows it by.
+ */
+export const UploadedInputSchema = z.object({
+  value: z.string(),
+  reused: z.boolean(),
+  fromCopy: z.boolean().optional(),
+  fileName: z.string().optional(),
 });
-/** `value`: what the input takes (the name on the service); `reused`: the service had these bytes already. */
-export const UploadedInputSchema = z.object({ value: z.string(), reused: z.boolean() });
 
 const BatchIdInput = z.object({ batchId: Id });
 const JobIdInput = z.object({ jobId: Id });

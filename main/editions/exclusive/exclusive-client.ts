@@ -19,7 +19,7 @@ import { tokenRefusedWhy } from '../connection-reasons';
 import { HttpClient } from '../http';
 import type { BackoffOptions } from './backoff';
 import { downloadToFile } from './download';
-import { uploadInputImage, type InputImage, type UploadedInput } from './input-upload';
+import { hasInputImage, uploadInputImage, type InputImage, type UploadedInput } from './input-upload';
 import { ExclusiveApi, type QueueSnapshot, type ServiceHealth } from './exclusive-api';
 import { ProgressSocket } from './progress-socket';
 import { PromptTracker, type TrackerTiming } from './prompt-tracker';
@@ -258,12 +258,17 @@ export class ExclusiveClient implements Edition {
     });
   }
 
-  /** GET /system_stats: ComfyUI's version, the device, and the round trip. */
   /** Puts an input image in the service's input folder (once per content) and says what a LoadImage input takes. */
   uploadInput(image: InputImage, signal?: AbortSignal): Promise<UploadedInput> {
     return uploadInputImage(this.http, this.label, image, signal);
   }
 
+  /** Whether the service's input folder holds that file. */
+  hasInput(name: string, signal?: AbortSignal): Promise<boolean> {
+    return hasInputImage(this.http, name, signal);
+  }
+
+  /** GET /system_stats: ComfyUI's version, the device, and the round trip. */
   health(): Promise<ServiceHealth> {
     return this.api.systemStats();
   }

@@ -16,6 +16,19 @@ const uploadReplySchema = z.object({
   type: z.string(),
 });
 
+/** Whether ComfyUI's input folder holds a file of that name (only its first bytes are read). */
+export async function hasInputImage(http: HttpClient, name: string, signal?: AbortSignal): Promise<boolean> {
+  const existing = await http.request({
+    path: 'view',
+    query: { filename: name, type: 'input' },
+    accept: [400, 403, 404],
+    maxBytes: 1024,
+    truncate: true,
+    ...(signal ? { signal } : {}),
+  });
+  return existing.status === 200;
+}
+
 export async function uploadInputImage(
   http: HttpClient,
   label: string,
@@ -24,16 +37,7 @@ export async function uploadInputImage(
 ): Promise<UploadedInput> {
   checkInputImage(image);
   const name = inputImageName(image);
-  // Only the first bytes of an existing file are read: its name is its content.
-  const existing = await http.request({
-    path: 'view',
-    query: { filename: name, type: 'input' },
-    accept: [400, 404],
-    maxBytes: 1024,
-    truncate: true,
-    ...(signal ? { signal } : {}),
-  });
-  if (existing.status === 200) return { value: name, name, subfolder: '', reused: true };
+  if (await hasInputImage(http, name, signal)) return { value: name, name, subfolder: '', reused: true };
 
   const form = new FormData();
   // A copy: a Blob takes only bytes backed by a plain ArrayBuffer (the caller's may be a Buffer on a shared pool).

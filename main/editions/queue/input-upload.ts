@@ -11,17 +11,29 @@ import { checkInputImage, inputImageName, uploadTimeoutMs, type InputImage, type
 /** What the upload needs of the service's OSS location. */
 export type InputObjectStore = Pick<OssImageSource, 'location' | 'sizeOf' | 'putNew'>;
 
+function noOss(service: string): ValidationError {
+  return new ValidationError(
+    `The API-edition service “${service}” reads input images from its OSS mount: set its OSS storage path and AccessKey in the service's settings first.`,
+  ).withCode('input-images-no-oss', { service });
+}
+
+/** Whether the service's OSS mount holds an input of that name. */
+export async function inputInMount(
+  store: InputObjectStore | undefined,
+  service: string,
+  name: string,
+): Promise<boolean> {
+  if (!store) throw noOss(service);
+  return (await store.sizeOf(inputKey(store.location, name))) !== undefined;
+}
+
 export async function putInputInMount(
   store: InputObjectStore | undefined,
   service: string,
   image: InputImage,
   signal?: AbortSignal,
 ): Promise<UploadedInput> {
-  if (!store) {
-    throw new ValidationError(
-      `The API-edition service “${service}” reads input images from its OSS mount: set its OSS storage path and AccessKey in the service's settings first.`,
-    ).withCode('input-images-no-oss', { service });
-  }
+  if (!store) throw noOss(service);
   checkInputImage(image);
   const name = inputImageName(image);
   const key = inputKey(store.location, name);

@@ -1,7 +1,7 @@
 // The API edition ("queue") behind the Edition interface (DESIGN.md rule 5): submit through `api_prompt` on the input
 // queue, results only through the sink watcher, images from the OSS mount (reference/artlab-api-edition.md).
 import type { InputImage, UploadedInput } from '../input-image';
-import { putInputInMount, type InputObjectStore } from './input-upload';
+import { inputInMount, putInputInMount, type InputObjectStore } from './input-upload';
 import type { Dispatcher } from 'undici';
 import { serializeWorkflow } from '../../comfy/workflow-parse';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
@@ -219,6 +219,11 @@ export class QueueEdition implements Edition {
   /** Puts an input image in the service's OSS mount (once per content) and says what a LoadImage input takes. */
   uploadInput(image: InputImage, signal?: AbortSignal): Promise<UploadedInput> {
     return putInputInMount(this.options.inputs, this.options.name ?? this.address.service, image, signal);
+  }
+
+  /** Whether the service's OSS mount holds that input. */
+  hasInput(name: string): Promise<boolean> {
+    return inputInMount(this.options.inputs, this.options.name ?? this.address.service, name);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { parseJson } from '../../../main/comfy/json-bigint';
 import { catalogFromObjectInfo } from '../../../main/comfy/node-catalog';
 import { starterWorkflow } from '../../../main/comfy/starter';
 import { parameterForm } from '../../../main/workflows/workflow-form';
+import type { ApiWorkflow } from '../../../main/comfy/workflow-types';
 
 // A slice of a real /object_info: KSampler's numbers with step and round, EmptyLatentImage's steps of 8.
 const objectInfo = parseJson(`{
@@ -46,5 +47,40 @@ describe('catalogFromObjectInfo: step and round', () => {
     expect(field('height')?.step).toBeUndefined();
     expect(field('batch_size')?.step).toBeUndefined();
     expect(field('steps')?.step).toBeUndefined();
+  });
+});
+
+describe('parameterForm: input images', () => {
+  const workflow = parseJson(`{
+    "1": {"class_type": "LoadImage", "inputs": {"image": "example.png"}},
+    "2": {"class_type": "LoadImageMask", "inputs": {"image": "mask.png", "channel": "alpha"}},
+    "3": {"class_type": "FancyLoader", "inputs": {"picture": "photo.jpg", "mode": "fit"}},
+    "4": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "out"}}
+  }`) as ApiWorkflow;
+
+  it('draws LoadImage-style inputs as image fields, right after the prompts, even without a catalogue', () => {
+    const fields = parameterForm(workflow);
+    expect(fields.slice(0, 2).map((field) => [field.id, field.kind, field.control])).toEqual([
+      ['1.image', 'image', 'image'],
+      ['2.image', 'image', 'image'],
+    ]);
+    expect(fields.find((field) => field.id === '3.picture')?.control).toBe('text');
+  });
+
+  it("takes a custom node's upload input from the catalogue, without its list of files as choices", () => {
+    const catalog = catalogFromObjectInfo(
+      parseJson(`{
+        "LoadImage": {"input": {"required": {"image": [["example.png", "other.png"], {"image_upload": true}]}},
+          "output": ["IMAGE", "MASK"], "output_node": false},
+        "FancyLoader": {"input": {"required": {"picture": [["photo.jpg"], {"image_upload": true}],
+          "mode": [["fit", "fill"], {}]}}, "output": ["IMAGE"], "output_node": false}
+      }`),
+    );
+    const fields = parameterForm(workflow, catalog);
+    const field = (id: string) => fields.find((candidate) => candidate.id === id);
+    expect(field('1.image')).toMatchObject({ control: 'image' });
+    expect(field('1.image')?.choices).toBeUndefined();
+    expect(field('3.picture')).toMatchObject({ kind: 'other', control: 'image' });
+    expect(field('3.mode')).toMatchObject({ control: 'choice', choices: ['fit', 'fill'] });
   });
 });
