@@ -182,6 +182,8 @@ export function batchHandlers({
       // rather than every job being sent to a gateway that answers 503. One already starting is waited for.
       const waits = await gpuWaitsOf([serviceId], startService);
       const hold = waits.start.length + waits.starting.length > 0;
+      // The inputs it names are on the service (a re-run, or images chosen before another service was picked).
+      if (!hold) await inputs?.ensureOn([serviceId], contentNames(workflow, spec));
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
       const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
       const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });

@@ -42,6 +42,8 @@ export interface InputImagesDeps {
   galleryImage(id: number): Promise<{ path: string; fileName: string } | undefined>;
 }
 
+const ENSURE_CONCURRENCY = 4;
+
 /** A value a service could hold in its input folder: a plain name, no way out of the folder. */
 const SAFE_VALUE = /^[^/\\\0]{1,255}$/;
 
@@ -77,9 +79,12 @@ export class InputImages {
    * not got, from this computer's copy). Refused with the service named when one cannot get one.
    */
   async ensureOn(serviceIds: readonly string[], values: readonly string[], signal?: AbortSignal): Promise<void> {
-    for (const serviceId of serviceIds) {
-      for (const value of values) await this.put({ serviceId, value }, signal);
-    }
+    const work = serviceIds.flatMap((serviceId) => values.map((value) => ({ serviceId, value })));
+    // A few at a time: a folder of 200 photos is 200 checks per service, each a round trip.
+    const next = async (): Promise<void> => {
+      for (let item = work.shift(); item; item = work.shift()) await this.put(item, signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(ENSURE_CONCURRENCY, work.length) }, next));
   }
 
   private target(serviceId: string) {

@@ -166,4 +166,24 @@ describe('input images in the Studio', () => {
     }
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
   });
+
+  it('puts an image chosen for one service on another the batch is then sent to', async () => {
+    const { a, b } = await services();
+    const onB = inputPuts(second);
+    const base64 = (await png(77)).toString('base64');
+    const { value } = await call('workflows.uploadImage', { serviceId: a, fileName: 'p.png', base64 });
+    const workflow = await call('workflows.import', { name: 'Invert', json: JSON.stringify(invert) });
+    const batch = await call('batches.queue', {
+      serviceId: b,
+      workflowId: workflow.id,
+      spec: { set: { '1.image': value } },
+    });
+    expect(onB).toEqual([value]);
+    let done = await call('batches.get', { batchId: batch.id });
+    for (let i = 0; i < 400 && !done.finished; i++) {
+      await pause(10);
+      done = await call('batches.get', { batchId: batch.id });
+    }
+    expect(done.counts).toMatchObject({ succeeded: 1, failed: 0 });
+  });
 });

@@ -139,7 +139,9 @@ export function BatchBuilder(props: {
     props.fieldError && fields.some((f) => f.kind === 'seed' && f.id === props.fieldError?.id)
       ? props.fieldError.message
       : null;
-  const sweepable = fields.filter((field) => field.control !== 'textarea');
+  // An image input's axis is made and shown by its own field (parameter-form's ImageField).
+  const sweepable = fields.filter((field) => field.control !== 'textarea' && field.control !== 'image');
+  const imageInputs = new Set(fields.filter((field) => field.control === 'image').map((field) => field.id));
   const seedFields = fields.filter((field) => field.kind === 'seed');
 
   const loadPrompts = async (file: File) => {
@@ -344,26 +346,28 @@ export function BatchBuilder(props: {
         </div>
         {draft.sweeps.length > 0 ? (
           <ul className="sweep-list">
-            {draft.sweeps.map((sweep) => (
-              <SweepRow
-                key={sweep.key}
-                sweep={sweep}
-                fields={sweepable}
-                catalogueName={props.catalogueName}
-                onChange={(next) =>
-                  onChange((current) => ({
-                    ...current,
-                    sweeps: current.sweeps.map((item) => (item.key === next.key ? next : item)),
-                  }))
-                }
-                onRemove={() =>
-                  onChange((current) => ({
-                    ...current,
-                    sweeps: current.sweeps.filter((item) => item.key !== sweep.key),
-                  }))
-                }
-              />
-            ))}
+            {draft.sweeps
+              .filter((sweep) => !imageInputs.has(sweep.parameter))
+              .map((sweep) => (
+                <SweepRow
+                  key={sweep.key}
+                  sweep={sweep}
+                  fields={sweepable}
+                  catalogueName={props.catalogueName}
+                  onChange={(next) =>
+                    onChange((current) => ({
+                      ...current,
+                      sweeps: current.sweeps.map((item) => (item.key === next.key ? next : item)),
+                    }))
+                  }
+                  onRemove={() =>
+                    onChange((current) => ({
+                      ...current,
+                      sweeps: current.sweeps.filter((item) => item.key !== sweep.key),
+                    }))
+                  }
+                />
+              ))}
           </ul>
         ) : null}
         <div>

@@ -197,6 +197,40 @@ export function specFromDraft(detail: WorkflowDetailDto, draft: ComposeDraft): B
   return spec;
 }
 
+/** The image(s) an image field holds: the values of its axis, or its one value. */
+export function imageValues(draft: ComposeDraft, field: ParameterFieldDto): string[] {
+  const axis = draft.sweeps.find((sweep) => sweep.parameter === field.id && sweep.mode === 'list');
+  if (axis) return splitList(axis.values);
+  return [String(draft.values[field.id] ?? field.value)];
+}
+
+/** One image sets the field; several make it an axis of the batch (one job each, times the prompts and seeds). */
+export function withImages(draft: ComposeDraft, field: ParameterFieldDto, values: readonly string[]): ComposeDraft {
+  const others = draft.sweeps.filter((sweep) => sweep.parameter !== field.id);
+  const [first] = values;
+  if (first === undefined) return draft;
+  if (values.length === 1) return { ...draft, values: { ...draft.values, [field.id]: first }, sweeps: others };
+  const axis: SweepDraft = {
+    key: Date.now(),
+    parameter: field.id,
+    mode: 'list',
+    values: values.join(', '),
+    start: '',
+    stop: '',
+    step: '1',
+  };
+  return { ...draft, values: { ...draft.values, [field.id]: String(field.value) }, sweeps: [...others, axis] };
+}
+
+/** Back to the workflow's own file: no axis. */
+export function withoutImages(draft: ComposeDraft, field: ParameterFieldDto): ComposeDraft {
+  return {
+    ...draft,
+    values: { ...draft.values, [field.id]: String(field.value) },
+    sweeps: draft.sweeps.filter((sweep) => sweep.parameter !== field.id),
+  };
+}
+
 /** The session's memory: the last workflow, service or pool and each workflow's draft (not persisted across restarts). */
 export const composeSession: {
   workflowId: string | null;

@@ -16,8 +16,9 @@ import { errorMessage } from '../../settings/settings-context';
 import { BatchBuilder } from './batch-builder';
 import { BatchPreview } from './batch-preview';
 import { CatalogueLine } from './catalogue-line';
-import { specFromDraft } from './compose-draft';
+import { imageValues, specFromDraft, withImages, withoutImages } from './compose-draft';
 import { ParameterForm } from './parameter-form';
+import { useComposeInput } from './use-compose-input';
 import { PoolDialog } from './pool-dialog';
 import { ServicePicker } from './service-picker';
 import { errorAt, useCompose } from './use-compose';
@@ -32,6 +33,7 @@ export function ComposePage() {
   const { t } = useTranslation();
   const state = useCompose();
   const { detail, draft, preview, serviceId, setDraft, setError, refreshWorkflows, selectWorkflow } = state;
+  const { waiting } = useComposeInput(detail, draft, serviceId, setDraft, setError);
   const [dragging, setDragging] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [startAsk, setStartAsk] = useState<{ sentence: string; confirmLarge: boolean } | null>(null);
@@ -149,11 +151,13 @@ export function ComposePage() {
     if (dragDepth.current === 0) setDragging(false);
   };
   const onDrop = (event: DragEvent) => {
+    // An image input took it (image-field.tsx): not a workflow to import.
+    const taken = event.defaultPrevented;
     event.preventDefault();
     dragDepth.current = 0;
     setDragging(false);
     const files = [...event.dataTransfer.files];
-    if (files.length > 0) void importFiles(files);
+    if (files.length > 0 && !taken) void importFiles(files);
   };
 
   const queueButton = (
@@ -186,6 +190,11 @@ export function ComposePage() {
       {state.error ? (
         <p className="alert" role="alert">
           {state.error}
+        </p>
+      ) : null}
+      {waiting ? (
+        <p className="notice" data-testid="compose-input-waiting">
+          {t('compose.image.waiting', { file: waiting.fileName })}
         </p>
       ) : null}
       {queued && queued.formVersion === state.formVersion ? (
@@ -242,6 +251,13 @@ export function ComposePage() {
                   onChange={(id, value) =>
                     setDraft((current) => ({ ...current, values: { ...current.values, [id]: value } }))
                   }
+                  images={{
+                    serviceId,
+                    serviceName: state.services.find((service) => service.id === serviceId)?.name,
+                    valuesOf: (field) => imageValues(draft, field),
+                    onImages: (field, values) => setDraft((current) => withImages(current, field, values)),
+                    onReset: (field) => setDraft((current) => withoutImages(current, field)),
+                  }}
                 />
               </>
             ) : null}

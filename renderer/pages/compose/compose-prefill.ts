@@ -31,3 +31,28 @@ export function onComposePrefill(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+/** A Gallery image handed to Compose as the workflow's input image ("Use as input": img2img from a result). */
+export interface ComposeInput {
+  galleryImageId: number;
+  fileName: string;
+  /** What the field shows while and after it is sent (the Gallery's thumbnail). */
+  thumbUrl: string | null;
+}
+
+let pendingInput: ComposeInput | null = null;
+
+/** Stores the image for Compose's first image input; follow with `navigateTo('compose')`. */
+export function giveComposeInput(input: ComposeInput): void {
+  pendingInput = input;
+  for (const listener of listeners) listener();
+}
+
+/** The image waiting to be used, left in place: Compose takes it once a workflow with an image input is shown. */
+export function peekComposeInput(): ComposeInput | null {
+  return pendingInput;
+}
+
+export function clearComposeInput(): void {
+  pendingInput = null;
+}

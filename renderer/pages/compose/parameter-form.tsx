@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
 import { builderOwns, type FormValue } from './compose-draft';
+import { ImageField } from './image-field';
 import type { FieldError } from './use-compose';
 
 export function useFieldLabel() {
@@ -175,7 +176,16 @@ export function ParameterForm(props: {
   catalogueName?: string;
   fieldError: FieldError | null;
   onChange: (id: string, value: FormValue) => void;
+  /** Image inputs: where their files are sent, and the draft's images for each. */
+  images: {
+    serviceId: string | null;
+    serviceName: string | undefined;
+    valuesOf: (field: ParameterFieldDto) => string[];
+    onImages: (field: ParameterFieldDto, values: string[]) => void;
+    onReset: (field: ParameterFieldDto) => void;
+  };
 }) {
+  const label = useFieldLabel();
   const { t } = useTranslation();
   const fields = props.fields.filter((field) => !builderOwns(field, { seedInput: props.seedInput }));
   if (fields.length === 0) return null;
@@ -187,16 +197,30 @@ export function ParameterForm(props: {
     <section className="compose-card">
       <h2 className="compose-card__title">{t('compose.form.title')}</h2>
       <div className="compose-grid">
-        {fields.map((field) => (
-          <ParameterControl
-            key={field.id}
-            field={field}
-            value={props.values[field.id] ?? ''}
-            catalogueName={props.catalogueName}
-            error={errorFor(field)}
-            onChange={(value) => props.onChange(field.id, value)}
-          />
-        ))}
+        {fields.map((field) =>
+          field.control === 'image' ? (
+            <ImageField
+              key={field.id}
+              field={field}
+              label={label(field)}
+              values={props.images.valuesOf(field)}
+              serviceId={props.images.serviceId}
+              serviceName={props.images.serviceName}
+              error={errorFor(field)}
+              onChange={(values) => props.images.onImages(field, values)}
+              onReset={() => props.images.onReset(field)}
+            />
+          ) : (
+            <ParameterControl
+              key={field.id}
+              field={field}
+              value={props.values[field.id] ?? ''}
+              catalogueName={props.catalogueName}
+              error={errorFor(field)}
+              onChange={(value) => props.onChange(field.id, value)}
+            />
+          ),
+        )}
       </div>
     </section>
   );

@@ -10,7 +10,7 @@ import { formatBytes, formatDateTime, formatMoney, formatNumber } from '../../i1
 import { queueBatchHandoff } from '../../navigation/page-handoff';
 import { navigateTo } from '../../navigation/use-current-page';
 import { errorMessage } from '../../settings/settings-context';
-import { openInCompose } from '../compose/compose-prefill';
+import { giveComposeInput, openInCompose } from '../compose/compose-prefill';
 
 function formatSize(bytes: number | null): string | null {
   return bytes === null ? null : formatBytes(bytes);
@@ -90,6 +90,11 @@ export function LightboxDetails(props: {
       openInCompose({ ...(await artlab.call('gallery.rerunParams', { id: d.id })), values: {} });
       navigateTo('compose');
     });
+  // img2img from a result: Compose puts this image in the workflow's image input.
+  const useAsInput = () => {
+    giveComposeInput({ galleryImageId: d.id, fileName: d.filename, thumbUrl: d.thumbUrl ?? d.url });
+    navigateTo('compose');
+  };
   const exportOne = () =>
     act(async () => {
       if (transport === 'browser') {
@@ -180,6 +185,14 @@ export function LightboxDetails(props: {
         </button>
         <button type="button" className="button button--primary" disabled={!d.hasWorkflow} onClick={rerun}>
           {t('gallery.lightbox.rerun')}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={d.state !== 'fetched' || d.media !== 'image'}
+          onClick={useAsInput}
+        >
+          {t('gallery.lightbox.useAsInput')}
         </button>
         {d.workflowId !== null ? (
           <button type="button" className="button" onClick={openWorkflow}>
