@@ -20,15 +20,17 @@ export interface QueueBatchRequest {
   /** The library workflow it came from, when it did. */
   workflowId?: string | null;
   spec: BatchSpec;
-  /** Shown as the batch's title; made from the first prompt when omitted. */
+  /** Shown as the batch's title; made from the first prompt (or the workflow's name) when omitted. */
   label?: string;
+  /** The library workflow's name: the title of a batch with no prompt of its own (an upscale, an img2img). */
+  workflowName?: string;
 }
 
 const LABEL_LENGTH = 60;
 
-/** A short title for a batch: its first prompt (or "Workflow"), and how many prompts follow. */
-export function batchLabel(prompts: readonly (string | null)[]): string {
-  const first = prompts[0] ?? 'Workflow';
+/** A short title for a batch: its first prompt (or the workflow's name), and how many prompts follow. */
+export function batchLabel(prompts: readonly (string | null)[], workflowName?: string): string {
+  const first = prompts[0] ?? (workflowName?.trim() || 'Workflow');
   const short = first.length > LABEL_LENGTH ? `${first.slice(0, LABEL_LENGTH - 1)}…` : first;
   const others = new Set(prompts).size - 1;
   return others > 0 ? `${short} (+${others} more prompts)` : short;
@@ -69,7 +71,7 @@ export function queueBatchInTurns(
  * sends the same seed.
  */
 function batchToStore(request: QueueBatchRequest, options: QueueOptions): NewBatchOfPatches {
-  const label = request.label?.trim() || batchLabel(promptList(request.spec));
+  const label = request.label?.trim() || batchLabel(promptList(request.spec), request.workflowName);
   const expansion: ExpansionOptions = {
     ...(options.random ? { random: options.random } : {}),
     ...(options.wildcards ? { wildcards: options.wildcards } : {}),

@@ -157,9 +157,6 @@ export function parseRunFlags(
       `--url is given ${others.length + 1} times: a batch can use at most ${MAX_POOL_MEMBERS} services.`,
     );
   }
-  if (others.length > 0 && values.image) {
-    throw new UsageError('--image works with one --url: input images are sent to one service.');
-  }
   const spec: BatchSpecInput = { seeds: values.seeds ? parseSeeds(values.seeds) : { mode: 'random' } };
   if (values.count !== undefined) spec.countPerPrompt = checked(positiveInt('--count'), values.count);
   if (values.negative !== undefined) spec.negative = values.negative;

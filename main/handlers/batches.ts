@@ -109,7 +109,8 @@ export function batchHandlers({
   }) {
     const { serviceIds, workflowId, spec, label } = input;
     const words = checkedWildcards(spec, input.confirmLarge);
-    const workflow = library.get(workflowId).workflow;
+    const record = library.get(workflowId);
+    const workflow = record.workflow;
     const candidates = await memberCandidates({ services, catalogues }, serviceIds);
     const [first] = previewJobs(workflow, spec, 1, { wildcards: words });
     const chosen = poolMembers(candidates, first ? patchWorkflow(workflow, first.patch) : workflow);
@@ -127,7 +128,15 @@ export function batchHandlers({
     // Each member that works now gets the input images the batch names; one waiting for its GPU gets them when sent.
     const working = members.filter((member) => member.state === 'active').map((member) => member.serviceId);
     await inputs?.ensureOn(working, contentNames(workflow, spec));
-    const request = { serviceId: '', members, workflow, workflowId, spec, ...(label ? { label } : {}) };
+    const request = {
+      serviceId: '',
+      members,
+      workflow,
+      workflowId,
+      workflowName: record.name,
+      spec,
+      ...(label ? { label } : {}),
+    };
     const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, catalogs: chosen.catalogs });
     for (const serviceId of held) holds?.beginMember(batch.id, serviceId, waits.starting.includes(serviceId));
     feed.touchBatch(batch.id);
@@ -177,7 +186,8 @@ export function batchHandlers({
         ).withCode('batch-needs-oss', { name: service.name });
       }
       const words = checkedWildcards(spec, confirmLarge);
-      const workflow = library.get(workflowId).workflow;
+      const record = library.get(workflowId);
+      const workflow = record.workflow;
       // A GPU the app controls and EAS says is stopped: the artist chooses to start it (the batch then waits for it)
       // rather than every job being sent to a gateway that answers 503. One already starting is waited for.
       const waits = await gpuWaitsOf([serviceId], startService);
@@ -185,7 +195,7 @@ export function batchHandlers({
       // The inputs it names are on the service (a re-run, or images chosen before another service was picked).
       if (!hold) await inputs?.ensureOn([serviceId], contentNames(workflow, spec));
       const catalog = await catalogues.get(serviceId, { waitMs: CATALOGUE_WAIT_MS });
-      const request = { serviceId, workflow, workflowId, spec, ...(label ? { label } : {}) };
+      const request = { serviceId, workflow, workflowId, workflowName: record.name, spec, ...(label ? { label } : {}) };
       const { batch } = await queueBatchInTurns(ledger, request, { wildcards: words, ...(catalog ? { catalog } : {}) });
       if (hold && holds) {
         // Paused in the same turn it was stored: nothing of it is sent before the service answers.

@@ -30,8 +30,8 @@ function createHandoff<T>(): PageHandoff<T> {
   };
 }
 
-/** The Queue shows only this batch (its batch filter set). */
-export const queueBatchHandoff = createHandoff<{ batchId: string }>();
+/** The Queue shows only this batch (its batch filter set), and with `grid` opens its grid. */
+export const queueBatchHandoff = createHandoff<{ batchId: string; grid?: boolean }>();
 
 /** The gallery opens this image in its viewer, within its batch when it has one (so its page is the first loaded). */
 export const galleryImageHandoff = createHandoff<{ imageId: number; batchId: string | null }>();

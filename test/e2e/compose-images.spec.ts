@@ -93,6 +93,17 @@ test('three chosen photos are sent once and make one job each; a result is used 
   await expect(grid.locator('img')).toHaveCount(3, { timeout: 20_000 });
   await grid.getByRole('button').first().dblclick();
   const lightbox = page.getByRole('dialog', { name: 'Image viewer' });
+
+  // The Gallery's Grid opens the batch's grid, its photos named as the artist chose them.
+  await lightbox.getByRole('button', { name: 'Grid', exact: true }).click();
+  const table = page.getByTestId('batch-grid');
+  for (const file of files) await expect(table.getByRole('columnheader', { name: file.name })).toBeVisible();
+  await expect(table.locator('img')).toHaveCount(3);
+  await page.screenshot({ path: 'test/e2e/screenshots/compose-images-grid-dark.png', animations: 'disabled' });
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+
+  await page.goto(`${app.url}#/gallery`);
+  await grid.getByRole('button').first().dblclick();
   await lightbox.getByRole('button', { name: 'Use as input' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compose');
   await expect(page.getByTestId('image-field-status')).toContainText('From the Gallery, ready on Studio box.', {

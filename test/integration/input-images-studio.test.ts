@@ -186,4 +186,43 @@ describe('input images in the Studio', () => {
     }
     expect(done.counts).toMatchObject({ succeeded: 1, failed: 0 });
   });
+
+  it('on the API edition, an input re-used from this computer goes into the OSS mount its workers read', async () => {
+    const { a } = await services();
+    const onSecond = inputPuts(second);
+    const api = await call('services.create', {
+      name: 'Farm',
+      url: second.info.queue.url,
+      token: second.info.queue.token,
+      oss: {
+        location: `oss://${second.info.oss.bucket}/${second.info.oss.prefix}/`,
+        region: second.info.oss.region,
+        endpoint: second.info.oss.endpoint,
+        credentials: 'own',
+        accessKeyId: second.info.oss.accessKeyId,
+        accessKeySecret: second.info.oss.accessKeySecret,
+      },
+    });
+    const base64 = (await png(140)).toString('base64');
+    const { value } = await call('workflows.uploadImage', { serviceId: a, fileName: 'p.png', base64 });
+    expect(await call('workflows.uploadImage', { serviceId: api.id, value })).toMatchObject({ fromCopy: true });
+    expect(onSecond).toEqual([value]);
+    const workflow = await call('workflows.import', { name: 'Invert', json: JSON.stringify(invert) });
+    const batch = await call('batches.queue', {
+      serviceId: api.id,
+      workflowId: workflow.id,
+      spec: { set: { '1.image': value } },
+    });
+    let done = await call('batches.get', { batchId: batch.id });
+    for (let i = 0; i < 600 && !done.finished; i++) {
+      await pause(10);
+      done = await call('batches.get', { batchId: batch.id });
+    }
+    expect(done.counts).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(onSecond).toHaveLength(1);
+    const gone = `artlab-${'1'.repeat(40)}.png`;
+    expect((await failure('workflows.uploadImage', { serviceId: api.id, value: gone })).message).toBe(
+      `“${gone}” is no longer on “Farm”, and this computer has no copy of it. Choose the image again.`,
+    );
+  });
 });

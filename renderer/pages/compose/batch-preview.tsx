@@ -1,7 +1,7 @@
 // "N jobs" and the first few expansions, as main computed them (the same expansion that queueing stores).
 import { useTranslation } from 'react-i18next';
 import type { BatchPreviewDto, ParameterFieldDto } from '../../../preload/schemas/jobs';
-import { pictures } from './image-field';
+import { inputLabel } from '../../api/input-pictures';
 import { useFieldLabel } from './parameter-form';
 
 export function BatchPreview(props: {
@@ -53,7 +53,7 @@ export function BatchPreview(props: {
                   ) : null}
                   {patch.slice(0, 3).map(([id, value]) => (
                     <span key={id} className="batch-preview__meta">
-                      {fieldLabel(id)} = {pictures.get(String(value))?.fileName ?? String(value)}
+                      {fieldLabel(id)} = {inputLabel(String(value))}
                     </span>
                   ))}
                 </li>

@@ -6,20 +6,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParameterFieldDto } from '../../../preload/schemas/jobs';
 import { artlab } from '../../api/artlab';
+import { inputLabel, isInputName, pictures } from '../../api/input-pictures';
 import { errorMessage } from '../../settings/settings-context';
 
-const CONTENT_NAME = /^artlab-[0-9a-f]{40}\.[a-z0-9]{2,5}$/;
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif';
-
-/** What the session knows of an image it sent: the artist's file name and a thumbnail (an object URL or the Gallery's). */
-export interface Picture {
-  fileName: string;
-  url: string | null;
-  /** Put in by the Gallery's "Use as input", on this service. */
-  fromGallery?: string;
-}
-/** Image value (`artlab-<sha>.png`) → picture, for the session: the field shows what the artist chose. */
-export const pictures = new Map<string, Picture>();
 
 function base64Of(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -54,7 +44,7 @@ export function ImageField(props: {
   const [over, setOver] = useState(false);
   const { field, values, serviceId, onChange } = props;
   const service = props.serviceName ?? '';
-  const own = values.length === 1 && values[0] === String(field.value) && !CONTENT_NAME.test(values[0] ?? '');
+  const own = values.length === 1 && values[0] === String(field.value) && !isInputName(values[0] ?? '');
 
   const send = async (files: File[]) => {
     if (!serviceId) return setStatus({ kind: 'failed', message: t('compose.image.noService') });
@@ -87,7 +77,7 @@ export function ImageField(props: {
   // A value this session did not send (a re-run, a workflow saved with one): looked for on the service, once per
   // value and service; the answer arrives as `check`.
   const [first] = values;
-  const unknown = values.length === 1 && first !== undefined && CONTENT_NAME.test(first) && !pictures.has(first);
+  const unknown = values.length === 1 && first !== undefined && isInputName(first) && !pictures.has(first);
   const checkKey = unknown && serviceId ? `${serviceId}\n${first}` : null;
   const [check, setCheck] = useState<{ key: string; fromCopy?: boolean; message?: string } | null>(null);
   useEffect(() => {
@@ -168,7 +158,7 @@ export function ImageField(props: {
                 ) : (
                   <span className="image-field__thumb image-field__thumb--none" aria-hidden="true" />
                 )}
-                <span className="image-field__name">{picture?.fileName ?? value}</span>
+                <span className="image-field__name">{inputLabel(value)}</span>
               </li>
             );
           })}

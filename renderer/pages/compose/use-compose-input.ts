@@ -7,7 +7,7 @@ import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
 import { builderOwns, withImages, type ComposeDraft } from './compose-draft';
 import { clearComposeInput, onComposePrefill, peekComposeInput, type ComposeInput } from './compose-prefill';
-import { pictures } from './image-field';
+import { pictures } from '../../api/input-pictures';
 
 export function useComposeInput(
   detail: WorkflowDetailDto | null,

@@ -168,6 +168,17 @@ export function LightboxDetails(props: {
           >
             {batchLabel ?? t('ui.gallery.openBatch')}
           </button>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              if (d.batchId === null) return;
+              queueBatchHandoff.give({ batchId: d.batchId, grid: true });
+              navigateTo('queue');
+            }}
+          >
+            {t('queue.grid.open')}
+          </button>
           {copyId(t('gallery.meta.batch'), d.batchId)}
         </span>
       ),

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BatchGridDto } from '../../../preload/schemas/jobs';
+import { inputLabel } from '../../api/input-pictures';
 import { drawGridSheet, saveGridSheet, type GridPaint } from './grid-export';
 import { useBatchGrid } from './use-batch-grid';
 
@@ -51,6 +52,12 @@ export function BatchGridDialog(props: {
     return axis ? axisName(axis) : '';
   };
 
+  /** An axis value as the artist knows it (an input image by its file name, not its content name). */
+  const valueAt = (axis: number, index: number): string => {
+    const value = axes[axis]?.values[index];
+    return value === undefined ? '' : inputLabel(String(value));
+  };
+
   const choose = (which: 'x' | 'y', value: number | null) => {
     const other = which === 'x' ? y : x;
     const current = which === 'x' ? x : y;
@@ -74,14 +81,14 @@ export function BatchGridDialog(props: {
       if (url) return { kind: 'image', url };
       return { kind: 'text', text: shown ? t(`queue.state.${shown.state}`) : '—' };
     };
-    const chosenZ = zAxes.map((i) => `${nameOf(i)}: ${axes[i]?.values[zValues[i] ?? 0] ?? ''}`);
+    const chosenZ = zAxes.map((i) => `${nameOf(i)}: ${valueAt(i, zValues[i] ?? 0) ?? ''}`);
     setSaving(true);
     try {
       const blob = await drawGridSheet({
         title: [t('queue.grid.title', { label: props.label }), ...chosenZ].join(' · '),
         corner: [nameOf(y), nameOf(x)].filter(Boolean).join(' \\ '),
-        columns: columns.map((column) => (x === null ? '' : (axes[x]?.values[column] ?? ''))),
-        rows: rows.map((row) => (y === null ? '' : (axes[y]?.values[row] ?? ''))),
+        columns: columns.map((column) => (x === null ? '' : (valueAt(x, column) ?? ''))),
+        rows: rows.map((row) => (y === null ? '' : (valueAt(y, row) ?? ''))),
         cells: rows.map((row) => columns.map((column) => paint(column, row))),
       });
       saveGridSheet(blob, props.label);
@@ -141,7 +148,7 @@ export function BatchGridDialog(props: {
                 >
                   {(axes[i]?.values ?? []).map((value, v) => (
                     <option key={v} value={v}>
-                      {value}
+                      {inputLabel(String(value))}
                     </option>
                   ))}
                 </select>
@@ -157,7 +164,7 @@ export function BatchGridDialog(props: {
                   </th>
                   {columns.map((column) => (
                     <th key={column} scope="col">
-                      {x === null ? '' : axes[x]?.values[column]}
+                      {x === null ? '' : valueAt(x, column)}
                     </th>
                   ))}
                 </tr>
@@ -165,7 +172,7 @@ export function BatchGridDialog(props: {
               <tbody>
                 {rows.map((row) => (
                   <tr key={row}>
-                    <th scope="row">{y === null ? '' : axes[y]?.values[row]}</th>
+                    <th scope="row">{y === null ? '' : valueAt(y, row)}</th>
                     {columns.map((column) => (
                       <td key={column}>
                         <GridCell cell={cellAt(column, row)} thumbs={thumbs} onOpenImage={props.onOpenImage} />

@@ -61,6 +61,7 @@ export function QueuePage() {
       setFilterState(next);
       setQueueFilters(next);
       setCollapsed((current) => new Set([...current].filter((id) => id !== handoff.batchId)));
+      if (handoff.grid) setGridBatch({ id: handoff.batchId, label: '' });
     };
     show();
     return queueBatchHandoff.onGive(show);
@@ -171,7 +172,7 @@ export function QueuePage() {
       {gridBatch ? (
         <BatchGridDialog
           batchId={gridBatch.id}
-          label={gridBatch.label}
+          label={gridBatch.label || (store.batches.find((batch) => batch.id === gridBatch.id)?.label ?? '')}
           onClose={() => setGridBatch(null)}
           onOpenImage={(imageId) => {
             setGridBatch(null);

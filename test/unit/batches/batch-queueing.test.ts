@@ -43,6 +43,7 @@ describe('queueing a batch from the builder', () => {
 
   it('labels a batch by its first prompt, shortened, or as the workflow', () => {
     expect(batchLabel([null])).toBe('Workflow');
+    expect(batchLabel([null], 'Upscale photos')).toBe('Upscale photos');
     expect(batchLabel(['x'.repeat(100)])).toHaveLength(60);
     expect(batchLabel(['a', 'a', 'b'])).toBe('a (+1 more prompts)');
   });

@@ -114,7 +114,6 @@ describe('artlab run flags', () => {
 
   it.each([
     [['wf.json', '--url', 'http://127.0.0.1:8188/', '--edition', 'queue', '--edition', 'exclusive'], /given twice/],
-    [['wf.json', '--url', 'http://127.0.0.1:8188/', '--url', 'http://h/', '--image', '10=a.png'], /one --url/],
     [['wf.json', ...Array.from({ length: 17 }, (_, n) => ['--url', `http://h${n}/`]).flat()], /at most 16/],
   ])('refuses a pool written wrong: %j', (args, message) => {
     expect(() => parse(args)).toThrow(message);
