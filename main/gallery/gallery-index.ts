@@ -17,7 +17,7 @@ export interface IndexedFile {
   path: string;
   size: number;
   mime: string;
-  media: 'image' | 'video';
+  media: 'image' | 'video' | 'audio';
   animated: boolean;
   width: number | null;
   height: number | null;

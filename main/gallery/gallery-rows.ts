@@ -15,7 +15,7 @@ const galleryRowSchema = imageRowSchema.extend({
   source: z.enum(['edition', 'oss', 'import']).nullable(),
   size: maybeInteger,
   mime: maybeText,
-  media: z.enum(['image', 'video']),
+  media: z.enum(['image', 'video', 'audio']),
   animated: flag,
   steps: z.number().nullable(),
   cfg: z.number().nullable(),

@@ -122,7 +122,7 @@ export class ImageCache {
     const type = probeMedia(await readHead(file));
     if (!type) {
       throw new ValidationError(
-        `${capitalize(what)} is not an image or video ArtLab can show (or it arrived damaged). Retry, or open it from OSS.`,
+        `${capitalize(what)} is not an image, video or sound ArtLab can show (or it arrived damaged). Retry, or open it from OSS.`,
       );
     }
     const sha256 = await sha256Of(file);

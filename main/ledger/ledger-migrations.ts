@@ -306,6 +306,36 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'the gallery keeps audio outputs (SaveAudio and its kin) beside images and videos',
+    up(db) {
+      // SQLite cannot change a CHECK constraint in place: the table is rebuilt from its own stored definition with
+      // the wider one, rows copied as they are (same ids, so the search index stays right), and its indexes and
+      // triggers made again from their stored SQL. The triggers go first, so the copy does not touch the index.
+      const table = db
+        .prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'images'`)
+        .pluck()
+        .get();
+      const narrow = `CHECK (media IN ('image','video'))`;
+      if (table === undefined || !table.includes(narrow)) throw new Error('images.media is not as schema 11 left it');
+      const dependents = db
+        .prepare<[], { type: string; name: string; sql: string }>(
+          `SELECT type, name, sql FROM sqlite_schema
+           WHERE tbl_name = 'images' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+        )
+        .all();
+      for (const { type, name } of dependents) if (type === 'trigger') db.exec(`DROP TRIGGER "${name}"`);
+      const wider = table
+        .replace(narrow, `CHECK (media IN ('image','video','audio'))`)
+        .replace(/^CREATE TABLE "?images"?/, 'CREATE TABLE images_rebuilt');
+      db.exec(wider);
+      db.exec(`INSERT INTO images_rebuilt SELECT * FROM images`);
+      db.exec(`DROP TABLE images`);
+      db.exec(`ALTER TABLE images_rebuilt RENAME TO images`);
+      for (const { sql } of dependents) db.exec(sql);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

@@ -24,8 +24,11 @@ export const GalleryImageStateSchema = z.enum([
 ]);
 export type GalleryImageState = z.infer<typeof GalleryImageStateSchema>;
 
-/** `video`: a `gifs` output (mp4/webm): no thumbnails, play `url` in a <video> of type `mime`. */
-export const MediaKindSchema = z.enum(['image', 'video']);
+/**
+ * `video`: a `gifs` output (mp4/webm); `audio`: a SaveAudio output (flac/ogg/mp3/wav). Neither has thumbnails: play
+ * `url` in a <video> or <audio> of type `mime`.
+ */
+export const MediaKindSchema = z.enum(['image', 'video', 'audio']);
 
 /** One tile of the grid. */
 export const GalleryImageSchema = z.object({

@@ -105,4 +105,37 @@ describe('the gallery in the Studio', () => {
     const details = await call('gallery.get', { id: copy?.id });
     expect(details.sha256).toBe((await call('gallery.get', { id: original?.id })).sha256);
   });
+
+  it('keeps the sounds of a SaveAudio workflow on either edition, to play them (not lost as "not an image")', async () => {
+    const exclusive = await call('services.create', {
+      name: 'direct',
+      url: sim.info.exclusive.url,
+      token: sim.info.exclusive.token,
+    });
+    const queue = await call('services.create', {
+      name: 'queue',
+      url: sim.info.queue.url,
+      token: sim.info.queue.token,
+      oss: ossInput(),
+    });
+    const sound = {
+      '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
+      '2': { class_type: 'EmptyLatentAudio', inputs: { seconds: 4, batch_size: 2 } },
+      '3': { class_type: 'VAEDecodeAudio', inputs: { samples: ['2', 0], vae: ['1', 2] } },
+      '4': { class_type: 'SaveAudio', inputs: { audio: ['3', 0], filename_prefix: 'audio/waves' } },
+    };
+    const workflow = await call('workflows.import', { name: 'Sea sounds', json: JSON.stringify(sound) });
+    for (const service of [exclusive, queue]) {
+      const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
+      const files = await imagesOf(batch.id, 2);
+      expect(files.map((file) => [file.state, file.media, file.mime])).toEqual([
+        ['fetched', 'audio', 'audio/wav'],
+        ['fetched', 'audio', 'audio/wav'],
+      ]);
+      expect(files.every((file) => file.thumbUrl === null && file.url !== null)).toBe(true);
+      const original = await studio.media(files[0]?.id ?? -1, 'original');
+      expect(original).toMatchObject({ mime: 'audio/wav' });
+      expect(original?.size).toBeGreaterThan(44);
+    }
+  });
 });

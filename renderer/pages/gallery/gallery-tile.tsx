@@ -67,6 +67,22 @@ export const TileContent = memo(function TileContent(props: { image: GalleryImag
           draggable={false}
           onError={() => setFailedSrc(src)}
         />
+      ) : image.media === 'audio' ? (
+        // A sound has no picture: a waveform mark and its file name; it plays in the viewer.
+        <span className="tile__placeholder tile__audio">
+          <svg
+            width="40"
+            height="40"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.8"
+            aria-hidden="true"
+          >
+            <path d="M3 12h2M7 8v8M11 4v16M15 7v10M19 10v4M21 12h0" strokeLinecap="round" />
+          </svg>
+          <span className="tile__audio-name">{image.filename}</span>
+        </span>
       ) : image.url !== null ? (
         // Videos have no thumbnails: the first frame, without sound or autoplay.
         <video className="tile__img" src={image.url} muted preload="metadata" aria-hidden="true" tabIndex={-1} />

@@ -37,6 +37,14 @@ function Stage(props: { image: GalleryImage; zoom: number }) {
       </div>
     );
   }
+  if (image.media === 'audio') {
+    return (
+      <div className="lightbox__audio">
+        <p>{image.filename}</p>
+        <audio key={image.id} src={image.url} controls autoPlay data-testid="lightbox-audio" />
+      </div>
+    );
+  }
   if (image.media === 'video') {
     return <video key={image.id} className="lightbox__media" src={image.url} controls autoPlay loop />;
   }

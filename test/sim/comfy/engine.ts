@@ -127,6 +127,18 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
     }
     return files;
   };
+  const saveFile = async (
+    bytes: Buffer,
+    prefix: string,
+    index: number,
+    ext: string,
+    type: OutputFile['type'],
+  ): Promise<OutputFile> => {
+    const { filename, subfolder } = opts.nameFile(prefix, index, ext);
+    const file: OutputFile = { filename, subfolder, type };
+    await opts.writeFile(file, bytes);
+    return file;
+  };
   const interrupted = (nodeId: string): RunResult => {
     const event = send('execution_interrupted', {
       prompt_id: promptId,
@@ -217,6 +229,7 @@ export async function runPrompt(opts: EngineRunOptions): Promise<RunResult> {
           send('progress', { value, max, prompt_id: promptId, node: id });
         },
         saveImages,
+        saveFile,
         ...(opts.readInput ? { readInput: opts.readInput } : {}),
       });
       values.set(id, result.outputs);

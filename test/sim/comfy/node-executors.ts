@@ -39,7 +39,13 @@ interface MaskValue {
   width: number;
   height: number;
 }
-export type NodeValue = ModelValue | ClipValue | VaeValue | ConditioningValue | LatentValue | ImageValue | MaskValue;
+export interface AudioValue {
+  kind: 'audio';
+  /** One clip per latent of the batch, each with its length and the hash its tone is drawn from. */
+  clips: { seconds: number; hash: number }[];
+}
+export type NodeValue =
+  ModelValue | ClipValue | VaeValue | ConditioningValue | LatentValue | ImageValue | MaskValue | AudioValue;
 
 /** A Python exception inside a node: becomes `execution_error`. */
 export class NodeExecutionError extends Error {
@@ -69,6 +75,14 @@ export interface NodeContext {
   step(value: number, max: number): Promise<void>;
   /** Writes a batch of images as PNGs, named by the host; returns what `executed` and /history list. */
   saveImages(image: ImageValue, filenamePrefix: string, type: OutputFile['type']): Promise<OutputFile[]>;
+  /** Writes one file of other bytes (a sound), named by the host like an image. */
+  saveFile(
+    bytes: Buffer,
+    filenamePrefix: string,
+    index: number,
+    ext: string,
+    type: OutputFile['type'],
+  ): Promise<OutputFile>;
   /** The host's input folder (RunOptions.readInput). */
   readInput?: (name: string) => Buffer | undefined;
 }
@@ -107,6 +121,30 @@ function scaled(image: ImageValue, width: number, height: number): ImageValue {
 }
 
 type Executor = (ctx: NodeContext) => Promise<NodeResult>;
+
+/** A WAV of a sine tone (8 kHz, mono, 16-bit) at a pitch drawn from the hash, at most a second long. */
+function toneWav(hash: number, seconds: number): Buffer {
+  const rate = 8000;
+  const samples = Math.max(1, Math.round(rate * Math.min(seconds, 1)));
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0, 'latin1');
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8, 'latin1');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'latin1');
+  wav.writeUInt32LE(samples * 2, 40);
+  const pitch = 220 + (hash % 660);
+  for (let i = 0; i < samples; i += 1) {
+    wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * pitch * i) / rate) * 12000), 44 + i * 2);
+  }
+  return wav;
+}
 
 /** ComfyUI's PreviewImage picks five letters from this alphabet (sic: no "w", "p" twice) for its temp file prefix. */
 const PREVIEW_ALPHABET = 'abcdefghijklmnopqrstupvxyz';
@@ -166,6 +204,30 @@ const executors: Record<string, Executor> = {
     input(ctx, 'vae', 'vae');
     const frames = latent.hashes.map((hash) => ({ hash }));
     return Promise.resolve({ outputs: [{ kind: 'image', width: latent.width, height: latent.height, frames }] });
+  },
+  // Audio, as Stable Audio workflows make it: an empty audio latent (its width stands for the length), sampled, decoded
+  // and saved. The simulator writes a short WAV tone (ComfyUI's SaveAudio writes FLAC): the app knows a file by its
+  // bytes, never by its name.
+  EmptyLatentAudio: (ctx) => {
+    const seconds = Math.min(float(ctx, 'seconds', 47.6), 60);
+    const count = int(ctx, 'batch_size', 1);
+    const hashes = Array.from({ length: count }, (_, i) => hashString(`empty-audio:${i}`));
+    return Promise.resolve({ outputs: [{ kind: 'latent', width: Math.round(seconds * 10), height: 1, hashes }] });
+  },
+  VAEDecodeAudio: (ctx) => {
+    const latent = input(ctx, 'samples', 'latent');
+    input(ctx, 'vae', 'vae');
+    const clips = latent.hashes.map((hash) => ({ seconds: latent.width / 10, hash }));
+    return Promise.resolve({ outputs: [{ kind: 'audio', clips }] });
+  },
+  SaveAudio: async (ctx) => {
+    const audio = input(ctx, 'audio', 'audio');
+    const prefix = text(ctx, 'filename_prefix');
+    const files = [];
+    for (const [index, clip] of audio.clips.entries()) {
+      files.push(await ctx.saveFile(toneWav(clip.hash, clip.seconds), prefix, index, 'wav', 'output'));
+    }
+    return { outputs: [], ui: { audio: files } };
   },
   EmptyImage: (ctx) => {
     const color = int(ctx, 'color', 0);

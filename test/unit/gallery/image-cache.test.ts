@@ -67,6 +67,16 @@ describe('media probe', () => {
     ).toMatchObject({ ext: 'gif' });
     expect(probeMedia(mp4)).toEqual({ media: 'video', mime: 'video/mp4', ext: 'mp4' });
     expect(probeMedia(webm)).toEqual({ media: 'video', mime: 'video/webm', ext: 'webm' });
+    const head = (...parts: (string | number[])[]) =>
+      Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))));
+    expect(probeMedia(head('fLaC', [0, 0, 0, 34]))).toEqual({ media: 'audio', mime: 'audio/flac', ext: 'flac' });
+    expect(probeMedia(head('OggS', [0, 2]))).toMatchObject({ mime: 'audio/ogg', ext: 'ogg' });
+    expect(probeMedia(head('ID3', [4, 0, 0]))).toMatchObject({ mime: 'audio/mpeg', ext: 'mp3' });
+    expect(probeMedia(head([0xff, 0xfb, 0x90, 0x64]))).toMatchObject({ mime: 'audio/mpeg', ext: 'mp3' });
+    expect(probeMedia(head('RIFF', [36, 0, 0, 0], 'WAVEfmt '))).toMatchObject({ media: 'audio', ext: 'wav' });
+    expect(probeMedia(head([0, 0, 0, 32], 'ftypM4A ', [0, 0, 0, 0]))).toMatchObject({ media: 'audio', ext: 'm4a' });
+    // A JPEG's marker is not an MPEG frame sync.
+    expect(probeMedia(head([0xff, 0xd8, 0xff, 0xe0]))).toMatchObject({ ext: 'jpg' });
     expect(probeMedia(Buffer.from('<html>not an image</html>'))).toBeUndefined();
     expect(probeMedia(Buffer.alloc(0))).toBeUndefined();
   });

@@ -29,6 +29,48 @@ function tables(db: Database.Database): string[] {
 }
 
 describe('ledger migrations', () => {
+  it('widens images.media to audio without losing a row, its search entry, an index or a trigger', () => {
+    const db = openLedgerDatabase(join(dir, 'eleven.sqlite'));
+    try {
+      migrateLedger(db, LEDGER_MIGRATIONS.slice(0, 11));
+      db.exec(`
+        INSERT INTO results (id, service_id, identity, external, outputs, received_at) VALUES (1, 's', 'p1', 0, '{}', 1);
+        INSERT INTO images (id, result_id, service_id, node, kind, filename, subfolder, type, state, positive,
+                            created_at, media, listed_at)
+          VALUES (7, 1, 's', '9', 'gifs', 'clip.mp4', '', 'output', 'fetched', 'a lighthouse at dusk', 1, 'video', 1);
+      `);
+      const schema = () =>
+        db.prepare(`SELECT type, name FROM sqlite_schema WHERE tbl_name = 'images' ORDER BY type, name`).all();
+      const before = schema();
+      expect(() =>
+        db.exec(`INSERT INTO images (result_id, service_id, node, kind, filename, subfolder, type, state, created_at,
+                 media) VALUES (1, 's', '9', 'audio', 'a.flac', '', 'output', 'fetched', 2, 'audio')`),
+      ).toThrow(/CHECK/);
+
+      migrateLedger(db);
+      expect(schema()).toEqual(before);
+      db.exec(`INSERT INTO images (result_id, service_id, node, kind, filename, subfolder, type, state, created_at,
+               media, positive) VALUES (1, 's', '9', 'audio', 'a.flac', '', 'output', 'fetched', 2, 'audio', 'sea waves')`);
+      expect(() =>
+        db.exec(`INSERT INTO images (result_id, service_id, node, kind, filename, subfolder, type, state, created_at,
+                 media) VALUES (1, 's', '9', 'x', 'a.txt', '', 'output', 'fetched', 2, 'text')`),
+      ).toThrow(/CHECK/);
+      const found = (text: string) =>
+        db.prepare(`SELECT rowid FROM images_fts WHERE images_fts MATCH ?`).pluck().all(`"${text}"`);
+      expect(found('lighthouse')).toEqual([7]);
+      expect(found('waves')).toHaveLength(1);
+      expect(db.prepare(`SELECT filename, media FROM images WHERE id = 7`).get()).toEqual({
+        filename: 'clip.mp4',
+        media: 'video',
+      });
+      // The image's result is still its parent: deleting it removes the image.
+      db.exec(`DELETE FROM results WHERE id = 1`);
+      expect(db.prepare(`SELECT count(*) FROM images`).pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('numbers its steps 1, 2, 3… so the version is the number of steps', () => {
     expect(LEDGER_MIGRATIONS.map((step) => step.version)).toEqual(
       Array.from({ length: LEDGER_VERSION }, (_, i) => i + 1),

@@ -1,0 +1,56 @@
+// Sounds in the Gallery: a SaveAudio workflow's files are kept beside the images, shown as tiles with their names,
+// and play in the viewer. Screenshots in both themes.
+import { expect, test } from '@playwright/test';
+import { z } from 'zod';
+import { BridgeClient } from './support/bridge-client';
+import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
+import { shootBothThemes } from './support/screenshots';
+import { createService } from './support/sim-services';
+
+test.use({ locale: 'en-US', colorScheme: 'dark' });
+
+let app: OwnApp;
+let bridge: BridgeClient;
+
+const sound = {
+  '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
+  '2': { class_type: 'EmptyLatentAudio', inputs: { seconds: 3, batch_size: 2 } },
+  '3': { class_type: 'VAEDecodeAudio', inputs: { samples: ['2', 0], vae: ['1', 2] } },
+  '4': { class_type: 'SaveAudio', inputs: { audio: ['3', 0], filename_prefix: 'audio/waves' } },
+};
+
+test.beforeAll(async () => {
+  app = await startOwnApp(ownDataDir('gallery-audio'), 'gallery-audio');
+  bridge = await BridgeClient.connect(app.url);
+  const serviceId = await createService(bridge, {
+    name: 'Studio box',
+    url: app.sim.exclusive.url,
+    token: app.sim.exclusive.token,
+  });
+  const workflow = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('workflows.import', { name: 'Sea sounds', json: JSON.stringify(sound) }));
+  await bridge.call('batches.queue', { serviceId, workflowId: workflow.id, spec: {} });
+});
+
+test.afterAll(async () => {
+  bridge.close();
+  await app.stop();
+});
+
+test('a sound is a tile with its name and plays in the viewer', async ({ page }) => {
+  await page.goto(`${app.url}#/gallery`);
+  const grid = page.getByRole('region', { name: 'Images' });
+  await expect(grid.locator('.tile__audio')).toHaveCount(2, { timeout: 20_000 });
+  await expect(grid.locator('.tile__audio-name').first()).toHaveText(/^waves_.*\.wav$/);
+  await shootBothThemes(page, { file: (theme) => `gallery-audio-${theme}.png`, axeLabel: 'audio tiles' });
+
+  await grid.getByRole('button').first().dblclick();
+  const lightbox = page.getByRole('dialog', { name: 'Image viewer' });
+  const audio = lightbox.getByTestId('lightbox-audio');
+  await expect(audio).toBeVisible();
+  // The browser read the file: it knows how long it is.
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration)).toBeGreaterThan(0.5);
+  await expect(lightbox.getByRole('button', { name: 'Use as input' })).toBeDisabled();
+  await page.screenshot({ path: 'test/e2e/screenshots/gallery-audio-viewer-dark.png', animations: 'disabled' });
+});
