@@ -22,8 +22,19 @@ export interface OutputFile {
   animated?: boolean;
 }
 
-export type ComfyResult =
-  { status: 'success'; files: OutputFile[] } | { status: 'error' | 'interrupted'; files: OutputFile[]; error: string };
+/** A text a node showed (PreviewAny, ShowText and the like: a `text` list of strings in its output). */
+export interface OutputText {
+  node: string;
+  text: string;
+}
+
+/** Texts past these are not kept: a service's reply is not trusted to be small. */
+export const MAX_OUTPUT_TEXTS = 32;
+export const MAX_OUTPUT_TEXT_CHARS = 20_000;
+
+export type ComfyResult = (
+  { status: 'success'; files: OutputFile[] } | { status: 'error' | 'interrupted'; files: OutputFile[]; error: string }
+) & { texts?: OutputText[] };
 
 export interface ResultOptions {
   /** The submitted workflow, so that error messages can name nodes by their titles. */
@@ -50,7 +61,11 @@ class FileCollector {
     for (const [kind, list] of Object.entries(parsed.data)) {
       if (kind === 'animated' || !Array.isArray(list)) continue;
       for (const item of list) {
-        // Items that are not files (the strings of a `text` output, say) are not listed.
+        if (kind === 'text' && typeof item === 'string') {
+          this.addText(node, item);
+          continue;
+        }
+        // Other items that are not files are not listed.
         const file = fileItemSchema.safeParse(item);
         if (!file.success) continue;
         this.add({
@@ -69,6 +84,20 @@ class FileCollector {
   /** A `{node_id: output}` map; values that are not outputs (a `message` text, say) are skipped. */
   addOutputsMap(map: Record<string, unknown>): void {
     for (const [node, output] of Object.entries(map)) this.addNodeOutput(node, output);
+  }
+
+  private readonly textKeys = new Set<string>();
+  readonly texts: OutputText[] = [];
+
+  private addText(node: string, raw: string): void {
+    // NUL and other C0 controls but tab and newline are dropped; a long text is cut with an ellipsis.
+    // eslint-disable-next-line no-control-regex
+    const clean = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+    const text = clean.length > MAX_OUTPUT_TEXT_CHARS ? `${clean.slice(0, MAX_OUTPUT_TEXT_CHARS - 1)}…` : clean;
+    const key = `${node}\u0000${text}`;
+    if (text === '' || this.textKeys.has(key) || this.texts.length >= MAX_OUTPUT_TEXTS) return;
+    this.textKeys.add(key);
+    this.texts.push({ node, text });
   }
 
   private add(file: OutputFile): void {
@@ -164,12 +193,17 @@ function readSinkItem(item: unknown, found: Findings, options: ResultOptions): v
 }
 
 function decide(found: Findings): ComfyResult {
+  const result = decideFiles(found);
+  return found.collector.texts.length > 0 ? { ...result, texts: found.collector.texts } : result;
+}
+
+function decideFiles(found: Findings): ComfyResult {
   const files = found.collector.files;
   const [error] = found.errors;
   if (error !== undefined) return { status: 'error', files, error };
   const [interrupted] = found.interrupted;
   if (interrupted !== undefined) return { status: 'interrupted', files, error: interrupted };
-  if (files.length === 0 && found.messages.length > 0) {
+  if (files.length === 0 && found.collector.texts.length === 0 && found.messages.length > 0) {
     return { status: 'error', files, error: redact(`The service reported: ${excerpt(found.messages.join(' '), 500)}`) };
   }
   return { status: 'success', files };
@@ -235,7 +269,12 @@ export function resultFromHistoryEntry(entry: unknown, options: ResultOptions = 
   }
   const result = decide(found);
   if (result.status === 'success' && parsed.data.status?.status_str === 'error') {
-    return { status: 'error', files: result.files, error: 'ComfyUI reported that the job failed, without details.' };
+    return {
+      status: 'error',
+      files: result.files,
+      error: 'ComfyUI reported that the job failed, without details.',
+      ...(result.texts ? { texts: result.texts } : {}),
+    };
   }
   return result;
 }

@@ -150,6 +150,7 @@ function withoutUndefined(change: JobChange): JobChangeDto {
   if (change.attempt !== undefined) out.attempt = change.attempt;
   if (change.reason !== undefined) out.reason = change.reason;
   if (change.retryAt !== undefined) out.retryAt = change.retryAt;
+  if (change.texts !== undefined) out.texts = change.texts;
   return out;
 }
 

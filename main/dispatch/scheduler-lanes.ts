@@ -8,6 +8,7 @@ import type { ServiceTarget } from '../editions/service-editions';
 import { isArtlabError } from '../errors';
 import { isTerminal } from '../ledger/job-state';
 import type { JobRecord, Ledger } from '../ledger/ledger';
+import { dtoTexts } from '../ledger/ledger-dto';
 import { silentLogger, type Logger } from '../log/logger';
 import { jobTimedOut } from './job-timeout';
 import { recoverJobs } from './recovery';
@@ -121,6 +122,7 @@ export class ServiceLanes {
       state: job.state,
       progress: job.progress,
       error: job.error,
+      ...(job.texts.length > 0 ? { texts: dtoTexts(job) } : {}),
       ...extra,
     });
     return job;

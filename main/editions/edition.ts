@@ -60,6 +60,8 @@ export interface EditionResult {
   external: boolean;
   /** Queue edition: the sink index the result came in, kept as the audit trail. */
   sinkIndex?: number;
+  /** What text-showing nodes (PreviewAny, ShowText…) showed, in order. */
+  texts?: string[];
 }
 
 export type EditionEvent =

@@ -28,7 +28,8 @@ export function jobHandlers(ledger: Ledger, { scheduler, feed }: DispatchModule)
           error: result.error,
           at: result.receivedAt,
         }));
-        return { ...toJobDto(job), results };
+        // Whole here, not cut as in a page of jobs.
+        return { ...toJobDto(job), ...(job.texts.length > 0 ? { texts: job.texts } : {}), results };
       }),
     'jobs.cancel': async ({ jobId }) => toJobDto(await scheduler.cancel(jobId)),
     'jobs.retry': ({ jobId }) => answer(() => toJobDto(scheduler.retry(jobId))),

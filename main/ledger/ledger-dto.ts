@@ -5,6 +5,17 @@ import { toJsonDto } from '../comfy/json-dto';
 import { isTerminal, JOB_STATES } from './job-state';
 import type { BatchSummary, JobRecord } from './ledger';
 
+/** A page of jobs carries the first texts of each, cut short; `jobs.get` gives them whole. */
+const DTO_TEXTS = 4;
+const DTO_TEXT_CHARS = 2_000;
+const excerptText = (text: string): string =>
+  text.length > DTO_TEXT_CHARS ? `${text.slice(0, DTO_TEXT_CHARS - 1)}…` : text;
+
+/** The texts a page of jobs (and a job's change) carries: the first few, each cut short. */
+export function dtoTexts(job: Pick<JobRecord, 'texts'>): string[] {
+  return job.texts.slice(0, DTO_TEXTS).map(excerptText);
+}
+
 export function toJobDto(job: JobRecord): JobDto {
   return {
     id: job.id,
@@ -24,6 +35,7 @@ export function toJobDto(job: JobRecord): JobDto {
     finishedAt: job.finishedAt,
     nextAttemptAt: job.nextAttemptAt,
     duplicatePossible: job.duplicatePossible,
+    ...(job.texts.length > 0 ? { texts: dtoTexts(job) } : {}),
   };
 }
 

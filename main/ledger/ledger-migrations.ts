@@ -336,6 +336,13 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       for (const { sql } of dependents) db.exec(sql);
     },
   },
+  {
+    version: 13,
+    description: 'jobs keep the texts their nodes showed (PreviewAny, ShowText…)',
+    up(db) {
+      db.exec(`ALTER TABLE jobs ADD COLUMN texts TEXT;`);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

@@ -117,6 +117,9 @@ export class ResultTable {
           )
           .run(next, this.now(), failed ? 'service' : null, failed ? (result.error ?? null) : null, job.id);
       }
+      if (result.texts && result.texts.length > 0) {
+        this.db.prepare('UPDATE jobs SET texts = ? WHERE id = ?').run(JSON.stringify(result.texts), job.id);
+      }
       this.insertImages(resultId, job.id, serviceId, result, summaryOf(row));
       return { isNew: true, jobId: job.id, state: next ?? job.state, external: false };
     })();

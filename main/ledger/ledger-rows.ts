@@ -19,7 +19,7 @@ const maybeInteger = z.number().int().nullable();
 export const JOB_COLUMNS =
   'id, batch_id, service_id, seq, state, identity, params, attempts, error_kind, error_message, queue_index, ' +
   'progress_value, progress_max, created_at, submitted_at, started_at, finished_at, next_attempt_at, duplicate_possible, ' +
-  'error_code, error_params';
+  'error_code, error_params, texts';
 
 const jobRowSchema = z.object({
   id: text,
@@ -44,6 +44,8 @@ const jobRowSchema = z.object({
   // ledger step 8
   error_code: maybeText,
   error_params: maybeText,
+  // ledger step 13
+  texts: maybeText,
 });
 
 /** How a job failed, as the ledger keeps it (`code` and `params`: ledger step 8, absent on older rows). */
@@ -92,6 +94,8 @@ export interface JobRecord {
   nextAttemptAt: number | null;
   /** Resent with the same task_id after a restart: the queue edition may have run it twice. */
   duplicatePossible: boolean;
+  /** What the job's text-showing nodes (PreviewAny, ShowText…) showed. */
+  texts: string[];
 }
 
 function corrupt(what: string, detail: string): StorageError {
@@ -141,7 +145,19 @@ export function toJobRecord(row: unknown): JobRecord {
     finishedAt: r.finished_at,
     nextAttemptAt: r.next_attempt_at,
     duplicatePossible: r.duplicate_possible === 1,
+    texts: jobTexts(r.texts),
   };
+}
+
+/** `jobs.texts`: a JSON list of strings, or null; anything else (a damaged row) reads as none. */
+function jobTexts(column: string | null): string[] {
+  if (column === null) return [];
+  try {
+    const value: unknown = JSON.parse(column);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

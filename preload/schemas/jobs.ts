@@ -285,6 +285,8 @@ export const JobDtoSchema = z.object({
   nextAttemptAt: z.number().nullable(),
   /** Resent after a restart with the same task_id: an extra image is possible (absent from older mains). */
   duplicatePossible: z.boolean().optional(),
+  /** What its text-showing nodes (PreviewAny, ShowText…) showed, when any did. */
+  texts: z.array(z.string()).optional(),
 });
 export type JobDto = z.infer<typeof JobDtoSchema>;
 
@@ -344,6 +346,8 @@ export const JobChangeSchema = z.object({
   reason: z.string().optional(),
   /** The failed send is tried again at this moment (ms since the epoch); absent when it was given up. */
   retryAt: z.number().optional(),
+  /** What its text-showing nodes showed (cut short as in a page of jobs), once it has any. */
+  texts: z.array(z.string()).optional(),
 });
 export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 

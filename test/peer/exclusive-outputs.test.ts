@@ -113,4 +113,17 @@ describe('model-free workflows on a real ComfyUI', () => {
     if (!png) throw new Error('no PNG');
     expect(workflowFromPng(png)).toMatchObject({ '2': { class_type: 'ImageAddNoise', inputs: { seed: 7 } } });
   });
+
+  it('keeps the text a PreviewAny node showed (a result with no file is a success with its text)', async () => {
+    const rig = connect();
+    const words = `peer caption ${Date.now()}, 夕暮れ`;
+    const identity = await submitWorkflow(rig.client, {
+      '1': { class_type: 'PrimitiveString', inputs: { value: words } },
+      '2': { class_type: 'PreviewAny', inputs: { source: ['1', 0] } },
+    });
+    const done = await rig.result(identity);
+    expect(done.error).toBeUndefined();
+    expect(done.outputs).toEqual([]);
+    expect(done.texts).toEqual([words]);
+  });
 });

@@ -237,6 +237,7 @@ export class PromptTracker {
       external: false,
       outputs: safe.map(editionOutputFile),
       ...(error !== undefined ? { error } : {}),
+      ...(result.texts ? { texts: result.texts.map((item) => item.text) } : {}),
     });
     return true;
   }

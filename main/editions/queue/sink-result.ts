@@ -17,7 +17,7 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
   let error: string | undefined;
   if (frame.data.length === 0 && reported) error = reported;
   else if (parsed.status !== 'success') error = parsed.error;
-  else if (outputs.length === 0 && reported) error = reported;
+  else if (outputs.length === 0 && !parsed.texts && reported) error = reported;
   else if (outputs.length === 0 && refused[0] !== undefined) error = refused[0];
   // An empty success with an empty message is a job that saved nothing: not a failure of the service.
   return {
@@ -26,5 +26,6 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
     external: frame.external,
     sinkIndex: frame.index,
     ...(error !== undefined ? { error } : {}),
+    ...(parsed.texts ? { texts: parsed.texts.map((item) => item.text) } : {}),
   };
 }

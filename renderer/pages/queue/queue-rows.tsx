@@ -245,6 +245,18 @@ export function JobRow(props: {
           <ProgressBar value={job.progress.value} max={job.progress.max} label={t('queue.job.progressLabel')} />
         ) : null}
         {job.error && job.state !== 'succeeded' ? <JobError error={job.error} /> : null}
+        {job.texts?.map((text, i) => (
+          <div key={i} className="queue-job__text" data-testid="queue-job-text">
+            <p title={text}>{text}</p>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void navigator.clipboard?.writeText(text).catch(() => undefined)}
+            >
+              {t('queue.job.copyText')}
+            </button>
+          </div>
+        ))}
       </div>
       <div className="queue-job__actions">
         {pinnable && props.pool ? (

@@ -113,6 +113,7 @@ export class QueueStore {
       // A place in the queue belongs to the job's time in it: once it runs, finishes or goes back to pending, it has none.
       else if (change.state !== 'queued') delete next.position;
       if (change.duplicatePossible !== undefined) next.duplicatePossible = change.duplicatePossible;
+      if (change.texts !== undefined) next.texts = change.texts;
       // A job that left the running state keeps no stale progress bar.
       if (change.state !== 'running' && change.progress === undefined) next.progress = null;
       entry.jobs[index] = next;

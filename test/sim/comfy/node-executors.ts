@@ -44,8 +44,20 @@ export interface AudioValue {
   /** One clip per latent of the batch, each with its length and the hash its tone is drawn from. */
   clips: { seconds: number; hash: number }[];
 }
+export interface StringValue {
+  kind: 'string';
+  value: string;
+}
 export type NodeValue =
-  ModelValue | ClipValue | VaeValue | ConditioningValue | LatentValue | ImageValue | MaskValue | AudioValue;
+  | ModelValue
+  | ClipValue
+  | VaeValue
+  | ConditioningValue
+  | LatentValue
+  | ImageValue
+  | MaskValue
+  | AudioValue
+  | StringValue;
 
 /** A Python exception inside a node: becomes `execution_error`. */
 export class NodeExecutionError extends Error {
@@ -228,6 +240,16 @@ const executors: Record<string, Executor> = {
       files.push(await ctx.saveFile(toneWav(clip.hash, clip.seconds), prefix, index, 'wav', 'output'));
     }
     return { outputs: [], ui: { audio: files } };
+  },
+  PrimitiveString: (ctx) => Promise.resolve({ outputs: [{ kind: 'string', value: text(ctx, 'value') }] }),
+  // ComfyUI's PreviewAny shows any value as text: a string as it is, anything else as JSON.
+  PreviewAny: (ctx) => {
+    const source = ctx.inputs.source;
+    const shown =
+      typeof source === 'object' && source !== null && 'kind' in source && source.kind === 'string' && 'value' in source
+        ? String(source.value)
+        : stringifyJson(source ?? null);
+    return Promise.resolve({ outputs: [], ui: { text: [shown] } });
   },
   EmptyImage: (ctx) => {
     const color = int(ctx, 'color', 0);

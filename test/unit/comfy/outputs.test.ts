@@ -5,6 +5,7 @@ import { starterWorkflow } from '../../../main/comfy/starter';
 import {
   filesFromExecuted,
   filesFromOutputs,
+  MAX_OUTPUT_TEXTS,
   parseSinkData,
   resultFromHistory,
   resultFromHistoryEntry,
@@ -243,5 +244,27 @@ describe('executed events and outputs maps', () => {
   it('reads an outputs map and ignores what is not one', () => {
     expect(filesFromOutputs({ '9': { images: [image] } })).toEqual([imageFile]);
     expect(filesFromOutputs(null)).toEqual([]);
+  });
+});
+
+describe('text outputs', () => {
+  it('keeps the strings of a `text` output, cleaned, once each and at most 32', () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `line ${i}`);
+    const result = resultFromHistoryEntry({
+      outputs: {
+        '5': { text: ['a caption\u0000 with a NUL\tand a tab', 7, { not: 'text' }, ''] },
+        '6': { text: [...texts, 'line 0'] },
+      },
+      status: { status_str: 'success', completed: true, messages: [] },
+    });
+    expect(result.status).toBe('success');
+    expect(result.files).toEqual([]);
+    expect(result.texts?.[0]).toEqual({ node: '5', text: 'a caption with a NUL\tand a tab' });
+    expect(result.texts).toHaveLength(MAX_OUTPUT_TEXTS);
+  });
+
+  it('reads a sink frame that only shows text as a success with its text', () => {
+    const data = JSON.stringify([{ type: 'executed', data: { node: '2', output: { text: ['hello'] } } }]);
+    expect(parseSinkData(data)).toEqual({ status: 'success', files: [], texts: [{ node: '2', text: 'hello' }] });
   });
 });

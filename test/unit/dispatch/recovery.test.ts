@@ -26,6 +26,7 @@ function job(id: string, state: JobRecord['state'], identity: string | null = `p
     finishedAt: null,
     nextAttemptAt: null,
     duplicatePossible: false,
+    texts: [],
   };
 }
 

@@ -1,5 +1,5 @@
-// Sounds in the Gallery: a SaveAudio workflow's files are kept beside the images, shown as tiles with their names,
-// and play in the viewer. Screenshots in both themes.
+// Outputs beyond images: a SaveAudio workflow's sounds are kept beside the images, shown as tiles with their names,
+// and play in the viewer; the text a PreviewAny node showed is on its job in the Queue. Screenshots in both themes.
 import { expect, test } from '@playwright/test';
 import { z } from 'zod';
 import { BridgeClient } from './support/bridge-client';
@@ -11,6 +11,7 @@ test.use({ locale: 'en-US', colorScheme: 'dark' });
 
 let app: OwnApp;
 let bridge: BridgeClient;
+let serviceId: string;
 
 const sound = {
   '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
@@ -22,7 +23,7 @@ const sound = {
 test.beforeAll(async () => {
   app = await startOwnApp(ownDataDir('gallery-audio'), 'gallery-audio');
   bridge = await BridgeClient.connect(app.url);
-  const serviceId = await createService(bridge, {
+  serviceId = await createService(bridge, {
     name: 'Studio box',
     url: app.sim.exclusive.url,
     token: app.sim.exclusive.token,
@@ -53,4 +54,21 @@ test('a sound is a tile with its name and plays in the viewer', async ({ page })
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration)).toBeGreaterThan(0.5);
   await expect(lightbox.getByRole('button', { name: 'Use as input' })).toBeDisabled();
   await page.screenshot({ path: 'test/e2e/screenshots/gallery-audio-viewer-dark.png', animations: 'disabled' });
+});
+
+test('the text a node showed is on its job in the Queue, to read and copy', async ({ page }) => {
+  const words = 'A lighthouse on a cliff at dusk, storm clouds rolling in.\nSecond line of the caption.';
+  const caption = {
+    '1': { class_type: 'PrimitiveString', inputs: { value: words } },
+    '2': { class_type: 'PreviewAny', inputs: { source: ['1', 0] } },
+  };
+  const workflow = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('workflows.import', { name: 'Caption', json: JSON.stringify(caption) }));
+  await bridge.call('batches.queue', { serviceId, workflowId: workflow.id, spec: {}, label: 'Captions' });
+  await page.goto(`${app.url}#/queue`);
+  const text = page.getByTestId('queue-job-text');
+  await expect(text.locator('p')).toHaveText(words, { timeout: 20_000 });
+  await expect(text.getByRole('button', { name: 'Copy text' })).toBeVisible();
+  await shootBothThemes(page, { file: (theme) => `queue-text-output-${theme}.png`, axeLabel: 'text output' });
 });
