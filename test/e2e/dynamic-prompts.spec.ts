@@ -69,3 +69,21 @@ test('Settings lists the wildcard files with their entries', async ({ page }) =>
   await list.scrollIntoViewIfNeeded();
   await shootBothThemes(page, { file: (theme) => `settings-wildcards-${theme}.png`, axeLabel: 'wildcards' });
 });
+
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the preview shows the expanded jobs in Chinese', async ({ page }) => {
+    await page.goto(`${app.url}#/compose`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('创作');
+    await page
+      .getByRole('textbox', { name: '提示词', exact: true })
+      .fill('一座{小|大}灯塔，__colors__，__styles/paint__');
+    await expect(page.getByTestId('preview-total')).toHaveText('12 个任务');
+    await expect(page.locator('.batch-preview__prompt').first()).toHaveText('一座小灯塔，red，oil painting');
+    await shootBothThemes(page, {
+      file: (theme) => `dynamic-prompts-compose-zh-CN-${theme}.png`,
+      axeLabel: '提示词变体',
+    });
+  });
+});
