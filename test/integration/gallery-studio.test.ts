@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
 import type { Studio } from '../../main/studio';
+import { exclusiveServiceInput, queueServiceInput } from './support/sim-service-inputs';
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
@@ -107,17 +108,8 @@ describe('the gallery in the Studio', () => {
   });
 
   it('keeps the sounds of a SaveAudio workflow on either edition, to play them (not lost as "not an image")', async () => {
-    const exclusive = await call('services.create', {
-      name: 'direct',
-      url: sim.info.exclusive.url,
-      token: sim.info.exclusive.token,
-    });
-    const queue = await call('services.create', {
-      name: 'queue',
-      url: sim.info.queue.url,
-      token: sim.info.queue.token,
-      oss: ossInput(),
-    });
+    const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
+    const queue = await call('services.create', queueServiceInput(sim.info));
     const sound = {
       '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
       '2': { class_type: 'EmptyLatentAudio', inputs: { seconds: 4, batch_size: 2 } },

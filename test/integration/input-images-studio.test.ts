@@ -9,18 +9,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GalleryImage } from '../../preload/schemas/gallery';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { finishedBatches } from './support/finished-batches';
 import { nodeStudio } from './support/node-studio';
+import { exclusiveServiceInput, queueServiceInput } from './support/sim-service-inputs';
 import { studioCalls } from './support/studio-call';
 
 let first: Simulator;
 let second: Simulator;
 let dir: string;
 let studio: Studio;
+let finishedBatch: (batchId: string) => Promise<void>;
 
 beforeEach(async () => {
   [first, second] = await Promise.all([startSimulator({ stepMs: 2 }), startSimulator({ stepMs: 2 })]);
   dir = mkdtempSync(join(tmpdir(), 'artlab-input-images-'));
   studio = nodeStudio(dir);
+  finishedBatch = finishedBatches(studio);
 });
 afterEach(async () => {
   await studio.close();
@@ -46,17 +50,14 @@ const png = (red: number) =>
     .toBuffer();
 
 async function services() {
-  const a = await call('services.create', {
-    name: 'A',
-    url: first.info.exclusive.url,
-    token: first.info.exclusive.token,
-  });
-  const b = await call('services.create', {
-    name: 'B',
-    url: second.info.exclusive.url,
-    token: second.info.exclusive.token,
-  });
+  const a = await call('services.create', exclusiveServiceInput(first.info, 'A'));
+  const b = await call('services.create', exclusiveServiceInput(second.info, 'B'));
   return { a: a.id, b: b.id };
+}
+
+async function finished(batchId: string) {
+  await finishedBatch(batchId);
+  return call('batches.get', { batchId });
 }
 
 const invert = {
@@ -159,11 +160,7 @@ describe('input images in the Studio', () => {
       spec: { sweeps: [{ parameter: '1.image', values }] },
     });
     expect([...onB].sort()).toEqual([...values].sort());
-    let done = await call('batches.get', { batchId: batch.id });
-    for (let i = 0; i < 400 && !done.finished; i++) {
-      await pause(10);
-      done = await call('batches.get', { batchId: batch.id });
-    }
+    const done = await finished(batch.id);
     expect(done.counts).toMatchObject({ succeeded: 4, failed: 0 });
   });
 
@@ -179,30 +176,14 @@ describe('input images in the Studio', () => {
       spec: { set: { '1.image': value } },
     });
     expect(onB).toEqual([value]);
-    let done = await call('batches.get', { batchId: batch.id });
-    for (let i = 0; i < 400 && !done.finished; i++) {
-      await pause(10);
-      done = await call('batches.get', { batchId: batch.id });
-    }
+    const done = await finished(batch.id);
     expect(done.counts).toMatchObject({ succeeded: 1, failed: 0 });
   });
 
   it('on the API edition, an input re-used from this computer goes into the OSS mount its workers read', async () => {
     const { a } = await services();
     const onSecond = inputPuts(second);
-    const api = await call('services.create', {
-      name: 'Farm',
-      url: second.info.queue.url,
-      token: second.info.queue.token,
-      oss: {
-        location: `oss://${second.info.oss.bucket}/${second.info.oss.prefix}/`,
-        region: second.info.oss.region,
-        endpoint: second.info.oss.endpoint,
-        credentials: 'own',
-        accessKeyId: second.info.oss.accessKeyId,
-        accessKeySecret: second.info.oss.accessKeySecret,
-      },
-    });
+    const api = await call('services.create', queueServiceInput(second.info, 'Farm'));
     const base64 = (await png(140)).toString('base64');
     const { value } = await call('workflows.uploadImage', { serviceId: a, fileName: 'p.png', base64 });
     expect(await call('workflows.uploadImage', { serviceId: api.id, value })).toMatchObject({ fromCopy: true });
@@ -213,11 +194,7 @@ describe('input images in the Studio', () => {
       workflowId: workflow.id,
       spec: { set: { '1.image': value } },
     });
-    let done = await call('batches.get', { batchId: batch.id });
-    for (let i = 0; i < 600 && !done.finished; i++) {
-      await pause(10);
-      done = await call('batches.get', { batchId: batch.id });
-    }
+    const done = await finished(batch.id);
     expect(done.counts).toMatchObject({ succeeded: 1, failed: 0 });
     expect(onSecond).toHaveLength(1);
     const gone = `artlab-${'1'.repeat(40)}.png`;

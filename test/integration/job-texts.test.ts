@@ -7,17 +7,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_OUTPUT_TEXT_CHARS } from '../../main/comfy/outputs';
 import type { Studio } from '../../main/studio';
 import { startSimulator, type Simulator } from '../sim/index';
+import { finishedBatches } from './support/finished-batches';
 import { nodeStudio } from './support/node-studio';
+import { exclusiveServiceInput, queueServiceInput } from './support/sim-service-inputs';
 import { studioCalls } from './support/studio-call';
 
 let sim: Simulator;
 let dir: string;
 let studio: Studio;
+let finishedBatch: (batchId: string) => Promise<void>;
 
 beforeEach(async () => {
   sim = await startSimulator({ stepMs: 2 });
   dir = mkdtempSync(join(tmpdir(), 'artlab-job-texts-'));
   studio = nodeStudio(dir);
+  finishedBatch = finishedBatches(studio);
 });
 afterEach(async () => {
   await studio.close();
@@ -26,7 +30,6 @@ afterEach(async () => {
 });
 
 const { call } = studioCalls(() => studio);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const caption = (value: string) => ({
   '1': { class_type: 'PrimitiveString', inputs: { value } },
@@ -34,34 +37,14 @@ const caption = (value: string) => ({
 });
 
 async function finished(batchId: string) {
-  let batch = await call('batches.get', { batchId });
-  for (let i = 0; i < 600 && !batch.finished; i++) {
-    await pause(10);
-    batch = await call('batches.get', { batchId });
-  }
-  return batch;
+  await finishedBatch(batchId);
+  return call('batches.get', { batchId });
 }
 
 describe('text outputs', () => {
   it('keeps what a PreviewAny node showed on its job, on either edition', async () => {
-    const exclusive = await call('services.create', {
-      name: 'direct',
-      url: sim.info.exclusive.url,
-      token: sim.info.exclusive.token,
-    });
-    const queue = await call('services.create', {
-      name: 'queue',
-      url: sim.info.queue.url,
-      token: sim.info.queue.token,
-      oss: {
-        location: `oss://${sim.info.oss.bucket}/${sim.info.oss.prefix}/`,
-        region: sim.info.oss.region,
-        endpoint: sim.info.oss.endpoint,
-        credentials: 'own',
-        accessKeyId: sim.info.oss.accessKeyId,
-        accessKeySecret: sim.info.oss.accessKeySecret,
-      },
-    });
+    const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
+    const queue = await call('services.create', queueServiceInput(sim.info));
     const words = 'a lighthouse on a cliff, 夕暮れ, storm\nsecond line';
     const workflow = await call('workflows.import', { name: 'Caption', json: JSON.stringify(caption(words)) });
     for (const service of [exclusive, queue]) {
@@ -74,11 +57,7 @@ describe('text outputs', () => {
   });
 
   it('cuts a huge text: a page of jobs carries 2,000 characters, the job itself the capped whole', async () => {
-    const service = await call('services.create', {
-      name: 'direct',
-      url: sim.info.exclusive.url,
-      token: sim.info.exclusive.token,
-    });
+    const service = await call('services.create', exclusiveServiceInput(sim.info));
     const huge = 'x'.repeat(MAX_OUTPUT_TEXT_CHARS + 5_000);
     const workflow = await call('workflows.import', { name: 'Huge', json: JSON.stringify(caption(huge)) });
     const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
