@@ -54,8 +54,13 @@ export class InputCopies {
     } finally {
       await rm(temporary, { force: true });
     }
-    await this.prune(name);
+    // The folder is listed once, then its size followed: a folder of 2,000 photos is not listed 2,000 times.
+    this.total = this.total === undefined ? undefined : this.total + bytes.length - (present?.size ?? 0);
+    if (this.total === undefined || this.total > this.capBytes) await this.prune(name);
   }
+
+  /** The folder's size as last listed plus what was kept since; undefined until it is first listed. */
+  private total: number | undefined;
 
   /** The bytes kept under that name, when they are still there and still hash to it; else undefined. */
   async read(name: string): Promise<Buffer | undefined> {
@@ -87,5 +92,6 @@ export class InputCopies {
       await rm(join(this.dir, file.name), { force: true });
       total -= file.size;
     }
+    this.total = total;
   }
 }
