@@ -101,6 +101,8 @@ test('three chosen photos are sent once and make one job each; a result is used 
   await expect(table.locator('img')).toHaveCount(3);
   await page.screenshot({ path: 'test/e2e/screenshots/compose-images-grid-dark.png', animations: 'disabled' });
   await page.getByRole('button', { name: 'Close', exact: true }).click();
+  // Each job of the batch is named by the photo it was given.
+  for (const file of files) await expect(page.getByTestId('queue-job').filter({ hasText: file.name })).toHaveCount(1);
 
   await page.goto(`${app.url}#/gallery`);
   await grid.getByRole('button').first().dblclick();

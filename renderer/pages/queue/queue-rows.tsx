@@ -179,7 +179,9 @@ export function JobRow(props: {
 }) {
   const { t } = useTranslation();
   const { job } = props;
-  const { prompt, seed } = jobSummary(job.params);
+  const { prompt, seed, inputs } = jobSummary(job.params);
+  // A job without a prompt of its own (an upscale, an img2img) is named by the images it was given.
+  const title = prompt ?? (inputs.length > 0 ? inputs.join(', ') : null);
   const position = queuePosition(job);
   const active =
     job.state === 'pending' || job.state === 'submitting' || job.state === 'queued' || job.state === 'running';
@@ -206,8 +208,8 @@ export function JobRow(props: {
       <div className="queue-job__body">
         <div className="queue-job__line">
           <span className={`queue-badge queue-badge--${job.state}`}>{t(`queue.state.${job.state}`)}</span>
-          <span className="queue-job__prompt" title={prompt ?? undefined}>
-            {prompt ?? t('queue.job.noPrompt')}
+          <span className="queue-job__prompt" title={title ?? undefined}>
+            {title ?? t('queue.job.noPrompt')}
           </span>
         </div>
         <div className="queue-job__meta">

@@ -2,6 +2,7 @@
 // artist scrolls (keyset paging), patched in place by the coalesced `jobs.changed` deltas. React sees a version number;
 // 10,000 jobs stay in plain arrays instead of being copied into state on every event.
 import type { BatchSummaryDto, JobChangeDto, JobDto, JobStateDto } from '../../../preload/schemas/jobs';
+import { inputLabel, isInputName } from '../../api/input-pictures';
 
 export interface JobView extends JobDto {
   /** How many jobs wait ahead of it in its service's queue, as main last reported it while the job was queued. */
@@ -142,14 +143,20 @@ export const FAILED_STATES: JobStateDto[] = ['failed', 'lost'];
 
 /** The prompt and seed of a job from its parameters (`<node>.<input>` → value): the seed input by name, the prompt as
  * the longest text (a shared negative is usually the shorter one). */
-export function jobSummary(params: JobDto['params']): { prompt: string | null; seed: string | null } {
+export function jobSummary(params: JobDto['params']): {
+  prompt: string | null;
+  seed: string | null;
+  /** The input images it was given by the app, as the artist knows them (file names chosen this session). */
+  inputs: string[];
+} {
   let prompt: string | null = null;
   let seed: string | null = null;
+  const inputs: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (/\.(noise_)?seed$/.test(key) && (typeof value === 'string' || typeof value === 'number')) seed = String(value);
     else if (typeof value === 'string' && /\.(text|prompt|positive)$/.test(key)) {
       if (prompt === null || value.length > prompt.length) prompt = value;
-    }
+    } else if (typeof value === 'string' && isInputName(value)) inputs.push(inputLabel(value));
   }
-  return { prompt, seed };
+  return { prompt, seed, inputs };
 }

@@ -2,6 +2,7 @@
 // changed values, builder-owned fields), and how the queue store pages jobs and applies live deltas in place.
 import { describe, expect, it } from 'vitest';
 import type { BatchSummaryDto, JobDto, WorkflowDetailDto } from '../../../preload/schemas/jobs';
+import { pictures } from '../../../renderer/api/input-pictures';
 import { draftFromDetail, draftWithValues, specFromDraft } from '../../../renderer/pages/compose/compose-draft';
 import { QueueStore, jobSummary, queuePosition } from '../../../renderer/pages/queue/queue-store';
 
@@ -181,6 +182,17 @@ describe('the Queue store', () => {
   });
 
   it('reads a job\u2019s prompt and seed from its parameters', () => {
-    expect(jobSummary(job('j', 'b', 1).params)).toEqual({ prompt: 'prompt j', seed: '42' });
+    expect(jobSummary(job('j', 'b', 1).params)).toEqual({ prompt: 'prompt j', seed: '42', inputs: [] });
+  });
+
+  it('names the input images a promptless job was given: by the file chosen, else a short content name', () => {
+    const chosen = `artlab-${'a'.repeat(40)}.png`;
+    const other = `artlab-${'b'.repeat(40)}.jpg`;
+    pictures.set(chosen, { fileName: 'beach.png', url: null });
+    expect(jobSummary({ '1.image': chosen, '2.image': other, '3.image': 'example.png' })).toEqual({
+      prompt: null,
+      seed: null,
+      inputs: ['beach.png', 'bbbbbbbb….jpg'],
+    });
   });
 });
