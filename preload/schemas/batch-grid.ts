@@ -1,8 +1,7 @@
 // A batch's X/Y(/Z) grid as the Queue shows and exports it.
 import { z } from 'zod';
+import { IdSchema } from './common';
 import { JobStateSchema } from './job-state';
-
-const Id = z.string().min(1).max(100);
 
 /**
  * A batch laid out by the values its jobs got: axes are the prompts, listed seeds and sweeps that take more than one
@@ -10,7 +9,7 @@ const Id = z.string().min(1).max(100);
  * order. `defaultAxes` names which axis is X and Y (null when there are fewer), the rest are Z.
  */
 export const BatchGridSchema = z.object({
-  batchId: Id,
+  batchId: IdSchema,
   axes: z.array(
     z.object({
       /** `prompt` and `seed` are named by the UI; `input` by its node title and input name. */
@@ -25,7 +24,7 @@ export const BatchGridSchema = z.object({
       coords: z.array(z.number().int()),
       jobs: z.array(
         z.object({
-          jobId: Id,
+          jobId: IdSchema,
           state: JobStateSchema,
           /** The job's first image; `imageCount` says how many more it made. */
           imageId: z.number().int().nullable(),

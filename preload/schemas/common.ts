@@ -12,6 +12,9 @@ export const method = <I extends z.ZodType, O extends z.ZodType>(input: I, outpu
 });
 
 /** No payload. `undefined` crosses IPC and JSON as a missing value, so both are accepted. */
+/** A record's id as the contract carries it (batches, jobs, workflows). */
+export const IdSchema = z.string().min(1).max(100);
+
 export const Empty = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform(() => undefined);
 
 export const ErrorKindSchema = z.enum([

@@ -1,103 +1,33 @@
-// Workflows, batches and jobs as the renderer sees them (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
+// Batches and jobs as the renderer sees them, and the workflow methods (Compose and Queue pages). Integers beyond 2^53 (seeds, INT
 // bounds) cross as decimal text: JSON transports cannot carry bigint. Nothing here carries a secret.
 import { z } from 'zod';
-import { Empty, ErrorKindSchema, MessageParamsSchema, method } from './common';
+import { Empty, ErrorKindSchema, IdSchema, MessageParamsSchema, method } from './common';
 import { ServiceConnectionSchema } from './connections';
 import { BatchGridSchema } from './batch-grid';
 import { JobStateSchema } from './job-state';
 import { ServiceIdSchema } from './services';
+import {
+  CatalogueReadSchema,
+  InputImageUploadSchema,
+  LiteralDtoSchema,
+  UploadedInputSchema,
+  WorkflowDetailSchema,
+  WorkflowImportSchema,
+  WorkflowSummarySchema,
+} from './workflows';
 
 export { BatchGridSchema, type BatchGridDto } from './batch-grid';
 
-const Id = z.string().min(1).max(100);
-
 export { JOB_STATES, JobStateSchema, type JobStateDto } from './job-state';
 
-/** A literal value: big integers as decimal text. */
-export const LiteralDtoSchema = z.union([z.string(), z.number(), z.boolean()]);
+// The workflow library's schemas have their own file; batches and jobs refer to them, and importers find them here too.
+export * from './workflows';
 
 /** Any JSON value (big integers as decimal text), for stored specs and job parameters. */
 export type JsonDto = string | number | boolean | null | JsonDto[] | { [key: string]: JsonDto };
 export const JsonDtoSchema: z.ZodType<JsonDto> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonDtoSchema), z.record(z.string(), JsonDtoSchema)]),
 );
-
-// Workflows
-
-export const WorkflowSourceSchema = z.enum(['starter', 'import', 'png']);
-
-/** The built-in starter's stored name; the renderer shows it in the artist's language until the artist renames it. */
-export const STARTER_WORKFLOW_NAME = 'Starter: text to image';
-
-export const WorkflowSummarySchema = z.object({
-  id: Id,
-  name: z.string(),
-  source: WorkflowSourceSchema,
-  nodeCount: z.number().int(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export type WorkflowSummaryDto = z.infer<typeof WorkflowSummarySchema>;
-
-/** What an editable input is for, in the order the parameter form lists them (main/comfy/parameters.ts finds them). */
-export const PARAMETER_KINDS = [
-  'positive',
-  'negative',
-  'prompt',
-  'image',
-  'seed',
-  'steps',
-  'cfg',
-  'sampler',
-  'scheduler',
-  'denoise',
-  'width',
-  'height',
-  'batch_size',
-  'checkpoint',
-  'filename_prefix',
-  'other',
-] as const;
-export const ParameterKindSchema = z.enum(PARAMETER_KINDS);
-
-/** One field of the parameter form. `control` says how to draw it; bounds and choices come from the service when known. */
-export const ParameterFieldSchema = z.object({
-  /** `<node>.<input>`: the key of `spec.set` and of sweeps. */
-  id: z.string(),
-  node: z.string(),
-  input: z.string(),
-  kind: ParameterKindSchema,
-  /** English label for the kind (the UI translates by kind); for `other`, the input name. */
-  label: z.string(),
-  nodeTitle: z.string(),
-  classType: z.string(),
-  value: LiteralDtoSchema,
-  /** `image`: a file the service loads (LoadImage's `image`, or any input the catalogue marks as an upload). */
-  control: z.enum(['textarea', 'text', 'number', 'integer', 'choice', 'toggle', 'image']),
-  min: z.union([z.number(), z.string()]).optional(),
-  max: z.union([z.number(), z.string()]).optional(),
-  /** The increment the service's widget uses (8 for a width, 0.01 for denoise). */
-  step: z.number().positive().optional(),
-  choices: z.array(z.string()).optional(),
-});
-export type ParameterFieldDto = z.infer<typeof ParameterFieldSchema>;
-
-export const WorkflowDetailSchema = WorkflowSummarySchema.extend({
-  parameters: z.array(ParameterFieldSchema),
-  /** The API-format JSON, big integers exact, for "export" and display. */
-  json: z.string(),
-  /** Whether bounds/choices came from a service's /object_info (else only what the workflow shows). */
-  catalogFrom: z.enum(['service', 'builtin']),
-  /** With catalogFrom 'service': the service whose catalogue it is, and when it was read (ms since the epoch). */
-  catalogue: z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() }).optional(),
-});
-export type WorkflowDetailDto = z.infer<typeof WorkflowDetailSchema>;
-
-export const WorkflowImportSchema = z.union([
-  z.object({ name: z.string().trim().max(200).optional(), json: z.string().min(1).max(20_000_000) }),
-  /** A ComfyUI PNG (its `prompt` chunk), base64. */
-  z.object({ name: z.string().trim().max(200).optional(), pngBase64: z.string().min(1).max(70_000_000) }),
-]);
 
 // Batch builder
 
@@ -246,7 +176,7 @@ export const BatchHoldSchema = z.object({
 export type BatchHoldDto = z.infer<typeof BatchHoldSchema>;
 
 export const BatchSummarySchema = z.object({
-  id: Id,
+  id: IdSchema,
   /** The service; for a pool batch `pool:<batch id>`, and its services are in `members`. */
   serviceId: z.string(),
   members: z.array(BatchMemberSchema).optional(),
@@ -265,7 +195,7 @@ export type BatchSummaryDto = z.infer<typeof BatchSummarySchema>;
 export const JobProgressSchema = z.object({ value: z.number(), max: z.number(), node: z.string().optional() });
 
 export const JobDtoSchema = z.object({
-  id: Id,
+  id: IdSchema,
   batchId: z.string(),
   /** The service it went to; `pool:<batch id>` while a pool batch's job waits for a member. */
   serviceId: z.string(),
@@ -331,7 +261,7 @@ export type JobDetailDto = z.infer<typeof JobDetailSchema>;
 
 /** One job's new state in a `jobs.changed` delta; fields other than id/state are present when they changed. */
 export const JobChangeSchema = z.object({
-  id: Id,
+  id: IdSchema,
   batchId: z.string(),
   serviceId: z.string(),
   state: JobStateSchema,
@@ -358,39 +288,9 @@ export type JobChangeDto = z.infer<typeof JobChangeSchema>;
 export const JobErrorKindSchema = ErrorKindSchema;
 export type JobErrorKind = z.infer<typeof JobErrorKindSchema>;
 
-/** A node catalogue read again: when, and how many node types the service lists. */
-export const CatalogueReadSchema = z.object({ serviceId: z.string(), readAt: z.number(), nodeTypes: z.number().int() });
-export type CatalogueReadDto = z.infer<typeof CatalogueReadSchema>;
-
-/**
- * An image for a LoadImage-style input, put where the service reads it. From a file's bytes (base64, up to ComfyUI's
- * default 100 MB), from an image of the Gallery (img2img from a result), or by the value a workflow already holds (a
- * re-run, a pool member): found on the service, else sent again from this computer's copy.
- */
-export const InputImageUploadSchema = z.union([
-  z.object({
-    serviceId: ServiceIdSchema,
-    fileName: z.string().trim().min(1).max(255),
-    base64: z.string().min(1).max(140_000_000),
-  }),
-  z.object({ serviceId: ServiceIdSchema, galleryImageId: z.number().int().nonnegative() }),
-  z.object({ serviceId: ServiceIdSchema, value: z.string().trim().min(1).max(255) }),
-]);
-export type InputImageUpload = z.infer<typeof InputImageUploadSchema>;
-/**
- * `value`: what the input takes (the name on the service); `reused`: the service had these bytes already; `fromCopy`:
- * sent again from this computer's copy (the service had lost it); `fileName`: the name the artist knows it by.
- */
-export const UploadedInputSchema = z.object({
-  value: z.string(),
-  reused: z.boolean(),
-  fromCopy: z.boolean().optional(),
-  fileName: z.string().optional(),
-});
-
-const BatchIdInput = z.object({ batchId: Id });
-const JobIdInput = z.object({ jobId: Id });
-const WorkflowIdInput = z.object({ id: Id });
+const BatchIdInput = z.object({ batchId: IdSchema });
+const JobIdInput = z.object({ jobId: IdSchema });
+const WorkflowIdInput = z.object({ id: IdSchema });
 
 export const jobMethods = {
   'workflows.list': method(Empty, z.array(WorkflowSummarySchema)),
@@ -413,7 +313,7 @@ export const jobMethods = {
   'batches.wildcards': method(Empty, WildcardsSchema),
   'batches.openWildcards': method(Empty, OpenWildcardsSchema),
   'batches.preview': method(
-    z.object({ workflowId: Id, spec: BatchSpecInputSchema, count: z.number().int().min(0).max(50).optional() }),
+    z.object({ workflowId: IdSchema, spec: BatchSpecInputSchema, count: z.number().int().min(0).max(50).optional() }),
     BatchPreviewSchema,
   ),
   /** Expands and stores the batch; more than LARGE_BATCH jobs need `confirmLarge: true`. */
@@ -423,7 +323,7 @@ export const jobMethods = {
       serviceId: ServiceIdSchema.optional(),
       /** A pool: two or more services share the batch's jobs, each sent to the first with a free slot. */
       serviceIds: z.array(ServiceIdSchema).min(2).max(MAX_POOL_MEMBERS).optional(),
-      workflowId: Id,
+      workflowId: IdSchema,
       spec: BatchSpecInputSchema,
       label: z.string().trim().max(200).optional(),
       confirmLarge: z.boolean().optional(),
@@ -440,7 +340,7 @@ export const jobMethods = {
   'batches.list': method(
     z.object({
       limit: z.number().int().min(1).max(1000).optional(),
-      after: z.object({ createdAt: z.number(), id: Id }).optional(),
+      after: z.object({ createdAt: z.number(), id: IdSchema }).optional(),
     }),
     z.array(BatchSummarySchema),
   ),
@@ -459,7 +359,7 @@ export const jobMethods = {
   /** A failed, cancelled or lost job goes back to pending with a new identity. */
   'jobs.retry': method(JobIdInput, JobDtoSchema),
   /** Moves a pending job before another (null: to the end). Returns false when it is no longer pending. */
-  'jobs.reorder': method(z.object({ jobId: Id, beforeJobId: Id.nullable() }), z.boolean()),
+  'jobs.reorder': method(z.object({ jobId: IdSchema, beforeJobId: IdSchema.nullable() }), z.boolean()),
   /** The watcher/socket state of every service with an edition open. */
   'jobs.connections': method(Empty, z.array(ServiceConnectionSchema)),
 };
