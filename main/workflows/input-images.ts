@@ -120,13 +120,19 @@ export class InputImages {
     return { value: uploaded.value, reused: uploaded.reused, fileName: file.fileName };
   }
 
-  /** A value a workflow holds: on the service already, else sent from this computer's copy, else gone. */
+  /**
+   * A value a workflow holds: on the service already (one round trip, the common case: nothing read from disk), else
+   * sent from this computer's copy, else gone.
+   */
   private async restore(
     serviceName: string,
     uploader: InputUploader,
     value: string,
     signal: AbortSignal | undefined,
   ): Promise<PutInput> {
+    if (SAFE_VALUE.test(value) && !value.startsWith('.') && (await uploader.hasInput(value, signal))) {
+      return { value, reused: true };
+    }
     const copy = await this.deps.copies.read(value);
     if (copy) {
       const type = probeMedia(copy.subarray(0, PROBE_BYTES));
@@ -135,9 +141,6 @@ export class InputImages {
         signal,
       );
       return { value: uploaded.value, reused: uploaded.reused, ...(uploaded.reused ? {} : { fromCopy: true }) };
-    }
-    if (SAFE_VALUE.test(value) && !value.startsWith('.') && (await uploader.hasInput(value, signal))) {
-      return { value, reused: true };
     }
     throw new NotFoundError(
       `“${value}” is no longer on “${serviceName}”, and this computer has no copy of it. Choose the image again.`,
