@@ -22,19 +22,16 @@ export interface OutputFile {
   animated?: boolean;
 }
 
-/** A text a node showed (PreviewAny, ShowText and the like: a `text` list of strings in its output). */
-export interface OutputText {
-  node: string;
-  text: string;
-}
-
 /** Texts past these are not kept: a service's reply is not trusted to be small. */
 export const MAX_OUTPUT_TEXTS = 32;
 export const MAX_OUTPUT_TEXT_CHARS = 20_000;
 
 export type ComfyResult = (
   { status: 'success'; files: OutputFile[] } | { status: 'error' | 'interrupted'; files: OutputFile[]; error: string }
-) & { texts?: OutputText[] };
+) & {
+  /** What text-showing nodes (PreviewAny, ShowText and the like: a `text` list of strings) showed, in order. */
+  texts?: string[];
+};
 
 export interface ResultOptions {
   /** The submitted workflow, so that error messages can name nodes by their titles. */
@@ -87,7 +84,7 @@ class FileCollector {
   }
 
   private readonly textKeys = new Set<string>();
-  readonly texts: OutputText[] = [];
+  readonly texts: string[] = [];
 
   private addText(node: string, raw: string): void {
     // NUL and other C0 controls but tab and newline are dropped; a long text is cut with an ellipsis.
@@ -97,7 +94,7 @@ class FileCollector {
     const key = `${node}\u0000${text}`;
     if (text === '' || this.textKeys.has(key) || this.texts.length >= MAX_OUTPUT_TEXTS) return;
     this.textKeys.add(key);
-    this.texts.push({ node, text });
+    this.texts.push(text);
   }
 
   private add(file: OutputFile): void {

@@ -209,7 +209,7 @@ export class ExclusiveClient implements Edition {
             external: false,
             outputs: result.files.map(({ animated: _animated, ...file }) => file),
             ...(result.status === 'success' ? {} : { error: result.error }),
-            ...(result.texts ? { texts: result.texts.map((item) => item.text) } : {}),
+            ...(result.texts ? { texts: result.texts } : {}),
           },
         };
       }

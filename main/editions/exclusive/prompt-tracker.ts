@@ -237,7 +237,7 @@ export class PromptTracker {
       external: false,
       outputs: safe.map(editionOutputFile),
       ...(error !== undefined ? { error } : {}),
-      ...(result.texts ? { texts: result.texts.map((item) => item.text) } : {}),
+      ...(result.texts ? { texts: result.texts } : {}),
     });
     return true;
   }

@@ -26,6 +26,6 @@ export function resultFromFrame(frame: WatchedFrame, options: ResultOptions = {}
     external: frame.external,
     sinkIndex: frame.index,
     ...(error !== undefined ? { error } : {}),
-    ...(parsed.texts ? { texts: parsed.texts.map((item) => item.text) } : {}),
+    ...(parsed.texts ? { texts: parsed.texts } : {}),
   };
 }

@@ -55,14 +55,14 @@ export function ImageField(props: {
     try {
       for (const [index, file] of images.entries()) {
         setStatus({ kind: 'sending', done: index + 1, total: images.length });
+        // A pasted image has no name of its own.
+        const fileName = file.name || 'pasted.png';
         const answer = await artlab.call('workflows.uploadImage', {
           serviceId,
-          fileName: file.name || 'pasted.png',
+          fileName,
           base64: await base64Of(file),
         });
-        if (!pictures.has(answer.value)) {
-          pictures.set(answer.value, { fileName: file.name || 'pasted.png', url: URL.createObjectURL(file) });
-        }
+        if (!pictures.has(answer.value)) pictures.set(answer.value, { fileName, url: URL.createObjectURL(file) });
         if (answer.reused) reused += 1;
         if (!chosen.includes(answer.value)) chosen.push(answer.value);
       }

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { WorkflowDetailDto } from '../../../preload/schemas/jobs';
 import { artlab } from '../../api/artlab';
 import { errorMessage } from '../../settings/settings-context';
-import { builderOwns, withImages, type ComposeDraft } from './compose-draft';
+import { withImages, type ComposeDraft } from './compose-draft';
 import { clearComposeInput, onComposePrefill, peekComposeInput, type ComposeInput } from './compose-prefill';
 import { pictures } from '../../api/input-pictures';
 
@@ -22,9 +22,7 @@ export function useComposeInput(
   const taken = useRef<ComposeInput | null>(null);
 
   const ready = detail !== null && draft !== null;
-  const field = detail?.parameters.find(
-    (candidate) => candidate.control === 'image' && (!draft || !builderOwns(candidate, draft)),
-  );
+  const field = detail?.parameters.find((candidate) => candidate.control === 'image');
   useEffect(() => {
     if (!waiting || !ready || !field || !serviceId || taken.current === waiting) return;
     taken.current = waiting;

@@ -259,12 +259,12 @@ describe('text outputs', () => {
     });
     expect(result.status).toBe('success');
     expect(result.files).toEqual([]);
-    expect(result.texts?.[0]).toEqual({ node: '5', text: 'a caption with a NUL\tand a tab' });
+    expect(result.texts?.[0]).toBe('a caption with a NUL\tand a tab');
     expect(result.texts).toHaveLength(MAX_OUTPUT_TEXTS);
   });
 
   it('reads a sink frame that only shows text as a success with its text', () => {
     const data = JSON.stringify([{ type: 'executed', data: { node: '2', output: { text: ['hello'] } } }]);
-    expect(parseSinkData(data)).toEqual({ status: 'success', files: [], texts: [{ node: '2', text: 'hello' }] });
+    expect(parseSinkData(data)).toEqual({ status: 'success', files: [], texts: ['hello'] });
   });
 });
