@@ -52,6 +52,8 @@ export class Lane {
   private readonly budgetStarts = new Map<string, number>();
   /** When the service last accepted a send on this lane: it is alive, whatever one job's failures say. */
   private lastAcceptedAt = 0;
+  /** Until when nothing new goes out: the service just failed a send as unreachable (see holdUntil). */
+  private heldUntil = 0;
   private ended = false;
   private pauseState: { code: PauseCode; reason: string } | undefined;
   private connection: ConnectionState = { state: 'stopped' };
@@ -122,6 +124,21 @@ export class Lane {
   accepted(jobId: string, at: number): void {
     this.endRetryBudget(jobId);
     this.lastAcceptedAt = at;
+    this.heldUntil = 0;
+  }
+
+  /**
+   * The service failed a send as unreachable (503, refused, timed out): nothing is sent until `at`, when the failed
+   * job's retry is due. Without it every waiting job would be sent into the outage once, each failing on its own, and
+   * the first to run out of budget would be whichever the jitter favoured rather than the first that failed.
+   */
+  holdUntil(at: number): void {
+    this.heldUntil = Math.max(this.heldUntil, at);
+  }
+
+  /** When sending may start again, if the lane is held now. */
+  heldAt(now: number): number | undefined {
+    return this.heldUntil > now ? this.heldUntil : undefined;
   }
 
   /** Whether the service accepted a send on this lane after `at`. */

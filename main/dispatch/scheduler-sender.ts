@@ -36,6 +36,8 @@ export class JobSender {
     const { ledger } = this.deps;
     if (lane.closed || this.deps.stopped() || lane.paused) return;
     try {
+      const held = lane.heldAt(this.deps.clock.now());
+      if (held !== undefined) return lane.armRetry(held);
       const { concurrency, limit } = lane.target;
       const remote = limit === 'remote' ? ledger.countUnfinished(lane.serviceId) : undefined;
       const free = concurrency - (remote ?? lane.sendCount);
@@ -108,6 +110,7 @@ export class JobSender {
     }
     const report = { attempt: job.attempts, reason: verdict.message };
     if (decision.retry) {
+      if (verdict.unreachable) lane.holdUntil(decision.at);
       if (ledger.markFailed(jobId, verdict, decision.at)) lane.forget(jobId);
       this.deps.changed(jobId, { ...report, retryAt: decision.at });
       return;
