@@ -59,6 +59,7 @@ const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\$
 function filterQuery(filters: GalleryFilters): Query {
   const where = ['listed_at IS NOT NULL', 'removed = ?'];
   const params: (string | number)[] = [filters.removed === true ? 1 : 0];
+  if (filters.previews !== true) where.push('kept = 1');
   const equal = (column: string, value: string | number | undefined) => {
     if (value === undefined) return;
     where.push(`${column} = ?`);
@@ -257,6 +258,25 @@ export class GalleryIndex {
       const changed = ids.filter((id) => update.run(id).changes > 0);
       return this.getMany(changed);
     })();
+  }
+
+  /** Previews the artist keeps: they enter the Gallery. Returns the ones that were not kept before. */
+  keep(ids: readonly number[]): GalleryRow[] {
+    return this.db.transaction(() => {
+      const update = this.db.prepare('UPDATE images SET kept = 1 WHERE id = ? AND kept = 0');
+      const changed = ids.filter((id) => update.run(id).changes > 0);
+      return this.getMany(changed);
+    })();
+  }
+
+  /** Previews not kept that were made before `before` and still have a local copy: theirs to delete. */
+  stalePreviews(before: number, limit: number): number[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id FROM images WHERE kept = 0 AND created_at < ? AND state = 'fetched' AND removed = 0 ORDER BY id LIMIT ?`,
+      )
+      .all(before, limit) as { id: number }[];
+    return rows.map((row) => row.id);
   }
 
   /** Whether another cached image still uses these bytes (then the file stays). */

@@ -40,6 +40,7 @@ export interface GalleryApi {
   reveal(id: number): Promise<Result<'gallery.reveal'>>;
   rerunParams(id: number): Promise<Result<'gallery.rerunParams'>>;
   retry(ids: readonly number[]): Result<'gallery.retry'>;
+  keep(ids: readonly number[]): Result<'gallery.keep'>;
   listOss(input: Args<'gallery.oss.list'>): Promise<Result<'gallery.oss.list'>>;
   importOss(input: Args<'gallery.oss.import'>): Result<'gallery.oss.import'>;
 }
@@ -75,6 +76,8 @@ export interface GalleryModuleOptions {
   intake?: Pick<ImageIntakeOptions, 'concurrency' | 'attempts' | 'backoffMs'>;
   /** How often coalesced gallery.added / gallery.changed go out (ms). Default 100. */
   eventIntervalMs?: number;
+  /** How long a PreviewImage output the artist did not keep stays on disk (ms). Default a day. */
+  previewLifeMs?: number;
   logger?: Logger;
 }
 
@@ -106,6 +109,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
   const index = new GalleryIndex(db, () => options.clock.now());
   const cache = new ImageCache(options.dataDir);
   const host = options.host ?? nodeGalleryHost;
+  const logger = options.logger ?? silentLogger;
   const dto = (row: GalleryRow) => toGalleryImage(row, options.mediaUrl);
   const ossSources = new Map<string, OpenSource>();
 
@@ -163,7 +167,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     jobFacts: (jobId) => run(() => jobFacts(jobId)),
     onChange: report,
     ...options.intake,
-    logger: (options.logger ?? silentLogger).child('intake'),
+    logger: logger.child('intake'),
   });
 
   const browser = new OssBrowser({
@@ -265,6 +269,11 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       intake.rescan();
       return { queued: rows.length };
     },
+    keep: (ids) => {
+      const rows = run(() => index.keep(ids));
+      for (const row of rows) queueEvent(row, true);
+      return { kept: rows.length };
+    },
     listOss: (input) => browser.list(input),
     importOss: (input) => run(() => browser.import(input)),
   };
@@ -286,7 +295,25 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     return info?.isFile() ? { path, mime, size: info.size } : undefined;
   }
 
+  // Previews not kept are deleted a day after they were made: at start, then every hour.
+  const previewLifeMs = options.previewLifeMs ?? 24 * 60 * 60_000;
+  let sweeping: Promise<void> | undefined;
+  let closed = false;
+  const sweepPreviews = (): void => {
+    sweeping ??= (async () => {
+      while (!closed) {
+        const ids = run(() => index.stalePreviews(options.clock.now() - previewLifeMs, 200));
+        if (ids.length === 0 || (await deleteLocal(ids)) === 0) break;
+      }
+    })()
+      .catch((error: unknown) => logger.error('deleting old previews failed', error))
+      .finally(() => (sweeping = undefined));
+  };
+  const sweepTimer = setInterval(sweepPreviews, 60 * 60_000);
+  sweepTimer.unref();
+
   intake.start();
+  sweepPreviews();
 
   return {
     ...api,
@@ -294,6 +321,9 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     hasPendingImages: (serviceId) => run(() => index.hasPending(serviceId)),
     media,
     async close() {
+      closed = true;
+      clearInterval(sweepTimer);
+      await sweeping;
       await intake.close();
       if (flushTimer) clearTimeout(flushTimer);
       flush();

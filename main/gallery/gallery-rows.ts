@@ -28,6 +28,8 @@ const galleryRowSchema = imageRowSchema.extend({
   // ledger step 8
   error_code: maybeText,
   error_params: maybeText,
+  // ledger step 14
+  kept: flag,
 });
 
 export type GalleryRow = z.output<typeof galleryRowSchema>;

@@ -55,5 +55,6 @@ export function toGalleryImage(row: GalleryRow, url: MediaUrlBuilder): GalleryIm
     url: ready ? url(row.id, 'original') : null,
     thumbUrl: still ? url(row.id, 'thumb256') : null,
     previewUrl: still ? url(row.id, 'thumb768') : null,
+    ...(row.kept ? {} : { preview: true }),
   };
 }

@@ -17,6 +17,7 @@ export function galleryHandlers(gallery: GalleryApi): GalleryHandlers {
     'gallery.reveal': ({ id }) => gallery.reveal(id),
     'gallery.rerunParams': ({ id }) => gallery.rerunParams(id),
     'gallery.retry': ({ ids }) => answer(() => gallery.retry(ids)),
+    'gallery.keep': ({ ids }) => answer(() => gallery.keep(ids)),
     'gallery.oss.list': (input) => gallery.listOss(input),
     'gallery.oss.import': (input) => answer(() => gallery.importOss(input)),
   };

@@ -26,10 +26,11 @@ const rowSchema = z.object({
 
 export function readGridJobs(db: Database, batchId: string): GridJobRow[] {
   // The correlated subqueries ride the images(job_id) index; a GROUP BY join would sort every image of the batch.
+  // A cell shows a kept image first, a PreviewImage output only when the job has nothing else.
   const rows = db
     .prepare(
       `SELECT j.id AS id, j.state AS state, j.params AS params,
-         (SELECT min(i.id) FROM images i WHERE i.job_id = j.id) AS image_id,
+         (SELECT i.id FROM images i WHERE i.job_id = j.id ORDER BY i.kept DESC, i.id LIMIT 1) AS image_id,
          (SELECT count(*) FROM images i WHERE i.job_id = j.id) AS image_count
        FROM jobs j WHERE j.batch_id = ? ORDER BY j.seq, j.id`,
     )

@@ -343,6 +343,18 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
       db.exec(`ALTER TABLE jobs ADD COLUMN texts TEXT;`);
     },
   },
+  {
+    version: 14,
+    description: 'PreviewImage (temp) outputs wait in the Queue until the artist keeps them',
+    up(db) {
+      // kept = 0: a `temp` output of a job, shown with its job in the Queue and not in the Gallery until kept; one
+      // not kept is deleted a day later. Rows from before stay kept: they were in the Gallery already.
+      db.exec(`
+        ALTER TABLE images ADD COLUMN kept INTEGER NOT NULL DEFAULT 1 CHECK (kept IN (0, 1));
+        CREATE INDEX images_unkept ON images(kept, created_at) WHERE kept = 0;
+      `);
+    },
+  },
 ];
 
 export const LEDGER_VERSION = LEDGER_MIGRATIONS.length;

@@ -171,8 +171,8 @@ export class ResultTable {
   ): void {
     const insert = this.db.prepare(
       `INSERT INTO images (result_id, job_id, service_id, node, kind, filename, subfolder, type, state,
-         positive, negative, seed, model, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+         positive, negative, seed, model, created_at, kept)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
     );
     const now = this.now();
     for (const file of result.outputs) {
@@ -190,6 +190,8 @@ export class ResultTable {
         summary?.seed ?? null,
         summary?.model ?? null,
         now,
+        // A PreviewImage's file is the job's to show, not the Gallery's to keep, unless the artist keeps it.
+        file.type === 'temp' ? 0 : 1,
       );
     }
   }

@@ -59,7 +59,8 @@ export class UsageTable {
     const rows = this.db
       .prepare(
         `SELECT id, batch_id, COALESCE(submitted_at, started_at) AS sent_at, finished_at,
-           (SELECT COUNT(*) FROM images WHERE images.job_id = jobs.id AND images.state != 'missing') AS images
+           (SELECT COUNT(*) FROM images WHERE images.job_id = jobs.id AND images.state != 'missing'
+             AND images.type != 'temp') AS images
          FROM jobs
          WHERE service_id = ? AND COALESCE(submitted_at, started_at) IS NOT NULL AND finished_at IS NOT NULL
            AND COALESCE(submitted_at, started_at) < ? AND finished_at > ?`,

@@ -68,6 +68,11 @@ export const GalleryImageSchema = z.object({
   /** Null unless `fetched`, and for videos. */
   thumbUrl: z.string().nullable(),
   previewUrl: z.string().nullable(),
+  /**
+   * A PreviewImage (`temp`) output the artist has not kept: shown with its job in the Queue, not in the Gallery;
+   * deleted a day after it was made unless `gallery.keep` keeps it. Absent for every other image.
+   */
+  preview: z.literal(true).optional(),
 });
 export type GalleryImage = z.infer<typeof GalleryImageSchema>;
 
@@ -114,6 +119,8 @@ export const GalleryFiltersSchema = z
     dateTo: z.number().optional(),
     /** true: only images whose local copy was deleted; absent or false: those are hidden. */
     removed: z.boolean().optional(),
+    /** true: with the PreviewImage outputs not kept (the Queue asks for a batch's); absent: kept images only. */
+    previews: z.boolean().optional(),
   })
   .strict();
 export type GalleryFilters = z.infer<typeof GalleryFiltersSchema>;
@@ -234,6 +241,8 @@ export const galleryMethods = {
   /** Shows the cached original in the file manager; `revealed: false` where there is none (browser). */
   'gallery.reveal': method(IdInput, z.object({ revealed: z.boolean() })),
   'gallery.rerunParams': method(IdInput, RerunParamsSchema),
+  /** Keeps PreviewImage outputs: they enter the Gallery (`gallery.added`) and are no longer deleted after a day. */
+  'gallery.keep': method(IdsInput, z.object({ kept: z.int() })),
   /** Fetches missing or removed images again. */
   'gallery.retry': method(IdsInput, z.object({ queued: z.int() })),
   'gallery.oss.list': method(OssListInputSchema, OssListPageSchema),

@@ -34,4 +34,5 @@ function createHandoff<T>(): PageHandoff<T> {
 export const queueBatchHandoff = createHandoff<{ batchId: string; grid?: boolean }>();
 
 /** The gallery opens this image in its viewer, within its batch when it has one (so its page is the first loaded). */
-export const galleryImageHandoff = createHandoff<{ imageId: number; batchId: string | null }>();
+/** `previews`: the image is a PreviewImage output not kept, listed only with previews shown. */
+export const galleryImageHandoff = createHandoff<{ imageId: number; batchId: string | null; previews?: boolean }>();

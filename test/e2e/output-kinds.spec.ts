@@ -72,3 +72,63 @@ test('the text a node showed is on its job in the Queue, to read and copy', asyn
   await expect(text.getByRole('button', { name: 'Copy text' })).toBeVisible();
   await shootBothThemes(page, { file: (theme) => `queue-text-output-${theme}.png`, axeLabel: 'text output' });
 });
+
+test('a PreviewImage output waits on its job in the Queue and enters the Gallery when kept', async ({ page }) => {
+  const previewing = {
+    '1': { class_type: 'EmptyImage', inputs: { width: 512, height: 512, batch_size: 1, color: 2_250_000 } },
+    '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+    '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'inverted' } },
+    '4': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+  };
+  const workflow = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('workflows.import', { name: 'Invert with preview', json: JSON.stringify(previewing) }));
+  const batch = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('batches.queue', { serviceId, workflowId: workflow.id, spec: {}, label: 'Previews' }));
+  // The Gallery's own view of the batch: the saved image only.
+  const listed = async (previews: boolean) =>
+    z
+      .object({ total: z.number() })
+      .parse(await bridge.call('gallery.page', { filters: { batchId: batch.id, ...(previews ? { previews } : {}) } }))
+      .total;
+  await expect.poll(() => listed(true), { timeout: 20_000 }).toBe(2);
+  expect(await listed(false)).toBe(1);
+
+  await page.goto(`${app.url}#/queue`);
+  const waiting = page.getByTestId('queue-job-previews');
+  await expect(waiting).toContainText('1 preview', { timeout: 20_000 });
+  await shootBothThemes(page, { file: (theme) => `queue-preview-${theme}.png`, axeLabel: 'preview on a job' });
+
+  await waiting.getByRole('button', { name: 'Keep' }).click();
+  await expect(waiting).toHaveCount(0);
+  await expect.poll(() => listed(false)).toBe(2);
+  await page.goto(`${app.url}#/gallery`);
+  await expect(page.getByTestId('tile-preview')).toHaveCount(0);
+});
+
+test('a preview opened from the Queue shows with its batch, marked, and can be kept from the viewer', async ({
+  page,
+}) => {
+  const previewing = {
+    '1': { class_type: 'EmptyImage', inputs: { width: 512, height: 512, batch_size: 1, color: 9_000_000 } },
+    '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+  };
+  const workflow = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('workflows.import', { name: 'Preview only', json: JSON.stringify(previewing) }));
+  await bridge.call('batches.queue', { serviceId, workflowId: workflow.id, spec: {}, label: 'Only a preview' });
+  await page.goto(`${app.url}#/queue`);
+  const waiting = page.getByTestId('queue-job-previews');
+  await expect(waiting).toHaveCount(1, { timeout: 20_000 });
+  const row = page.getByTestId('queue-job').filter({ has: waiting });
+  await row.getByRole('button', { name: 'Open this image in the gallery' }).click();
+
+  const lightbox = page.getByRole('dialog', { name: 'Image viewer' });
+  await expect(lightbox.getByTestId('lightbox-preview')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole('checkbox', { name: 'Previews' })).toBeChecked();
+  await page.screenshot({ path: 'test/e2e/screenshots/gallery-preview-viewer-dark.png', animations: 'disabled' });
+  await lightbox.getByRole('button', { name: 'Keep' }).click();
+  await expect(lightbox.getByText('Kept: it is in the Gallery now.')).toBeVisible();
+  await expect(lightbox.getByTestId('lightbox-preview')).toHaveCount(0);
+});

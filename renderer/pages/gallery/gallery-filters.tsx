@@ -172,6 +172,14 @@ export function GalleryFilterBar(props: {
         />
         <span>{t('gallery.filters.favorites')}</span>
       </label>
+      <label className="gallery-filters__check" title={t('gallery.filters.previewsHint')}>
+        <input
+          type="checkbox"
+          checked={filters.previews === true}
+          onChange={(event) => set({ previews: event.target.checked ? true : undefined })}
+        />
+        <span>{t('gallery.filters.previews')}</span>
+      </label>
       <select
         className="select"
         aria-label={t('gallery.filters.sort')}

@@ -36,7 +36,10 @@ export function GalleryPage() {
     const show = () => {
       const handoff = galleryImageHandoff.take();
       if (!handoff) return;
-      setFilters(handoff.batchId === null ? {} : { batchId: handoff.batchId });
+      setFilters({
+        ...(handoff.batchId === null ? {} : { batchId: handoff.batchId }),
+        ...(handoff.previews ? { previews: true } : {}),
+      });
       setOpenId(handoff.imageId);
     };
     show();

@@ -94,6 +94,11 @@ export const TileContent = memo(function TileContent(props: { image: GalleryImag
           </svg>
         </span>
       ) : null}
+      {image.preview ? (
+        <span className="tile__preview" data-testid="tile-preview">
+          {t('gallery.preview.badge')}
+        </span>
+      ) : null}
       {image.favorite ? (
         <span className="tile__favorite" aria-hidden="true">
           ★

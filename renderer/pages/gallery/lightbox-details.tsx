@@ -67,6 +67,15 @@ export function LightboxDetails(props: {
   const [copied, setCopied] = useState<string | null>(null);
   const [confirm, setConfirm] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  // A PreviewImage output the artist keeps here enters the Gallery (the details are not read again for it).
+  const [kept, setKept] = useState(false);
+  const preview = d.preview === true && !kept;
+  const keep = () =>
+    act(async () => {
+      await artlab.call('gallery.keep', { ids: [d.id] });
+      setKept(true);
+      setNote(t('gallery.lightbox.kept'));
+    });
 
   const act = (action: () => Promise<void>) => {
     action().then(
@@ -190,11 +199,26 @@ export function LightboxDetails(props: {
 
   return (
     <div className="lightbox__details">
+      {preview ? (
+        <p className="notice" data-testid="lightbox-preview">
+          {t('gallery.lightbox.previewNote')}
+        </p>
+      ) : null}
       <div className="lightbox__actions">
+        {preview ? (
+          <button type="button" className="button button--primary" onClick={keep}>
+            {t('gallery.lightbox.keep')}
+          </button>
+        ) : null}
         <button type="button" className="button" aria-pressed={d.favorite} onClick={props.onFavorite}>
           {d.favorite ? `★ ${t('gallery.lightbox.favorited')}` : `☆ ${t('gallery.lightbox.favorite')}`}
         </button>
-        <button type="button" className="button button--primary" disabled={!d.hasWorkflow} onClick={rerun}>
+        <button
+          type="button"
+          className={preview ? 'button' : 'button button--primary'}
+          disabled={!d.hasWorkflow}
+          onClick={rerun}
+        >
           {t('gallery.lightbox.rerun')}
         </button>
         <button

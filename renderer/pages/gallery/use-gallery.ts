@@ -31,6 +31,8 @@ export function matchesFilters(image: GalleryImage, filters: GalleryFilters): bo
   if (filters.dateFrom !== undefined && image.createdAt < filters.dateFrom) return false;
   if (filters.dateTo !== undefined && image.createdAt > filters.dateTo) return false;
   if (filters.removed !== true && image.state === 'removed') return false;
+  // A PreviewImage output the artist has not kept belongs to its job in the Queue, not to the Gallery.
+  if (filters.previews !== true && image.preview === true) return false;
   if (filters.text !== undefined && filters.text.trim() !== '') {
     const prompt = (image.positive ?? '').toLowerCase();
     const words = filters.text.toLowerCase().split(/\s+/).filter(Boolean);

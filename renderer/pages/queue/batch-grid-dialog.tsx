@@ -22,7 +22,7 @@ export function useAxisName() {
 export function BatchGridDialog(props: {
   batchId: string;
   label: string;
-  onOpenImage: (imageId: number) => void;
+  onOpenImage: (imageId: number, preview: boolean) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -192,7 +192,7 @@ export function BatchGridDialog(props: {
 function GridCell(props: {
   cell: BatchGridDto['cells'][number] | undefined;
   thumbs: ReturnType<typeof useBatchGrid>['thumbs'];
-  onOpenImage: (imageId: number) => void;
+  onOpenImage: (imageId: number, preview: boolean) => void;
 }) {
   const { t } = useTranslation();
   const jobs = props.cell?.jobs ?? [];
@@ -215,7 +215,7 @@ function GridCell(props: {
       className="grid-cell grid-cell--image"
       data-state={shown.state}
       aria-label={t('ui.queue.openImage')}
-      onClick={() => props.onOpenImage(imageId)}
+      onClick={() => props.onOpenImage(imageId, image?.preview === true)}
     >
       <img src={src} alt="" loading="lazy" />
       {images > 1 ? <span className="grid-cell__count">{t('queue.grid.count', { count: images })}</span> : null}

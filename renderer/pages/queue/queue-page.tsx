@@ -174,9 +174,9 @@ export function QueuePage() {
           batchId={gridBatch.id}
           label={gridBatch.label || (store.batches.find((batch) => batch.id === gridBatch.id)?.label ?? '')}
           onClose={() => setGridBatch(null)}
-          onOpenImage={(imageId) => {
+          onOpenImage={(imageId, previews) => {
             setGridBatch(null);
-            galleryImageHandoff.give({ imageId, batchId: gridBatch.id });
+            galleryImageHandoff.give({ imageId, batchId: gridBatch.id, previews });
             navigateTo('gallery');
           }}
         />
@@ -267,8 +267,15 @@ export function QueuePage() {
                             queue.bump();
                           })
                         }
-                        onOpenImage={(imageId) => {
-                          galleryImageHandoff.give({ imageId, batchId: row.job.batchId });
+                        previews={store.previews.get(row.job.id)?.size ?? 0}
+                        onKeep={() =>
+                          void act(async () => {
+                            const ids = [...(store.previews.get(row.job.id) ?? [])];
+                            if (ids.length > 0) await artlab.call('gallery.keep', { ids });
+                          })
+                        }
+                        onOpenImage={(imageId, previews) => {
+                          galleryImageHandoff.give({ imageId, batchId: row.job.batchId, previews });
                           navigateTo('gallery');
                         }}
                       />

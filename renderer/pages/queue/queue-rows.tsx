@@ -172,7 +172,10 @@ export function JobRow(props: {
   onCancel: () => void;
   onRetry: () => void;
   onMove: (direction: -1 | 1) => void;
-  onOpenImage: (imageId: number) => void;
+  onOpenImage: (imageId: number, preview: boolean) => void;
+  /** How many PreviewImage outputs of the job are not kept yet; Keep keeps them all (they enter the Gallery). */
+  previews: number;
+  onKeep: () => void;
   /** A job of a pool batch: the services that take work (to pin a job not sent yet to one) and their names. */
   pool?: { choices: { id: string; name: string }[]; names: ReadonlyMap<string, { name: string }> };
   onPin?: (serviceId: string | null) => void;
@@ -192,14 +195,14 @@ export function JobRow(props: {
   const pinnable = props.pool !== undefined && job.state === 'pending';
   return (
     <div className={`queue-job queue-job--${job.state}`} data-testid="queue-job" data-state={job.state}>
-      <div className="queue-job__thumb">
+      <div className={`queue-job__thumb${props.thumb?.preview ? ' queue-job__thumb--preview' : ''}`}>
         {props.thumb ? (
           <button
             type="button"
             className="queue-job__thumb-open"
             aria-label={t('ui.queue.openImage')}
             title={t('ui.queue.openImage')}
-            onClick={() => props.thumb && props.onOpenImage(props.thumb.imageId)}
+            onClick={() => props.thumb && props.onOpenImage(props.thumb.imageId, props.thumb.preview)}
           >
             <img src={props.thumb.url} alt={t('queue.job.thumb', { n: props.index + 1 })} />
           </button>
@@ -235,6 +238,14 @@ export function JobRow(props: {
                     max: job.progress.max,
                   })
                 : t('queue.job.progress', { value: job.progress.value, max: job.progress.max })}
+            </span>
+          ) : null}
+          {props.previews > 0 ? (
+            <span className="queue-job__previews" data-testid="queue-job-previews">
+              <span title={t('queue.job.previewsHint')}>{t('queue.job.previews', { count: props.previews })}</span>
+              <button type="button" className="link-button" onClick={props.onKeep}>
+                {t('queue.job.keep')}
+              </button>
             </span>
           ) : null}
           {job.duplicatePossible ? (

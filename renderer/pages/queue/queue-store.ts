@@ -1,6 +1,7 @@
 // The Queue page's data outside React state: batches newest first, each batch's jobs as pages loaded while the
 // artist scrolls (keyset paging), patched in place by the coalesced `jobs.changed` deltas. React sees a version number;
 // 10,000 jobs stay in plain arrays instead of being copied into state on every event.
+import type { GalleryImage } from '../../../preload/schemas/gallery';
 import type { BatchSummaryDto, JobChangeDto, JobDto, JobStateDto } from '../../../preload/schemas/jobs';
 import { inputLabel, isInputName } from '../../api/input-pictures';
 
@@ -13,6 +14,8 @@ export interface JobView extends JobDto {
 export interface JobThumb {
   url: string;
   imageId: number;
+  /** A PreviewImage output not kept: shown only while the job has no kept image. */
+  preview: boolean;
 }
 
 export interface BatchJobs {
@@ -37,6 +40,42 @@ export class QueueStore {
   private readonly jobPlace = new Map<string, { batchId: string; index: number }>();
   /** jobId → its image in the gallery: the thumbnail shown in the row, and the image its click opens. */
   readonly thumbs = new Map<string, JobThumb>();
+  /** jobId → its PreviewImage outputs not kept yet (what the row's Keep keeps). */
+  readonly previews = new Map<string, Set<number>>();
+
+  /**
+   * Takes images of the gallery for the rows: a job's thumbnail is its first kept image, or its first preview while
+   * it has none; previews are counted per job until kept. Returns whether anything shown changed.
+   */
+  takeImages(images: readonly GalleryImage[]): boolean {
+    let changed = false;
+    for (const image of images) {
+      const jobId = image.jobId;
+      if (jobId === null) continue;
+      const preview = image.preview === true;
+      const waiting = this.previews.get(jobId);
+      if (preview && image.state !== 'removed') {
+        if (!waiting?.has(image.id)) this.previews.set(jobId, new Set(waiting).add(image.id));
+        changed ||= !waiting?.has(image.id);
+      } else if (waiting?.delete(image.id)) {
+        if (waiting.size === 0) this.previews.delete(jobId);
+        changed = true;
+      }
+      const shown = this.thumbs.get(jobId);
+      if (!image.thumbUrl) {
+        // Deleted (a preview not kept, a day on): no broken picture in the row.
+        if (shown?.imageId === image.id) this.thumbs.delete(jobId);
+        changed ||= shown?.imageId === image.id;
+        continue;
+      }
+      // The first image shown stays, except that a kept image replaces a preview.
+      if (shown && shown.imageId !== image.id && !(shown.preview && !preview)) continue;
+      if (shown?.imageId === image.id && shown.preview === preview) continue;
+      this.thumbs.set(jobId, { url: image.thumbUrl, imageId: image.id, preview });
+      changed = true;
+    }
+    return changed;
+  }
 
   reset(): void {
     this.jobs.clear();

@@ -44,7 +44,7 @@ export function useBatchGrid(batchId: string) {
     const readImages = async () => {
       let cursor: string | undefined;
       for (let page = 0; page < MAX_IMAGE_PAGES && !closed; page++) {
-        const result = await artlab.call('gallery.page', { filters: { batchId }, limit: 500, cursor });
+        const result = await artlab.call('gallery.page', { filters: { batchId, previews: true }, limit: 500, cursor });
         take(result.images);
         if (result.nextCursor === null) return;
         cursor = result.nextCursor;

@@ -29,14 +29,7 @@ export function useQueue(initialFilters: QueueFilters) {
 
   const takeThumbs = useCallback(
     (images: GalleryImage[]) => {
-      let changed = false;
-      for (const image of images) {
-        if (image.jobId && image.thumbUrl && !store.thumbs.has(image.jobId)) {
-          store.thumbs.set(image.jobId, { url: image.thumbUrl, imageId: image.id });
-          changed = true;
-        }
-      }
-      if (changed) bump();
+      if (store.takeImages(images)) bump();
     },
     [store, bump],
   );
@@ -60,7 +53,7 @@ export function useQueue(initialFilters: QueueFilters) {
         bump();
         if (!thumbsAsked.current.has(batchId)) {
           thumbsAsked.current.add(batchId);
-          const images = await artlab.call('gallery.page', { filters: { batchId }, limit: 500 });
+          const images = await artlab.call('gallery.page', { filters: { batchId, previews: true }, limit: 500 });
           takeThumbs(images.images);
         }
       } catch (cause) {

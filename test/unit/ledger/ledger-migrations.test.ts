@@ -47,7 +47,7 @@ describe('ledger migrations', () => {
                  media) VALUES (1, 's', '9', 'audio', 'a.flac', '', 'output', 'fetched', 2, 'audio')`),
       ).toThrow(/CHECK/);
 
-      migrateLedger(db);
+      migrateLedger(db, LEDGER_MIGRATIONS.slice(0, 12));
       expect(schema()).toEqual(before);
       db.exec(`INSERT INTO images (result_id, service_id, node, kind, filename, subfolder, type, state, created_at,
                media, positive) VALUES (1, 's', '9', 'audio', 'a.flac', '', 'output', 'fetched', 2, 'audio', 'sea waves')`);
@@ -66,6 +66,23 @@ describe('ledger migrations', () => {
       // The image's result is still its parent: deleting it removes the image.
       db.exec(`DELETE FROM results WHERE id = 1`);
       expect(db.prepare(`SELECT count(*) FROM images`).pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves the PreviewImage files stored before step 14 in the Gallery, and marks new ones not kept by default', () => {
+    const db = openLedgerDatabase(join(dir, 'thirteen.sqlite'));
+    try {
+      migrateLedger(db, LEDGER_MIGRATIONS.slice(0, 13));
+      db.exec(`
+        INSERT INTO results (id, service_id, identity, external, outputs, received_at) VALUES (1, 's', 'p1', 0, '{}', 1);
+        INSERT INTO images (id, result_id, service_id, node, kind, filename, subfolder, type, state, created_at)
+          VALUES (3, 1, 's', '4', 'images', 'ComfyUI_temp_abcde_00001_.png', '', 'temp', 'fetched', 1);
+      `);
+      migrateLedger(db);
+      expect(db.prepare(`SELECT kept FROM images WHERE id = 3`).pluck().get()).toBe(1);
+      expect(() => db.exec(`UPDATE images SET kept = 2 WHERE id = 3`)).toThrow(/CHECK/);
     } finally {
       db.close();
     }
