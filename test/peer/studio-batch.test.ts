@@ -9,7 +9,7 @@ import type { GalleryImage } from '../../preload/schemas/gallery';
 import { serializeWorkflow } from '../../main/comfy/workflow-parse';
 import type { Studio } from '../../main/studio';
 import { callStudio } from '../integration/support/studio-call';
-import { comfyUrl, noiseWorkflow } from './support/peer-service';
+import { comfyUrl, noiseWorkflow, previewWorkflow } from './support/peer-service';
 import { nodeStudio } from '../integration/support/node-studio';
 
 let dir: string;
@@ -64,6 +64,21 @@ describe('the Studio on a real ComfyUI', () => {
     await expect
       .poll(async () => (await call('gallery.page', { filters: { batchId: batch.id } })).images.map((i) => i.state))
       .toEqual(['fetched', 'fetched', 'fetched']);
+  });
+
+  it('fetches a PreviewImage file from the temp folder for its job, and keeps it out of the Gallery until kept', async () => {
+    const service = await call('services.create', { name: 'peer', url: comfyUrl(), edition: 'exclusive', token: null });
+    const workflow = await call('workflows.import', { name: 'peek', json: serializeWorkflow(previewWorkflow()) });
+    const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
+    await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 60_000 }).toBe(1);
+    const [preview] = added.filter((image) => image.batchId === batch.id);
+    expect(preview).toMatchObject({ state: 'fetched', preview: true, media: 'image' });
+    expect((await call('gallery.page', { filters: { batchId: batch.id } })).total).toBe(0);
+    expect((await call('gallery.page', { filters: { batchId: batch.id, previews: true } })).total).toBe(1);
+    await call('gallery.keep', { ids: [preview?.id] });
+    expect((await call('gallery.page', { filters: { batchId: batch.id } })).images).toMatchObject([
+      { id: preview?.id, state: 'fetched' },
+    ]);
   });
 
   it('refuses two identical jobs before sending anything: ComfyUI would answer the second from its cache', async () => {
