@@ -216,6 +216,12 @@ export class ServiceLanes {
       const progress = { value: event.value, max: event.max, ...(event.node ? { node: event.node } : {}) };
       this.ledger.updateProgress(job.id, progress);
       this.emit({ id: job.id, batchId: job.batchId, serviceId: lane.serviceId, state: 'running', progress });
+    } else if (event.type === 'previews') {
+      try {
+        this.options.onPreviews?.({ jobId: job.id, serviceId: lane.serviceId, files: event.files });
+      } catch (error) {
+        this.logger.error('a preview listener failed', error);
+      }
     } else if (event.position !== undefined) {
       this.changed(job.id, { position: event.position });
     }

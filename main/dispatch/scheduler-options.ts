@@ -1,7 +1,7 @@
 // What the scheduler is built from and what it reports: kept apart so that the Studio, the CLI and tests can name
 // them without the scheduler's internals.
 import type { Clock } from '../adapters';
-import type { ResultStoredInfo } from '../editions/edition';
+import type { JobPreviewsInfo, ResultStoredInfo } from '../editions/edition';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log/logger';
 import type { RetryPolicy } from './retry-policy';
@@ -29,6 +29,8 @@ export interface SchedulerOptions {
   sendDrainMs?: number;
   onJobChange?: (change: JobChange) => void;
   onResultStored?: (info: ResultStoredInfo) => void;
+  /** A running job's node showed PreviewImage files: the gallery fetches them to show on the job meanwhile. */
+  onPreviews?: (info: JobPreviewsInfo) => void;
   onConnection?: (report: ConnectionReport) => void;
   logger?: Logger;
 }

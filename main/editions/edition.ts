@@ -69,6 +69,8 @@ export type EditionEvent =
   | { type: 'queued'; identity: string; position?: number }
   | { type: 'running'; identity: string }
   | { type: 'progress'; identity: string; node?: string; value: number; max: number }
+  /** PreviewImage (`temp`) files a node of a running job reported (Exclusive `executed` frames), to show meanwhile. */
+  | { type: 'previews'; identity: string; files: EditionOutputFile[] }
   | { type: 'connection'; state: ConnectionState };
 
 /** The result watcher's (queue edition) or progress socket's (Exclusive) state, as the contract carries it. */
@@ -79,6 +81,13 @@ export interface ResultStoredInfo {
   jobId: string | null;
   serviceId: string;
   result: EditionResult;
+}
+
+/** PreviewImage files a running job's node reported (the `previews` event, with the job it belongs to). */
+export interface JobPreviewsInfo {
+  jobId: string;
+  serviceId: string;
+  files: EditionOutputFile[];
 }
 
 /**

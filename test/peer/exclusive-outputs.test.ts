@@ -104,6 +104,20 @@ describe('model-free workflows on a real ComfyUI', () => {
     expect(png?.subarray(0, 8)).toEqual(PNG_SIGNATURE);
   });
 
+  it('tells of a PreviewImage file as the node runs (its executed frame), before the result', async () => {
+    const rig = connect();
+    const identity = await submitWorkflow(rig.client, previewWorkflow());
+    await rig.result(identity);
+    const previews = rig.events.filter((event) => event.type === 'previews');
+    expect(previews).toEqual([
+      {
+        type: 'previews',
+        identity,
+        files: [expect.objectContaining({ node: '2', kind: 'images', type: 'temp', subfolder: '' }) as unknown],
+      },
+    ]);
+  });
+
   it('writes the submitted workflow into the saved PNG, where the app reads it back', async () => {
     const rig = connect();
     const workflow = noiseWorkflow({ seed: 7 });

@@ -2,7 +2,7 @@
 // after hours, and events sent while disconnected are lost): every completion is confirmed with /history/<id>, and
 // followed prompts are polled while the socket is quiet or down. Each identity's result is handed over once: it stops
 // being followed only after the result handler's promise resolved.
-import type { ComfyResult } from '../../comfy/outputs';
+import { filesFromExecuted, type ComfyResult } from '../../comfy/outputs';
 import type { ApiWorkflow } from '../../comfy/workflow-types';
 import { AuthError } from '../../errors';
 import { partitionOutputNames } from '../../comfy/output-names';
@@ -56,6 +56,10 @@ const QUEUE_CHANGED_POLL_MS = 200;
 
 /** A confirmation read right after `execution_success` can precede ComfyUI's history write: try a few times. */
 const CONFIRM_RETRIES_MS = [150, 500, 1500];
+/** `executed` frames kept for a prompt not followed yet: how long, how many per prompt, for how many prompts. */
+const EARLY_FRAMES_MS = 10_000;
+const EARLY_FRAMES_PER_PROMPT = 8;
+const EARLY_PROMPTS = 16;
 
 export class PromptTracker {
   private readonly followed = new Map<string, Followed>();
@@ -71,6 +75,12 @@ export class PromptTracker {
   private authFailed = false;
   /** When the socket last sent a frame about a followed prompt. */
   private lastHint = 0;
+  /**
+   * `executed` frames (and the end) of prompts not followed yet: ComfyUI may run a quick preview node, or a whole quick
+   * prompt, before the reply to the POST that queued it arrives. Replayed when the prompt is followed; a few, for a few
+   * seconds (frames of other clients' prompts pass through here too).
+   */
+  private readonly early = new Map<string, { at: number; frames: WsFrame[] }>();
   /** The queue changed while a poll was reading it: read it again soon after. */
   private queueChangedDuringPoll = false;
 
@@ -104,6 +114,9 @@ export class PromptTracker {
       ...(workflow ? { workflow } : {}),
       ...(position !== undefined ? { position } : {}),
     });
+    const early = this.early.get(identity);
+    this.early.delete(identity);
+    for (const frame of early?.frames ?? []) this.handleFrame(frame);
     if (!this.pollTimer && !this.polling) this.schedulePoll(this.interval());
   }
 
@@ -291,7 +304,10 @@ export class PromptTracker {
     const ids = wsPromptDataSchema.safeParse(frame.data);
     if (!ids.success) return;
     const entry = this.followed.get(ids.data.prompt_id);
-    if (!entry) return;
+    if (!entry) {
+      if (frame.type === 'executed' || isEnd(frame)) this.keepEarly(ids.data.prompt_id, frame);
+      return;
+    }
     this.lastHint = this.options.now();
     switch (frame.type) {
       case 'execution_start':
@@ -319,6 +335,14 @@ export class PromptTracker {
         });
         break;
       }
+      case 'executed': {
+        // Only `temp` files: a saved output is the result's, fetched once the job is done.
+        const previews = filesFromExecuted(frame.data).filter((file) => file.type === 'temp');
+        if (previews.length > 0) {
+          this.options.emit({ type: 'previews', identity: entry.identity, files: previews.map(editionOutputFile) });
+        }
+        break;
+      }
       case 'execution_success':
       case 'execution_error':
       case 'execution_interrupted':
@@ -327,6 +351,20 @@ export class PromptTracker {
       default:
         break;
     }
+  }
+
+  private keepEarly(promptId: string, frame: WsFrame): void {
+    const now = this.options.now();
+    for (const [id, kept] of this.early) if (now - kept.at > EARLY_FRAMES_MS) this.early.delete(id);
+    const kept = this.early.get(promptId);
+    if (kept) {
+      // The end is always kept (replayed, it confirms the prompt at once instead of at the next poll).
+      const room = kept.frames.length < EARLY_FRAMES_PER_PROMPT;
+      if (room || (isEnd(frame) && !kept.frames.some(isEnd))) kept.frames.push(frame);
+      return;
+    }
+    if (this.early.size >= EARLY_PROMPTS) this.early.delete(this.early.keys().next().value ?? '');
+    this.early.set(promptId, { at: now, frames: [frame] });
   }
 
   private queueChanged(): void {
@@ -344,4 +382,13 @@ export class PromptTracker {
     await this.polling;
     await Promise.allSettled([...this.deliveries]);
   }
+}
+
+/** The frame that ends a prompt's run: success, error, interruption, or `executing` with no node. */
+function isEnd(frame: WsFrame): boolean {
+  if (frame.type === 'execution_success' || frame.type === 'execution_error' || frame.type === 'execution_interrupted')
+    return true;
+  if (frame.type !== 'executing') return false;
+  const executing = wsExecutingSchema.safeParse(frame.data);
+  return executing.success && (executing.data.node === null || executing.data.node === undefined);
 }
