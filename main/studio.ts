@@ -193,6 +193,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
     ...(adapters.dispatch?.scheduler ? { scheduler: adapters.dispatch.scheduler } : {}),
     ...(adapters.dispatch?.eventIntervalMs !== undefined ? { eventIntervalMs: adapters.dispatch.eventIntervalMs } : {}),
     onResultStored: (info) => bus.emit('result.stored', info),
+    onPreviews: (info) => bus.emit('job.previews', info),
     onServiceReset: (serviceId) => catalogues.forget(serviceId),
     onBatchFinished: ({ batch, counts }) => {
       // In the language the artist chose, read when the batch ends so a change in Settings applies at once.
@@ -227,7 +228,11 @@ export function createStudio(adapters: StudioAdapters): Studio {
     logger: logger.child('gallery'),
   });
   // Results stored before this line are pending rows already: the gallery's start-up scan picks them up.
-  const stopIntake = bus.on('result.stored', (info) => gallery.intake.enqueue(info));
+  const stopIntake = bus.on('result.stored', (info) => {
+    gallery.intake.enqueue(info);
+    if (info.jobId !== null) gallery.live.settle(info.jobId);
+  });
+  const stopPreviews = bus.on('job.previews', (info) => gallery.live.add(info));
   const updates = createUpdatesModule({
     updater: adapters.updater ?? unmanagedUpdater,
     store: adapters.store,
@@ -385,6 +390,7 @@ export function createStudio(adapters: StudioAdapters): Studio {
       updates.close();
       stopWatchingServices();
       stopIntake();
+      stopPreviews();
       await gallery.close();
       await dispatch.close();
       await editions.close();

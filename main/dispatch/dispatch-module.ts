@@ -9,7 +9,7 @@ import type { BatchSummary, Ledger } from '../ledger/ledger';
 import type { Logger } from '../log/logger';
 import type { ServiceRecord } from '../services/service-record';
 import { JobFeed } from './job-feed';
-import type { ResultStoredInfo } from '../editions/edition';
+import type { JobPreviewsInfo, ResultStoredInfo } from '../editions/edition';
 import { Scheduler, type SchedulerOptions } from './scheduler';
 
 export interface DispatchModuleOptions {
@@ -21,6 +21,8 @@ export interface DispatchModuleOptions {
   logger: Logger;
   /** Every result stored (external ones with jobId null), for the gallery. */
   onResultStored: (info: ResultStoredInfo) => void;
+  /** PreviewImage files of a running job (Exclusive edition), for the gallery to show on the job meanwhile. */
+  onPreviews?: (info: JobPreviewsInfo) => void;
   /** A service's lane is being rebuilt or closed (its catalogue and edition go stale). */
   onServiceReset?: (serviceId: string) => void;
   /** Presence port: a batch's last job settled (the shell shows a notification). */
@@ -69,6 +71,7 @@ export function createDispatchModule(options: DispatchModuleOptions): DispatchMo
     onJobChange: (change) => feed.push(change),
     onConnection: (report) => options.events.emit('services.connection', report),
     onResultStored: options.onResultStored,
+    ...(options.onPreviews ? { onPreviews: options.onPreviews } : {}),
   });
 
   async function servicesChanged(): Promise<void> {

@@ -1,6 +1,7 @@
 // The gallery domain of the Studio: the intake (fetch, verify, cache, index), the index queries and actions behind
 // the `gallery.*` contract, the OSS browser, and media lookup by id and variant for both transports.
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
 import type { MethodArgs, MethodResult } from '../../preload/contract';
@@ -19,6 +20,7 @@ import type { GalleryRow } from './gallery-rows';
 import { ImageCache } from './image-cache';
 import { toGalleryImage, type MediaUrlBuilder } from './image-dto';
 import { ImageIntake, type ImageIntakeOptions, type JobFacts } from './image-intake';
+import { LivePreviews } from './live-previews';
 import { mimeOfCacheFile } from '../comfy/media-probe';
 import { OssBrowser } from './oss-browser';
 import { rerunParams } from './rerun-params';
@@ -41,6 +43,7 @@ export interface GalleryApi {
   rerunParams(id: number): Promise<Result<'gallery.rerunParams'>>;
   retry(ids: readonly number[]): Result<'gallery.retry'>;
   keep(ids: readonly number[]): Result<'gallery.keep'>;
+  liveNow(): Result<'gallery.live'>;
   listOss(input: Args<'gallery.oss.list'>): Promise<Result<'gallery.oss.list'>>;
   importOss(input: Args<'gallery.oss.import'>): Result<'gallery.oss.import'>;
 }
@@ -94,6 +97,8 @@ export interface GalleryModule extends GalleryApi {
   hasPendingImages(serviceId: string): boolean;
   /** The file behind `<id>/<variant>`, or undefined (unknown id, not fetched, removed, no thumbnail for a video). */
   media(id: number, variant: ImageVariant): Promise<MediaFile | undefined>;
+  /** PreviewImage files of running jobs, shown on them until their results arrive. */
+  readonly live: Pick<LivePreviews, 'add' | 'settle'>;
   close(): Promise<void>;
 }
 
@@ -202,6 +207,13 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     return removed.length;
   }
 
+  const live = new LivePreviews({
+    dir: join(options.dataDir, 'live'),
+    edition: (serviceId) => options.editionFor(serviceId),
+    onReady: (jobId, id) => options.emit('gallery.live', { jobId, url: options.mediaUrl(id, 'live') }),
+    logger: logger.child('live'),
+  });
+
   const api: GalleryApi = {
     page: (input) => {
       const page = run(() => index.page(input));
@@ -269,6 +281,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
       intake.rescan();
       return { queued: rows.length };
     },
+    liveNow: () => live.latest().map(({ jobId, id }) => ({ jobId, url: options.mediaUrl(id, 'live') })),
     keep: (ids) => {
       const rows = run(() => index.keep(ids));
       for (const row of rows) queueEvent(row, true);
@@ -279,6 +292,7 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
   };
 
   async function media(id: number, variant: ImageVariant): Promise<MediaFile | undefined> {
+    if (variant === 'live') return live.get(id);
     const row = run(() => index.get(id));
     if (!row || row.state !== 'fetched' || row.removed || row.path === null || row.sha256 === null) return undefined;
     let path: string;
@@ -320,8 +334,10 @@ export function createGalleryModule(options: GalleryModuleOptions): GalleryModul
     intake,
     hasPendingImages: (serviceId) => run(() => index.hasPending(serviceId)),
     media,
+    live,
     async close() {
       closed = true;
+      await live.close();
       clearInterval(sweepTimer);
       await sweeping;
       await intake.close();

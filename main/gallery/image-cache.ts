@@ -70,7 +70,7 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function readHead(file: string): Promise<Uint8Array> {
+export async function readHead(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(PROBE_BYTES);

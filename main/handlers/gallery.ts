@@ -18,6 +18,7 @@ export function galleryHandlers(gallery: GalleryApi): GalleryHandlers {
     'gallery.rerunParams': ({ id }) => gallery.rerunParams(id),
     'gallery.retry': ({ ids }) => answer(() => gallery.retry(ids)),
     'gallery.keep': ({ ids }) => answer(() => gallery.keep(ids)),
+    'gallery.live': () => answer(() => gallery.liveNow()),
     'gallery.oss.list': (input) => gallery.listOss(input),
     'gallery.oss.import': (input) => answer(() => gallery.importOss(input)),
   };

@@ -8,8 +8,11 @@ import { ServiceIdSchema } from './services';
 
 export const ImageIdSchema = z.int().positive();
 
-/** `original`: the file as the service wrote it; thumbnails are WebP, 256 and 768 px on the long side. */
-export const ImageVariantSchema = z.enum(['original', 'thumb256', 'thumb768']);
+/**
+ * `original`: the file as the service wrote it; thumbnails are WebP, 256 and 768 px on the long side. `live`: a
+ * PreviewImage file of a job still running, by its number in `gallery.live` (not a gallery image id).
+ */
+export const ImageVariantSchema = z.enum(['original', 'thumb256', 'thumb768', 'live']);
 export type ImageVariant = z.infer<typeof ImageVariantSchema>;
 
 export const GalleryImageStateSchema = z.enum([
@@ -241,6 +244,8 @@ export const galleryMethods = {
   /** Shows the cached original in the file manager; `revealed: false` where there is none (browser). */
   'gallery.reveal': method(IdInput, z.object({ revealed: z.boolean() })),
   'gallery.rerunParams': method(IdInput, RerunParamsSchema),
+  /** What running jobs' PreviewImage nodes showed so far (the latest per job), as `gallery.live` announced them. */
+  'gallery.live': method(z.object({}).strict().default({}), z.array(z.object({ jobId: z.string(), url: z.string() }))),
   /** Keeps PreviewImage outputs: they enter the Gallery (`gallery.added`) and are no longer deleted after a day. */
   'gallery.keep': method(IdsInput, z.object({ kept: z.int() })),
   /** Fetches missing or removed images again. */
@@ -254,4 +259,9 @@ export const galleryEvents = {
   'gallery.added': z.object({ images: z.array(GalleryImageSchema) }),
   /** Images whose state, favorite or files changed (retry, missing, deleted locally, favorite). */
   'gallery.changed': z.object({ images: z.array(GalleryImageSchema) }),
+  /**
+   * A running job's PreviewImage node showed a picture (Exclusive edition): `url` shows it on the job until the job's
+   * own images arrive with its result. Not a gallery image: nothing to keep until then.
+   */
+  'gallery.live': z.object({ jobId: z.string(), url: z.string() }),
 };

@@ -19,23 +19,27 @@ let dir: string;
 let studio: Studio;
 let added: GalleryImage[];
 let changed: GalleryImage[];
+let live: { jobId: string; url: string }[];
 let waiters: (() => void)[];
 
 function open(offsetMs = 0): Studio {
   const opened = nodeStudio(dir, { clock: { now: () => Date.now() + offsetMs } });
   opened.events.subscribe((event, payload) => {
-    if (event !== 'gallery.added' && event !== 'gallery.changed') return;
-    (event === 'gallery.added' ? added : changed).push(...(payload as { images: GalleryImage[] }).images);
+    if (event === 'gallery.live') live.push(payload as { jobId: string; url: string });
+    else if (event === 'gallery.added' || event === 'gallery.changed') {
+      (event === 'gallery.added' ? added : changed).push(...(payload as { images: GalleryImage[] }).images);
+    } else return;
     for (const wake of waiters.splice(0)) wake();
   });
   return opened;
 }
 
 beforeEach(async () => {
-  sim = await startSimulator({ stepMs: 2 });
+  sim = await startSimulator({ stepMs: 25 });
   dir = mkdtempSync(join(tmpdir(), 'artlab-gallery-previews-'));
   added = [];
   changed = [];
+  live = [];
   waiters = [];
   studio = open();
 });
@@ -110,5 +114,50 @@ describe('PreviewImage outputs', () => {
     expect(await call('gallery.get', { id: dropped?.id })).toMatchObject({ state: 'removed', preview: true });
     expect(await call('gallery.get', { id: keptPreview?.id })).toMatchObject({ state: 'fetched' });
     expect((await call('gallery.page', { filters: {} })).total).toBe(3);
+  });
+
+  it('shows a preview on its job while the job still runs, then gives way to the job’s own images', async () => {
+    const service = await call('services.create', exclusiveServiceInput(sim.info));
+    // The preview node runs first; the sampler after it takes 20 steps.
+    const slow = {
+      '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 1_234_567 } },
+      '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+      '10': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
+      '11': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
+      '12': { class_type: 'CLIPTextEncode', inputs: { text: 'a slow owl', clip: ['10', 1] } },
+      '13': {
+        class_type: 'KSampler',
+        inputs: {
+          model: ['10', 0],
+          positive: ['12', 0],
+          negative: ['12', 0],
+          latent_image: ['11', 0],
+          seed: 1,
+          steps: 20,
+          cfg: 7,
+          sampler_name: 'euler',
+          scheduler: 'normal',
+          denoise: 1,
+        },
+      },
+      '14': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 2] } },
+      '15': { class_type: 'SaveImage', inputs: { images: ['14', 0], filename_prefix: 'slow' } },
+    };
+    const imported = await call('workflows.import', { name: 'Slow', json: JSON.stringify(slow) });
+    const batch = await call('batches.queue', { serviceId: service.id, workflowId: imported.id, spec: {} });
+    await until(() => live.length > 0);
+    const [shown] = live;
+    // Not finished: the sampler still has most of its steps to go.
+    expect(['submitting', 'queued', 'running']).toContain((await call('jobs.get', { jobId: shown?.jobId })).state);
+    const number = Number(/^media\/(\d+)\/live$/.exec(shown?.url ?? '')?.[1]);
+    const file = await studio.media(number, 'live');
+    expect(file).toMatchObject({ mime: 'image/png' });
+    expect(existsSync(file?.path ?? '')).toBe(true);
+
+    // The result brings the same picture as the job's own (not kept) image; the live copy goes.
+    await until(() => added.filter((image) => image.batchId === batch.id).length >= 2);
+    expect(added.filter((image) => image.batchId === batch.id).map((image) => image.preview ?? false)).toContain(true);
+    await expect.poll(() => existsSync(file?.path ?? '')).toBe(false);
+    expect(await studio.media(number, 'live')).toBeUndefined();
   });
 });

@@ -9,19 +9,22 @@ import type { GalleryImage } from '../../preload/schemas/gallery';
 import { serializeWorkflow } from '../../main/comfy/workflow-parse';
 import type { Studio } from '../../main/studio';
 import { callStudio } from '../integration/support/studio-call';
-import { comfyUrl, noiseWorkflow, previewWorkflow } from './support/peer-service';
+import { comfyUrl, noiseWorkflow, previewWorkflow, slowWorkflow } from './support/peer-service';
 import { nodeStudio } from '../integration/support/node-studio';
 
 let dir: string;
 let studio: Studio;
 let added: GalleryImage[];
+let live: { jobId: string; url: string }[];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'artlab-peer-studio-'));
   added = [];
+  live = [];
   studio = nodeStudio(dir);
   studio.events.subscribe((event, payload) => {
     if (event === 'gallery.added') added.push(...(payload as { images: GalleryImage[] }).images);
+    if (event === 'gallery.live') live.push(payload as { jobId: string; url: string });
   });
 });
 afterEach(async () => {
@@ -79,6 +82,23 @@ describe('the Studio on a real ComfyUI', () => {
     expect((await call('gallery.page', { filters: { batchId: batch.id } })).images).toMatchObject([
       { id: preview?.id, state: 'fetched' },
     ]);
+  });
+
+  it('shows what a PreviewImage node showed while the rest of the prompt still runs', async () => {
+    const service = await call('services.create', { name: 'peer', url: comfyUrl(), edition: 'exclusive', token: null });
+    // ComfyUI runs an output node as soon as it can: the preview comes before the seconds of noise.
+    const workflow = { ...slowWorkflow(), '900': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } } };
+    const imported = await call('workflows.import', { name: 'slow peek', json: serializeWorkflow(workflow) });
+    const batch = await call('batches.queue', { serviceId: service.id, workflowId: imported.id, spec: {} });
+    await expect.poll(() => live.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const [shown] = live;
+    expect((await call('jobs.get', { jobId: shown?.jobId })).state).not.toBe('succeeded');
+    const number = Number(/\/(\d+)\/live$/.exec(shown?.url ?? '')?.[1]);
+    expect(await studio.media(number, 'live')).toMatchObject({ mime: 'image/png' });
+    await expect
+      .poll(async () => (await call('batches.get', { batchId: batch.id })).finished, { timeout: 60_000 })
+      .toBe(true);
+    await expect.poll(() => studio.media(number, 'live')).toBeUndefined();
   });
 
   it('refuses two identical jobs before sending anything: ComfyUI would answer the second from its cache', async () => {

@@ -245,6 +245,7 @@ export function QueuePage() {
                         job={row.job}
                         index={row.index}
                         thumb={store.thumbs.get(row.job.id)}
+                        live={store.live.get(row.job.id)}
                         canMoveUp={row.prev?.state === 'pending'}
                         canMoveDown={row.next?.state === 'pending'}
                         onCancel={() =>

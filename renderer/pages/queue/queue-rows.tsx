@@ -167,6 +167,8 @@ export function JobRow(props: {
   job: JobView;
   index: number;
   thumb: JobThumb | undefined;
+  /** What a PreviewImage node of the job showed while it ran (a picture, not a gallery image). */
+  live: string | undefined;
   canMoveUp: boolean;
   canMoveDown: boolean;
   onCancel: () => void;
@@ -195,7 +197,9 @@ export function JobRow(props: {
   const pinnable = props.pool !== undefined && job.state === 'pending';
   return (
     <div className={`queue-job queue-job--${job.state}`} data-testid="queue-job" data-state={job.state}>
-      <div className={`queue-job__thumb${props.thumb?.preview ? ' queue-job__thumb--preview' : ''}`}>
+      <div
+        className={`queue-job__thumb${props.thumb?.preview || (!props.thumb && props.live && active) ? ' queue-job__thumb--preview' : ''}`}
+      >
         {props.thumb ? (
           <button
             type="button"
@@ -206,6 +210,8 @@ export function JobRow(props: {
           >
             <img src={props.thumb.url} alt={t('queue.job.thumb', { n: props.index + 1 })} />
           </button>
+        ) : props.live && active ? (
+          <img src={props.live} alt={t('queue.job.live')} title={t('queue.job.live')} data-testid="queue-job-live" />
         ) : null}
       </div>
       <div className="queue-job__body">

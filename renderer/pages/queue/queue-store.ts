@@ -40,6 +40,8 @@ export class QueueStore {
   private readonly jobPlace = new Map<string, { batchId: string; index: number }>();
   /** jobId → its image in the gallery: the thumbnail shown in the row, and the image its click opens. */
   readonly thumbs = new Map<string, JobThumb>();
+  /** jobId → the picture a PreviewImage node of the running job showed (until the job's own images arrive). */
+  readonly live = new Map<string, string>();
   /** jobId → its PreviewImage outputs not kept yet (what the row's Keep keeps). */
   readonly previews = new Map<string, Set<number>>();
 

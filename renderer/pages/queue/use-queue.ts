@@ -117,6 +117,10 @@ export function useQueue(initialFilters: QueueFilters) {
     });
     const offAdded = artlab.on('gallery.added', ({ images }) => takeThumbs(images));
     const offGallery = artlab.on('gallery.changed', ({ images }) => takeThumbs(images));
+    const offLive = artlab.on('gallery.live', ({ jobId, url }) => {
+      store.live.set(jobId, url);
+      bump();
+    });
     const offServices = artlab.on('services.changed', setServices);
     const offConnection = artlab.on('services.connection', (report) =>
       setConnections((current) => new Map(current).set(report.serviceId, report)),
@@ -126,6 +130,15 @@ export function useQueue(initialFilters: QueueFilters) {
       .call('services.list')
       .then((list) => {
         if (!cancelled) setServices(list);
+      })
+      .catch((cause: unknown) => setError(errorMessage(cause)));
+    // Previews running jobs showed before this page opened.
+    artlab
+      .call('gallery.live')
+      .then((shown) => {
+        if (cancelled) return;
+        for (const { jobId, url } of shown) if (!store.live.has(jobId)) store.live.set(jobId, url);
+        bump();
       })
       .catch((cause: unknown) => setError(errorMessage(cause)));
     artlab
@@ -152,6 +165,7 @@ export function useQueue(initialFilters: QueueFilters) {
       offBatches();
       offAdded();
       offGallery();
+      offLive();
       offServices();
       offConnection();
     };

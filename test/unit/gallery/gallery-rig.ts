@@ -54,6 +54,8 @@ export function galleryRig(options: GalleryRigOptions = {}): GalleryRig {
       ledger: rig.ledger,
       clock: rig.clock,
       emit: (event, payload) => {
+        // Running jobs' previews are the Queue's, not this rig's.
+        if (!('images' in payload) || event === 'gallery.live') return;
         events.push({ event, images: payload.images });
         for (const wake of [...waiters]) wake();
       },
