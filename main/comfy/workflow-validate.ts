@@ -171,6 +171,14 @@ function checkLiteral(
   if (!spec) return undefined;
   // An uploaded file is not in a list read before it was uploaded; the service checks that the file exists.
   const choices = spec.upload === true ? undefined : spec.choices;
+  if (choices && choices.length === 0 && typeof value === 'string') {
+    // ComfyUI refuses every value of an empty list (a models folder with nothing in it): say so before it is sent.
+    return new ValidationError(
+      `${where} is "${value}", but this service offers no choices for it: its folder for them is empty. Add the file to the service (or pick another service), then refresh its models.`,
+      id,
+      input,
+    ).withCode('input-choice-none', { ...at(workflow, id, input), value });
+  }
   if (choices && choices.length > 0 && typeof value === 'string' && !choices.includes(value)) {
     const shown = choices.slice(0, 5).join(', ') + (choices.length > 5 ? ', …' : '');
     return new ValidationError(

@@ -136,6 +136,7 @@ export const ErrorCodeSchema = z.enum([
   'input-link-node-missing',
   'input-link-output-missing',
   'input-choice-unknown',
+  'input-choice-none',
   'input-below-minimum',
   'input-above-maximum',
   'parameter-gone',

@@ -52,21 +52,28 @@ async function queueNoiseBatch(seeds: unknown, countPerPrompt: number) {
 }
 
 describe('the Studio on a real ComfyUI', () => {
-  it('queues a batch of 3 seeds through the contract, and every job brings its own image to the gallery', async () => {
-    const { batch, jobs } = await queueNoiseBatch({ mode: 'increment', start: '100' }, 3);
-    expect(batch.total).toBe(3);
-    expect(jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(jobs.map((job) => job.params['2.seed']).sort()).toEqual(['100', '101', '102']);
+  it('queues a batch of 5 seeds through the contract, and every job brings its own distinct image to the gallery', async () => {
+    const { batch, jobs } = await queueNoiseBatch({ mode: 'increment', start: '100' }, 5);
+    expect(batch.total).toBe(5);
+    expect(jobs.map((job) => job.state)).toEqual(Array(5).fill('succeeded'));
+    expect(jobs.map((job) => job.params['2.seed']).sort()).toEqual(['100', '101', '102', '103', '104']);
     const files = jobs.flatMap((job) =>
       job.results.flatMap((result) => result.outputs.map((output) => output.filename)),
     );
-    expect(files).toHaveLength(3);
-    expect(new Set(files).size).toBe(3);
+    expect(files).toHaveLength(5);
+    expect(new Set(files).size).toBe(5);
 
-    await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 30_000 }).toBe(5);
     await expect
       .poll(async () => (await call('gallery.page', { filters: { batchId: batch.id } })).images.map((i) => i.state))
-      .toEqual(['fetched', 'fetched', 'fetched']);
+      .toEqual(Array(5).fill('fetched'));
+    // Five seeds, five different pictures: no two files have the same bytes.
+    const shas = await Promise.all(
+      added
+        .filter((image) => image.batchId === batch.id)
+        .map(async (image) => (await call('gallery.get', { id: image.id })).sha256),
+    );
+    expect(new Set(shas).size).toBe(5);
   });
 
   it('fetches a PreviewImage file from the temp folder for its job, and keeps it out of the Gallery until kept', async () => {

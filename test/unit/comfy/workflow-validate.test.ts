@@ -97,6 +97,19 @@ describe('validateWorkflow', () => {
       );
     });
 
+    it('refuses a model for an input whose list is empty, as ComfyUI would, before anything is sent', () => {
+      const empty = catalogFromObjectInfo({
+        CheckpointLoaderSimple: {
+          input: { required: { ckpt_name: [[], {}] } },
+          output: ['MODEL', 'CLIP', 'VAE'],
+          output_node: false,
+        },
+      });
+      const problems = validateWorkflow(starterWorkflow(), { catalog: empty });
+      expect(problems.map((p) => [p.node, p.input, p.code])).toEqual([['4', 'ckpt_name', 'input-choice-none']]);
+      expect(problems[0]?.message).toContain('offers no choices for it');
+    });
+
     it('leaves an uploaded input image to the service: it is not in a list read before the upload', () => {
       const withUpload = catalogFromObjectInfo({
         LoadImage: {
