@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../preload/contract';
 import type { GalleryImage } from '../../preload/schemas/gallery';
@@ -128,6 +129,37 @@ describe('the gallery in the Studio', () => {
       const original = await studio.media(files[0]?.id ?? -1, 'original');
       expect(original).toMatchObject({ mime: 'audio/wav' });
       expect(original?.size).toBeGreaterThan(44);
+    }
+  });
+
+  it('brings a SaveAnimatedWEBP file back as one animation on either edition', async () => {
+    const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
+    const queue = await call('services.create', queueServiceInput(sim.info));
+    const flicker = (color: number) => ({
+      '1': { class_type: 'EmptyImage', inputs: { width: 32, height: 32, batch_size: 3, color } },
+      // Frames that differ: an encoder folds identical frames into one.
+      '3': { class_type: 'ImageAddNoise', inputs: { image: ['1', 0], seed: 5, strength: 0.5 } },
+      '2': {
+        class_type: 'SaveAnimatedWEBP',
+        inputs: {
+          images: ['3', 0],
+          filename_prefix: 'anim/flicker',
+          fps: 6,
+          lossless: false,
+          quality: 80,
+          method: 'default',
+        },
+      },
+    });
+    for (const [index, service] of [exclusive, queue].entries()) {
+      const json = JSON.stringify(flicker(1000 + index));
+      const workflow = await call('workflows.import', { name: `Flicker ${index}`, json });
+      const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
+      const [file] = await imagesOf(batch.id, 1);
+      expect(file).toMatchObject({ state: 'fetched', media: 'image', mime: 'image/webp', animated: true });
+      expect(file?.filename).toMatch(/^flicker_.*\.webp$/);
+      const original = await studio.media(file?.id ?? -1, 'original');
+      expect((await sharp(original?.path ?? '', { animated: true }).metadata()).pages).toBe(3);
     }
   });
 });

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { OutputFile } from './engine-types';
-import { hashString, type Pattern } from './image-synth';
+import sharp from 'sharp';
+import { hashString, renderRgb, type Pattern } from './image-synth';
 import { toFloat, toInt } from './validate-prompt';
 
 interface ModelValue {
@@ -311,6 +312,25 @@ const executors: Record<string, Executor> = {
   SaveImage: async (ctx) => {
     const images = await ctx.saveImages(input(ctx, 'images', 'image'), text(ctx, 'filename_prefix'), 'output');
     return { outputs: [], ui: { images } };
+  },
+  // ComfyUI writes one animated WEBP of the whole batch (PIL), `fps` frames a second, and marks it `animated: [true]`.
+  SaveAnimatedWEBP: async (ctx) => {
+    const image = input(ctx, 'images', 'image');
+    const frames = await Promise.all(
+      image.frames.map((frame) =>
+        sharp(renderRgb(frame, image.width, image.height), {
+          raw: { width: image.width, height: image.height, channels: 3 },
+        })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const delay = Math.round(1000 / Math.max(0.01, float(ctx, 'fps', 6)));
+    const webp = await sharp(frames, { join: { animated: true } })
+      .webp({ loop: 0, delay, quality: int(ctx, 'quality', 80), lossless: ctx.inputs.lossless === true })
+      .toBuffer();
+    const file = await ctx.saveFile(webp, text(ctx, 'filename_prefix'), 0, 'webp', 'output');
+    return { outputs: [], ui: { images: [file], animated: [true] } };
   },
   PreviewImage: async (ctx) => {
     const suffix = previewSuffix(hashString(ctx.nodeId + stringifyJson(ctx.inputs)));
