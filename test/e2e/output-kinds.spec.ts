@@ -56,6 +56,41 @@ test('a sound is a tile with its name and plays in the viewer', async ({ page })
   await page.screenshot({ path: 'test/e2e/screenshots/gallery-audio-viewer-dark.png', animations: 'disabled' });
 });
 
+test('a video from a workflow is a tile and plays in the viewer', async ({ page }) => {
+  const clips = {
+    '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 4, color: 7_000_000 } },
+    '2': {
+      class_type: 'VHS_VideoCombine',
+      inputs: {
+        images: ['1', 0],
+        frame_rate: 8,
+        loop_count: 0,
+        filename_prefix: 'vhs',
+        format: 'video/webm',
+        pingpong: false,
+        save_output: true,
+      },
+    },
+  };
+  const workflow = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('workflows.import', { name: 'Clip', json: JSON.stringify(clips) }));
+  const batch = z
+    .object({ id: z.string() })
+    .parse(await bridge.call('batches.queue', { serviceId, workflowId: workflow.id, spec: {}, label: 'Clip' }));
+  await page.goto(`${app.url}#/gallery`);
+  await page.getByRole('combobox', { name: 'Batch' }).selectOption(batch.id);
+  const grid = page.getByRole('region', { name: 'Images' });
+  await expect(grid.getByRole('button')).toHaveCount(1, { timeout: 20_000 });
+  await expect(grid.locator('video.tile__img')).toHaveCount(1);
+  await grid.getByRole('button').first().dblclick();
+  const video = page.getByRole('dialog', { name: 'Image viewer' }).locator('video');
+  // The browser decoded it: it has frames of the clip's size and time moves on.
+  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBe(64);
+  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(0.2);
+  await page.screenshot({ path: 'test/e2e/screenshots/gallery-video-viewer-dark.png', animations: 'disabled' });
+});
+
 test('the text a node showed is on its job in the Queue, to read and copy', async ({ page }) => {
   const words = 'A lighthouse on a cliff at dusk, storm clouds rolling in.\nSecond line of the caption.';
   const caption = {

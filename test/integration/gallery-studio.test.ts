@@ -162,4 +162,39 @@ describe('the gallery in the Studio', () => {
       expect((await sharp(original?.path ?? '', { animated: true }).metadata()).pages).toBe(3);
     }
   });
+
+  it('keeps the videos of SaveWEBM and VideoHelperSuite’s VHS_VideoCombine on either edition', async () => {
+    const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
+    const queue = await call('services.create', queueServiceInput(sim.info));
+    const clips = (color: number) => ({
+      '1': { class_type: 'EmptyImage', inputs: { width: 32, height: 32, batch_size: 4, color } },
+      '2': {
+        class_type: 'SaveWEBM',
+        inputs: { images: ['1', 0], filename_prefix: 'video/core', codec: 'vp9', fps: 12, crf: 32 },
+      },
+      '3': {
+        class_type: 'VHS_VideoCombine',
+        inputs: {
+          images: ['1', 0],
+          frame_rate: 8,
+          loop_count: 0,
+          filename_prefix: 'vhs',
+          format: 'video/webm',
+          pingpong: false,
+          save_output: true,
+        },
+      },
+    });
+    for (const [index, service] of [exclusive, queue].entries()) {
+      const json = JSON.stringify(clips(2000 + index));
+      const workflow = await call('workflows.import', { name: `Clips ${index}`, json });
+      const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
+      const files = await imagesOf(batch.id, 2);
+      expect(files.map((file) => [file.state, file.media, file.mime, file.thumbUrl]).sort()).toEqual([
+        ['fetched', 'video', 'video/webm', null],
+        ['fetched', 'video', 'video/webm', null],
+      ]);
+      expect(files.map((file) => file.filename.split('_')[0]).sort()).toEqual(['core', 'vhs']);
+    }
+  });
 });

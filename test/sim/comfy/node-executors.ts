@@ -5,6 +5,7 @@ import { stringifyJson } from '../../../main/comfy/json-bigint';
 import type { OutputFile } from './engine-types';
 import sharp from 'sharp';
 import { hashString, renderRgb, type Pattern } from './image-synth';
+import { VIDEO_CLIP_WEBM } from './video-clip';
 import { toFloat, toInt } from './validate-prompt';
 
 interface ModelValue {
@@ -331,6 +332,19 @@ const executors: Record<string, Executor> = {
       .toBuffer();
     const file = await ctx.saveFile(webp, text(ctx, 'filename_prefix'), 0, 'webp', 'output');
     return { outputs: [], ui: { images: [file], animated: [true] } };
+  },
+  // Video nodes write the same real WebM whatever the frames (the simulator encodes no video): core SaveWEBM lists it
+  // under `images` marked animated; VideoHelperSuite's VHS_VideoCombine under `gifs` with its format.
+  SaveWEBM: async (ctx) => {
+    input(ctx, 'images', 'image');
+    const file = await ctx.saveFile(VIDEO_CLIP_WEBM, text(ctx, 'filename_prefix'), 0, 'webm', 'output');
+    return { outputs: [], ui: { images: [file], animated: [true] } };
+  },
+  VHS_VideoCombine: async (ctx) => {
+    input(ctx, 'images', 'image');
+    const type = ctx.inputs.save_output === false ? 'temp' : 'output';
+    const file = await ctx.saveFile(VIDEO_CLIP_WEBM, text(ctx, 'filename_prefix'), 0, 'webm', type);
+    return { outputs: [], ui: { gifs: [{ ...file, format: 'video/webm' }] } };
   },
   PreviewImage: async (ctx) => {
     const suffix = previewSuffix(hashString(ctx.nodeId + stringifyJson(ctx.inputs)));
