@@ -37,13 +37,13 @@ export class LivePreviews {
   private readonly settled = new Set<string>();
   private readonly abort = new AbortController();
   private readonly tasks = new Set<Promise<void>>();
-  private ready: Promise<void>;
+  /** Files of an earlier session are nobody's (their jobs ended, or will bring their results again): removed first. */
+  private readonly cleared: Promise<void>;
 
   constructor(private readonly options: LivePreviewsOptions) {
-    // Files of an earlier session are nobody's: their jobs ended or will bring their results again.
-    this.ready = rm(options.dir, { recursive: true, force: true })
-      .then(() => mkdir(options.dir, { recursive: true }))
-      .then(() => undefined);
+    this.cleared = rm(options.dir, { recursive: true, force: true }).catch((error: unknown) =>
+      options.logger.warn('old previews could not be removed', error),
+    );
   }
 
   add(info: JobPreviewsInfo): void {
@@ -84,15 +84,17 @@ export class LivePreviews {
 
   async close(): Promise<void> {
     this.abort.abort();
+    await this.cleared;
     await Promise.allSettled([...this.tasks]);
     this.files.clear();
     await rm(this.options.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   private async fetch(info: JobPreviewsInfo, file: EditionOutputFile): Promise<void> {
-    await this.ready;
+    await this.cleared;
     const edition = this.options.edition(info.serviceId);
     if (!edition || this.abort.signal.aborted) return;
+    await mkdir(this.options.dir, { recursive: true });
     const id = this.next++;
     const part = join(this.options.dir, `${id}.part`);
     try {
