@@ -6,6 +6,7 @@ import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 import { createService } from './support/sim-services';
+import { slowPreviewWorkflow } from '../sim/output-workflows';
 
 test.use({ locale: 'en-US', colorScheme: 'dark' });
 
@@ -30,30 +31,7 @@ test.afterAll(async () => {
 });
 
 test('a running job shows what its preview node showed, before its result', async ({ page }) => {
-  const slow = {
-    '1': { class_type: 'EmptyImage', inputs: { width: 512, height: 512, batch_size: 1, color: 4_500_000 } },
-    '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
-    '10': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
-    '11': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '12': { class_type: 'CLIPTextEncode', inputs: { text: 'a slow owl', clip: ['10', 1] } },
-    '13': {
-      class_type: 'KSampler',
-      inputs: {
-        model: ['10', 0],
-        positive: ['12', 0],
-        negative: ['12', 0],
-        latent_image: ['11', 0],
-        seed: 1,
-        steps: 400,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-      },
-    },
-    '14': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 2] } },
-    '15': { class_type: 'SaveImage', inputs: { images: ['14', 0], filename_prefix: 'slow' } },
-  };
+  const slow = slowPreviewWorkflow({ steps: 400, color: 4_500_000, size: 512 });
   const workflow = z
     .object({ id: z.string() })
     .parse(await bridge.call('workflows.import', { name: 'Slow owl', json: JSON.stringify(slow) }));

@@ -6,6 +6,7 @@ import { BridgeClient } from './support/bridge-client';
 import { ownDataDir, startOwnApp, type OwnApp } from './support/own-app';
 import { shootBothThemes } from './support/screenshots';
 import { createService } from './support/sim-services';
+import { videoCombineNode } from '../sim/output-workflows';
 
 test.use({ locale: 'en-US', colorScheme: 'dark' });
 
@@ -59,18 +60,7 @@ test('a sound is a tile with its name and plays in the viewer', async ({ page })
 test('a video from a workflow is a tile and plays in the viewer', async ({ page }) => {
   const clips = {
     '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 4, color: 7_000_000 } },
-    '2': {
-      class_type: 'VHS_VideoCombine',
-      inputs: {
-        images: ['1', 0],
-        frame_rate: 8,
-        loop_count: 0,
-        filename_prefix: 'vhs',
-        format: 'video/webm',
-        pingpong: false,
-        save_output: true,
-      },
-    },
+    '2': videoCombineNode(['1', 0]),
   };
   const workflow = z
     .object({ id: z.string() })

@@ -11,6 +11,7 @@ import { exclusiveServiceInput } from './support/sim-service-inputs';
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
+import { slowPreviewWorkflow } from '../sim/output-workflows';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -119,30 +120,7 @@ describe('PreviewImage outputs', () => {
   it('shows a preview on its job while the job still runs, then gives way to the job’s own images', async () => {
     const service = await call('services.create', exclusiveServiceInput(sim.info));
     // The preview node runs first; the sampler after it takes 20 steps.
-    const slow = {
-      '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 1_234_567 } },
-      '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
-      '10': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
-      '11': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-      '12': { class_type: 'CLIPTextEncode', inputs: { text: 'a slow owl', clip: ['10', 1] } },
-      '13': {
-        class_type: 'KSampler',
-        inputs: {
-          model: ['10', 0],
-          positive: ['12', 0],
-          negative: ['12', 0],
-          latent_image: ['11', 0],
-          seed: 1,
-          steps: 20,
-          cfg: 7,
-          sampler_name: 'euler',
-          scheduler: 'normal',
-          denoise: 1,
-        },
-      },
-      '14': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 2] } },
-      '15': { class_type: 'SaveImage', inputs: { images: ['14', 0], filename_prefix: 'slow' } },
-    };
+    const slow = slowPreviewWorkflow({ steps: 20, color: 1_234_567 });
     const imported = await call('workflows.import', { name: 'Slow', json: JSON.stringify(slow) });
     const batch = await call('batches.queue', { serviceId: service.id, workflowId: imported.id, spec: {} });
     await until(() => live.length > 0);

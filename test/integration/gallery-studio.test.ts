@@ -12,6 +12,7 @@ import { exclusiveServiceInput, queueServiceInput } from './support/sim-service-
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
+import { videoCombineNode } from '../sim/output-workflows';
 
 let sim: Simulator;
 let dir: string;
@@ -172,18 +173,7 @@ describe('the gallery in the Studio', () => {
         class_type: 'SaveWEBM',
         inputs: { images: ['1', 0], filename_prefix: 'video/core', codec: 'vp9', fps: 12, crf: 32 },
       },
-      '3': {
-        class_type: 'VHS_VideoCombine',
-        inputs: {
-          images: ['1', 0],
-          frame_rate: 8,
-          loop_count: 0,
-          filename_prefix: 'vhs',
-          format: 'video/webm',
-          pingpong: false,
-          save_output: true,
-        },
-      },
+      '3': videoCombineNode(['1', 0]),
     });
     for (const [index, service] of [exclusive, queue].entries()) {
       const json = JSON.stringify(clips(2000 + index));
