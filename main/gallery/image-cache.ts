@@ -70,6 +70,27 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Whether a PNG has an animation control chunk (APNG) before its image data: chunk headers only are read. */
+async function isAnimatedPng(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    let at = 8;
+    // Metadata chunks (a workflow in tEXt) come first; a few hundred is more than any writer puts there.
+    for (let chunks = 0; chunks < 512; chunks += 1) {
+      const { bytesRead } = await handle.read(head, 0, 8, at);
+      if (bytesRead < 8) return false;
+      const type = head.toString('latin1', 4, 8);
+      if (type === 'acTL') return true;
+      if (type === 'IDAT' || type === 'IEND') return false;
+      at += 12 + head.readUInt32BE(0);
+    }
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readHead(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
@@ -163,7 +184,8 @@ export class ImageCache {
       return {
         width: meta.width,
         height: meta.pageHeight ?? meta.height,
-        animated: (meta.pages ?? 1) > 1,
+        // The decoder reads an APNG's first frame only: its animation control chunk says it is one.
+        animated: (meta.pages ?? 1) > 1 || (meta.format === 'png' && (await isAnimatedPng(file))),
       };
     } catch (error) {
       throw new ValidationError(

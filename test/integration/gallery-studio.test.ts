@@ -1,6 +1,6 @@
 // The gallery in the whole Studio, through the contract: a batch on either edition shows up in the gallery image by
 // image as its jobs finish (gallery.added), pages by batch, and one image re-runs with exactly its parameters.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -133,7 +133,7 @@ describe('the gallery in the Studio', () => {
     }
   });
 
-  it('brings a SaveAnimatedWEBP file back as one animation on either edition', async () => {
+  it('brings SaveAnimatedWEBP and SaveAnimatedPNG files back as animations on either edition', async () => {
     const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
     const queue = await call('services.create', queueServiceInput(sim.info));
     const flicker = (color: number) => ({
@@ -151,16 +151,26 @@ describe('the gallery in the Studio', () => {
           method: 'default',
         },
       },
+      '4': {
+        class_type: 'SaveAnimatedPNG',
+        inputs: { images: ['3', 0], filename_prefix: 'anim/blink', fps: 6, compress_level: 4 },
+      },
     });
     for (const [index, service] of [exclusive, queue].entries()) {
       const json = JSON.stringify(flicker(1000 + index));
       const workflow = await call('workflows.import', { name: `Flicker ${index}`, json });
       const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
-      const [file] = await imagesOf(batch.id, 1);
-      expect(file).toMatchObject({ state: 'fetched', media: 'image', mime: 'image/webp', animated: true });
+      const files = await imagesOf(batch.id, 2);
+      const file = files.find((image) => image.mime === 'image/webp');
+      expect(file).toMatchObject({ state: 'fetched', media: 'image', animated: true });
       expect(file?.filename).toMatch(/^flicker_.*\.webp$/);
       const original = await studio.media(file?.id ?? -1, 'original');
       expect((await sharp(original?.path ?? '', { animated: true }).metadata()).pages).toBe(3);
+      // An APNG's decoder sees one frame: its animation control chunk marks it animated (it plays in the viewer).
+      const apng = files.find((image) => image.mime === 'image/png');
+      expect(apng).toMatchObject({ state: 'fetched', media: 'image', animated: true, width: 32, height: 32 });
+      const bytes = readFileSync((await studio.media(apng?.id ?? -1, 'original'))?.path ?? '');
+      expect(bytes.toString('latin1').split('fcTL').length - 1).toBe(3);
     }
   });
 

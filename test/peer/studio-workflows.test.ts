@@ -32,7 +32,7 @@ const call = <M extends MethodName>(method: M, input?: unknown) => callStudio(st
 const peer = () => call('services.create', { name: 'peer', url: comfyUrl(), edition: 'exclusive', token: null });
 
 describe('workflows through the Studio on a real ComfyUI', () => {
-  it('brings an animated WEBP back as an animation', async () => {
+  it('brings an animated WEBP and an APNG back as animations', async () => {
     const service = await peer();
     const animation = {
       '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 4, color: freshColor() } },
@@ -48,12 +48,18 @@ describe('workflows through the Studio on a real ComfyUI', () => {
           method: 'default',
         },
       },
+      '4': {
+        class_type: 'SaveAnimatedPNG',
+        inputs: { images: ['2', 0], filename_prefix: 'peer-apng', fps: 6, compress_level: 4 },
+      },
     };
     const workflow = await call('workflows.import', { name: 'flicker', json: JSON.stringify(animation) });
     const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
-    await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 60_000 }).toBe(1);
-    const [image] = added.filter((item) => item.batchId === batch.id);
-    expect(image).toMatchObject({ state: 'fetched', media: 'image', mime: 'image/webp', animated: true });
+    await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 60_000 }).toBe(2);
+    const files = added.filter((item) => item.batchId === batch.id);
+    const image = files.find((item) => item.mime === 'image/webp');
+    expect(image).toMatchObject({ state: 'fetched', media: 'image', animated: true });
+    expect(files.find((item) => item.mime === 'image/png')).toMatchObject({ state: 'fetched', animated: true });
     const file = await studio.media(image?.id ?? -1, 'original');
     const bytes = readFileSync(file?.path ?? '');
     // RIFF/WEBP with an animation chunk and one frame per image of the batch.

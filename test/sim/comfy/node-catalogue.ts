@@ -191,6 +191,22 @@ export const NODE_CLASSES: Record<string, NodeClass> = {
     output: [],
     output_name: [],
   },
+  SaveAnimatedPNG: {
+    name: 'SaveAnimatedPNG',
+    display_name: 'SaveAnimatedPNG',
+    category: 'image/animation',
+    description: '',
+    output_node: true,
+    required: {
+      images: ['IMAGE', {}],
+      filename_prefix: ['STRING', { default: 'ComfyUI' }],
+      fps: ['FLOAT', { default: 6.0, min: 0.01, max: 1000.0, step: 0.01 }],
+      compress_level: ['INT', { default: 4, min: 0, max: 9 }],
+    },
+    hidden: IMAGE_OUTPUT_HIDDEN,
+    output: [],
+    output_name: [],
+  },
   SaveWEBM: {
     name: 'SaveWEBM',
     display_name: 'SaveWEBM',

@@ -6,6 +6,7 @@ import type { OutputFile } from './engine-types';
 import sharp from 'sharp';
 import { hashString, renderRgb, type Pattern } from './image-synth';
 import { VIDEO_CLIP_WEBM } from './video-clip';
+import { encodeApng } from './png';
 import { toFloat, toInt } from './validate-prompt';
 
 interface ModelValue {
@@ -331,6 +332,18 @@ const executors: Record<string, Executor> = {
       .webp({ loop: 0, delay, quality: int(ctx, 'quality', 80), lossless: ctx.inputs.lossless === true })
       .toBuffer();
     const file = await ctx.saveFile(webp, text(ctx, 'filename_prefix'), 0, 'webp', 'output');
+    return { outputs: [], ui: { images: [file], animated: [true] } };
+  },
+  // ComfyUI writes one APNG of the whole batch (PIL), `fps` frames a second, marked `animated: [true]`.
+  SaveAnimatedPNG: async (ctx) => {
+    const image = input(ctx, 'images', 'image');
+    const frames = image.frames.map((frame) => ({
+      width: image.width,
+      height: image.height,
+      rgb: renderRgb(frame, image.width, image.height),
+    }));
+    const apng = encodeApng(frames, 1000 / Math.max(0.01, float(ctx, 'fps', 6)));
+    const file = await ctx.saveFile(apng, text(ctx, 'filename_prefix'), 0, 'png', 'output');
     return { outputs: [], ui: { images: [file], animated: [true] } };
   },
   // Video nodes write the same real WebM whatever the frames (the simulator encodes no video): core SaveWEBM lists it

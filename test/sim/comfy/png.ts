@@ -25,24 +25,66 @@ function chunk(type: string, data: Buffer): Buffer {
  * JSON is ASCII-escaped, which is what `pythonJsonDumps` produces.
  */
 export function encodePng(image: RgbImage, text: [string, string][] = []): Buffer {
-  const { width, height, rgb } = image;
+  const { width, height } = image;
+  const chunks = [chunk('IHDR', header(width, height))];
+  for (const [key, value] of text) chunks.push(chunk('tEXt', Buffer.from(`${key}\0${value}`, 'latin1')));
+  chunks.push(chunk('IDAT', imageData(image)));
+  chunks.push(chunk('IEND', Buffer.alloc(0)));
+  return Buffer.concat([SIGNATURE, ...chunks]);
+}
+
+/**
+ * An animated PNG (APNG, as PIL writes for SaveAnimatedPNG): the first frame is the default image, the others follow
+ * in fdAT chunks, each shown `delayMs`, looping forever. Frames share the first one's size.
+ */
+export function encodeApng(frames: RgbImage[], delayMs: number, text: [string, string][] = []): Buffer {
+  const [first] = frames;
+  if (!first) throw new Error('an APNG needs a frame');
+  const { width, height } = first;
+  const chunks = [chunk('IHDR', header(width, height))];
+  for (const [key, value] of text) chunks.push(chunk('tEXt', Buffer.from(`${key}\0${value}`, 'latin1')));
+  const actl = Buffer.alloc(8);
+  actl.writeUInt32BE(frames.length, 0);
+  chunks.push(chunk('acTL', actl));
+  let sequence = 0;
+  for (const [index, frame] of frames.entries()) {
+    const fctl = Buffer.alloc(26);
+    fctl.writeUInt32BE(sequence++, 0);
+    fctl.writeUInt32BE(width, 4);
+    fctl.writeUInt32BE(height, 8);
+    fctl.writeUInt16BE(Math.max(1, Math.round(delayMs)), 20);
+    fctl.writeUInt16BE(1000, 22);
+    chunks.push(chunk('fcTL', fctl));
+    const data = imageData(frame);
+    if (index === 0) chunks.push(chunk('IDAT', data));
+    else {
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(sequence++, 0);
+      chunks.push(chunk('fdAT', Buffer.concat([head, data])));
+    }
+  }
+  chunks.push(chunk('IEND', Buffer.alloc(0)));
+  return Buffer.concat([SIGNATURE, ...chunks]);
+}
+
+function header(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
   // compression, filter and interlace methods stay 0
+  return ihdr;
+}
+
+function imageData({ width, height, rgb }: RgbImage): Buffer {
   const stride = width * 3;
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y += 1) {
     // filter type 0 (None) per row: cheapest to write; deflate still squeezes the smooth patterns well
     rgb.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
   }
-  const chunks = [chunk('IHDR', ihdr)];
-  for (const [key, value] of text) chunks.push(chunk('tEXt', Buffer.from(`${key}\0${value}`, 'latin1')));
-  chunks.push(chunk('IDAT', deflateSync(raw, { level: 1 })));
-  chunks.push(chunk('IEND', Buffer.alloc(0)));
-  return Buffer.concat([SIGNATURE, ...chunks]);
+  return deflateSync(raw, { level: 1 });
 }
 
 export interface DecodedPng {
