@@ -79,6 +79,13 @@ test('a video from a workflow is a tile and plays in the viewer', async ({ page 
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBe(64);
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(0.2);
   await page.screenshot({ path: 'test/e2e/screenshots/gallery-video-viewer-dark.png', animations: 'disabled' });
+
+  // Its job in the Queue plays it too (a video has no thumbnail).
+  await page.goto(`${app.url}#/queue`);
+  const row = page.getByTestId('queue-job-video');
+  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  await expect.poll(() => row.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBe(64);
+  await shootBothThemes(page, { file: (theme) => `queue-video-${theme}.png`, axeLabel: 'video job' });
 });
 
 test('the text a node showed is on its job in the Queue, to read and copy', async ({ page }) => {

@@ -208,7 +208,20 @@ export function JobRow(props: {
             title={t('ui.queue.openImage')}
             onClick={() => props.thumb && props.onOpenImage(props.thumb.imageId, props.thumb.preview)}
           >
-            <img src={props.thumb.url} alt={t('queue.job.thumb', { n: props.index + 1 })} />
+            {props.thumb.video ? (
+              <video
+                src={props.thumb.url}
+                muted
+                autoPlay
+                loop
+                playsInline
+                preload="metadata"
+                aria-label={t('queue.job.thumb', { n: props.index + 1 })}
+                data-testid="queue-job-video"
+              />
+            ) : (
+              <img src={props.thumb.url} alt={t('queue.job.thumb', { n: props.index + 1 })} />
+            )}
           </button>
         ) : props.live && active ? (
           <img src={props.live} alt={t('queue.job.live')} title={t('queue.job.live')} data-testid="queue-job-live" />

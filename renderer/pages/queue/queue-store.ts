@@ -16,6 +16,8 @@ export interface JobThumb {
   imageId: number;
   /** A PreviewImage output not kept: shown only while the job has no kept image. */
   preview: boolean;
+  /** A video (no thumbnail): `url` is the file itself, shown as a muted, looping clip. */
+  video?: true;
 }
 
 export interface BatchJobs {
@@ -64,7 +66,10 @@ export class QueueStore {
         changed = true;
       }
       const shown = this.thumbs.get(jobId);
-      if (!image.thumbUrl) {
+      // A video has no thumbnail: the row plays the file itself, muted.
+      const video = image.media === 'video' && image.state === 'fetched' && image.url !== null;
+      const url = image.thumbUrl ?? (video ? image.url : null);
+      if (!url) {
         // Deleted (a preview not kept, a day on): no broken picture in the row.
         if (shown?.imageId === image.id) this.thumbs.delete(jobId);
         changed ||= shown?.imageId === image.id;
@@ -73,7 +78,7 @@ export class QueueStore {
       // The first image shown stays, except that a kept image replaces a preview.
       if (shown && shown.imageId !== image.id && !(shown.preview && !preview)) continue;
       if (shown?.imageId === image.id && shown.preview === preview) continue;
-      this.thumbs.set(jobId, { url: image.thumbUrl, imageId: image.id, preview });
+      this.thumbs.set(jobId, { url, imageId: image.id, preview, ...(video && !image.thumbUrl ? { video: true } : {}) });
       changed = true;
     }
     return changed;

@@ -54,4 +54,14 @@ describe('Queue row pictures', () => {
     expect(store.takeImages([image(3, { state: 'removed', thumbUrl: null })])).toBe(true);
     expect(store.thumbs.has('job-1')).toBe(false);
   });
+
+  it('plays a video job’s file in its row, as it has no thumbnail', () => {
+    const store = new QueueStore();
+    const clip = image(9, { media: 'video', mime: 'video/webm', thumbUrl: null, previewUrl: null });
+    expect(store.takeImages([clip])).toBe(true);
+    expect(store.thumbs.get('job-1')).toEqual({ url: 'media/9/original', imageId: 9, preview: false, video: true });
+    // Not downloaded yet: nothing to play.
+    const other = new QueueStore();
+    expect(other.takeImages([{ ...clip, state: 'pending', url: null }])).toBe(false);
+  });
 });
