@@ -12,7 +12,7 @@ import { exclusiveServiceInput, queueServiceInput } from './support/sim-service-
 import { startSimulator, type Simulator } from '../sim/index';
 import { callStudio } from './support/studio-call';
 import { nodeStudio } from './support/node-studio';
-import { videoCombineNode } from '../sim/output-workflows';
+import { animationWorkflow, videoCombineNode } from '../sim/output-workflows';
 
 let sim: Simulator;
 let dir: string;
@@ -136,26 +136,7 @@ describe('the gallery in the Studio', () => {
   it('brings SaveAnimatedWEBP and SaveAnimatedPNG files back as animations on either edition', async () => {
     const exclusive = await call('services.create', exclusiveServiceInput(sim.info));
     const queue = await call('services.create', queueServiceInput(sim.info));
-    const flicker = (color: number) => ({
-      '1': { class_type: 'EmptyImage', inputs: { width: 32, height: 32, batch_size: 3, color } },
-      // Frames that differ: an encoder folds identical frames into one.
-      '3': { class_type: 'ImageAddNoise', inputs: { image: ['1', 0], seed: 5, strength: 0.5 } },
-      '2': {
-        class_type: 'SaveAnimatedWEBP',
-        inputs: {
-          images: ['3', 0],
-          filename_prefix: 'anim/flicker',
-          fps: 6,
-          lossless: false,
-          quality: 80,
-          method: 'default',
-        },
-      },
-      '4': {
-        class_type: 'SaveAnimatedPNG',
-        inputs: { images: ['3', 0], filename_prefix: 'anim/blink', fps: 6, compress_level: 4 },
-      },
-    });
+    const flicker = (color: number) => animationWorkflow({ color, frames: 3, prefix: 'anim/flicker' });
     for (const [index, service] of [exclusive, queue].entries()) {
       const json = JSON.stringify(flicker(1000 + index));
       const workflow = await call('workflows.import', { name: `Flicker ${index}`, json });
@@ -163,7 +144,7 @@ describe('the gallery in the Studio', () => {
       const files = await imagesOf(batch.id, 2);
       const file = files.find((image) => image.mime === 'image/webp');
       expect(file).toMatchObject({ state: 'fetched', media: 'image', animated: true });
-      expect(file?.filename).toMatch(/^flicker_.*\.webp$/);
+      expect(file?.filename).toMatch(/^flicker-webp_.*\.webp$/);
       const original = await studio.media(file?.id ?? -1, 'original');
       expect((await sharp(original?.path ?? '', { animated: true }).metadata()).pages).toBe(3);
       // An APNG's decoder sees one frame: its animation control chunk marks it animated (it plays in the viewer).

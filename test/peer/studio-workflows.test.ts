@@ -10,6 +10,7 @@ import type { Studio } from '../../main/studio';
 import { callStudio } from '../integration/support/studio-call';
 import { nodeStudio } from '../integration/support/node-studio';
 import { comfyUrl, freshColor } from './support/peer-service';
+import { animationWorkflow } from '../sim/output-workflows';
 
 let dir: string;
 let studio: Studio;
@@ -34,25 +35,7 @@ const peer = () => call('services.create', { name: 'peer', url: comfyUrl(), edit
 describe('workflows through the Studio on a real ComfyUI', () => {
   it('brings an animated WEBP and an APNG back as animations', async () => {
     const service = await peer();
-    const animation = {
-      '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 4, color: freshColor() } },
-      '2': { class_type: 'ImageAddNoise', inputs: { image: ['1', 0], seed: 3, strength: 0.6 } },
-      '3': {
-        class_type: 'SaveAnimatedWEBP',
-        inputs: {
-          images: ['2', 0],
-          filename_prefix: 'peer-anim',
-          fps: 6,
-          lossless: false,
-          quality: 80,
-          method: 'default',
-        },
-      },
-      '4': {
-        class_type: 'SaveAnimatedPNG',
-        inputs: { images: ['2', 0], filename_prefix: 'peer-apng', fps: 6, compress_level: 4 },
-      },
-    };
+    const animation = animationWorkflow({ color: freshColor(), frames: 4, size: 64, prefix: 'peer-anim' });
     const workflow = await call('workflows.import', { name: 'flicker', json: JSON.stringify(animation) });
     const batch = await call('batches.queue', { serviceId: service.id, workflowId: workflow.id, spec: {} });
     await expect.poll(() => added.filter((image) => image.batchId === batch.id).length, { timeout: 60_000 }).toBe(2);

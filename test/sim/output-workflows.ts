@@ -48,3 +48,38 @@ export function videoCombineNode(images: [string, number], prefix = 'vhs'): ApiW
     },
   };
 }
+
+/**
+ * A batch of `frames` noisy canvases (frames that differ: an encoder folds identical ones into one) saved twice: as
+ * one animated WEBP (node 3, `<prefix>-webp`) and one APNG (node 4, `<prefix>-png`). Model-free: a real ComfyUI runs it.
+ */
+export function animationWorkflow(options: {
+  color: number;
+  frames: number;
+  size?: number;
+  prefix: string;
+}): ApiWorkflow {
+  const size = options.size ?? 32;
+  return {
+    '1': {
+      class_type: 'EmptyImage',
+      inputs: { width: size, height: size, batch_size: options.frames, color: options.color },
+    },
+    '2': { class_type: 'ImageAddNoise', inputs: { image: ['1', 0], seed: 3, strength: 0.6 } },
+    '3': {
+      class_type: 'SaveAnimatedWEBP',
+      inputs: {
+        images: ['2', 0],
+        filename_prefix: `${options.prefix}-webp`,
+        fps: 6,
+        lossless: false,
+        quality: 80,
+        method: 'default',
+      },
+    },
+    '4': {
+      class_type: 'SaveAnimatedPNG',
+      inputs: { images: ['2', 0], filename_prefix: `${options.prefix}-png`, fps: 6, compress_level: 4 },
+    },
+  };
+}
