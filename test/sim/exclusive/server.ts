@@ -348,6 +348,9 @@ export async function startExclusiveServer(options: ExclusiveServerOptions): Pro
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without an error listener: a refused client that resets its connection would
+    // otherwise throw ECONNRESET out of the simulator (ws adds its own once it takes the socket).
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, reason: string): void => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
