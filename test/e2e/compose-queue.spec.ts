@@ -22,7 +22,9 @@ let bridge: BridgeClient;
 const serviceIds: string[] = [];
 
 test.beforeAll(async () => {
-  app = await startOwnApp(ownDataDir('compose-queue'), 'compose-queue');
+  // 20 sampler steps of 50 ms: a job takes a second, so most of a batch of 120 is still waiting (and its first waiting
+  // rows in view) when it is paused; quick prompts are confirmed at once from ComfyUI's frames.
+  app = await startOwnApp(ownDataDir('compose-queue'), 'compose-queue', ['--step-ms', '50']);
   bridge = await BridgeClient.connect(app.url);
   serviceIds.push(
     await createService(bridge, { name: 'Sim Exclusive', url: app.sim.exclusive.url, token: app.sim.exclusive.token }),
